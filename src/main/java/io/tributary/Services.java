@@ -1,0 +1,24 @@
+package io.tributary;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.config.Settings;
+import io.tributary.shard.ShardClient;
+import io.tributary.shard.ShardIterator;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.StreamRegistry;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** What one server's verticles share: built once at start and handed to each verticle's constructor. */
+public record Services(
+    Vertx vertx,
+    Settings settings,
+    Clock clock,
+    StreamRegistry registry,
+    StreamLifecycle lifecycle,
+    ShardClient shards,
+    ShardIterator.Codec iterators,
+    PrometheusMeterRegistry meters,
+    AtomicBoolean ready) {
+}

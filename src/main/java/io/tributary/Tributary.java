@@ -1,0 +1,62 @@
+package io.tributary;
+
+import io.tributary.config.Settings;
+import io.tributary.config.SettingsLoader;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The command line: {@code java -jar tributary.jar [--port N] [--tls-port N] [--management-port N] ...}. */
+public final class Tributary {
+  private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
+
+  private Tributary() { }
+
+  public static void main(String[] args) {
+    List<String> arguments = Arrays.asList(args);
+    if (arguments.contains("--help") || arguments.contains("-h")) {
+      System.out.println(help());
+      return;
+    }
+    Settings settings;
+    try {
+      settings = SettingsLoader.load(arguments, System.getenv());
+    } catch (IllegalArgumentException e) {
+      System.err.println("tributary: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    TributaryServer.start(settings)
+        .onSuccess(server -> {
+          LOG.info("Tributary ready: Kinesis API on http://{}:{} (HTTP/1.1 and h2c), management on http://{}:{}, data in {}",
+              settings.string("host"), settings.string("port"), settings.string("host"),
+              settings.string("management.port"), settings.string("data.dir"));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().await(), "tributary-shutdown"));
+        })
+        .onFailure(failure -> {
+          LOG.error("Tributary failed to start: {}", failure.getMessage(), failure);
+          System.exit(1);
+        });
+  }
+
+  static String help() {
+    StringBuilder text = new StringBuilder();
+    text.append("Usage: java -jar tributary.jar [options]\n\n")
+        .append("A server for the Amazon Kinesis Data Streams API.\n\nOptions:\n")
+        .append("  --port N              Kinesis API port, HTTP/1.1 and h2c (env TRIBUTARY_PORT)\n")
+        .append("  --tls-port N          Kinesis API port over TLS (env TRIBUTARY_TLS_PORT)\n")
+        .append("  --management-port N   /metrics, /health, /ready (env TRIBUTARY_MANAGEMENT_PORT)\n")
+        .append("  --data-dir DIR        where data is kept (env TRIBUTARY_DATA_DIR)\n")
+        .append("  --config FILE         properties file (env TRIBUTARY_CONFIG; default ./conf/tributary.properties)\n")
+        .append("  --help                this text\n\n")
+        .append("Precedence: flags, then environment, then the file, then built-in defaults.\n")
+        .append("Every key below can be set as TRIBUTARY_<KEY> (upper case, dots as underscores).\n\n")
+        .append("Settings and their built-in defaults:\n");
+    for (Map.Entry<String, String> entry : SettingsLoader.defaults().asMap().entrySet()) {
+      text.append(String.format("  %-28s %s%n", entry.getKey(), entry.getValue()));
+    }
+    return text.toString();
+  }
+}

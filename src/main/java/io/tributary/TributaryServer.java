@@ -1,0 +1,94 @@
+package io.tributary;
+
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.config.Settings;
+import io.tributary.config.VerticleDescriptor;
+import io.tributary.shard.ShardClient;
+import io.tributary.shard.ShardIterator;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.StreamRegistry;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One running server: a Vert.x instance, the shared services, and the verticles named in
+ * {@code verticles/}. {@link #start} completes once every listener is up.
+ */
+public final class TributaryServer {
+  /** The verticles deployed at start, by descriptor name, in order. */
+  static final List<String> VERTICLES = List.of("api", "management");
+
+  private final Services services;
+
+  private TributaryServer(Services services) {
+    this.services = services;
+  }
+
+  public static Future<TributaryServer> start(Settings settings) {
+    return start(settings, Clock.systemUTC());
+  }
+
+  public static Future<TributaryServer> start(Settings settings, Clock clock) {
+    int eventLoops = settings.integer("event.loops");
+    if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    ShardClient.registerCodecs(vertx);
+
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+
+    SecureRandom random = new SecureRandom();
+    byte[] iteratorKey = new byte[16];
+    random.nextBytes(iteratorKey);
+    StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"));
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, clock,
+        settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"));
+    Services services = new Services(vertx, settings, clock, registry, lifecycle, new ShardClient(vertx),
+        new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
+
+    Future<Void> deployed = Future.succeededFuture();
+    for (String name : VERTICLES) {
+      VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops);
+      deployed = deployed.compose(v -> vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())
+          .mapEmpty());
+    }
+    return deployed
+        .map(v -> {
+          services.ready().set(true);
+          return new TributaryServer(services);
+        })
+        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+  }
+
+  private static Deployable instantiate(VerticleDescriptor descriptor, Services services) {
+    try {
+      return (Deployable) Class.forName(descriptor.verticleClass()).getConstructor(Services.class).newInstance(services);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create verticle " + descriptor.verticleClass() + " of descriptor "
+          + descriptor.name() + ": it needs a public constructor taking Services", e);
+    }
+  }
+
+  public Services services() { return services; }
+
+  public Settings settings() { return services.settings(); }
+
+  public Future<Void> close() {
+    services.ready().set(false);
+    return services.vertx().close();
+  }
+}

@@ -1,0 +1,240 @@
+package io.tributary.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.tributary.Services;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.ResponseWriter;
+import io.tributary.api.wire.WireFormat;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Base64;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front end of the Kinesis API: one POST per call, answered in the request's wire format.
+ *
+ * <p>Checks run in the order AWS's front end runs them: CORS preflight, method, empty body, content
+ * type, body syntax, target operation, authentication, member types, member rules; then the operation's
+ * handler. Every answer carries {@code x-amzn-RequestId} and {@code x-amz-id-2}; every error carries
+ * {@code __type} and its message in the body and {@code x-amzn-ErrorType} in the headers.
+ */
+public final class KinesisHttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisHttpHandler.class);
+  private static final String EXPOSED_HEADERS =
+      "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
+  private static final String PLAIN_JSON = "application/json";
+
+  private final Services services;
+  private final Map<Operation, OperationHandler> handlers = new EnumMap<>(Operation.class);
+  private final boolean checkSignatureShape;
+  private final long maxRequestBytes;
+  private final String defaultAccount;
+  private final String defaultRegion;
+  private final MeterRegistry meters;
+  private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+
+  public KinesisHttpHandler(Services services) {
+    this.services = services;
+    for (Operation operation : Operation.values()) handlers.put(operation, operation.newHandler(services));
+    this.checkSignatureShape = !"off".equals(services.settings().string("auth.mode"));
+    this.maxRequestBytes = services.settings().longValue("limits.request.bytes");
+    this.defaultAccount = services.settings().string("account");
+    this.defaultRegion = services.settings().string("region");
+    this.meters = services.meters();
+  }
+
+  public void handle(HttpServerRequest request) {
+    long started = System.nanoTime();
+    String length = request.getHeader("Content-Length");
+    if (length != null && parseLength(length) > maxRequestBytes) {
+      request.response().setStatusCode(413).end();
+      return;
+    }
+    request.body()
+        .onSuccess(body -> {
+          if (body.length() > maxRequestBytes) {
+            request.response().setStatusCode(413).end();
+          } else {
+            process(request, body, started);
+          }
+        })
+        .onFailure(failure -> request.response().reset());
+  }
+
+  private void process(HttpServerRequest request, Buffer body, long started) {
+    HttpServerResponse response = request.response();
+    String requestId = UUID.randomUUID().toString();
+    response.putHeader("x-amzn-RequestId", requestId);
+    response.putHeader("x-amz-id-2", extendedRequestId());
+
+    String origin = request.getHeader("Origin");
+    if (origin != null) {
+      response.putHeader("Access-Control-Allow-Origin", "*");
+      if (request.method() == HttpMethod.OPTIONS) {
+        answerPreflight(request);
+        return;
+      }
+      response.putHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
+    }
+    if (request.method() != HttpMethod.POST) {
+      answerXml(response, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
+      return;
+    }
+
+    String contentType = request.getHeader("Content-Type");
+    String mediaType = contentType == null ? "" : WireFormat.mediaType(contentType);
+    WireFormat format = WireFormat.ofContentType(mediaType);
+    String[] target = String.valueOf(request.getHeader("X-Amz-Target")).split("\\.");
+    boolean serviceNamed = target.length > 1 && !target[0].isEmpty() && !target[1].isEmpty();
+    Operation operation = target.length > 1 && Operation.TARGET_PREFIX.equals(target[0]) ? Operation.named(target[1]) : null;
+
+    if (body.length() == 0) {
+      WireFormat answerFormat = format == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
+      answerError(response, answerFormat, null,
+          KinesisException.bare(operation != null ? "SerializationException" : "UnknownOperationException"), started);
+      return;
+    }
+    if (format == null && !PLAIN_JSON.equals(mediaType)) {
+      if (!serviceNamed) {
+        answerXml(response, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
+      } else {
+        response.setStatusCode(404).end("<UnknownOperationException/>\n");
+      }
+      return;
+    }
+
+    JsonNode document;
+    try {
+      document = (format == null ? WireFormat.JSON : format).mapper().readTree(body.getBytes());
+    } catch (Exception e) {
+      document = null;
+    }
+    if (format == null) {
+      answerPlainJson(response, document);
+      return;
+    }
+    if (document == null || !(document.isObject() || document.isArray())) {
+      answerError(response, format, operation, KinesisException.bare("SerializationException"), started);
+      return;
+    }
+    if (operation == null) {
+      answerError(response, format, null, KinesisException.bare("UnknownOperationException"), started);
+      return;
+    }
+
+    try {
+      String region = defaultRegion;
+      if (checkSignatureShape) {
+        SignatureShape.Credential credential = SignatureShape.check(request.headers(), request.params());
+        if (credential.region() != null) region = credential.region();
+      }
+      RequestContext context = new RequestContext(defaultAccount, region, format, requestId);
+      OperationHandler handler = handlers.get(operation);
+      Input input = handler.input().decode(document, format);
+      handler.input().validate(input);
+      handler.handle(context, input).onComplete(result -> {
+        if (result.succeeded()) {
+          answer(response, format, operation, result.result(), started);
+        } else {
+          answerError(response, format, operation, asKinesisError(operation, result.cause()), started);
+        }
+      });
+    } catch (RuntimeException e) {
+      answerError(response, format, operation, asKinesisError(operation, e), started);
+    }
+  }
+
+  private void answer(HttpServerResponse response, WireFormat format, Operation operation, Response result,
+      long started) {
+    ResponseWriter writer = new ResponseWriter(format, result.sizeHint());
+    writer.startObject();
+    result.writeMembers(writer);
+    writer.endObject();
+    response.putHeader("Content-Type", format.contentType()).end(writer.finish());
+    record(operation, "ok", started);
+  }
+
+  private void answerError(HttpServerResponse response, WireFormat format, Operation operation, KinesisException error,
+      long started) {
+    ResponseWriter writer = new ResponseWriter(format, 256);
+    writer.startObject().field("__type", error.type());
+    switch (error.messageKey()) {
+      case LOWER -> writer.field("message", error.getMessage());
+      case CAPITAL -> writer.field("Message", error.getMessage());
+      case NONE -> { }
+    }
+    writer.endObject();
+    response.setStatusCode(error.status())
+        .putHeader("x-amzn-ErrorType", error.type())
+        .putHeader("Content-Type", format.contentType())
+        .end(writer.finish());
+    record(operation, error.type(), started);
+  }
+
+  private static KinesisException asKinesisError(Operation operation, Throwable failure) {
+    if (failure instanceof KinesisException kinesis) return kinesis;
+    LOG.error("{} failed", operation == null ? "request" : operation.wireName(), failure);
+    return KinesisException.internalFailure();
+  }
+
+  private static void answerPreflight(HttpServerRequest request) {
+    HttpServerResponse response = request.response();
+    String headers = request.getHeader("Access-Control-Request-Headers");
+    String method = request.getHeader("Access-Control-Request-Method");
+    if (headers != null) response.putHeader("Access-Control-Allow-Headers", headers);
+    if (method != null) response.putHeader("Access-Control-Allow-Methods", method);
+    response.putHeader("Access-Control-Max-Age", "172800").end();
+  }
+
+  private static void answerXml(HttpServerResponse response, String type, String message) {
+    response.setStatusCode(403).end("<" + type + ">\n  <Message>" + message + "</Message>\n</" + type + ">\n");
+  }
+
+  /** Requests in plain application/json reach AWS's generic front end, which knows no Kinesis operation. */
+  private static void answerPlainJson(HttpServerResponse response, JsonNode document) {
+    String type = document == null || !(document.isObject() || document.isArray())
+        ? "SerializationException" : "UnknownOperationException";
+    response.setStatusCode(type.equals("SerializationException") ? 400 : 404)
+        .putHeader("Content-Type", PLAIN_JSON)
+        .end("{\"Output\":{\"__type\":\"com.amazon.coral.service#" + type + "\"},\"Version\":\"1.0\"}");
+  }
+
+  private void record(Operation operation, String outcome, long started) {
+    String name = operation == null ? "Unknown" : operation.wireName();
+    timers.computeIfAbsent(name + '/' + outcome, key -> Timer.builder("tributary.api.requests")
+            .description("Kinesis API calls by operation and outcome (ok or the error type)")
+            .tag("operation", name)
+            .tag("outcome", outcome)
+            .publishPercentileHistogram()
+            .register(meters))
+        .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+  }
+
+  /** AWS's x-amz-id-2: 72 random bytes in base64. */
+  private static String extendedRequestId() {
+    byte[] bytes = new byte[72];
+    ThreadLocalRandom.current().nextBytes(bytes);
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+}

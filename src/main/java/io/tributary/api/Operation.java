@@ -1,0 +1,58 @@
+package io.tributary.api;
+
+import io.tributary.Services;
+import io.tributary.api.operation.CreateStreamHandler;
+import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DescribeStreamHandler;
+import io.tributary.api.operation.DescribeStreamSummaryHandler;
+import io.tributary.api.operation.GetRecordsHandler;
+import io.tributary.api.operation.GetShardIteratorHandler;
+import io.tributary.api.operation.ListShardsHandler;
+import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.PutRecordHandler;
+import io.tributary.api.operation.PutRecordsHandler;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The operations this server answers, by their name in {@code X-Amz-Target: Kinesis_20131202.<Name>}.
+ * A target not listed here gets UnknownOperationException.
+ */
+public enum Operation {
+  CREATE_STREAM("CreateStream", CreateStreamHandler::new),
+  DELETE_STREAM("DeleteStream", DeleteStreamHandler::new),
+  DESCRIBE_STREAM("DescribeStream", DescribeStreamHandler::new),
+  DESCRIBE_STREAM_SUMMARY("DescribeStreamSummary", DescribeStreamSummaryHandler::new),
+  LIST_STREAMS("ListStreams", ListStreamsHandler::new),
+  LIST_SHARDS("ListShards", ListShardsHandler::new),
+  PUT_RECORD("PutRecord", PutRecordHandler::new),
+  PUT_RECORDS("PutRecords", PutRecordsHandler::new),
+  GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
+  GET_RECORDS("GetRecords", GetRecordsHandler::new);
+
+  public static final String TARGET_PREFIX = "Kinesis_20131202";
+
+  private static final Map<String, Operation> BY_NAME = new HashMap<>();
+
+  static {
+    for (Operation operation : values()) BY_NAME.put(operation.wireName, operation);
+  }
+
+  private final String wireName;
+  private final Function<Services, OperationHandler> factory;
+
+  Operation(String wireName, Function<Services, OperationHandler> factory) {
+    this.wireName = wireName;
+    this.factory = factory;
+  }
+
+  public String wireName() { return wireName; }
+
+  public OperationHandler newHandler(Services services) { return factory.apply(services); }
+
+  /** The operation of that name, or null. */
+  public static Operation named(String name) {
+    return name == null ? null : BY_NAME.get(name);
+  }
+}

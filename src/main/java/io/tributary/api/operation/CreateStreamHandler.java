@@ -1,0 +1,60 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.stream.StreamKey;
+import io.tributary.stream.StreamMode;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Map;
+
+/** CreateStream: a provisioned stream of ShardCount shards, or an on-demand one of the default count. */
+public final class CreateStreamHandler implements OperationHandler {
+  static final Shape STREAM_MODE_DETAILS = Shape.of(
+      Member.string("StreamMode").notNull().oneOf(List.of("PROVISIONED", "ON_DEMAND")));
+  private static final Shape INPUT = Shape.of(
+      Member.integer("ShardCount").min(1).max(100000),
+      StreamMembers.streamName().notNull(),
+      Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
+      Member.map("Tags").length(1, 200),
+      Member.integer("WarmThroughputMiBps").min(0),
+      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240));
+
+  private final Services services;
+  private final int onDemandShards;
+  private final int retentionHours;
+
+  public CreateStreamHandler(Services services) {
+    this.services = services;
+    this.onDemandShards = services.settings().integer("stream.on.demand.shards");
+    this.retentionHours = services.settings().integer("stream.retention.hours");
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    Input modeDetails = input.structure("StreamModeDetails");
+    StreamMode mode = modeDetails == null ? StreamMode.PROVISIONED : StreamMode.valueOf(modeDetails.string("StreamMode"));
+    Integer shardCount = input.integer("ShardCount");
+    if (mode == StreamMode.PROVISIONED && shardCount == null) {
+      throw KinesisException.client("ValidationException", "1 validation error detected: Value null at 'shardCount' "
+          + "failed to satisfy constraint: Member must not be null");
+    }
+    int shards = mode == StreamMode.ON_DEMAND ? onDemandShards : shardCount;
+    Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
+    StreamKey key = new StreamKey(context.account(), context.region(), input.string("StreamName"));
+    return services.lifecycle()
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags)
+        .map(Response.EMPTY);
+  }
+}

@@ -1,0 +1,38 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+
+/** DeleteStream: the stream turns DELETING and is gone after the configured delay. */
+public final class DeleteStreamHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of(
+      StreamMembers.streamName(),
+      Member.bool("EnforceConsumerDeletion"),
+      StreamMembers.streamArn(),
+      StreamMembers.streamId());
+
+  private final Services services;
+
+  public DeleteStreamHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    services.lifecycle().delete(stream);
+    return Future.succeededFuture(Response.EMPTY);
+  }
+}

@@ -1,0 +1,51 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamStatus;
+import io.vertx.core.Future;
+
+/** DescribeStreamSummary: the stream without its shards. */
+public final class DescribeStreamSummaryHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of(
+      StreamMembers.streamName(),
+      StreamMembers.streamArn(),
+      StreamMembers.streamId());
+
+  private final Services services;
+
+  public DescribeStreamSummaryHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    int openShards = stream.status() == StreamStatus.CREATING ? 0 : stream.openShardCount();
+    return Future.succeededFuture(writer -> {
+      writer.startObject("StreamDescriptionSummary")
+          .field("StreamName", stream.name())
+          .field("StreamARN", stream.arn())
+          .field("StreamStatus", stream.status().name());
+      ShardWriter.writeStreamMode(writer, stream);
+      writer.field("RetentionPeriodHours", stream.retentionHours())
+          .timestamp("StreamCreationTimestamp", stream.createdMillis());
+      ShardWriter.writeEnhancedMonitoring(writer);
+      writer.field("EncryptionType", "NONE")
+          .field("OpenShardCount", openShards)
+          .field("ConsumerCount", 0)
+          .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
+          .endObject();
+    });
+  }
+}

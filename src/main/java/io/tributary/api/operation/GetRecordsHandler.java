@@ -1,0 +1,133 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.ResponseWriter;
+import io.tributary.api.wire.Shape;
+import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardIterator;
+import io.tributary.shard.ShardPage;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamKey;
+import io.vertx.core.Future;
+import java.text.SimpleDateFormat;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
+
+/**
+ * GetRecords: a page of up to Limit records (10,000) and 10 MiB from the iterator's position, the
+ * iterator to continue from, and how far behind the shard's tip the page ends. At the end of a closed
+ * shard there is no next iterator and ChildShards names the shards that continue it.
+ */
+public final class GetRecordsHandler implements OperationHandler {
+  static final long ITERATOR_LIFETIME_MILLIS = 300_000;
+  private static final long MAX_BYTES = 10L * 1024 * 1024;
+  private static final Shape INPUT = Shape.of(
+      Member.integer("Limit").min(1).max(10000),
+      Member.string("ShardIterator").notNull().length(1, 512),
+      StreamMembers.streamArn(),
+      StreamMembers.streamId());
+
+  private final Services services;
+
+  public GetRecordsHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    long now = services.clock().millis();
+    ShardIterator iterator = services.iterators().decode(input.string("ShardIterator"));
+    if (iterator == null || iterator.createdMillis() > now + 1000) {
+      throw KinesisException.invalidArgument("Invalid ShardIterator.");
+    }
+    if (now - iterator.createdMillis() > ITERATOR_LIFETIME_MILLIS) {
+      throw KinesisException.client("ExpiredIteratorException", "Iterator expired. The iterator was created at time "
+          + awsDate(iterator.createdMillis()) + " while right now it is " + awsDate(now) + " which is further in the "
+          + "future than the tolerated delay of " + ITERATOR_LIFETIME_MILLIS + " milliseconds.");
+    }
+    StreamKey key = new StreamKey(iterator.account(), iterator.region(), iterator.streamName());
+    StreamDescriptor stream = services.registry().find(key);
+    ShardDescriptor shard = stream == null || stream.createdMillis() != iterator.streamCreatedMillis()
+        ? null : stream.shard(iterator.shardId());
+    if (shard == null) {
+      throw KinesisException.resourceNotFound("Shard " + iterator.shardId() + " in stream " + key.name()
+          + " under account " + key.account() + " does not exist");
+    }
+    int limit = input.integer("Limit", 10000);
+    return services.shards().read(stream, shard, iterator.offset(), limit, MAX_BYTES)
+        .map(page -> response(stream, shard, iterator, page, services.clock().millis()));
+  }
+
+  private Response response(StreamDescriptor stream, ShardDescriptor shard, ShardIterator iterator, ShardPage page,
+      long now) {
+    boolean shardEnded = !shard.isOpen() && page.nextOffset() >= page.endOffset();
+    String next = shardEnded ? null : services.iterators().encode(new ShardIterator(now, iterator.account(),
+        iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
+    long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
+    List<StoredRecord> records = page.records();
+    return new Response() {
+      @Override
+      public void writeMembers(ResponseWriter writer) {
+        writer.startArray("Records");
+        for (StoredRecord record : records) {
+          writer.startObject()
+              .field("SequenceNumber", RecordRouting.sequenceNumber(shard, record.offset(), record.arrivalMillis()))
+              .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
+              .blob("Data", record.data())
+              .field("PartitionKey", record.partitionKey())
+              .endObject();
+        }
+        writer.endArray();
+        writer.field("NextShardIterator", next).field("MillisBehindLatest", millisBehind);
+        if (shardEnded) writeChildShards(writer, stream, shard);
+      }
+
+      @Override
+      public int sizeHint() {
+        long bytes = 512;
+        for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 160;
+        return (int) Math.min(bytes, 64L * 1024 * 1024);
+      }
+    };
+  }
+
+  private static void writeChildShards(ResponseWriter writer, StreamDescriptor stream, ShardDescriptor parent) {
+    writer.startArray("ChildShards");
+    for (ShardDescriptor child : stream.shards()) {
+      if (!parent.shardId().equals(child.parentShardId()) && !parent.shardId().equals(child.adjacentParentShardId())) {
+        continue;
+      }
+      writer.startObject().field("ShardId", child.shardId()).startArray("ParentShards");
+      writer.string(child.parentShardId());
+      if (child.adjacentParentShardId() != null) writer.string(child.adjacentParentShardId());
+      writer.endArray()
+          .startObject("HashKeyRange")
+          .field("StartingHashKey", child.hashKeyRange().start().toString())
+          .field("EndingHashKey", child.hashKeyRange().end().toString())
+          .endObject()
+          .endObject();
+    }
+    writer.endArray();
+  }
+
+  /** A time as AWS's Java front end prints it: {@code Thu Jan 22 01:22:02 UTC 2015}. */
+  private static String awsDate(long millis) {
+    SimpleDateFormat format = new SimpleDateFormat("EEE MMM dd HH:mm:ss zzz yyyy", Locale.ROOT);
+    format.setTimeZone(TimeZone.getTimeZone("UTC"));
+    return format.format(new Date(millis));
+  }
+}

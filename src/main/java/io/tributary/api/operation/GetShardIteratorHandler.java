@@ -1,0 +1,131 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.shard.SequenceNumber;
+import io.tributary.shard.ShardIterator;
+import io.tributary.shard.ShardRequest.Position;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamKey;
+import io.tributary.stream.StreamStatus;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * GetShardIterator: resolves the requested starting point to an offset in the shard (asking the shard for
+ * TRIM_HORIZON, LATEST and AT_TIMESTAMP; reading it from the sequence number otherwise) and returns it
+ * as an iterator.
+ */
+public final class GetShardIteratorHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of(
+      Member.string("ShardId").notNull().pattern(StreamMembers.SHARD_ID_PATTERN).length(1, 128),
+      Member.string("ShardIteratorType").notNull()
+          .oneOf(List.of("AFTER_SEQUENCE_NUMBER", "LATEST", "AT_TIMESTAMP", "AT_SEQUENCE_NUMBER", "TRIM_HORIZON")),
+      Member.string("StartingSequenceNumber").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
+      StreamMembers.streamName(),
+      Member.timestamp("Timestamp"),
+      StreamMembers.streamArn(),
+      StreamMembers.streamId());
+
+  private final Services services;
+
+  public GetShardIteratorHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    StreamKey key = StreamMembers.keyOf(context, input);
+    String requestedShard = input.string("ShardId");
+    String shardId = canonicalShardId(requestedShard);
+    if (shardId == null) {
+      throw KinesisException.resourceNotFound("Could not find shard " + requestedShard + " in stream " + key.name()
+          + " under account " + key.account() + ".");
+    }
+    StreamDescriptor stream = services.registry().find(key);
+    ShardDescriptor shard = stream == null ? null : stream.shard(shardId);
+    if (shard == null) {
+      throw KinesisException.resourceNotFound("Shard " + shardId + " in stream " + key.name() + " under account "
+          + key.account() + " does not exist");
+    }
+    if (stream.status() == StreamStatus.CREATING) {
+      throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " is not ACTIVE.");
+    }
+
+    String type = input.string("ShardIteratorType");
+    String sequenceNumber = input.string("StartingSequenceNumber");
+    Future<Long> offset;
+    switch (type) {
+      case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
+        if (sequenceNumber == null) throw iteratorTypeMismatch(type, "no");
+        long at = offsetOf(sequenceNumber, stream, shard);
+        offset = Future.succeededFuture(type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1);
+      }
+      case "AT_TIMESTAMP" -> {
+        if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
+        Long timestamp = input.timestamp("Timestamp");
+        if (timestamp == null) {
+          throw KinesisException.invalidArgument("Must specify timestampInMillis parameter for iterator of type "
+              + "AT_TIMESTAMP. Current request has no timestamp parameter.");
+        }
+        long now = services.clock().millis();
+        if (timestamp > now) {
+          throw KinesisException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
+              + "currentTimestampInMillis. timestampInMillis: " + timestamp + ", currentTimestampInMillis: " + now);
+        }
+        offset = services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp);
+      }
+      default -> {
+        if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
+        offset = services.shards().locate(stream, shard, Position.valueOf(type), 0);
+      }
+    }
+    return offset.map(at -> {
+      String iterator = services.iterators().encode(new ShardIterator(services.clock().millis(), key.account(),
+          key.region(), key.name(), stream.createdMillis(), shard.shardId(), at));
+      return writer -> writer.field("ShardIterator", iterator);
+    });
+  }
+
+  /** A shard id as AWS reads it: the number after the first dash, so "shardId-1" is shardId-000000000001. */
+  static String canonicalShardId(String shardId) {
+    String digits = shardId.substring(shardId.indexOf('-') + 1);
+    if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(Character::isDigit)) return null;
+    long index = Long.parseLong(digits);
+    return index > Integer.MAX_VALUE ? null : ShardDescriptor.idOf((int) index);
+  }
+
+  private long offsetOf(String sequenceNumber, StreamDescriptor stream, ShardDescriptor shard) {
+    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
+    String where = " used in GetShardIterator on shard " + shard.shardId() + " in stream " + stream.name()
+        + " under account " + stream.key().account() + " is invalid";
+    if (fields == null) throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
+    if (fields.shardIndex() != shard.index()) {
+      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
+          + ShardDescriptor.idOf(fields.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
+    }
+    if (fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
+      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where
+          + " because it did not come from this stream.");
+    }
+    return fields.offset();
+  }
+
+  private static KinesisException iteratorTypeMismatch(String type, String sequenceNumberGiven) {
+    return KinesisException.invalidArgument("Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and "
+        + "StartingSequenceNumber or (2) TRIM_HORIZON or LATEST and no StartingSequenceNumber. Request specified "
+        + type + " and " + sequenceNumberGiven + " StartingSequenceNumber.");
+  }
+}

@@ -1,0 +1,63 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.shard.SequenceNumber;
+import io.tributary.shard.ShardRequest.IncomingRecord;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * PutRecord: one record, appended to the shard its hash key falls in. A shard orders all its records, so
+ * SequenceNumberForOrdering's promise (strictly increasing numbers per partition key) holds by itself;
+ * the member is only checked.
+ */
+public final class PutRecordHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of(
+      Member.string("SequenceNumberForOrdering").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
+      Member.string("PartitionKey").notNull().length(1, 256),
+      Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
+      Member.blob("Data").notNull().maxLength(10 * 1024 * 1024),
+      StreamMembers.streamName(),
+      StreamMembers.streamArn(),
+      StreamMembers.streamId());
+
+  private final Services services;
+
+  public PutRecordHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
+    String partitionKey = input.string("PartitionKey");
+    byte[] data = input.blob("Data");
+    RecordRouting.checkDataSize(stream, data, "data");
+    ShardDescriptor shard = RecordRouting.route(stream, partitionKey, input.string("ExplicitHashKey"));
+    String ordering = input.string("SequenceNumberForOrdering");
+    if (ordering != null && !ordering.equals("0") && SequenceNumber.parse(ordering) == null) {
+      throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
+          + stream.name() + " under account " + stream.key().account() + " is invalid.");
+    }
+    return services.shards()
+        .append(stream, shard, List.of(new IncomingRecord(partitionKey, data)))
+        .map(appended -> {
+          String sequenceNumber = RecordRouting.sequenceNumber(shard, appended.firstOffset(), appended.arrivalMillis());
+          return writer -> writer.field("ShardId", shard.shardId()).field("SequenceNumber", sequenceNumber);
+        });
+  }
+}

@@ -1,0 +1,45 @@
+package io.tributary.api.operation;
+
+import io.tributary.api.KinesisException;
+import io.tributary.shard.SequenceNumber;
+import io.tributary.stream.HashKeyRange;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import java.math.BigInteger;
+
+/** What PutRecord and PutRecords share: the size rule, routing by hash key, and sequence numbers. */
+final class RecordRouting {
+  private RecordRouting() { }
+
+  /** The open shard a record goes to: by its ExplicitHashKey if given, else by MD5 of its partition key. */
+  static ShardDescriptor route(StreamDescriptor stream, String partitionKey, String explicitHashKey) {
+    BigInteger hashKey;
+    if (explicitHashKey != null) {
+      hashKey = new BigInteger(explicitHashKey);
+      if (hashKey.compareTo(HashKeyRange.MAX_HASH_KEY) > 0) {
+        throw KinesisException.invalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: "
+            + "[0, 2^128-1]. Specified value was " + explicitHashKey);
+      }
+    } else {
+      hashKey = HashKeyRange.hashOf(partitionKey);
+    }
+    return stream.route(hashKey);
+  }
+
+  /**
+   * A record's data may be as large as the stream's maximum record size (1 MiB unless raised); AWS
+   * answers a larger one with the same validation message as the model's length rule.
+   */
+  static void checkDataSize(StreamDescriptor stream, byte[] data, String path) {
+    int max = stream.maxRecordSizeKiB() * 1024;
+    if (data.length > max) {
+      throw KinesisException.client("ValidationException", "1 validation error detected: Value 'java.nio.HeapByteBuffer[pos=0 lim="
+          + data.length + " cap=" + data.length + "]' at '" + path + "' failed to satisfy constraint: "
+          + "Member must have length less than or equal to " + max);
+    }
+  }
+
+  static String sequenceNumber(ShardDescriptor shard, long offset, long arrivalMillis) {
+    return SequenceNumber.format(shard.createdMillis() / 1000, shard.index(), offset, arrivalMillis / 1000);
+  }
+}

@@ -1,0 +1,75 @@
+package io.tributary.api.operation;
+
+import io.tributary.api.KinesisException;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamKey;
+import io.tributary.stream.StreamRegistry;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The members that name a stream, shared by nearly every operation, and how a request's stream is found.
+ * An operation takes StreamName or StreamARN (the ARN's account and region win), and accepts a StreamId
+ * without using it.
+ */
+final class StreamMembers {
+  static final String NAME_PATTERN = "[a-zA-Z0-9_.-]+";
+  static final String ARN_PATTERN = "arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+";
+  static final String SHARD_ID_PATTERN = "[a-zA-Z0-9_.-]+";
+  static final String SEQUENCE_NUMBER_PATTERN = "0|([1-9]\\d{0,128})";
+  static final String HASH_KEY_PATTERN = "0|([1-9]\\d{0,38})";
+  private static final Pattern ARN = Pattern.compile("arn:aws[^:]*:kinesis:([^:]*):(\\d{12}):stream/(\\S+)");
+
+  private StreamMembers() { }
+
+  /** StreamName as an optional member (StreamARN may name the stream instead). */
+  static Member streamName() {
+    return Member.string("StreamName").pattern(NAME_PATTERN).length(1, 128);
+  }
+
+  static Member streamArn() {
+    return Member.string("StreamARN").length(1, 2048).pattern(ARN_PATTERN);
+  }
+
+  static Member streamId() {
+    return Member.string("StreamId").length(1, 24).pattern("[a-z0-9]{20}-[a-z0-9]{3}");
+  }
+
+  static Member shardId(String name) {
+    return Member.string(name).pattern(SHARD_ID_PATTERN).length(1, 128);
+  }
+
+  /** The stream a request names, whether or not it exists. */
+  static StreamKey keyOf(RequestContext context, Input input) {
+    String arn = input.string("StreamARN");
+    if (arn != null) {
+      Matcher matcher = ARN.matcher(arn);
+      if (!matcher.matches()) throw KinesisException.invalidArgument("StreamARN " + arn + " is not a valid stream ARN.");
+      return new StreamKey(matcher.group(2), matcher.group(1), matcher.group(3));
+    }
+    String name = input.string("StreamName");
+    if (name == null) {
+      throw KinesisException.client("ValidationException", "1 validation error detected: Value null at 'streamName' "
+          + "failed to satisfy constraint: Member must not be null");
+    }
+    return new StreamKey(context.account(), context.region(), name);
+  }
+
+  /** The stream a request names, or ResourceNotFoundException. */
+  static StreamDescriptor find(StreamRegistry registry, RequestContext context, Input input) {
+    StreamKey key = keyOf(context, input);
+    StreamDescriptor stream = registry.find(key);
+    if (stream == null) throw KinesisException.streamNotFound(key.name(), key.account());
+    return stream;
+  }
+
+  /** The stream a data-plane request names, which must be ACTIVE or UPDATING to read or write. */
+  static StreamDescriptor findForData(StreamRegistry registry, RequestContext context, Input input) {
+    StreamDescriptor stream = find(registry, context, input);
+    if (!stream.acceptsData()) throw KinesisException.streamNotFound(stream.name(), stream.key().account());
+    return stream;
+  }
+}

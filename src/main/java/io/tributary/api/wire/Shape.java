@@ -1,0 +1,257 @@
+package io.tributary.api.wire;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.api.KinesisException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The input structure of an operation: its members in the order AWS's front end checks them.
+ *
+ * <p>A request is taken in two passes, as AWS does: {@link #decode} converts every member to its declared
+ * type and fails with the first SerializationException; {@link #validate} then checks every rule and fails
+ * with one ValidationException listing up to ten violations. Members not in the shape are ignored and a
+ * null member counts as absent.
+ */
+public final class Shape {
+  private static final int MAX_VALIDATION_ERRORS = 10;
+  private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
+  private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+  private static final Pattern BASE64_BAD_CHAR = Pattern.compile("[^a-zA-Z0-9+/=]|=[^=]");
+
+  private final List<Member> members;
+
+  private Shape(List<Member> members) {
+    this.members = members;
+  }
+
+  public static Shape of(Member... members) {
+    return new Shape(List.of(members));
+  }
+
+  // ---- pass 1: types -------------------------------------------------------------------------------
+
+  public Input decode(JsonNode node, WireFormat format) {
+    if (node == null || !node.isObject()) throw KinesisException.bare("SerializationException");
+    return new Input(decodeStructure(node, format));
+  }
+
+  private Map<String, Object> decodeStructure(JsonNode node, WireFormat format) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Member member : members) {
+      JsonNode value = node.get(member.name);
+      if (value == null || value.isNull()) continue;
+      values.put(member.name, decodeValue(member, value, format));
+    }
+    return values;
+  }
+
+  private static Object decodeValue(Member member, JsonNode value, WireFormat format) {
+    MemberType type = member.type;
+    switch (type) {
+      case LIST -> {
+        if (value.isObject()) throw structureNotExpected();
+        if (!value.isArray()) throw KinesisException.serialization("Expected list or null");
+        List<Object> list = new ArrayList<>(value.size());
+        for (JsonNode element : value) {
+          if (element.isNull()) {
+            list.add(null);
+          } else if (member.structure != null) {
+            if (element.isArray()) throw listNotExpected();
+            if (!element.isObject()) throw KinesisException.serialization("Expected null");
+            list.add(new Input(member.structure.decodeStructure(element, format)));
+          } else {
+            list.add(decodeValue(member.element, element, format));
+          }
+        }
+        return list;
+      }
+      case MAP -> {
+        if (value.isArray()) throw listNotExpected();
+        if (!value.isObject()) throw KinesisException.serialization("Expected map or null");
+        Map<String, String> map = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = value.fields();
+        while (fields.hasNext()) {
+          Map.Entry<String, JsonNode> entry = fields.next();
+          JsonNode v = entry.getValue();
+          map.put(entry.getKey(), v.isNull() ? null : (String) decodeScalar(MemberType.STRING, v, format));
+        }
+        return map;
+      }
+      case STRUCTURE -> {
+        if (value.isArray()) throw listNotExpected();
+        if (!value.isObject()) throw KinesisException.serialization("Expected null");
+        return new Input(member.structure.decodeStructure(value, format));
+      }
+      default -> {
+        return decodeScalar(type, value, format);
+      }
+    }
+  }
+
+  private static Object decodeScalar(MemberType type, JsonNode value, WireFormat format) {
+    if (value.isArray()) throw listNotExpected();
+    if (value.isObject()) throw structureNotExpected();
+    return switch (type) {
+      case STRING -> {
+        if (value.isTextual()) yield value.textValue();
+        throw cannotConvert(value, "an String");
+      }
+      case BOOLEAN -> {
+        if (value.isBoolean()) yield value.booleanValue();
+        if (value.isTextual()) {
+          throw KinesisException.serialization(
+              "'" + value.textValue().toUpperCase(Locale.ROOT) + "' can not be converted to an Boolean");
+        }
+        throw cannotConvert(value, "an Boolean");
+      }
+      case INTEGER, LONG -> {
+        if (value.isNumber()) {
+          BigDecimal floored = value.decimalValue().setScale(0, RoundingMode.FLOOR);
+          if (type == MemberType.LONG) yield floored.longValue();
+          // AWS caps integers given out of range rather than rejecting them.
+          if (floored.compareTo(INT_MAX) > 0) yield (long) Integer.MAX_VALUE;
+          if (floored.compareTo(INT_MIN) < 0) yield (long) Integer.MIN_VALUE;
+          yield floored.longValue();
+        }
+        throw cannotConvert(value, "an " + type.javaName);
+      }
+      case BLOB -> {
+        if (value.isBinary()) {
+          try {
+            yield value.binaryValue();
+          } catch (java.io.IOException e) {
+            throw KinesisException.bare("SerializationException");
+          }
+        }
+        if (value.isTextual()) yield decodeBase64(value.textValue());
+        throw cannotConvert(value, "a Blob");
+      }
+      case TIMESTAMP -> {
+        if (value.isNumber()) {
+          // CBOR timestamps are epoch milliseconds (tag 1), JSON ones epoch seconds with a fraction.
+          BigDecimal number = value.decimalValue();
+          yield format == WireFormat.CBOR
+              ? number.setScale(0, RoundingMode.FLOOR).longValue()
+              : number.movePointRight(3).setScale(0, RoundingMode.FLOOR).longValue();
+        }
+        throw cannotConvert(value, "milliseconds since epoch");
+      }
+      default -> throw new IllegalStateException("not a scalar: " + type);
+    };
+  }
+
+  private static byte[] decodeBase64(String text) {
+    String prefix = "'" + text + "' can not be converted to a Blob: ";
+    if (text.length() % 4 != 0) {
+      throw KinesisException.serialization(
+          prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " + text.length());
+    }
+    Matcher bad = BASE64_BAD_CHAR.matcher(text);
+    if (bad.find()) {
+      char c = bad.group().charAt(bad.group().length() - 1);
+      throw KinesisException.serialization(prefix + "Invalid Base64 character: '" + c + "'");
+    }
+    byte[] decoded;
+    try {
+      decoded = Base64.getDecoder().decode(text);
+    } catch (IllegalArgumentException e) {
+      throw KinesisException.serialization(prefix + "Invalid Base64 character: '='");
+    }
+    if (!Base64.getEncoder().encodeToString(decoded).equals(text)) {
+      throw KinesisException.serialization(prefix + "Invalid last non-pad Base64 character dectected");
+    }
+    return decoded;
+  }
+
+  private static KinesisException cannotConvert(JsonNode value, String target) {
+    String source = value.isBoolean() ? "java.lang.Boolean"
+        : value.isNumber() ? "com.amazon.coral.value.json.numbers.TruncatingBigNumber"
+        : value.isTextual() ? "java.lang.String"
+        : "java.nio.HeapByteBuffer";
+    return KinesisException.serialization("class " + source + " can not be converted to " + target);
+  }
+
+  private static KinesisException listNotExpected() {
+    return KinesisException.serialization("Start of list found where not expected");
+  }
+
+  private static KinesisException structureNotExpected() {
+    return KinesisException.serialization("Start of structure or map found where not expected.");
+  }
+
+  // ---- pass 2: rules -------------------------------------------------------------------------------
+
+  public void validate(Input input) {
+    List<String> errors = new ArrayList<>();
+    validateStructure(input, "", errors);
+    if (errors.isEmpty()) return;
+    String count = errors.size() == 1 ? "1 validation error detected: " : errors.size() + " validation errors detected: ";
+    throw KinesisException.client("ValidationException", count + String.join("; ", errors));
+  }
+
+  private void validateStructure(Input input, String prefix, List<String> errors) {
+    for (Member member : members) {
+      validateMember(member, input.raw(member.name), prefix + member.path, errors);
+    }
+  }
+
+  private static void validateMember(Member member, Object value, String path, List<String> errors) {
+    for (Constraint constraint : member.constraints) {
+      if (errors.size() >= MAX_VALIDATION_ERRORS) return;
+      String violation = constraint.violation(value);
+      if (violation != null) {
+        errors.add("Value " + printed(member, value) + " at '" + path + "' failed to satisfy constraint: " + violation);
+      }
+    }
+    if (value instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        String elementPath = path + "." + (i + 1) + ".member";
+        Object element = list.get(i);
+        if (member.structure != null && element instanceof Input nested) {
+          member.structure.validateStructure(nested, elementPath + ".", errors);
+        } else if (member.element != null) {
+          validateMember(member.element, element, elementPath, errors);
+        }
+      }
+    } else if (value instanceof Input nested && member.structure != null) {
+      member.structure.validateStructure(nested, path + ".", errors);
+    }
+  }
+
+  /** A value as AWS's Java front end prints it in a validation message. */
+  private static String printed(Member member, Object value) {
+    if (value == null) return "null";
+    return "'" + text(member, value) + "'";
+  }
+
+  private static String text(Member member, Object value) {
+    if (value instanceof byte[] bytes) {
+      return "java.nio.HeapByteBuffer[pos=0 lim=" + bytes.length + " cap=" + bytes.length + "]";
+    }
+    if (value instanceof List<?> list) {
+      List<String> items = new ArrayList<>(list.size());
+      for (Object element : list) {
+        items.add(member.elementText != null ? member.elementText
+            : member.element != null && element != null ? text(member.element, element) : String.valueOf(element));
+      }
+      return "[" + String.join(", ", items) + "]";
+    }
+    if (value instanceof Map<?, ?> map) {
+      List<String> items = new ArrayList<>();
+      new TreeMap<>(map).forEach((k, v) -> items.add(k + "=" + v));
+      return "{" + String.join(", ", items) + "}";
+    }
+    return String.valueOf(value);
+  }
+}

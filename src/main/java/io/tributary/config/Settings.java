@@ -1,0 +1,56 @@
+package io.tributary.config;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The merged settings of a server: keys as in {@code conf/tributary.properties}, each with the value of
+ * the layer that won (flags, environment, file, built-in defaults). Immutable.
+ */
+public final class Settings {
+  private final Map<String, String> values;
+
+  public Settings(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+  }
+
+  public Map<String, String> asMap() { return values; }
+
+  public String string(String key) {
+    String value = values.get(key);
+    if (value == null) throw new IllegalArgumentException("missing setting '" + key + "'");
+    return value.trim();
+  }
+
+  public int integer(String key) {
+    try {
+      return Integer.parseInt(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting '" + key + "' must be a whole number, not '" + values.get(key) + "'");
+    }
+  }
+
+  public long longValue(String key) {
+    try {
+      return Long.parseLong(string(key));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting '" + key + "' must be a whole number, not '" + values.get(key) + "'");
+    }
+  }
+
+  public Path path(String key) { return Path.of(string(key)); }
+
+  /** A copy with some keys replaced, for tests and embedding. */
+  public Settings with(Map<String, String> overrides) {
+    Map<String, String> merged = new TreeMap<>(values);
+    merged.putAll(overrides);
+    return new Settings(merged);
+  }
+
+  @Override
+  public String toString() {
+    return values.toString();
+  }
+}

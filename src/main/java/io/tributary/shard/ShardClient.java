@@ -1,0 +1,62 @@
+package io.tributary.shard;
+
+import io.tributary.api.KinesisException;
+import io.tributary.shard.ShardRequest.Append;
+import io.tributary.shard.ShardRequest.Appended;
+import io.tributary.shard.ShardRequest.IncomingRecord;
+import io.tributary.shard.ShardRequest.Locate;
+import io.tributary.shard.ShardRequest.Position;
+import io.tributary.shard.ShardRequest.Read;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.Message;
+import java.util.List;
+
+/** How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure. */
+public final class ShardClient {
+  private static final long TIMEOUT_MILLIS = 30_000;
+
+  private final EventBus eventBus;
+  private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
+
+  public ShardClient(Vertx vertx) {
+    this.eventBus = vertx.eventBus();
+  }
+
+  /** Registers the local codecs of the shard messages; once per Vert.x instance. */
+  public static void registerCodecs(Vertx vertx) {
+    EventBus bus = vertx.eventBus();
+    register(bus, Append.class);
+    register(bus, Read.class);
+    register(bus, Locate.class);
+    register(bus, Appended.class);
+    register(bus, ShardPage.class);
+  }
+
+  private static <T> void register(EventBus bus, Class<T> type) {
+    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+  }
+
+  public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
+    return request(stream, shard, new Append(records));
+  }
+
+  public Future<ShardPage> read(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
+      long maxBytes) {
+    return request(stream, shard, new Read(fromOffset, maxRecords, maxBytes));
+  }
+
+  public Future<Long> locate(StreamDescriptor stream, ShardDescriptor shard, Position position, long timestampMillis) {
+    return request(stream, shard, new Locate(position, timestampMillis));
+  }
+
+  private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
+    return eventBus.<T>request(ShardAddress.of(stream.uid(), shard.shardId()), request, options)
+        .map(Message::body)
+        .recover(failure -> Future.failedFuture(KinesisException.internalFailure()));
+  }
+}

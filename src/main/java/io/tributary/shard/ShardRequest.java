@@ -1,0 +1,27 @@
+package io.tributary.shard;
+
+import java.util.List;
+
+/**
+ * The messages a shard verticle answers on its event-bus address. They are immutable, so the local codec
+ * hands the object itself to the shard without copying.
+ */
+public sealed interface ShardRequest {
+
+  /** A record as a producer sent it. */
+  record IncomingRecord(String partitionKey, byte[] data) { }
+
+  /** Append records in order; answered with {@link Appended}. */
+  record Append(List<IncomingRecord> records) implements ShardRequest { }
+
+  /** Where the appended records went: consecutive offsets from {@code firstOffset}, one arrival time. */
+  record Appended(long firstOffset, long arrivalMillis) { }
+
+  /** Read a page of records; answered with {@link ShardPage}. */
+  record Read(long fromOffset, int maxRecords, long maxBytes) implements ShardRequest { }
+
+  /** Resolve an iterator's starting point to an offset; answered with a {@code Long}. */
+  record Locate(Position position, long timestampMillis) implements ShardRequest { }
+
+  enum Position { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+}

@@ -1,0 +1,94 @@
+package io.tributary.shard;
+
+import io.tributary.log.ShardLog;
+import io.tributary.shard.ShardRequest.Append;
+import io.tributary.shard.ShardRequest.Appended;
+import io.tributary.shard.ShardRequest.IncomingRecord;
+import io.tributary.shard.ShardRequest.Locate;
+import io.tributary.shard.ShardRequest.Read;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Owns one shard: the only code that touches its log. It runs on one event-loop context, so requests to
+ * the shard are handled one at a time, in arrival order, and appends get strictly increasing offsets and
+ * never-decreasing arrival times.
+ */
+public final class ShardVerticle extends VerticleBase {
+  private final String address;
+  private final ShardLog log;
+  private final Clock clock;
+  private MessageConsumer<ShardRequest> consumer;
+  private long lastArrivalMillis;
+
+  public ShardVerticle(String address, ShardLog log, Clock clock) {
+    this.address = address;
+    this.log = log;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    lastArrivalMillis = Math.max(0, log.arrivalOf(log.endOffset() - 1));
+    consumer = vertx.eventBus().consumer(address, this::handle);
+    return consumer.completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer.unregister().eventually(log::close);
+  }
+
+  private void handle(Message<ShardRequest> message) {
+    ShardRequest request = message.body();
+    Future<?> answer;
+    if (request instanceof Append append) {
+      answer = append(append);
+    } else if (request instanceof Read read) {
+      answer = read(read);
+    } else if (request instanceof Locate locate) {
+      answer = locate(locate);
+    } else {
+      answer = Future.failedFuture("unknown shard request " + request);
+    }
+    answer.onComplete(result -> {
+      if (result.succeeded()) {
+        message.reply(result.result());
+      } else {
+        message.fail(500, String.valueOf(result.cause().getMessage()));
+      }
+    });
+  }
+
+  private Future<Appended> append(Append append) {
+    long arrival = Math.max(clock.millis(), lastArrivalMillis);
+    lastArrivalMillis = arrival;
+    List<ShardLog.Entry> entries = new ArrayList<>(append.records().size());
+    for (IncomingRecord record : append.records()) {
+      entries.add(new ShardLog.Entry(arrival, record.partitionKey(), record.data()));
+    }
+    return log.append(entries).map(first -> new Appended(first, arrival));
+  }
+
+  private Future<ShardPage> read(Read read) {
+    long from = Math.max(read.fromOffset(), log.startOffset());
+    return log.read(from, read.maxRecords(), read.maxBytes()).map(records -> {
+      long next = records.isEmpty() ? from : records.get(records.size() - 1).offset() + 1;
+      long end = log.endOffset();
+      return new ShardPage(records, next, end, log.arrivalOf(end - 1), next < end ? log.arrivalOf(next) : -1);
+    });
+  }
+
+  private Future<Long> locate(Locate locate) {
+    return switch (locate.position()) {
+      case TRIM_HORIZON -> Future.succeededFuture(log.startOffset());
+      case LATEST -> Future.succeededFuture(log.endOffset());
+      case AT_TIMESTAMP -> log.offsetAtOrAfter(locate.timestampMillis());
+    };
+  }
+}

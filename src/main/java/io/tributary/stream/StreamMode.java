@@ -1,0 +1,3 @@
+package io.tributary.stream;
+
+public enum StreamMode { PROVISIONED, ON_DEMAND }

@@ -1,0 +1,3 @@
+package io.tributary.stream;
+
+public enum StreamStatus { CREATING, DELETING, ACTIVE, UPDATING }
