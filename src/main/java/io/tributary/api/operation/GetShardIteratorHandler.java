@@ -102,8 +102,10 @@ public final class GetShardIteratorHandler implements OperationHandler {
   /** A shard id as AWS reads it: the number after the first dash, so "shardId-1" is shardId-000000000001. */
   static String canonicalShardId(String shardId) {
     String digits = shardId.substring(shardId.indexOf('-') + 1);
-    if (digits.isEmpty() || digits.length() > 10 || !digits.chars().allMatch(Character::isDigit)) return null;
-    long index = Long.parseLong(digits);
+    if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) return null;
+    String significant = digits.replaceFirst("^0+(?=\\d)", "");
+    if (significant.length() > 10) return null;
+    long index = Long.parseLong(significant);
     return index > Integer.MAX_VALUE ? null : ShardDescriptor.idOf((int) index);
   }
 

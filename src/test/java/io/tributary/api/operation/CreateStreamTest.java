@@ -1,0 +1,137 @@
+package io.tributary.api.operation;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.support.ApiTest;
+import io.tributary.support.ClientKind;
+import io.tributary.support.KinesisClients;
+import io.tributary.support.TestServer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamDescription;
+import software.amazon.awssdk.services.kinesis.model.StreamMode;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+class CreateStreamTest extends ApiTest {
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void createsAProvisionedStreamWithEvenlySplitShards(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = newStreamName("create");
+    Instant before = Instant.now().minusSeconds(1);
+    client.createStream(b -> b.streamName(name).shardCount(3));
+
+    StreamDescription description = client.describeStream(b -> b.streamName(name)).streamDescription();
+    assertEquals(StreamStatus.ACTIVE, description.streamStatus());
+    assertEquals("arn:aws:kinesis:us-east-1:000000000000:stream/" + name, description.streamARN());
+    assertEquals(StreamMode.PROVISIONED, description.streamModeDetails().streamMode());
+    assertEquals(24, description.retentionPeriodHours());
+    Instant created = description.streamCreationTimestamp();
+    assertTrue(created.isAfter(before) && created.isBefore(Instant.now().plusSeconds(1)), "creation time " + created);
+
+    List<Shard> shards = description.shards();
+    assertEquals(List.of("shardId-000000000000", "shardId-000000000001", "shardId-000000000002"),
+        shards.stream().map(Shard::shardId).toList());
+    // The layout AWS gives a three-shard stream.
+    assertEquals("0", shards.get(0).hashKeyRange().startingHashKey());
+    assertEquals("113427455640312821154458202477256070484", shards.get(0).hashKeyRange().endingHashKey());
+    assertEquals("113427455640312821154458202477256070485", shards.get(1).hashKeyRange().startingHashKey());
+    assertEquals("226854911280625642308916404954512140969", shards.get(1).hashKeyRange().endingHashKey());
+    assertEquals("340282366920938463463374607431768211455", shards.get(2).hashKeyRange().endingHashKey());
+    for (Shard shard : shards) {
+      assertEquals(56, shard.sequenceNumberRange().startingSequenceNumber().length());
+      assertEquals(null, shard.sequenceNumberRange().endingSequenceNumber());
+    }
+    assertTrue(KinesisClients.sentContentTypes(kind).stream().allMatch(kind.expectedContentType()::equals),
+        "every request in " + kind.expectedContentType() + ": " + KinesisClients.sentContentTypes(kind));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void createsAnOnDemandStreamWithTheDefaultShardCount(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = newStreamName("on-demand");
+    client.createStream(b -> b.streamName(name).streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)));
+
+    var summary = client.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary();
+    assertEquals(StreamMode.ON_DEMAND, summary.streamModeDetails().streamMode());
+    assertEquals(4, summary.openShardCount());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void refusesANameInUse(ClientKind kind) {
+    String name = createStream("taken", 1);
+    assertKinesisError(ResourceInUseException.class, "Stream " + name + " under account 000000000000 already exists.",
+        () -> client(kind).createStream(b -> b.streamName(name).shardCount(1)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void validatesNameAndShardCount(ClientKind kind) {
+    KinesisException error = assertKinesisError(KinesisException.class,
+        "2 validation errors detected: Value '0' at 'shardCount' failed to satisfy constraint: Member must have value "
+            + "greater than or equal to 1; Value 'bad name!' at 'streamName' failed to satisfy constraint: Member must "
+            + "satisfy regular expression pattern: [a-zA-Z0-9_.-]+",
+        () -> client(kind).createStream(b -> b.streamName("bad name!").shardCount(0)));
+    assertEquals("ValidationException", error.awsErrorDetails().errorCode());
+
+    KinesisException tooLong = assertKinesisError(KinesisException.class,
+        "1 validation error detected: Value '" + "x".repeat(129) + "' at 'streamName' failed to satisfy constraint: "
+            + "Member must have length less than or equal to 128",
+        () -> client(kind).createStream(b -> b.streamName("x".repeat(129)).shardCount(1)));
+    assertEquals("ValidationException", tooLong.awsErrorDetails().errorCode());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void requiresAShardCountForProvisionedStreams(ClientKind kind) {
+    KinesisException error = assertKinesisError(KinesisException.class,
+        "1 validation error detected: Value null at 'shardCount' failed to satisfy constraint: Member must not be null",
+        () -> client(kind).createStream(b -> b.streamName(newStreamName("no-count"))));
+    assertEquals("ValidationException", error.awsErrorDetails().errorCode());
+  }
+
+  @Test
+  void enforcesTheAccountShardLimit() {
+    try (TestServer limited = TestServer.start(Map.of("limits.shards", "5"))) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, limited.endpoint());
+      client.createStream(b -> b.streamName("first").shardCount(3));
+      assertKinesisError(LimitExceededException.class,
+          "This request would exceed the shard limit for the account 000000000000 in us-east-1. Current shard count "
+              + "for the account: 3. Limit: 5. Number of additional shards that would have resulted from this request: 3. "
+              + "Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+              + "for current limits and how to request higher limits.",
+          () -> client.createStream(b -> b.streamName("second").shardCount(3)));
+    }
+  }
+
+  @Test
+  void staysCreatingForTheConfiguredDelay() throws InterruptedException {
+    try (TestServer slow = TestServer.start(Map.of("stream.create.delay.ms", "400"))) {
+      KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, slow.endpoint());
+      client.createStream(b -> b.streamName("slow").shardCount(1));
+      assertEquals(StreamStatus.CREATING, client.describeStreamSummary(b -> b.streamName("slow"))
+          .streamDescriptionSummary().streamStatus());
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      StreamStatus status;
+      do {
+        Thread.sleep(50);
+        status = client.describeStreamSummary(b -> b.streamName("slow")).streamDescriptionSummary().streamStatus();
+      } while (status != StreamStatus.ACTIVE && System.nanoTime() < deadline);
+      assertEquals(StreamStatus.ACTIVE, status);
+    }
+  }
+}

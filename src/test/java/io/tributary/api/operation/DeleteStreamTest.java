@@ -1,0 +1,30 @@
+package io.tributary.api.operation;
+
+import io.tributary.support.ApiTest;
+import io.tributary.support.ClientKind;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+
+class DeleteStreamTest extends ApiTest {
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void deletesAStreamAndItsRecords(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("delete", 2);
+    put(name, "k", "v");
+    client.deleteStream(b -> b.streamName(name));
+    String message = "Stream " + name + " under account 000000000000 not found.";
+    assertKinesisError(ResourceNotFoundException.class, message, () -> client.describeStream(b -> b.streamName(name)));
+    assertKinesisError(ResourceNotFoundException.class, message, () -> put(name, "k", "v"));
+    assertKinesisError(ResourceNotFoundException.class, message, () -> client.deleteStream(b -> b.streamName(name)));
+
+    // The name can be used again, for a new, empty stream.
+    setup().createStream(b -> b.streamName(name).shardCount(1));
+    String iterator = iterator(client, name, "shardId-000000000000",
+        software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON);
+    org.junit.jupiter.api.Assertions.assertTrue(client.getRecords(b -> b.shardIterator(iterator)).records().isEmpty());
+  }
+}

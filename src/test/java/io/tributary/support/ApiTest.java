@@ -1,0 +1,56 @@
+package io.tributary.support;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/** What the per-operation tests share: the suite's server, its clients, unique stream names and assertions. */
+public abstract class ApiTest {
+  private static final AtomicInteger STREAMS = new AtomicInteger();
+
+  protected static TestServer server() {
+    return TestServer.shared();
+  }
+
+  protected static KinesisClient client(ClientKind kind) {
+    return KinesisClients.of(kind, server().endpoint());
+  }
+
+  /** The client used to set up a test's streams, whatever kind the test itself exercises. */
+  protected static KinesisClient setup() {
+    return client(ClientKind.SYNC_CBOR_HTTP1);
+  }
+
+  protected static String newStreamName(String prefix) {
+    return prefix + "-" + STREAMS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+  }
+
+  protected static String createStream(String prefix, int shards) {
+    String name = newStreamName(prefix);
+    setup().createStream(b -> b.streamName(name).shardCount(shards));
+    return name;
+  }
+
+  protected static PutRecordResponse put(String stream, String partitionKey, String data) {
+    return setup().putRecord(b -> b.streamName(stream).partitionKey(partitionKey).data(SdkBytes.fromUtf8String(data)));
+  }
+
+  protected static String iterator(KinesisClient client, String stream, String shardId, ShardIteratorType type) {
+    return client.getShardIterator(b -> b.streamName(stream).shardId(shardId).shardIteratorType(type)).shardIterator();
+  }
+
+  /** Asserts the call fails with exactly this Kinesis error type and message. */
+  protected static <T extends AwsServiceException> T assertKinesisError(Class<T> type, String message, Executable call) {
+    T error = assertThrows(type, call);
+    assertEquals(400, error.statusCode(), "HTTP status");
+    assertEquals(message, error.awsErrorDetails().errorMessage(), "message");
+    return error;
+  }
+}

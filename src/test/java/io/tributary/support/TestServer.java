@@ -1,0 +1,72 @@
+package io.tributary.support;
+
+import io.tributary.TributaryServer;
+import io.tributary.config.Settings;
+import io.tributary.config.SettingsLoader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real server in the test JVM, on free loopback ports, with streams ACTIVE at once. One shared server
+ * serves the whole suite (tests name their streams uniquely); {@link #start} makes a private one.
+ */
+public final class TestServer implements AutoCloseable {
+  private static TestServer shared;
+
+  private final TributaryServer server;
+
+  private TestServer(TributaryServer server) {
+    this.server = server;
+  }
+
+  public static synchronized TestServer shared() {
+    if (shared == null) {
+      shared = start(Map.of());
+      Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+    }
+    return shared;
+  }
+
+  public static TestServer start(Map<String, String> overrides) {
+    return start(overrides, java.time.Clock.systemUTC());
+  }
+
+  public static TestServer start(Map<String, String> overrides, java.time.Clock clock) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("host", "127.0.0.1");
+    settings.put("port", String.valueOf(freePort()));
+    settings.put("tls.port", String.valueOf(freePort()));
+    settings.put("management.port", String.valueOf(freePort()));
+    settings.put("stream.create.delay.ms", "0");
+    settings.put("stream.delete.delay.ms", "0");
+    settings.putAll(overrides);
+    Settings merged = SettingsLoader.defaults().with(settings);
+    return new TestServer(TributaryServer.start(merged, clock).await());
+  }
+
+  public TributaryServer server() { return server; }
+
+  public int port() { return server.settings().integer("port"); }
+
+  public int managementPort() { return server.settings().integer("management.port"); }
+
+  public URI endpoint() { return URI.create("http://127.0.0.1:" + port()); }
+
+  @Override
+  public void close() {
+    server.close().await();
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
