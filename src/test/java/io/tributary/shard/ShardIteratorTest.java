@@ -1,0 +1,39 @@
+package io.tributary.shard;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ShardIteratorTest {
+  private final ShardIterator.Codec codec = new ShardIterator.Codec(new byte[16], 42);
+  private final ShardIterator iterator = new ShardIterator(1_787_000_000_000L, "000000000000", "us-east-1",
+      "n".repeat(128), 1_786_000_000_000L, "shardId-000000000003", 99);
+
+  @Test
+  void roundTripsWithinTheLengthLimit() {
+    String text = codec.encode(iterator);
+    assertTrue(text.length() <= 512, "length " + text.length());
+    assertEquals(iterator, codec.decode(text));
+    assertNotEquals(text, codec.encode(iterator), "each iterator is unique");
+  }
+
+  @Test
+  void rejectsEveryAlteredIterator() {
+    String text = codec.encode(iterator);
+    Random random = new Random(7);
+    for (int i = 0; i < 500; i++) {
+      char[] chars = text.toCharArray();
+      int at = random.nextInt(chars.length);
+      chars[at] = chars[at] == 'A' ? 'B' : 'A';
+      assertNull(codec.decode(new String(chars)));
+    }
+    assertNull(codec.decode(text.substring(0, text.length() - 1)));
+    assertNull(codec.decode("!!!"));
+    assertNull(new ShardIterator.Codec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 1).decode(text),
+        "another server's key");
+  }
+}
