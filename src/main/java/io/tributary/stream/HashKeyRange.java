@@ -29,11 +29,14 @@ public record HashKeyRange(BigInteger start, BigInteger end) {
 
   /** The hash key of a partition key: MD5 of its UTF-8 bytes as an unsigned big-endian integer. */
   public static BigInteger hashOf(String partitionKey) {
+    return new BigInteger(1, MD5.get().digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static final ThreadLocal<MessageDigest> MD5 = ThreadLocal.withInitial(() -> {
     try {
-      MessageDigest md5 = MessageDigest.getInstance("MD5");
-      return new BigInteger(1, md5.digest(partitionKey.getBytes(StandardCharsets.UTF_8)));
+      return MessageDigest.getInstance("MD5");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
+  });
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -12,6 +13,7 @@ import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,6 +36,9 @@ public final class PutRecordsHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
+  /** The most a request's records may add up to, data and partition keys together. */
+  static final long MAX_REQUEST_RECORD_BYTES = 10L * 1024 * 1024;
+
   private final Services services;
 
   public PutRecordsHandler(Services services) {
@@ -55,6 +60,11 @@ public final class PutRecordsHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
     List<Input> entries = input.structures("Records");
+    long total = 0;
+    for (Input entry : entries) {
+      total += entry.blob("Data").length + entry.string("PartitionKey").getBytes(StandardCharsets.UTF_8).length;
+    }
+    if (total > MAX_REQUEST_RECORD_BYTES) throw KinesisException.invalidArgument("Records size exceeds 10 MB limit");
     ShardDescriptor[] shardOf = new ShardDescriptor[entries.size()];
     Map<ShardDescriptor, ShardBatch> batches = new IdentityHashMap<>();
     for (int i = 0; i < entries.size(); i++) {

@@ -27,4 +27,26 @@ class DeleteStreamTest extends ApiTest {
         software.amazon.awssdk.services.kinesis.model.ShardIteratorType.TRIM_HORIZON);
     org.junit.jupiter.api.Assertions.assertTrue(client.getRecords(b -> b.shardIterator(iterator)).records().isEmpty());
   }
+
+  @org.junit.jupiter.api.Test
+  void staysDeletingForTheConfiguredDelay() throws InterruptedException {
+    try (io.tributary.support.TestServer slow = io.tributary.support.TestServer.start(
+        java.util.Map.of("stream.delete.delay.ms", "300"))) {
+      KinesisClient client = io.tributary.support.KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, slow.endpoint());
+      client.createStream(b -> b.streamName("going").shardCount(1));
+      client.deleteStream(b -> b.streamName("going"));
+      org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.StreamStatus.DELETING,
+          client.describeStreamSummary(b -> b.streamName("going")).streamDescriptionSummary().streamStatus());
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (System.nanoTime() < deadline) {
+        try {
+          client.describeStreamSummary(b -> b.streamName("going"));
+          Thread.sleep(50);
+        } catch (ResourceNotFoundException gone) {
+          return;
+        }
+      }
+      org.junit.jupiter.api.Assertions.fail("the stream was still there after 5 s");
+    }
+  }
 }

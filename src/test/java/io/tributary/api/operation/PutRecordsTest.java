@@ -77,4 +77,16 @@ class PutRecordsTest extends ApiTest {
         () -> client.putRecords(b -> b.streamName(name).records(tooMany)));
     assertEquals("ValidationException", count.awsErrorDetails().errorCode());
   }
+
+  @org.junit.jupiter.api.Test
+  void rejectsRequestsOverTenMebibytes() {
+    KinesisClient client = client(ClientKind.ASYNC_CBOR_H2C);
+    String name = createStream("batch-large", 1);
+    List<PutRecordsRequestEntry> large = new ArrayList<>();
+    for (int i = 0; i < 11; i++) {
+      large.add(PutRecordsRequestEntry.builder().partitionKey("k").data(SdkBytes.fromByteArray(new byte[1024 * 1024])).build());
+    }
+    assertKinesisError(software.amazon.awssdk.services.kinesis.model.InvalidArgumentException.class,
+        "Records size exceeds 10 MB limit", () -> client.putRecords(b -> b.streamName(name).records(large)));
+  }
 }
