@@ -4,7 +4,10 @@ import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A shard log held in the heap, for throwaway runs and tests. Not thread-safe: one shard verticle owns it. */
+/**
+ * A shard log held in the heap, for throwaway runs and tests ({@code storage=memory}); nothing survives a
+ * restart. Not thread-safe: one shard verticle owns it.
+ */
 public final class InMemoryShardLog implements ShardLog {
   private final List<StoredRecord> records = new ArrayList<>();
 
@@ -19,7 +22,7 @@ public final class InMemoryShardLog implements ShardLog {
   }
 
   @Override
-  public Future<List<StoredRecord>> read(long fromOffset, int maxRecords, long maxBytes) {
+  public Future<Page> read(long fromOffset, int maxRecords, long maxBytes) {
     int from = (int) Math.max(fromOffset, startOffset());
     int to = (int) Math.min(records.size(), (long) from + maxRecords);
     List<StoredRecord> page = new ArrayList<>(Math.max(0, to - from));
@@ -30,7 +33,9 @@ public final class InMemoryShardLog implements ShardLog {
       if (bytes > maxBytes && !page.isEmpty()) break;
       page.add(record);
     }
-    return Future.succeededFuture(page);
+    long next = from + page.size();
+    long nextArrival = next < records.size() ? records.get((int) next).arrivalMillis() : -1;
+    return Future.succeededFuture(new Page(page, next, nextArrival));
   }
 
   @Override
@@ -44,6 +49,11 @@ public final class InMemoryShardLog implements ShardLog {
   }
 
   @Override
+  public long lastArrivalMillis() {
+    return records.isEmpty() ? -1 : records.get(records.size() - 1).arrivalMillis();
+  }
+
+  @Override
   public Future<Long> offsetAtOrAfter(long arrivalMillis) {
     int low = 0;
     int high = records.size();
@@ -52,11 +62,6 @@ public final class InMemoryShardLog implements ShardLog {
       if (records.get(mid).arrivalMillis() < arrivalMillis) low = mid + 1; else high = mid;
     }
     return Future.succeededFuture((long) low);
-  }
-
-  @Override
-  public long arrivalOf(long offset) {
-    return offset >= 0 && offset < records.size() ? records.get((int) offset).arrivalMillis() : -1;
   }
 
   @Override

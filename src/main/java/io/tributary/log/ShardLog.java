@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import java.util.List;
 
 /**
- * The records of one shard, in order. Only the shard's verticle calls a log, always from its own
- * context, so implementations need no locking of their own; they must never block that context
- * (blocking file work goes to a worker and completes the returned future).
+ * The records of one shard, in order, each at an offset counted from 0. Only the shard's verticle calls a
+ * log, always from its own event-loop context, so implementations need no locking for their callers;
+ * they must never block that context: file work runs on a worker and completes the returned future.
  */
 public interface ShardLog {
 
@@ -14,28 +14,40 @@ public interface ShardLog {
   record Entry(long arrivalMillis, String partitionKey, byte[] data) { }
 
   /**
-   * Appends the entries in order and completes with the offset of the first one once they are as durable
-   * as the log promises; only then are they visible to readers.
+   * A page read from the log.
+   *
+   * @param nextOffset where the next read continues: after the last record, or where the read started
+   * @param nextArrivalMillis arrival of the record at {@code nextOffset}, or -1 when there is none yet
+   */
+  record Page(List<StoredRecord> records, long nextOffset, long nextArrivalMillis) { }
+
+  /**
+   * Appends the entries in order. The offsets are taken at once (the next append follows on), and the
+   * future completes with the offset of the first entry once they are as durable as the log promises;
+   * only then are they visible to readers and counted in {@link #endOffset()}. A failed append leaves
+   * nothing of itself visible.
    */
   Future<Long> append(List<Entry> entries);
 
   /**
-   * Up to {@code maxRecords} records from {@code fromOffset} on, stopping before the total size would
-   * pass {@code maxBytes} (but always at least one record when there is one).
+   * Up to {@code maxRecords} records from {@code fromOffset} on (from the trim horizon if it is older),
+   * stopping before the total size would pass {@code maxBytes}, though always at least one record when
+   * there is one.
    */
-  Future<List<StoredRecord>> read(long fromOffset, int maxRecords, long maxBytes);
+  Future<Page> read(long fromOffset, int maxRecords, long maxBytes);
 
-  /** The offset of the oldest readable record (the trim horizon). */
+  /** The offset of the oldest readable record: the trim horizon. */
   long startOffset();
 
-  /** The offset the next appended record will get. */
+  /** One past the last acknowledged record: the offset a reader at the tip waits at. */
   long endOffset();
 
-  /** The offset of the first record that arrived at or after the time, or {@link #endOffset()}. */
+  /** Arrival time of the last acknowledged record, or -1 when the log is empty. */
+  long lastArrivalMillis();
+
+  /** The offset of the first readable record that arrived at or after the time, or {@link #endOffset()}. */
   Future<Long> offsetAtOrAfter(long arrivalMillis);
 
-  /** The arrival time of the record at the offset, or -1 when there is none. */
-  long arrivalOf(long offset);
-
+  /** Flushes what is pending and releases files. */
   Future<Void> close();
 }

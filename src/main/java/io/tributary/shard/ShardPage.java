@@ -8,9 +8,7 @@ import java.util.List;
  *
  * @param nextOffset where the next read continues: after the last record, or where the read started
  * @param endOffset the offset the next appended record gets
- * @param latestArrivalMillis arrival of the newest record in the shard, or -1 when it is empty
  * @param nextArrivalMillis arrival of the record at {@code nextOffset}, or -1 when the page reached the end
  */
-public record ShardPage(List<StoredRecord> records, long nextOffset, long endOffset,
-                        long latestArrivalMillis, long nextArrivalMillis) {
+public record ShardPage(List<StoredRecord> records, long nextOffset, long endOffset, long nextArrivalMillis) {
 }

@@ -34,7 +34,7 @@ public final class ShardVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    lastArrivalMillis = Math.max(0, log.arrivalOf(log.endOffset() - 1));
+    lastArrivalMillis = Math.max(0, log.lastArrivalMillis());
     consumer = vertx.eventBus().consumer(address, this::handle);
     return consumer.completion();
   }
@@ -76,12 +76,8 @@ public final class ShardVerticle extends VerticleBase {
   }
 
   private Future<ShardPage> read(Read read) {
-    long from = Math.max(read.fromOffset(), log.startOffset());
-    return log.read(from, read.maxRecords(), read.maxBytes()).map(records -> {
-      long next = records.isEmpty() ? from : records.get(records.size() - 1).offset() + 1;
-      long end = log.endOffset();
-      return new ShardPage(records, next, end, log.arrivalOf(end - 1), next < end ? log.arrivalOf(next) : -1);
-    });
+    return log.read(read.fromOffset(), read.maxRecords(), read.maxBytes())
+        .map(page -> new ShardPage(page.records(), page.nextOffset(), log.endOffset(), page.nextArrivalMillis()));
   }
 
   private Future<Long> locate(Locate locate) {
