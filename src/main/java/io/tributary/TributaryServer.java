@@ -8,8 +8,13 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
+import io.tributary.shard.FileShardStorage;
+import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
+import io.tributary.shard.ShardStorage;
+import io.tributary.stream.StreamCatalog;
+import io.tributary.stream.StreamCatalogFile;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Deployable;
@@ -30,9 +35,11 @@ public final class TributaryServer {
   static final List<String> VERTICLES = List.of("api", "management");
 
   private final Services services;
+  private final DataDirectory dataDirectory;
 
-  private TributaryServer(Services services) {
+  private TributaryServer(Services services, DataDirectory dataDirectory) {
     this.services = services;
+    this.dataDirectory = dataDirectory;
   }
 
   public static Future<TributaryServer> start(Settings settings) {
@@ -52,15 +59,39 @@ public final class TributaryServer {
     new ProcessorMetrics().bindTo(meters);
 
     SecureRandom random = new SecureRandom();
-    byte[] iteratorKey = new byte[16];
-    random.nextBytes(iteratorKey);
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"));
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, clock,
+    DataDirectory dataDirectory = null;
+    byte[] iteratorKey;
+    StreamCatalog catalog;
+    ShardStorage storage;
+    try {
+      switch (settings.string("storage")) {
+        case "memory" -> {
+          iteratorKey = new byte[16];
+          random.nextBytes(iteratorKey);
+          catalog = StreamCatalog.NONE;
+          storage = new MemoryShardStorage();
+        }
+        case "file" -> {
+          dataDirectory = DataDirectory.open(settings.path("data.dir"));
+          iteratorKey = dataDirectory.iteratorKey();
+          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry);
+          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
+        }
+        default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
+            + settings.string("storage") + "'");
+      }
+    } catch (RuntimeException e) {
+      if (dataDirectory != null) dataDirectory.close();
+      return vertx.close().transform(closed -> Future.failedFuture(e));
+    }
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"));
     Services services = new Services(vertx, settings, clock, registry, lifecycle, new ShardClient(vertx),
         new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
-    Future<Void> deployed = Future.succeededFuture();
+    DataDirectory lockedDirectory = dataDirectory;
+    Future<Void> deployed = catalog.load().compose(lifecycle::restore);
     for (String name : VERTICLES) {
       VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops);
       deployed = deployed.compose(v -> vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())
@@ -69,9 +100,12 @@ public final class TributaryServer {
     return deployed
         .map(v -> {
           services.ready().set(true);
-          return new TributaryServer(services);
+          return new TributaryServer(services, lockedDirectory);
         })
-        .recover(failure -> vertx.close().transform(closed -> Future.failedFuture(failure)));
+        .recover(failure -> vertx.close().transform(closed -> {
+          if (lockedDirectory != null) lockedDirectory.close();
+          return Future.failedFuture(failure);
+        }));
   }
 
   private static Deployable instantiate(VerticleDescriptor descriptor, Services services) {
@@ -87,8 +121,11 @@ public final class TributaryServer {
 
   public Settings settings() { return services.settings(); }
 
+  /** Stops every verticle (shard logs flush and close) and releases the data directory. */
   public Future<Void> close() {
     services.ready().set(false);
-    return services.vertx().close();
+    return services.vertx().close().andThen(closed -> {
+      if (dataDirectory != null) dataDirectory.close();
+    });
   }
 }

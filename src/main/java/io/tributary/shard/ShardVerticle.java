@@ -13,6 +13,7 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Owns one shard: the only code that touches its log. It runs on one event-loop context, so requests to
@@ -21,26 +22,32 @@ import java.util.List;
  */
 public final class ShardVerticle extends VerticleBase {
   private final String address;
-  private final ShardLog log;
+  private final Supplier<Future<ShardLog>> opener;
   private final Clock clock;
+  private ShardLog log;
   private MessageConsumer<ShardRequest> consumer;
   private long lastArrivalMillis;
 
-  public ShardVerticle(String address, ShardLog log, Clock clock) {
+  /** The opener runs when the verticle starts, on its context: a durable log recovers there, off the loop. */
+  public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock) {
     this.address = address;
-    this.log = log;
+    this.opener = opener;
     this.clock = clock;
   }
 
   @Override
   public Future<?> start() {
-    lastArrivalMillis = Math.max(0, log.lastArrivalMillis());
-    consumer = vertx.eventBus().consumer(address, this::handle);
-    return consumer.completion();
+    return opener.get().compose(opened -> {
+      log = opened;
+      lastArrivalMillis = Math.max(0, log.lastArrivalMillis());
+      consumer = vertx.eventBus().consumer(address, this::handle);
+      return consumer.completion();
+    });
   }
 
   @Override
   public Future<?> stop() {
+    if (consumer == null) return Future.succeededFuture();
     return consumer.unregister().eventually(log::close);
   }
 

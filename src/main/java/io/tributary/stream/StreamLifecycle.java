@@ -1,7 +1,7 @@
 package io.tributary.stream;
 
-import io.tributary.log.InMemoryShardLog;
 import io.tributary.shard.ShardAddress;
+import io.tributary.shard.ShardStorage;
 import io.tributary.shard.ShardVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -11,17 +11,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Creates and deletes streams: records the change in the registry, deploys or undeploys one
- * {@link ShardVerticle} per shard, and moves the stream through CREATING → ACTIVE and DELETING → gone
- * after the configured delays.
+ * Creates, deletes and restores streams: records each change in the registry and saves the catalog,
+ * deploys or undeploys one {@link ShardVerticle} per shard, and moves a stream through CREATING → ACTIVE
+ * and DELETING → gone after the configured delays. A change is acknowledged only once the catalog holds it.
  */
 public final class StreamLifecycle {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamLifecycle.class);
   private static final char[] UID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final Vertx vertx;
   private final StreamRegistry registry;
+  private final StreamCatalog catalog;
+  private final ShardStorage storage;
   private final Clock clock;
   private final long createDelayMillis;
   private final long deleteDelayMillis;
@@ -29,10 +34,12 @@ public final class StreamLifecycle {
   /** Deployment ids of each stream's shard verticles, by stream uid. */
   private final Map<String, List<String>> deployments = new ConcurrentHashMap<>();
 
-  public StreamLifecycle(Vertx vertx, StreamRegistry registry, Clock clock, long createDelayMillis,
-      long deleteDelayMillis) {
+  public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage, Clock clock,
+      long createDelayMillis, long deleteDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
+    this.catalog = catalog;
+    this.storage = storage;
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
     this.deleteDelayMillis = deleteDelayMillis;
@@ -41,7 +48,7 @@ public final class StreamLifecycle {
   /**
    * Registers a new stream as CREATING and deploys its shards; it turns ACTIVE once they are up and the
    * create delay has passed. With no delay the returned future waits for ACTIVE, so the caller sees the
-   * stream usable at once; otherwise it completes as soon as the stream is registered.
+   * stream usable at once; otherwise it completes once the new stream is saved.
    */
   public Future<Void> create(StreamKey key, StreamMode mode, int shardCount, int retentionHours, int maxRecordSizeKiB,
       Map<String, String> tags) {
@@ -54,46 +61,77 @@ public final class StreamLifecycle {
     StreamDescriptor stream = new StreamDescriptor(key, newUid(), StreamStatus.CREATING, mode, now, retentionHours,
         maxRecordSizeKiB, shards, tags);
     registry.add(stream);
-
-    List<Future<String>> deployed = new ArrayList<>();
-    for (ShardDescriptor shard : shards) {
-      String address = ShardAddress.of(stream.uid(), shard.shardId());
-      deployed.add(vertx.deployVerticle(new ShardVerticle(address, new InMemoryShardLog(), clock)));
-    }
-    Future<Void> active = Future.all(deployed).compose(all -> {
-      deployments.put(stream.uid(), all.list());
-      if (registry.find(key) == null || !registry.find(key).uid().equals(stream.uid())) {
-        undeployShards(stream.uid());  // deleted while its shards were starting
-        return Future.succeededFuture();
-      }
-      return after(createDelayMillis, () -> registry.update(key, stream.uid(), s -> s.withStatus(StreamStatus.ACTIVE)));
-    });
-    return createDelayMillis <= 0 ? active : Future.succeededFuture();
+    Future<Void> saved = catalog.save();
+    Future<Void> active = saved
+        .compose(v -> deployShards(stream))
+        .compose(v -> after(createDelayMillis))
+        .compose(v -> activate(stream));
+    active.onFailure(failure -> LOG.error("stream {} did not become ACTIVE", key, failure));
+    return createDelayMillis <= 0 ? active : saved;
   }
 
-  /** Marks the stream DELETING; after the delay it is gone and its shards are undeployed. */
-  public void delete(StreamDescriptor stream) {
+  /** Marks the stream DELETING; after the delay its shards stop, its data is removed and it is gone. */
+  public Future<Void> delete(StreamDescriptor stream) {
     registry.update(stream.key(), stream.uid(), s -> s.withStatus(StreamStatus.DELETING));
-    after(deleteDelayMillis, () -> {
-      registry.remove(stream.key(), stream.uid());
-      undeployShards(stream.uid());
-    });
+    Future<Void> saved = catalog.save();
+    Future<Void> gone = saved.compose(v -> after(deleteDelayMillis)).compose(v -> finishDeleting(stream));
+    gone.onFailure(failure -> LOG.error("stream {} was not fully deleted", stream.key(), failure));
+    return deleteDelayMillis <= 0 ? gone : saved;
   }
 
-  private void undeployShards(String uid) {
-    List<String> ids = deployments.remove(uid);
-    if (ids != null) ids.forEach(vertx::undeploy);
-  }
-
-  private Future<Void> after(long delayMillis, Runnable action) {
-    if (delayMillis <= 0) {
-      action.run();
-      return Future.succeededFuture();
+  /** Brings back the streams kept from an earlier run: shards deployed, unfinished changes finished. */
+  public Future<Void> restore(List<StreamDescriptor> kept) {
+    registry.restore(kept);
+    List<Future<Void>> restored = new ArrayList<>();
+    for (StreamDescriptor stream : kept) {
+      restored.add(stream.status() == StreamStatus.DELETING
+          ? finishDeleting(stream)
+          : deployShards(stream).compose(v -> activate(stream)));
     }
-    return vertx.timer(delayMillis).map(tick -> {
-      action.run();
-      return null;
+    return Future.all(restored).mapEmpty();
+  }
+
+  private Future<Void> deployShards(StreamDescriptor stream) {
+    List<Future<String>> deployed = new ArrayList<>();
+    for (ShardDescriptor shard : stream.shards()) {
+      String address = ShardAddress.of(stream.uid(), shard.shardId());
+      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock)));
+    }
+    return Future.all(deployed).compose(all -> {
+      deployments.put(stream.uid(), all.list());
+      StreamDescriptor current = registry.find(stream.key());
+      if (current == null || !current.uid().equals(stream.uid())) {
+        return undeployShards(stream.uid());  // deleted while its shards were starting
+      }
+      return Future.succeededFuture();
     });
+  }
+
+  private Future<Void> activate(StreamDescriptor stream) {
+    StreamDescriptor updated = registry.update(stream.key(), stream.uid(),
+        s -> s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING ? s.withStatus(StreamStatus.ACTIVE) : s);
+    return updated == null ? Future.succeededFuture() : catalog.save();
+  }
+
+  private Future<Void> finishDeleting(StreamDescriptor stream) {
+    return undeployShards(stream.uid())
+        .compose(v -> storage.deleteStream(stream.uid()))
+        .compose(v -> {
+          registry.remove(stream.key(), stream.uid());
+          return catalog.save();
+        });
+  }
+
+  private Future<Void> undeployShards(String uid) {
+    List<String> ids = deployments.remove(uid);
+    if (ids == null) return Future.succeededFuture();
+    List<Future<Void>> undeployed = new ArrayList<>();
+    for (String id : ids) undeployed.add(vertx.undeploy(id));
+    return Future.join(undeployed).mapEmpty();
+  }
+
+  private Future<Void> after(long delayMillis) {
+    return delayMillis <= 0 ? Future.succeededFuture() : vertx.timer(delayMillis).mapEmpty();
   }
 
   private String newUid() {

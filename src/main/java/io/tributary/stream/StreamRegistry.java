@@ -36,6 +36,16 @@ public final class StreamRegistry {
     return result;
   }
 
+  /** Every stream, in key order. */
+  public List<StreamDescriptor> all() {
+    return List.copyOf(streams.values());
+  }
+
+  /** Puts back streams kept from an earlier run, before the server takes calls. */
+  public synchronized void restore(List<StreamDescriptor> kept) {
+    for (StreamDescriptor stream : kept) publish(stream.key(), stream);
+  }
+
   public int shardLimit() { return shardLimit; }
 
   public int openShardCount(String account, String region) {

@@ -11,7 +11,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A real server in the test JVM, on free loopback ports, with streams ACTIVE at once. One shared server
+ * A real server in the test JVM, on free loopback ports, with durable storage in a fresh temporary
+ * directory (unless a test names one) and streams ACTIVE at once. One shared server
  * serves the whole suite (tests name their streams uniquely); {@link #start} makes a private one.
  */
 public final class TestServer implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class TestServer implements AutoCloseable {
     settings.put("management.port", String.valueOf(freePort()));
     settings.put("stream.create.delay.ms", "0");
     settings.put("stream.delete.delay.ms", "0");
+    settings.put("data.dir", temporaryDirectory().toString());
     settings.putAll(overrides);
     Settings merged = SettingsLoader.defaults().with(settings);
     return new TestServer(TributaryServer.start(merged, clock).await());
@@ -59,6 +61,16 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     server.close().await();
+  }
+
+  private static java.nio.file.Path temporaryDirectory() {
+    try {
+      java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("tributary-test");
+      directory.toFile().deleteOnExit();
+      return directory;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public static int freePort() {

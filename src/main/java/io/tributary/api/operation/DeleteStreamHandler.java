@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -8,6 +9,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 
 /** DeleteStream: the stream turns DELETING and is gone after the configured delay. */
@@ -32,7 +34,7 @@ public final class DeleteStreamHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
-    services.lifecycle().delete(stream);
-    return Future.succeededFuture(Response.EMPTY);
+    if (stream.status() == StreamStatus.DELETING) throw KinesisException.streamNotFound(stream.name(), stream.key().account());
+    return services.lifecycle().delete(stream).map(Response.EMPTY);
   }
 }

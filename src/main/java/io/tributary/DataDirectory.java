@@ -1,0 +1,89 @@
+package io.tributary;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
+
+/**
+ * The data directory of one server: locked for as long as the server runs (two servers writing one
+ * directory would corrupt it), and home of the key that seals shard iterators, so iterators handed out
+ * before a restart still work after it.
+ *
+ * <pre>
+ *   .lock          held with an OS file lock while the server runs
+ *   iterator.key   16 random bytes, made on first start
+ *   streams.json   the stream catalog
+ *   shards/        one directory per stream incarnation, one per shard below it
+ * </pre>
+ */
+public final class DataDirectory implements AutoCloseable {
+  private final Path root;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+
+  private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    this.root = root;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+  }
+
+  /** Creates the directory if needed and locks it; fails if another server holds it. Blocking: call at start. */
+  public static DataDirectory open(Path root) {
+    try {
+      Files.createDirectories(root.resolve("shards"));
+      FileChannel channel = FileChannel.open(root.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock == null) {
+        channel.close();
+        throw new IllegalStateException("data directory " + root.toAbsolutePath() + " is in use by another server");
+      }
+      return new DataDirectory(root, channel, lock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open data directory " + root.toAbsolutePath(), e);
+    }
+  }
+
+  public Path root() { return root; }
+
+  public Path shards() { return root.resolve("shards"); }
+
+  /** The iterator key, made and fsynced on first use. Blocking: call at start. */
+  public byte[] iteratorKey() {
+    Path file = root.resolve("iterator.key");
+    try {
+      if (Files.exists(file) && Files.size(file) == 16) return Files.readAllBytes(file);
+      byte[] key = new byte[16];
+      new SecureRandom().nextBytes(key);
+      try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        channel.write(ByteBuffer.wrap(key));
+        channel.force(true);
+      }
+      return key;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or make " + file, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      lock.release();
+      lockChannel.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

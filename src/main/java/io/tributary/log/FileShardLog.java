@@ -1,0 +1,419 @@
+package io.tributary.log;
+
+import io.tributary.log.LogSegments.Position;
+import io.tributary.log.WriteQueue.PendingAppend;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard log on local disk: durable, append-only, segmented and checksummed, in the manner of Kafka's
+ * log layer. One directory per shard holds the segments, each a {@code .log} file of {@link RecordBatch}es
+ * (one per append) with a sparse {@link OffsetIndex} and {@link TimeIndex}, all named by the segment's
+ * base offset ({@link SegmentFiles}). Only the last segment, the active one, is written; it rolls when an
+ * append would take it past the segment size, and a rolled segment is fsynced and never written again.
+ * Record data lives only in the files: reads go through the page cache, and the heap holds per segment a
+ * few numbers and two small index mappings.
+ *
+ * <p>Durability follows the {@link FsyncPolicy}. An append is acknowledged (its future completes, and it
+ * becomes visible to {@link #read}, {@link #endOffset()}, {@link #lastArrivalMillis()} and
+ * {@link #offsetAtOrAfter}) once written, and under {@code always} once fsynced. A failed write or fsync
+ * fails the appends it covered, cuts the file back to the last good batch and leaves the log usable.
+ *
+ * <p>Retention: a record is readable while its arrival is within the retention of the log's clock.
+ * Segments whose newest record has expired are deleted by a periodic check, which first rolls an active
+ * segment that has wholly expired, so an idle log empties; offsets never restart.
+ *
+ * <p>Threading: one shard verticle calls the log from its event-loop context, and nothing here blocks
+ * that context. Appends and maintenance (roll, flush, retention, close) run through the {@link WriteQueue}:
+ * one worker thread at a time writes. Reads and time lookups run on other worker threads concurrently with
+ * it, for acknowledged offsets only. The writer publishes what is acknowledged in volatile fields before it
+ * completes the appends' futures, on the caller's context.
+ *
+ * <p>Invariants: segments are keyed by base offset; the last is the active one; batches' offsets run on
+ * without a gap from one segment to the next (a segment cut by recovery may leave one, which reads skip);
+ * arrival times never decrease along the log; {@code startOffset <= endOffset}, and between write rounds
+ * {@code endOffset} is the active segment's next offset.
+ */
+public final class FileShardLog implements ShardLog {
+  private static final Logger LOG = LoggerFactory.getLogger(FileShardLog.class);
+  private static final int READ_ATTEMPTS = 3;
+
+  private final Vertx vertx;
+  private final Path directory;
+  private final LogConfig config;
+  private final Clock clock;
+  private final ChannelOpener opener;
+  private final LogSegments segments = new LogSegments();
+  private final LongAdder fsyncs = new LongAdder();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private volatile long retentionMillis;
+  private volatile long startOffset;
+  private volatile long endOffset;
+  private volatile long lastArrivalMillis;
+  private volatile boolean closed;
+  private WriteQueue writes;
+  /** Written by the writer only. */
+  private LogSegment active;
+  /** Whether the active segment has writes not yet fsynced; writer only. */
+  private boolean dirty;
+  /** Arrival of the last append queued; caller's context only. */
+  private long lastQueuedArrival;
+  private Future<Void> closing;
+  private long retentionTimer = -1;
+  private long flushTimer = -1;
+
+  private FileShardLog(Vertx vertx, Path directory, LogConfig config, Clock clock, ChannelOpener opener) {
+    this.vertx = vertx;
+    this.directory = directory;
+    this.config = config;
+    this.clock = clock;
+    this.opener = opener;
+    this.retentionMillis = config.retentionMillis();
+  }
+
+  /**
+   * Opens the log in the directory, creating it when missing, and recovers it on a worker thread. The
+   * periodic retention check (and the fsync timer of {@code interval:<ms>}) run on the calling context.
+   */
+  public static Future<FileShardLog> open(Vertx vertx, Path directory, LogConfig config, Clock clock) {
+    return open(vertx, directory, config, clock, ChannelOpener.FILES);
+  }
+
+  static Future<FileShardLog> open(Vertx vertx, Path directory, LogConfig config, Clock clock, ChannelOpener opener) {
+    return vertx.executeBlocking(() -> {
+      FileShardLog log = new FileShardLog(vertx, directory, config, clock, opener);
+      try {
+        log.recover();
+      } catch (IOException | RuntimeException e) {
+        log.segments.closeAll();
+        throw e;
+      }
+      return log;
+    }, false).map(log -> {
+      log.startTimers();
+      return log;
+    });
+  }
+
+  /**
+   * Recovery. Segments before the last were fsynced when they rolled: each gets a cheap check of its
+   * indexes ({@link LogSegment#sanityCheck}) and is rebuilt only when that fails. The last segment is
+   * scanned batch by batch and cut at the first invalid one ({@link LogSegment#recover}). The log then
+   * continues from the last valid batch.
+   */
+  private void recover() throws IOException {
+    long started = System.nanoTime();
+    Files.createDirectories(directory);
+    List<Long> bases = SegmentFiles.baseOffsets(directory);
+    SegmentFiles.deleteOrphanIndexes(directory, new HashSet<>(bases));
+    if (bases.isEmpty()) {
+      segments.add(LogSegment.create(directory, 0, config, opener));
+      SegmentFiles.flushDirectory(directory);
+    }
+    for (int i = 0; i < bases.size(); i++) {
+      LogSegment segment = LogSegment.open(directory, bases.get(i), config, opener);
+      segments.add(segment);
+      if (i == bases.size() - 1) {
+        segment.recover();
+      } else if (!segment.sanityCheck(bases.get(i + 1))) {
+        LOG.warn("Indexes of {} are missing or damaged; rebuilding them from the segment", segment);
+        segment.recover();
+        segment.seal();
+      }
+    }
+    active = segments.last();
+    endOffset = active.nextOffset();
+    lastArrivalMillis = segments.newestArrivalMillis();
+    lastQueuedArrival = lastArrivalMillis;
+    startOffset = segments.offsetAtOrAfter(clock.millis() - retentionMillis, endOffset);
+    writes = new WriteQueue(vertx, endOffset, this::write);
+    LOG.info("Opened {}: offsets {} to {} in {} segments, recovered in {} ms", directory, startOffset, endOffset,
+        segments.count(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private void startTimers() {
+    retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMillis(), id -> enforceRetention()
+        .onFailure(e -> {
+          if (!closed) LOG.warn("Retention check of {} failed", directory, e);
+        }));
+    if (config.fsync() instanceof FsyncPolicy.Interval interval) {
+      flushTimer = vertx.setPeriodic(interval.millis(), id -> {
+        if (flushQueued.compareAndSet(false, true)) {
+          writes.run(() -> {
+            flushQueued.set(false);
+            if (dirty) flushActive();
+            return null;
+          }).onFailure(e -> {
+            if (!closed) LOG.warn("Periodic fsync of {} failed", directory, e);
+          });
+        }
+      });
+    }
+  }
+
+  @Override
+  public Future<Long> append(List<Entry> entries) {
+    if (!entries.isEmpty()) {
+      long arrival = entries.get(0).arrivalMillis();
+      for (Entry entry : entries) {
+        if (entry.arrivalMillis() != arrival) {
+          return Future.failedFuture(new IllegalArgumentException("the entries of one append share one arrival time"));
+        }
+      }
+      if (arrival < lastQueuedArrival) {
+        return Future.failedFuture(new IllegalArgumentException(
+            "arrival " + arrival + " is before the previous append's " + lastQueuedArrival));
+      }
+      lastQueuedArrival = arrival;
+    }
+    return writes.append(entries);
+  }
+
+  /**
+   * One write round, on the writer's thread: writes the group's batches to the active segment, rolling it
+   * when full, then acknowledges them together ({@link #acknowledge}). An append that cannot be encoded
+   * or written fails alone, after the segment is cut back to before it.
+   */
+  private void write(List<PendingAppend> group) {
+    List<PendingAppend> written = new ArrayList<>();
+    LogSegment.Mark roundStart = active.mark();
+    for (PendingAppend append : group) {
+      int count = append.entries().size();
+      try {
+        int size = count == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, RecordBatch.sizeOf(append.entries()));
+        if (count > 0 && active.isFullFor(size, count)) {
+          acknowledge(written, roundStart);
+          written = new ArrayList<>();
+          roundStart = active.mark(); // what was acknowledged is never cut back, even if the roll fails
+          if (active.isFullFor(size, count)) { // unless a failed fsync just cut the segment back
+            roll();
+            roundStart = active.mark();
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        failed(append, e);
+        continue;
+      }
+      append.placeAt(active.nextOffset());
+      LogSegment.Mark before = active.mark();
+      try {
+        if (count > 0) {
+          active.append(RecordBatch.encode(append.baseOffset(), append.entries()), append.baseOffset(), count,
+              append.arrivalMillis());
+          dirty = true;
+        }
+        written.add(append);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("Append of {} records at offset {} to {} failed; cutting it back", count, append.baseOffset(), active, e);
+        cutBack(before);
+        failed(append, e);
+      }
+    }
+    acknowledge(written, roundStart);
+  }
+
+  /**
+   * Acknowledges what a round wrote once it is as durable as the policy asks; under {@code always} that
+   * takes an fsync, and if the fsync fails, all of it is cut back and fails.
+   */
+  private void acknowledge(List<PendingAppend> written, LogSegment.Mark roundStart) {
+    if (written.isEmpty()) return;
+    if (config.fsync() instanceof FsyncPolicy.Always) {
+      try {
+        flushActive();
+      } catch (IOException e) {
+        LOG.warn("fsync of {} failed; cutting back {} appends", active, written.size(), e);
+        cutBack(roundStart);
+        written.forEach(append -> failed(append, e));
+        return;
+      }
+    }
+    for (PendingAppend append : written) {
+      if (append.arrivalMillis() >= 0) lastArrivalMillis = append.arrivalMillis();
+    }
+    endOffset = active.nextOffset();
+    written.forEach(PendingAppend::succeed);
+  }
+
+  private void failed(PendingAppend append, Throwable cause) {
+    writes.releaseOffsets(append.entries().size());
+    append.fail(cause);
+  }
+
+  private void cutBack(LogSegment.Mark mark) {
+    try {
+      active.truncate(mark);
+    } catch (IOException e) {
+      LOG.warn("Could not truncate {} to {} bytes; the next write overwrites the rest", active, mark.size(), e);
+    }
+  }
+
+  private void flushActive() throws IOException {
+    active.flush();
+    fsyncs.increment();
+    dirty = false;
+  }
+
+  /** Seals the active segment and starts a new one at its next offset; on failure the active one stays. */
+  private void roll() throws IOException {
+    LogSegment sealed = active;
+    if (sealed.isEmpty()) return; // its successor would have the same name
+    LogSegment fresh = LogSegment.create(directory, sealed.nextOffset(), config, opener);
+    try {
+      sealed.seal();
+      fsyncs.increment();
+      SegmentFiles.flushDirectory(directory);
+    } catch (IOException | RuntimeException e) {
+      try {
+        fresh.delete();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    segments.add(fresh);
+    active = fresh;
+    dirty = false;
+    LOG.debug("Rolled {} at offset {}", sealed, fresh.baseOffset());
+  }
+
+  @Override
+  public Future<Page> read(long fromOffset, int maxRecords, long maxBytes) {
+    return onWorker(() -> readPage(fromOffset, maxRecords, maxBytes));
+  }
+
+  private Page readPage(long fromOffset, int maxRecords, long maxBytes) throws IOException {
+    long end = endOffset;
+    long offset = Math.max(fromOffset, startOffset);
+    Position at = maxRecords > 0 ? segments.locate(offset, end) : null;
+    long expiredBefore = clock.millis() - retentionMillis;
+    if (at != null && at.batch().arrivalMillis() < expiredBefore) {
+      offset = Math.max(offset, segments.offsetAtOrAfter(expiredBefore, end));
+      at = segments.locate(offset, end);
+    }
+    List<StoredRecord> records = new ArrayList<>();
+    long bytes = 0;
+    while (at != null && records.size() < maxRecords) {
+      offset = Math.max(offset, at.batch().baseOffset());
+      List<StoredRecord> taken = at.segment().read(at.batch(), offset, maxRecords - records.size(), maxBytes - bytes,
+          records.isEmpty());
+      for (StoredRecord record : taken) bytes += record.size();
+      records.addAll(taken);
+      offset += taken.size();
+      if (offset < at.batch().nextOffset()) break;
+      at = segments.following(at, end);
+    }
+    long nextArrival = -1;
+    if (offset < end) {
+      Position next = at != null && at.batch().contains(offset) ? at : segments.locate(offset, end);
+      if (next != null) nextArrival = next.batch().arrivalMillis();
+    }
+    return new Page(records, offset, nextArrival);
+  }
+
+  @Override
+  public long startOffset() {
+    return startOffset;
+  }
+
+  @Override
+  public long endOffset() {
+    return endOffset;
+  }
+
+  @Override
+  public long lastArrivalMillis() {
+    return lastArrivalMillis;
+  }
+
+  @Override
+  public Future<Long> offsetAtOrAfter(long arrivalMillis) {
+    return onWorker(() -> {
+      long end = endOffset;
+      long offset = segments.offsetAtOrAfter(Math.max(arrivalMillis, clock.millis() - retentionMillis), end);
+      return Math.max(offset, Math.min(startOffset, end));
+    });
+  }
+
+  /** Changes the retention; records older than it stop being readable at once. */
+  public void setRetentionMillis(long millis) {
+    if (millis <= 0) throw new IllegalArgumentException("retention must be positive: " + millis);
+    retentionMillis = millis;
+  }
+
+  /**
+   * The retention check, run by the timer: moves the trim horizon to the first record within retention and
+   * deletes the segments whose newest record is older, rolling the active segment first if all of it is.
+   */
+  Future<Void> enforceRetention() {
+    return writes.run(() -> {
+      long expiredBefore = clock.millis() - retentionMillis;
+      if (!active.isEmpty() && active.maxArrivalMillis() < expiredBefore) roll();
+      startOffset = Math.max(startOffset, segments.offsetAtOrAfter(expiredBefore, endOffset));
+      int deleted = 0;
+      for (LogSegment segment : segments.all()) {
+        if (segment == active || segment.maxArrivalMillis() >= expiredBefore) break;
+        segments.remove(segment);
+        segment.delete();
+        deleted++;
+      }
+      if (deleted > 0) {
+        LOG.info("Deleted {} expired segments of {}; the log now starts at offset {}", deleted, directory, startOffset);
+      }
+      return null;
+    });
+  }
+
+  /** fsyncs so far: group commits, interval flushes, rolls and close. */
+  long fsyncCount() {
+    return fsyncs.sum();
+  }
+
+  /** Flushes pending appends, fsyncs the active segment and releases every file and mapping. */
+  @Override
+  public Future<Void> close() {
+    if (closing != null) return closing;
+    vertx.cancelTimer(retentionTimer);
+    vertx.cancelTimer(flushTimer);
+    closing = writes.close(() -> {
+      closed = true;
+      try {
+        flushActive();
+      } finally {
+        segments.closeAll();
+      }
+      return null;
+    });
+    return closing;
+  }
+
+  /**
+   * Runs a read on a worker, completing on the caller's context. A segment deleted by retention under a
+   * read shows as a closed channel; the read then starts over from the new trim horizon.
+   */
+  private <T> Future<T> onWorker(Callable<T> work) {
+    if (closed) return Future.failedFuture(new IllegalStateException("the log is closed"));
+    return vertx.getOrCreateContext().executeBlocking(() -> {
+      for (int attempt = 1; ; attempt++) {
+        try {
+          return work.call();
+        } catch (ClosedChannelException e) {
+          if (closed || attempt == READ_ATTEMPTS) throw e;
+        }
+      }
+    }, false);
+  }
+}

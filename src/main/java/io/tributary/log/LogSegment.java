@@ -1,0 +1,383 @@
+package io.tributary.log;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code .log} file of {@link RecordBatch}es, named by its base offset, with its {@link OffsetIndex}
+ * and {@link TimeIndex}.
+ *
+ * <p>Invariants: batches lie back to back from position 0; the first starts at the base offset and each
+ * next one where the previous ended; {@link #size()} is the end of the last valid batch, and the file holds
+ * nothing after it once a write or recovery is done. An index entry is added for a batch when more than the
+ * index interval of bytes were appended since the last entry, so the batches after the last entry span at
+ * most that interval plus the last batch.
+ *
+ * <p>Threading: not thread-safe for writers. One writer at a time (the log's write queue) calls
+ * {@link #append}, {@link #truncate}, {@link #flush}, {@link #seal}, {@link #recover} and
+ * {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
+ * {@link #offsetAtOrAfter} concurrently with it, for offsets the log has acknowledged only: those batches
+ * were written completely before they were acknowledged, so readers never see a batch being written.
+ * Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES}, which bounds the JDK's
+ * per-thread temporary direct buffers; record data is never kept in memory.
+ */
+final class LogSegment {
+  private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+  static final int IO_SLICE_BYTES = 64 * 1024;
+  private static final int SCAN_BUFFER_BYTES = 1024 * 1024;
+
+  private final Path file;
+  private final long baseOffset;
+  private final LogConfig config;
+  private final FileChannel channel;
+  private final OffsetIndex offsetIndex;
+  private final TimeIndex timeIndex;
+  private volatile long size;
+  private volatile long nextOffset;
+  private volatile long maxArrivalMillis = -1;
+  private long bytesSinceLastIndexEntry;
+
+  /** The write state a failed append is undone to. */
+  record Mark(long size, long nextOffset, long maxArrivalMillis, long bytesSinceLastIndexEntry) { }
+
+  private LogSegment(Path directory, long baseOffset, LogConfig config, ChannelOpener opener, boolean create)
+      throws IOException {
+    this.file = SegmentFiles.log(directory, baseOffset);
+    this.baseOffset = baseOffset;
+    this.config = config;
+    this.channel = opener.open(file, create
+        ? EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
+            StandardOpenOption.WRITE)
+        : EnumSet.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
+    try {
+      this.offsetIndex = new OffsetIndex(SegmentFiles.index(directory, baseOffset), baseOffset);
+      this.timeIndex = new TimeIndex(SegmentFiles.timeIndex(directory, baseOffset), baseOffset);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+    this.size = channel.size();
+    this.nextOffset = baseOffset;
+  }
+
+  /** A new, empty segment whose indexes are preallocated for a full segment. */
+  static LogSegment create(Path directory, long baseOffset, LogConfig config, ChannelOpener opener)
+      throws IOException {
+    LogSegment segment = new LogSegment(directory, baseOffset, config, opener, true);
+    try {
+      segment.offsetIndex.reset(config.indexEntriesFor(0));
+      segment.timeIndex.reset(config.indexEntriesFor(0));
+    } catch (IOException | RuntimeException e) {
+      segment.close();
+      throw e;
+    }
+    return segment;
+  }
+
+  /** An existing segment, not yet checked: follow with {@link #sanityCheck} or {@link #recover}. */
+  static LogSegment open(Path directory, long baseOffset, LogConfig config, ChannelOpener opener)
+      throws IOException {
+    return new LogSegment(directory, baseOffset, config, opener, false);
+  }
+
+  long baseOffset() {
+    return baseOffset;
+  }
+
+  /** One past the last offset written to the segment. */
+  long nextOffset() {
+    return nextOffset;
+  }
+
+  long size() {
+    return size;
+  }
+
+  /** Arrival of the newest batch written, or -1 when the segment is empty. */
+  long maxArrivalMillis() {
+    return maxArrivalMillis;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  /** Whether a batch of this size and count would take the segment past its limits. */
+  boolean isFullFor(int batchBytes, int recordCount) {
+    return size > 0 && (size + batchBytes > config.segmentBytes()
+        || nextOffset + recordCount - baseOffset > Integer.MAX_VALUE);
+  }
+
+  Mark mark() {
+    return new Mark(size, nextOffset, maxArrivalMillis, bytesSinceLastIndexEntry);
+  }
+
+  /** Writes an encoded batch at the end and indexes it. On failure the caller truncates to its mark. */
+  void append(ByteBuffer batch, long batchBaseOffset, int recordCount, long arrivalMillis) throws IOException {
+    if (batchBaseOffset != nextOffset) {
+      throw new IllegalStateException("batch at offset " + batchBaseOffset + " does not follow " + nextOffset);
+    }
+    long position = size;
+    int length = batch.remaining();
+    writeFully(batch, position);
+    if (bytesSinceLastIndexEntry > config.indexIntervalBytes()) {
+      offsetIndex.append(batchBaseOffset, position);
+      timeIndex.maybeAppend(arrivalMillis, batchBaseOffset);
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += length;
+    maxArrivalMillis = arrivalMillis;
+    nextOffset = batchBaseOffset + recordCount;
+    size = position + length;
+  }
+
+  /** Cuts the file and its indexes back to a mark. */
+  void truncate(Mark mark) throws IOException {
+    offsetIndex.truncateTo(mark.nextOffset());
+    timeIndex.truncateTo(mark.nextOffset());
+    size = mark.size();
+    nextOffset = mark.nextOffset();
+    maxArrivalMillis = mark.maxArrivalMillis();
+    bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+    channel.truncate(mark.size());
+  }
+
+  /** fsync of the file's data. */
+  void flush() throws IOException {
+    channel.force(false);
+  }
+
+  /**
+   * Makes a segment that stops being written durable and compact: fsyncs it (whatever the policy), then
+   * trims its index files to their entries and writes them out. Only the fsync can fail the roll; index
+   * trouble is logged, since recovery rebuilds what it finds damaged.
+   */
+  void seal() throws IOException {
+    flush();
+    try {
+      offsetIndex.trim();
+      timeIndex.trim();
+      offsetIndex.flush();
+      timeIndex.flush();
+    } catch (IOException e) {
+      LOG.warn("Could not trim the indexes of {}; they will be rebuilt when the log opens", file, e);
+    }
+  }
+
+  /**
+   * Cheap check of a sealed segment: its index files were there, whole, in order and within the segment;
+   * the last offset-index entry points at the batch it names; and the batch headers from there span at
+   * most one index interval, end exactly at the file's end and stop at or before the next segment's base
+   * offset. Learns the segment's end offset and newest arrival on the way. False means the segment needs
+   * {@link #recover}.
+   */
+  boolean sanityCheck(long nextSegmentBaseOffset) throws IOException {
+    long logSize = channel.size();
+    if (!offsetIndex.loadedIntact() || !timeIndex.loadedIntact()) return false;
+    if (!offsetIndex.isSane(nextSegmentBaseOffset, logSize) || !timeIndex.isSane(nextSegmentBaseOffset)) return false;
+    OffsetIndex.OffsetPosition last = offsetIndex.last();
+    long position = last.position();
+    long expectedOffset = last.offset();
+    RecordBatch batch = null;
+    while (position < logSize) {
+      if (position - last.position() > config.indexIntervalBytes()) return false;
+      batch = readBatch(position, logSize);
+      if (batch == null || batch.baseOffset() != expectedOffset) return false;
+      position = batch.endPosition();
+      expectedOffset = batch.nextOffset();
+    }
+    if (expectedOffset > nextSegmentBaseOffset) return false;
+    size = logSize;
+    nextOffset = expectedOffset;
+    maxArrivalMillis = batch == null ? -1 : batch.arrivalMillis();
+    return true;
+  }
+
+  /**
+   * Recovery of one segment: scans every batch from the start, checking each (known magic, ends within the
+   * file, CRC matches, offsets continue), rebuilds both indexes on the way and truncates the file at the
+   * first invalid batch, logging how many bytes were cut.
+   *
+   * @return the number of bytes cut
+   */
+  long recover() throws IOException {
+    long fileSize = channel.size();
+    offsetIndex.reset(config.indexEntriesFor(fileSize));
+    timeIndex.reset(config.indexEntriesFor(fileSize));
+    size = 0;
+    nextOffset = baseOffset;
+    maxArrivalMillis = -1;
+    bytesSinceLastIndexEntry = 0;
+    ByteBuffer buffer = ByteBuffer.allocateDirect(SCAN_BUFFER_BYTES).limit(0);
+    long bufferStart = 0;
+    String invalid = null;
+    while (size < fileSize) {
+      long position = size;
+      if (position + RecordBatch.SUMMARY_BYTES > fileSize) {
+        invalid = "a torn batch header";
+        break;
+      }
+      if (position + RecordBatch.SUMMARY_BYTES > bufferStart + buffer.limit()) {
+        buffer = fill(buffer, position, RecordBatch.SUMMARY_BYTES);
+        bufferStart = position;
+      }
+      RecordBatch batch = RecordBatch.parse(buffer.position((int) (position - bufferStart)), position);
+      if (batch == null) {
+        invalid = "an unreadable batch header";
+        break;
+      }
+      if (batch.endPosition() > fileSize) {
+        invalid = "a torn batch";
+        break;
+      }
+      if (batch.baseOffset() != nextOffset) {
+        invalid = "a batch at offset " + batch.baseOffset() + " where " + nextOffset + " was due";
+        break;
+      }
+      if (batch.endPosition() > bufferStart + buffer.limit()) {
+        buffer = fill(buffer, position, batch.sizeInBytes());
+        bufferStart = position;
+      }
+      if (!batch.checksumMatches(buffer.position((int) (position - bufferStart) + RecordBatch.HEADER_BYTES))) {
+        invalid = "a checksum mismatch in the batch at offset " + batch.baseOffset();
+        break;
+      }
+      indexRecovered(batch);
+    }
+    long cut = fileSize - size;
+    if (cut > 0) {
+      LOG.warn("Recovery of {} cut {} bytes at position {} (offset {}) after {}", file, cut, size, nextOffset, invalid);
+      channel.truncate(size);
+    }
+    return cut;
+  }
+
+  private void indexRecovered(RecordBatch batch) throws IOException {
+    if (bytesSinceLastIndexEntry > config.indexIntervalBytes()) {
+      offsetIndex.append(batch.baseOffset(), batch.position());
+      timeIndex.maybeAppend(batch.arrivalMillis(), batch.baseOffset());
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += batch.sizeInBytes();
+    maxArrivalMillis = batch.arrivalMillis();
+    nextOffset = batch.nextOffset();
+    size = batch.endPosition();
+  }
+
+  /** Reads at least {@code needed} bytes from {@code position} into the buffer (a bigger one if needed). */
+  private ByteBuffer fill(ByteBuffer buffer, long position, int needed) throws IOException {
+    ByteBuffer target = buffer.capacity() >= needed ? buffer : ByteBuffer.allocateDirect(needed);
+    target.clear();
+    long at = position;
+    while (target.position() < needed) {
+      int read = channel.read(target, at);
+      if (read < 0) throw new EOFException("unexpected end of " + file);
+      at += read;
+    }
+    return target.flip();
+  }
+
+  /**
+   * The batch holding the offset, found through the offset index and a scan of batch headers, or null
+   * when the segment ends before it. For acknowledged offsets only.
+   */
+  RecordBatch find(long offset) throws IOException {
+    if (offset < baseOffset || offset >= nextOffset) return null;
+    OffsetIndex.OffsetPosition start = offsetIndex.lookup(offset);
+    RecordBatch batch = readBatch(start.position(), size);
+    if (batch == null || batch.baseOffset() != start.offset()) {
+      LOG.warn("Offset index of {} points at the wrong place for offset {}; scanning from the start", file, offset);
+      batch = readBatch(0, size);
+    }
+    while (batch != null && !batch.contains(offset)) batch = next(batch);
+    return batch;
+  }
+
+  /** The batch after this one in the segment, or null at the end. For acknowledged offsets only. */
+  RecordBatch next(RecordBatch batch) throws IOException {
+    return batch.endPosition() < size ? readBatch(batch.endPosition(), size) : null;
+  }
+
+  /** Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}). */
+  List<StoredRecord> read(RecordBatch batch, long fromOffset, int maxRecords, long maxBytes, boolean atLeastOne)
+      throws IOException {
+    byte[] body = new byte[batch.bodyLength()];
+    readFully(ByteBuffer.wrap(body), batch.position() + RecordBatch.HEADER_BYTES);
+    if (!batch.checksumMatches(ByteBuffer.wrap(body))) {
+      throw new IOException("checksum mismatch in the batch at offset " + batch.baseOffset() + " of " + file);
+    }
+    return batch.decode(body, fromOffset, maxRecords, maxBytes, atLeastOne);
+  }
+
+  /**
+   * The base offset of the first batch below {@code endOffset} that arrived at or after the time, or -1
+   * when there is none in this segment.
+   */
+  long offsetAtOrAfter(long arrivalMillis, long endOffset) throws IOException {
+    long from = timeIndex.lookupBefore(arrivalMillis);
+    if (from >= endOffset) return -1;
+    for (RecordBatch batch = find(from); batch != null && batch.baseOffset() < endOffset; batch = next(batch)) {
+      if (batch.arrivalMillis() >= arrivalMillis) return batch.baseOffset();
+    }
+    return -1;
+  }
+
+  /** Releases the channel and the index mappings; index files are trimmed to their entries. */
+  void close() throws IOException {
+    try (channel) {
+      offsetIndex.close();
+      timeIndex.close();
+    }
+  }
+
+  /** Closes and removes the segment's files, the .log first so that a crash leaves only orphan indexes. */
+  void delete() throws IOException {
+    close();
+    Files.deleteIfExists(file);
+    offsetIndex.delete();
+    timeIndex.delete();
+  }
+
+  @Override
+  public String toString() {
+    return file.toString();
+  }
+
+  /** The batch starting at the position, or null when there is no well-formed one ending by {@code limit}. */
+  private RecordBatch readBatch(long position, long limit) throws IOException {
+    if (position + RecordBatch.SUMMARY_BYTES > limit) return null;
+    ByteBuffer summary = ByteBuffer.allocate(RecordBatch.SUMMARY_BYTES);
+    readFully(summary, position);
+    RecordBatch batch = RecordBatch.parse(summary.flip(), position);
+    return batch == null || batch.endPosition() > limit ? null : batch;
+  }
+
+  private void readFully(ByteBuffer target, long position) throws IOException {
+    int end = target.limit();
+    long at = position;
+    while (target.position() < end) {
+      target.limit(Math.min(end, target.position() + IO_SLICE_BYTES));
+      int read = channel.read(target, at);
+      if (read < 0) throw new EOFException("unexpected end of " + file + " at " + at);
+      at += read;
+    }
+  }
+
+  private void writeFully(ByteBuffer source, long position) throws IOException {
+    int end = source.limit();
+    long at = position;
+    while (source.position() < end) {
+      source.limit(Math.min(end, source.position() + IO_SLICE_BYTES));
+      at += channel.write(source, at);
+    }
+  }
+}

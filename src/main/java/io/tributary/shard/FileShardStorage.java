@@ -1,0 +1,64 @@
+package io.tributary.shard;
+
+import io.tributary.config.Settings;
+import io.tributary.log.FileShardLog;
+import io.tributary.log.FsyncPolicy;
+import io.tributary.log.LogConfig;
+import io.tributary.log.ShardLog;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * {@code storage=file}: each shard's log in {@code <data dir>/shards/<stream uid>/<shard id>/}, as segment
+ * files with their indexes (see {@link FileShardLog}).
+ */
+public final class FileShardStorage implements ShardStorage {
+  private final Vertx vertx;
+  private final Path root;
+  private final LogConfig config;
+  private final Clock clock;
+
+  public FileShardStorage(Vertx vertx, Path root, LogConfig config, Clock clock) {
+    this.vertx = vertx;
+    this.root = root;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /** The log settings of a server: fsync policy, segment size, retention check interval. */
+  public static LogConfig logConfig(Settings settings) {
+    return LogConfig.defaults()
+        .withFsync(FsyncPolicy.parse(settings.string("fsync")))
+        .withSegmentBytes(settings.integer("log.segment.bytes"))
+        .withRetention(LogConfig.defaults().retentionMillis(), settings.longValue("log.retention.check.ms"));
+  }
+
+  @Override
+  public Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard) {
+    LogConfig shardConfig = config.withRetention(stream.retentionHours() * 3_600_000L, config.retentionCheckIntervalMillis());
+    return FileShardLog.open(vertx, root.resolve(stream.uid()).resolve(shard.shardId()), shardConfig, clock)
+        .map(log -> log);
+  }
+
+  @Override
+  public Future<Void> deleteStream(String streamUid) {
+    Path directory = root.resolve(streamUid);
+    return vertx.executeBlocking(() -> {
+      if (!Files.exists(directory)) return null;
+      try (Stream<Path> paths = Files.walk(directory)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
+      } catch (IOException e) {
+        throw new IOException("cannot delete " + directory, e);
+      }
+      return null;
+    }, false);
+  }
+}

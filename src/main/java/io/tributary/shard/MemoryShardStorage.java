@@ -1,0 +1,21 @@
+package io.tributary.shard;
+
+import io.tributary.log.InMemoryShardLog;
+import io.tributary.log.ShardLog;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+
+/** {@code storage=memory}: logs in the heap, gone with the process. */
+public final class MemoryShardStorage implements ShardStorage {
+
+  @Override
+  public Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard) {
+    return Future.succeededFuture(new InMemoryShardLog());
+  }
+
+  @Override
+  public Future<Void> deleteStream(String streamUid) {
+    return Future.succeededFuture();
+  }
+}

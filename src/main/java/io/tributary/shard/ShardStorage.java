@@ -1,0 +1,16 @@
+package io.tributary.shard;
+
+import io.tributary.log.ShardLog;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+
+/** Where shard logs live: opens (and recovers) a shard's log, and removes a deleted stream's logs. */
+public interface ShardStorage {
+
+  /** Opens the shard's log, recovering what is on disk; the log belongs to the caller from then on. */
+  Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard);
+
+  /** Removes every log of a stream incarnation, once its shards are closed. */
+  Future<Void> deleteStream(String streamUid);
+}

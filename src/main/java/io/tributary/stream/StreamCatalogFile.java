@@ -1,0 +1,151 @@
+package io.tributary.stream;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The registry's streams in one JSON file, {@code <data dir>/streams.json}, replaced atomically: the new
+ * content goes to {@code streams.json.tmp}, is fsynced, renamed over the old file, and the directory is
+ * fsynced, so a crash leaves either the old or the new catalog, never a torn one.
+ *
+ * <p>Writes run on a worker, one at a time; saves that arrive during a write share the next one.
+ */
+public final class StreamCatalogFile implements StreamCatalog {
+  private static final int FORMAT_VERSION = 1;
+
+  private final Vertx vertx;
+  private final Path file;
+  private final Path temporary;
+  private final StreamRegistry registry;
+  private List<Promise<Void>> waiting = new ArrayList<>();
+  private boolean writing;
+
+  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry) {
+    this.vertx = vertx;
+    this.file = dataDir.resolve("streams.json");
+    this.temporary = dataDir.resolve("streams.json.tmp");
+    this.registry = registry;
+  }
+
+  @Override
+  public Future<List<StreamDescriptor>> load() {
+    return vertx.executeBlocking(() -> {
+      if (!Files.exists(file)) return List.of();
+      JsonObject root = new JsonObject(Files.readString(file));
+      List<StreamDescriptor> streams = new ArrayList<>();
+      for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
+      return streams;
+    }, false);
+  }
+
+  @Override
+  public synchronized Future<Void> save() {
+    Promise<Void> promise = Promise.promise();
+    waiting.add(promise);
+    if (!writing) {
+      writing = true;
+      writeNext();
+    }
+    return promise.future();
+  }
+
+  private synchronized void writeNext() {
+    List<Promise<Void>> batch = waiting;
+    waiting = new ArrayList<>();
+    vertx.executeBlocking(() -> {
+      write(toJson(registry.all()));
+      return null;
+    }, false).onComplete(result -> {
+      for (Promise<Void> promise : batch) {
+        if (result.succeeded()) promise.complete(); else promise.fail(result.cause());
+      }
+      synchronized (this) {
+        if (waiting.isEmpty()) writing = false; else writeNext();
+      }
+    });
+  }
+
+  private void write(JsonObject content) throws IOException {
+    byte[] bytes = content.encodePrettily().getBytes(StandardCharsets.UTF_8);
+    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buffer = ByteBuffer.wrap(bytes);
+      while (buffer.hasRemaining()) channel.write(buffer);
+      channel.force(true);
+    }
+    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(file.getParent());
+  }
+
+  static void fsyncDirectory(Path directory) {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot fsync directory " + directory, e);
+    }
+  }
+
+  private static JsonObject toJson(List<StreamDescriptor> streams) {
+    JsonArray array = new JsonArray();
+    for (StreamDescriptor stream : streams) {
+      JsonArray shards = new JsonArray();
+      for (ShardDescriptor shard : stream.shards()) {
+        shards.add(new JsonObject()
+            .put("shardId", shard.shardId())
+            .put("index", shard.index())
+            .put("startingHashKey", shard.hashKeyRange().start().toString())
+            .put("endingHashKey", shard.hashKeyRange().end().toString())
+            .put("parentShardId", shard.parentShardId())
+            .put("adjacentParentShardId", shard.adjacentParentShardId())
+            .put("createdMillis", shard.createdMillis())
+            .put("endingSequenceNumber", shard.endingSequenceNumber()));
+      }
+      array.add(new JsonObject()
+          .put("account", stream.key().account())
+          .put("region", stream.key().region())
+          .put("name", stream.name())
+          .put("uid", stream.uid())
+          .put("status", stream.status().name())
+          .put("mode", stream.mode().name())
+          .put("createdMillis", stream.createdMillis())
+          .put("retentionHours", stream.retentionHours())
+          .put("maxRecordSizeKiB", stream.maxRecordSizeKiB())
+          .put("shards", shards)
+          .put("tags", new JsonObject(new LinkedHashMap<>(stream.tags()))));
+    }
+    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array);
+  }
+
+  private static StreamDescriptor fromJson(JsonObject json) {
+    List<ShardDescriptor> shards = new ArrayList<>();
+    for (Object item : json.getJsonArray("shards")) {
+      JsonObject shard = (JsonObject) item;
+      shards.add(new ShardDescriptor(shard.getString("shardId"), shard.getInteger("index"),
+          new HashKeyRange(new BigInteger(shard.getString("startingHashKey")), new BigInteger(shard.getString("endingHashKey"))),
+          shard.getString("parentShardId"), shard.getString("adjacentParentShardId"), shard.getLong("createdMillis"),
+          shard.getString("endingSequenceNumber")));
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    json.getJsonObject("tags", new JsonObject()).forEach(entry -> tags.put(entry.getKey(), String.valueOf(entry.getValue())));
+    return new StreamDescriptor(new StreamKey(json.getString("account"), json.getString("region"), json.getString("name")),
+        json.getString("uid"), StreamStatus.valueOf(json.getString("status")), StreamMode.valueOf(json.getString("mode")),
+        json.getLong("createdMillis"), json.getInteger("retentionHours"), json.getInteger("maxRecordSizeKiB"), shards, tags);
+  }
+}

@@ -1,0 +1,103 @@
+package io.tributary.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real server as a separate JVM, started as a user would start it, so a test can kill it with SIGKILL
+ * and start it again on the same data directory.
+ */
+public final class ChildServer implements AutoCloseable {
+  private final Process process;
+  private final int port;
+  private final int managementPort;
+  private final Path log;
+
+  private ChildServer(Process process, int port, int managementPort, Path log) {
+    this.process = process;
+    this.port = port;
+    this.managementPort = managementPort;
+    this.log = log;
+  }
+
+  /** Starts a server on free ports with data in the directory and waits until it is ready. */
+  public static ChildServer start(Path dataDir, Map<String, String> environment) {
+    int port = TestServer.freePort();
+    int managementPort = TestServer.freePort();
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary",
+        "--port", String.valueOf(port), "--management-port", String.valueOf(managementPort),
+        "--tls-port", String.valueOf(TestServer.freePort()), "--data-dir", dataDir.toString()));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("TRIBUTARY_HOST", "127.0.0.1");
+    builder.environment().put("TRIBUTARY_STREAM_CREATE_DELAY_MS", "0");
+    builder.environment().put("TRIBUTARY_STREAM_DELETE_DELAY_MS", "0");
+    builder.environment().putAll(environment);
+    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+    builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    try {
+      ChildServer server = new ChildServer(builder.start(), port, managementPort, log);
+      server.awaitReady(Duration.ofSeconds(30));
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public URI endpoint() {
+    return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** Ends the process at once, as a crash or power loss would: no shutdown hooks, no flushing. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor();
+  }
+
+  private void awaitReady(Duration timeout) {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) throw new IllegalStateException("server exited; see " + log);
+      try {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() == 200) return;
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    process.destroyForcibly();
+    throw new IllegalStateException("server not ready within " + timeout + "; see " + log);
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      process.waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
