@@ -3,6 +3,7 @@ package io.tributary.api;
 import io.vertx.core.MultiMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The check AWS's front end makes before it verifies a signature: a SigV4 Authorization header, or a
@@ -18,6 +19,8 @@ public final class SignatureShape {
       return new Credential(parts[0], parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null);
     }
   }
+
+  private static final Pattern SEPARATORS = Pattern.compile("[,\\s]+");
 
   private SignatureShape() { }
 
@@ -37,7 +40,7 @@ public final class SignatureShape {
 
   private static Credential checkHeader(String authorization, MultiMap headers) {
     Map<String, String> params = new HashMap<>();
-    String[] tokens = authorization.split("[,\\s]+");
+    String[] tokens = SEPARATORS.split(authorization);
     for (int i = 1; i < tokens.length; i++) {
       int equals = tokens[i].indexOf('=');
       if (equals > 0) params.put(tokens[i].substring(0, equals), tokens[i].substring(equals + 1));

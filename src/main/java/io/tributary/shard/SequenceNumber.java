@@ -16,7 +16,8 @@ import java.math.BigInteger;
  * number without a lookup. The shard's StartingSequenceNumber is offset 0 at its creation time.
  */
 public final class SequenceNumber {
-  private static final BigInteger VERSION = BigInteger.TWO;
+  private static final long VERSION_NYBBLE = 2;
+  private static final long MASK_36_BITS = (1L << 36) - 1;
   private static final BigInteger MASK_36 = BigInteger.ONE.shiftLeft(36).subtract(BigInteger.ONE);
   private static final BigInteger MASK_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
   private static final BigInteger MASK_32 = BigInteger.ONE.shiftLeft(32).subtract(BigInteger.ONE);
@@ -27,14 +28,41 @@ public final class SequenceNumber {
   private SequenceNumber() { }
 
   public static String format(long shardCreatedSeconds, int shardIndex, long offset, long arrivalSeconds) {
-    BigInteger value = VERSION.shiftLeft(184)
-        .or(BigInteger.valueOf(shardCreatedSeconds).and(MASK_36).shiftLeft(148))
-        .or(BigInteger.valueOf(shardIndex & 0xF).shiftLeft(144))
-        .or(BigInteger.valueOf(offset).shiftLeft(80))
-        .or(BigInteger.valueOf(arrivalSeconds).and(MASK_36).shiftLeft(36))
-        .or(BigInteger.valueOf(shardIndex & 0xFFFFFFFFL).shiftLeft(4))
-        .or(VERSION);
-    return value.toString();
+    long index = shardIndex & 0xFFFFFFFFL;
+    long arrival = arrivalSeconds & MASK_36_BITS;
+    // The 188 bits as three 64-bit words: bits 0-63, 64-127 and 128-191.
+    long low = VERSION_NYBBLE | (index << 4) | (arrival << 36);
+    long middle = (arrival >>> 28) | (offset << 16);
+    long high = (offset >>> 48) | ((index & 0xF) << 16) | ((shardCreatedSeconds & MASK_36_BITS) << 20)
+        | (VERSION_NYBBLE << 56);
+    return toDecimal(high, middle, low);
+  }
+
+  /**
+   * The unsigned 192-bit integer {@code high:middle:low} in decimal. Sequence numbers are formatted for
+   * every record written and read, so this avoids BigInteger: it divides six 32-bit limbs by 10^9 until
+   * nothing is left, nine digits at a time.
+   */
+  static String toDecimal(long high, long middle, long low) {
+    long[] limbs = {high >>> 32, high & 0xFFFFFFFFL, middle >>> 32, middle & 0xFFFFFFFFL, low >>> 32, low & 0xFFFFFFFFL};
+    char[] digits = new char[60];
+    int position = digits.length;
+    boolean remaining = true;
+    while (remaining) {
+      long remainder = 0;
+      remaining = false;
+      for (int i = 0; i < limbs.length; i++) {
+        long dividend = (remainder << 32) | limbs[i];
+        limbs[i] = dividend / 1_000_000_000L;
+        remainder = dividend % 1_000_000_000L;
+        if (limbs[i] != 0) remaining = true;
+      }
+      for (int d = 0; d < 9 && (remaining || remainder != 0 || d == 0); d++) {
+        digits[--position] = (char) ('0' + remainder % 10);
+        remainder /= 10;
+      }
+    }
+    return new String(digits, position, digits.length - position);
   }
 
   /** The fields of a sequence number in this layout, or null when it is not one. */

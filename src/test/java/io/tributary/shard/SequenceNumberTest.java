@@ -38,4 +38,26 @@ class SequenceNumberTest {
     assertNull(SequenceNumber.parse(""));
     assertNull(SequenceNumber.parse("9".repeat(130)));
   }
+
+  @Test
+  void formatsExactlyAsTheArithmeticLayoutSays() {
+    java.util.Random random = new java.util.Random(188);
+    for (int i = 0; i < 10_000; i++) {
+      long created = random.nextLong() & ((1L << 36) - 1);
+      int index = random.nextInt();
+      long offset = random.nextLong() & Long.MAX_VALUE;
+      long arrival = random.nextLong() & ((1L << 36) - 1);
+      BigInteger expected = BigInteger.TWO.shiftLeft(184)
+          .or(BigInteger.valueOf(created).shiftLeft(148))
+          .or(BigInteger.valueOf(index & 0xF).shiftLeft(144))
+          .or(BigInteger.valueOf(offset).shiftLeft(80))
+          .or(BigInteger.valueOf(arrival).shiftLeft(36))
+          .or(BigInteger.valueOf(index & 0xFFFFFFFFL).shiftLeft(4))
+          .or(BigInteger.TWO);
+      assertEquals(expected.toString(), SequenceNumber.format(created, index, offset, arrival));
+    }
+    assertEquals("0", SequenceNumber.toDecimal(0, 0, 0));
+    assertEquals("1000000000", SequenceNumber.toDecimal(0, 0, 1_000_000_000L));
+    assertEquals(BigInteger.ONE.shiftLeft(192).subtract(BigInteger.ONE).toString(), SequenceNumber.toDecimal(-1, -1, -1));
+  }
 }

@@ -194,38 +194,58 @@ public final class Shape {
 
   public void validate(Input input) {
     List<String> errors = new ArrayList<>();
-    validateStructure(input, "", errors);
+    validateStructure(input, null, errors);
     if (errors.isEmpty()) return;
     String count = errors.size() == 1 ? "1 validation error detected: " : errors.size() + " validation errors detected: ";
     throw KinesisException.client("ValidationException", count + String.join("; ", errors));
   }
 
-  private void validateStructure(Input input, String prefix, List<String> errors) {
-    for (Member member : members) {
-      validateMember(member, input.raw(member.name), prefix + member.path, errors);
+  /**
+   * Where a member sits in the request, as AWS names it ({@code records.3.member.partitionKey}); built
+   * into text only when a rule fails, since a valid PutRecords has hundreds of places.
+   */
+  private record Place(Place parent, String name, int listIndex) {
+    Place member(String memberPath) {
+      return new Place(this, memberPath, 0);
+    }
+
+    Place element(int index) {
+      return new Place(this, null, index);
+    }
+
+    @Override
+    public String toString() {
+      String own = name != null ? name : listIndex + ".member";
+      return parent == null ? own : parent + "." + own;
     }
   }
 
-  private static void validateMember(Member member, Object value, String path, List<String> errors) {
+  private void validateStructure(Input input, Place parent, List<String> errors) {
+    for (Member member : members) {
+      Place place = parent == null ? new Place(null, member.path, 0) : parent.member(member.path);
+      validateMember(member, input.raw(member.name), place, errors);
+    }
+  }
+
+  private static void validateMember(Member member, Object value, Place place, List<String> errors) {
     for (Constraint constraint : member.constraints) {
       if (errors.size() >= MAX_VALIDATION_ERRORS) return;
       String violation = constraint.violation(value);
       if (violation != null) {
-        errors.add("Value " + printed(member, value) + " at '" + path + "' failed to satisfy constraint: " + violation);
+        errors.add("Value " + printed(member, value) + " at '" + place + "' failed to satisfy constraint: " + violation);
       }
     }
     if (value instanceof List<?> list) {
       for (int i = 0; i < list.size(); i++) {
-        String elementPath = path + "." + (i + 1) + ".member";
         Object element = list.get(i);
         if (member.structure != null && element instanceof Input nested) {
-          member.structure.validateStructure(nested, elementPath + ".", errors);
+          member.structure.validateStructure(nested, place.element(i + 1), errors);
         } else if (member.element != null) {
-          validateMember(member.element, element, elementPath, errors);
+          validateMember(member.element, element, place.element(i + 1), errors);
         }
       }
     } else if (value instanceof Input nested && member.structure != null) {
-      member.structure.validateStructure(nested, path + ".", errors);
+      member.structure.validateStructure(nested, place, errors);
     }
   }
 
