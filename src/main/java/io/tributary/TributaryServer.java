@@ -86,7 +86,8 @@ public final class TributaryServer {
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, clock,
-        settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"));
+        settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
+        settings.longValue("stream.update.delay.ms"));
     Services services = new Services(vertx, settings, clock, registry, lifecycle, new ShardClient(vertx),
         new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 

@@ -7,7 +7,8 @@ import io.tributary.shard.SequenceNumber;
  *
  * @param index the number in the shard id ({@code shardId-000000000007} has index 7); it is also encoded
  *     in every sequence number of the shard
- * @param endingSequenceNumber null while the shard is open
+ * @param endingSequenceNumber null while the shard is open; set when a split or merge closes it
+ * @param closedMillis when the shard was closed, or null while it is open
  */
 public record ShardDescriptor(
     String shardId,
@@ -16,15 +17,31 @@ public record ShardDescriptor(
     String parentShardId,
     String adjacentParentShardId,
     long createdMillis,
-    String endingSequenceNumber) {
+    String endingSequenceNumber,
+    Long closedMillis) {
 
   public static String idOf(int index) {
     return String.format("shardId-%012d", index);
   }
 
+  /** A new open shard. */
+  public static ShardDescriptor open(int index, HashKeyRange range, String parent, String adjacentParent, long now) {
+    return new ShardDescriptor(idOf(index), index, range, parent, adjacentParent, now, null, null);
+  }
+
   public boolean isOpen() { return endingSequenceNumber == null; }
+
+  public ShardDescriptor closed(String endingSequenceNumber, long closedMillis) {
+    return new ShardDescriptor(shardId, index, hashKeyRange, parentShardId, adjacentParentShardId, createdMillis,
+        endingSequenceNumber, closedMillis);
+  }
 
   public String startingSequenceNumber() {
     return SequenceNumber.format(createdMillis / 1000, index, 0, createdMillis / 1000);
+  }
+
+  /** The sequence number of the record at an offset of this shard. */
+  public String sequenceNumber(long offset, long arrivalMillis) {
+    return SequenceNumber.format(createdMillis / 1000, index, offset, arrivalMillis / 1000);
   }
 }

@@ -115,7 +115,17 @@ public final class StreamCatalogFile implements StreamCatalog {
             .put("parentShardId", shard.parentShardId())
             .put("adjacentParentShardId", shard.adjacentParentShardId())
             .put("createdMillis", shard.createdMillis())
-            .put("endingSequenceNumber", shard.endingSequenceNumber()));
+            .put("endingSequenceNumber", shard.endingSequenceNumber())
+            .put("closedMillis", shard.closedMillis()));
+      }
+      JsonArray consumers = new JsonArray();
+      for (ConsumerDescriptor consumer : stream.consumers()) {
+        consumers.add(new JsonObject()
+            .put("name", consumer.name())
+            .put("arn", consumer.arn())
+            .put("status", consumer.status().name())
+            .put("createdMillis", consumer.createdMillis())
+            .put("tags", new JsonObject(new LinkedHashMap<>(consumer.tags()))));
       }
       array.add(new JsonObject()
           .put("account", stream.key().account())
@@ -128,7 +138,15 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("retentionHours", stream.retentionHours())
           .put("maxRecordSizeKiB", stream.maxRecordSizeKiB())
           .put("shards", shards)
-          .put("tags", new JsonObject(new LinkedHashMap<>(stream.tags()))));
+          .put("nextShardIndex", stream.nextShardIndex())
+          .put("tags", new JsonObject(new LinkedHashMap<>(stream.tags())))
+          .put("encryptionType", stream.encryptionType())
+          .put("keyId", stream.keyId())
+          .put("shardLevelMetrics", new JsonArray(new ArrayList<>(stream.shardLevelMetrics())))
+          .put("warmThroughputMiBps", stream.warmThroughputMiBps())
+          .put("consumers", consumers)
+          .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
+          .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
     }
     return new JsonObject().put("version", FORMAT_VERSION).put("streams", array);
   }
@@ -140,12 +158,41 @@ public final class StreamCatalogFile implements StreamCatalog {
       shards.add(new ShardDescriptor(shard.getString("shardId"), shard.getInteger("index"),
           new HashKeyRange(new BigInteger(shard.getString("startingHashKey")), new BigInteger(shard.getString("endingHashKey"))),
           shard.getString("parentShardId"), shard.getString("adjacentParentShardId"), shard.getLong("createdMillis"),
-          shard.getString("endingSequenceNumber")));
+          shard.getString("endingSequenceNumber"), shard.getLong("closedMillis")));
     }
-    Map<String, String> tags = new LinkedHashMap<>();
-    json.getJsonObject("tags", new JsonObject()).forEach(entry -> tags.put(entry.getKey(), String.valueOf(entry.getValue())));
-    return new StreamDescriptor(new StreamKey(json.getString("account"), json.getString("region"), json.getString("name")),
-        json.getString("uid"), StreamStatus.valueOf(json.getString("status")), StreamMode.valueOf(json.getString("mode")),
-        json.getLong("createdMillis"), json.getInteger("retentionHours"), json.getInteger("maxRecordSizeKiB"), shards, tags);
+    List<ConsumerDescriptor> consumers = new ArrayList<>();
+    for (Object item : json.getJsonArray("consumers", new JsonArray())) {
+      JsonObject consumer = (JsonObject) item;
+      consumers.add(new ConsumerDescriptor(consumer.getString("name"), consumer.getString("arn"),
+          ConsumerStatus.valueOf(consumer.getString("status")), consumer.getLong("createdMillis"),
+          strings(consumer.getJsonObject("tags"))));
+    }
+    List<String> metrics = new ArrayList<>();
+    json.getJsonArray("shardLevelMetrics", new JsonArray()).forEach(metric -> metrics.add((String) metric));
+    List<Long> scalingTimes = new ArrayList<>();
+    json.getJsonArray("scalingTimes", new JsonArray()).forEach(time -> scalingTimes.add(((Number) time).longValue()));
+    StreamKey key = new StreamKey(json.getString("account"), json.getString("region"), json.getString("name"));
+    return StreamDescriptor.builder(key, json.getString("uid"))
+        .status(StreamStatus.valueOf(json.getString("status")))
+        .mode(StreamMode.valueOf(json.getString("mode")))
+        .createdMillis(json.getLong("createdMillis"))
+        .retentionHours(json.getInteger("retentionHours"))
+        .maxRecordSizeKiB(json.getInteger("maxRecordSizeKiB"))
+        .shards(shards)
+        .nextShardIndex(json.getInteger("nextShardIndex", 0))
+        .tags(strings(json.getJsonObject("tags")))
+        .encryption(json.getString("encryptionType", "NONE"), json.getString("keyId"))
+        .shardLevelMetrics(metrics)
+        .warmThroughputMiBps(json.getInteger("warmThroughputMiBps"))
+        .consumers(consumers)
+        .policies(strings(json.getJsonObject("policies")))
+        .scalingTimes(scalingTimes)
+        .build();
+  }
+
+  private static Map<String, String> strings(JsonObject json) {
+    Map<String, String> map = new LinkedHashMap<>();
+    if (json != null) json.forEach(entry -> map.put(entry.getKey(), String.valueOf(entry.getValue())));
+    return map;
   }
 }

@@ -1,13 +1,15 @@
 package io.tributary.stream;
 
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * What the control plane knows of one stream. Immutable: the registry swaps in a new descriptor on a
- * change, so readers on any thread see a consistent stream without locking.
+ * change ({@link #toBuilder()}), so readers on any thread see a consistent stream without locking.
  */
 public final class StreamDescriptor {
   private final StreamKey key;
@@ -19,26 +21,64 @@ public final class StreamDescriptor {
   private final int maxRecordSizeKiB;
   private final List<ShardDescriptor> shards;
   private final Map<String, String> tags;
+  private final String encryptionType;
+  private final String keyId;
+  private final List<String> shardLevelMetrics;
+  private final Integer warmThroughputMiBps;
+  private final List<ConsumerDescriptor> consumers;
+  private final Map<String, String> policies;
+  private final List<Long> scalingTimes;
+  private final int nextShardIndex;
   /** The open shards ordered by starting hash key, for routing records by binary search. */
   private final ShardDescriptor[] routing;
 
-  /**
-   * @param uid distinguishes this stream from an earlier one of the same name; shard addresses use it
-   */
-  public StreamDescriptor(StreamKey key, String uid, StreamStatus status, StreamMode mode, long createdMillis,
-      int retentionHours, int maxRecordSizeKiB, List<ShardDescriptor> shards, Map<String, String> tags) {
-    this.key = key;
-    this.uid = uid;
-    this.status = status;
-    this.mode = mode;
-    this.createdMillis = createdMillis;
-    this.retentionHours = retentionHours;
-    this.maxRecordSizeKiB = maxRecordSizeKiB;
-    this.shards = List.copyOf(shards);
-    this.tags = Map.copyOf(tags);
+  private StreamDescriptor(Builder b) {
+    this.key = b.key;
+    this.uid = b.uid;
+    this.status = b.status;
+    this.mode = b.mode;
+    this.createdMillis = b.createdMillis;
+    this.retentionHours = b.retentionHours;
+    this.maxRecordSizeKiB = b.maxRecordSizeKiB;
+    this.shards = List.copyOf(b.shards);
+    this.tags = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.tags));
+    this.encryptionType = b.encryptionType;
+    this.keyId = b.keyId;
+    this.shardLevelMetrics = List.copyOf(b.shardLevelMetrics);
+    this.warmThroughputMiBps = b.warmThroughputMiBps;
+    this.consumers = List.copyOf(b.consumers);
+    this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
+    this.scalingTimes = List.copyOf(b.scalingTimes);
+    this.nextShardIndex = Math.max(b.nextShardIndex,
+        this.shards.stream().mapToInt(ShardDescriptor::index).max().orElse(-1) + 1);
     this.routing = this.shards.stream().filter(ShardDescriptor::isOpen)
         .sorted(Comparator.comparing(s -> s.hashKeyRange().start()))
         .toArray(ShardDescriptor[]::new);
+  }
+
+  /** A new stream with the defaults of every optional setting. */
+  public static Builder builder(StreamKey key, String uid) {
+    return new Builder(key, uid);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(key, uid);
+    b.status = status;
+    b.mode = mode;
+    b.createdMillis = createdMillis;
+    b.retentionHours = retentionHours;
+    b.maxRecordSizeKiB = maxRecordSizeKiB;
+    b.shards = new ArrayList<>(shards);
+    b.tags = new LinkedHashMap<>(tags);
+    b.encryptionType = encryptionType;
+    b.keyId = keyId;
+    b.shardLevelMetrics = new ArrayList<>(shardLevelMetrics);
+    b.warmThroughputMiBps = warmThroughputMiBps;
+    b.consumers = new ArrayList<>(consumers);
+    b.policies = new LinkedHashMap<>(policies);
+    b.scalingTimes = new ArrayList<>(scalingTimes);
+    b.nextShardIndex = nextShardIndex;
+    return b;
   }
 
   public StreamKey key() { return key; }
@@ -47,6 +87,7 @@ public final class StreamDescriptor {
 
   public String arn() { return key.arn(); }
 
+  /** Distinguishes this stream from an earlier one of the same name; shard addresses and data use it. */
   public String uid() { return uid; }
 
   public StreamStatus status() { return status; }
@@ -59,19 +100,51 @@ public final class StreamDescriptor {
 
   public int maxRecordSizeKiB() { return maxRecordSizeKiB; }
 
+  /** Every shard still within retention, open or closed, in creation order. */
   public List<ShardDescriptor> shards() { return shards; }
 
   public Map<String, String> tags() { return tags; }
 
+  /** NONE or KMS. */
+  public String encryptionType() { return encryptionType; }
+
+  public String keyId() { return keyId; }
+
+  /** The enhanced (shard-level) metrics switched on, in AWS's order. */
+  public List<String> shardLevelMetrics() { return shardLevelMetrics; }
+
+  public Integer warmThroughputMiBps() { return warmThroughputMiBps; }
+
+  public List<ConsumerDescriptor> consumers() { return consumers; }
+
+  /** Resource policies by resource ARN: the stream's own and its consumers'. */
+  public Map<String, String> policies() { return policies; }
+
+  /** When UpdateShardCount ran, for AWS's limit of ten scalings per rolling 24 hours. */
+  public List<Long> scalingTimes() { return scalingTimes; }
+
+  /** The index the next new shard gets: shard ids are never reused within a stream. */
+  public int nextShardIndex() { return nextShardIndex; }
+
   public StreamDescriptor withStatus(StreamStatus newStatus) {
-    return new StreamDescriptor(key, uid, newStatus, mode, createdMillis, retentionHours, maxRecordSizeKiB, shards, tags);
+    return toBuilder().status(newStatus).build();
   }
 
   public int openShardCount() { return routing.length; }
 
+  /** The open shards, by starting hash key. */
+  public List<ShardDescriptor> openShards() { return List.of(routing); }
+
   public ShardDescriptor shard(String shardId) {
     for (ShardDescriptor shard : shards) {
       if (shard.shardId().equals(shardId)) return shard;
+    }
+    return null;
+  }
+
+  public ConsumerDescriptor consumer(String name) {
+    for (ConsumerDescriptor consumer : consumers) {
+      if (consumer.name().equals(name)) return consumer;
     }
     return null;
   }
@@ -97,5 +170,63 @@ public final class StreamDescriptor {
   /** Reads and writes are served while a stream is ACTIVE or UPDATING. */
   public boolean acceptsData() {
     return status == StreamStatus.ACTIVE || status == StreamStatus.UPDATING;
+  }
+
+  /** Changes to a descriptor, made on a copy. */
+  public static final class Builder {
+    private final StreamKey key;
+    private final String uid;
+    private StreamStatus status = StreamStatus.CREATING;
+    private StreamMode mode = StreamMode.PROVISIONED;
+    private long createdMillis;
+    private int retentionHours = 24;
+    private int maxRecordSizeKiB = 1024;
+    private List<ShardDescriptor> shards = new ArrayList<>();
+    private Map<String, String> tags = new LinkedHashMap<>();
+    private String encryptionType = "NONE";
+    private String keyId;
+    private List<String> shardLevelMetrics = new ArrayList<>();
+    private Integer warmThroughputMiBps;
+    private List<ConsumerDescriptor> consumers = new ArrayList<>();
+    private Map<String, String> policies = new LinkedHashMap<>();
+    private List<Long> scalingTimes = new ArrayList<>();
+    private int nextShardIndex;
+
+    private Builder(StreamKey key, String uid) {
+      this.key = key;
+      this.uid = uid;
+    }
+
+    public Builder status(StreamStatus value) { status = value; return this; }
+
+    public Builder mode(StreamMode value) { mode = value; return this; }
+
+    public Builder createdMillis(long value) { createdMillis = value; return this; }
+
+    public Builder retentionHours(int value) { retentionHours = value; return this; }
+
+    public Builder maxRecordSizeKiB(int value) { maxRecordSizeKiB = value; return this; }
+
+    public Builder shards(List<ShardDescriptor> value) { shards = new ArrayList<>(value); return this; }
+
+    public Builder tags(Map<String, String> value) { tags = new LinkedHashMap<>(value); return this; }
+
+    public Builder encryption(String type, String id) { encryptionType = type; keyId = id; return this; }
+
+    public Builder shardLevelMetrics(List<String> value) { shardLevelMetrics = new ArrayList<>(value); return this; }
+
+    public Builder warmThroughputMiBps(Integer value) { warmThroughputMiBps = value; return this; }
+
+    public Builder consumers(List<ConsumerDescriptor> value) { consumers = new ArrayList<>(value); return this; }
+
+    public Builder policies(Map<String, String> value) { policies = new LinkedHashMap<>(value); return this; }
+
+    public Builder scalingTimes(List<Long> value) { scalingTimes = new ArrayList<>(value); return this; }
+
+    public Builder nextShardIndex(int value) { nextShardIndex = value; return this; }
+
+    public StreamDescriptor build() {
+      return new StreamDescriptor(this);
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
+import io.tributary.api.KinesisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,12 +32,13 @@ public final class StreamLifecycle {
   private final Clock clock;
   private final long createDelayMillis;
   private final long deleteDelayMillis;
+  private final long updateDelayMillis;
   private final SecureRandom random = new SecureRandom();
   /** Deployment ids of each stream's shard verticles, by stream uid. */
   private final Map<String, List<String>> deployments = new ConcurrentHashMap<>();
 
   public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage, Clock clock,
-      long createDelayMillis, long deleteDelayMillis) {
+      long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
     this.catalog = catalog;
@@ -43,6 +46,34 @@ public final class StreamLifecycle {
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
     this.deleteDelayMillis = deleteDelayMillis;
+    this.updateDelayMillis = updateDelayMillis;
+  }
+
+  public Clock clock() { return clock; }
+
+  /**
+   * Applies a change to a stream that takes effect at once (tags, policies, monitoring, limits) and saves
+   * it; fails with ResourceNotFoundException if the stream was deleted or replaced meanwhile.
+   */
+  public Future<StreamDescriptor> update(StreamDescriptor stream, UnaryOperator<StreamDescriptor.Builder> change) {
+    StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> change.apply(s.toBuilder()).build());
+    if (updated == null) return Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account()));
+    return catalog.save().map(updated);
+  }
+
+  /**
+   * Applies a change that AWS carries out asynchronously (encryption, stream mode): the stream is UPDATING
+   * with the change made, and ACTIVE again after the update delay. With no delay the future waits for
+   * ACTIVE; otherwise it completes once UPDATING is saved.
+   */
+  public Future<StreamDescriptor> updateThroughUpdating(StreamDescriptor stream,
+      UnaryOperator<StreamDescriptor.Builder> change) {
+    Future<StreamDescriptor> updating = update(stream, b -> change.apply(b).status(StreamStatus.UPDATING));
+    Future<StreamDescriptor> active = updating
+        .compose(updated -> after(updateDelayMillis))
+        .compose(v -> activate(stream))
+        .map(v -> registry.find(stream.key()));
+    return updateDelayMillis <= 0 ? active : updating;
   }
 
   /**
@@ -55,11 +86,15 @@ public final class StreamLifecycle {
     long now = clock.millis();
     List<HashKeyRange> ranges = HashKeyRange.split(shardCount);
     List<ShardDescriptor> shards = new ArrayList<>(shardCount);
-    for (int i = 0; i < shardCount; i++) {
-      shards.add(new ShardDescriptor(ShardDescriptor.idOf(i), i, ranges.get(i), null, null, now, null));
-    }
-    StreamDescriptor stream = new StreamDescriptor(key, newUid(), StreamStatus.CREATING, mode, now, retentionHours,
-        maxRecordSizeKiB, shards, tags);
+    for (int i = 0; i < shardCount; i++) shards.add(ShardDescriptor.open(i, ranges.get(i), null, null, now));
+    StreamDescriptor stream = StreamDescriptor.builder(key, newUid())
+        .mode(mode)
+        .createdMillis(now)
+        .retentionHours(retentionHours)
+        .maxRecordSizeKiB(maxRecordSizeKiB)
+        .shards(shards)
+        .tags(tags)
+        .build();
     registry.add(stream);
     Future<Void> saved = catalog.save();
     Future<Void> active = saved

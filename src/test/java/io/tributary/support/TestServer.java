@@ -44,6 +44,9 @@ public final class TestServer implements AutoCloseable {
     settings.put("management.port", String.valueOf(freePort()));
     settings.put("stream.create.delay.ms", "0");
     settings.put("stream.delete.delay.ms", "0");
+    settings.put("stream.update.delay.ms", "0");
+    settings.put("consumer.create.delay.ms", "0");
+    settings.put("consumer.delete.delay.ms", "0");
     settings.put("data.dir", temporaryDirectory().toString());
     settings.putAll(overrides);
     Settings merged = SettingsLoader.defaults().with(settings);

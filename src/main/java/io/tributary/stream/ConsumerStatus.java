@@ -1,0 +1,3 @@
+package io.tributary.stream;
+
+public enum ConsumerStatus { CREATING, DELETING, ACTIVE }
