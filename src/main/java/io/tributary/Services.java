@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.config.Settings;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
+import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ public record Services(
     Settings settings,
     Clock clock,
     StreamRegistry registry,
+    StreamCatalog catalog,
     StreamLifecycle lifecycle,
     ShardClient shards,
     ShardIterator.Codec iterators,

@@ -85,10 +85,11 @@ public final class TributaryServer {
       if (dataDirectory != null) dataDirectory.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, clock,
+    ShardClient shardClient = new ShardClient(vertx);
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
-    Services services = new Services(vertx, settings, clock, registry, lifecycle, new ShardClient(vertx),
+    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, shardClient,
         new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;

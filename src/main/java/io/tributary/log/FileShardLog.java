@@ -349,6 +349,7 @@ public final class FileShardLog implements ShardLog {
   }
 
   /** Changes the retention; records older than it stop being readable at once. */
+  @Override
   public void setRetentionMillis(long millis) {
     if (millis <= 0) throw new IllegalArgumentException("retention must be positive: " + millis);
     retentionMillis = millis;

@@ -48,6 +48,9 @@ public interface ShardLog {
   /** The offset of the first readable record that arrived at or after the time, or {@link #endOffset()}. */
   Future<Long> offsetAtOrAfter(long arrivalMillis);
 
+  /** Records older than this stop being readable; a log that keeps everything may ignore it. */
+  default void setRetentionMillis(long millis) { }
+
   /** Flushes what is pending and releases files. */
   Future<Void> close();
 }

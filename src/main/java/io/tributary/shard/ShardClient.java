@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
 import java.util.List;
 
 /** How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure. */
@@ -35,6 +36,9 @@ public final class ShardClient {
     register(bus, Locate.class);
     register(bus, Appended.class);
     register(bus, ShardPage.class);
+    register(bus, ShardRequest.SetRetention.class);
+    register(bus, ShardRequest.Close.class);
+    register(bus, ShardRequest.Closed.class);
   }
 
   private static <T> void register(EventBus bus, Class<T> type) {
@@ -54,9 +58,24 @@ public final class ShardClient {
     return request(stream, shard, new Locate(position, timestampMillis));
   }
 
+  public Future<Void> setRetention(StreamDescriptor stream, ShardDescriptor shard, long retentionMillis) {
+    return request(stream, shard, new ShardRequest.SetRetention(retentionMillis));
+  }
+
+  /** Closes the shard to appends; completes once every append it took is acknowledged. */
+  public Future<ShardRequest.Closed> close(StreamDescriptor stream, ShardDescriptor shard) {
+    return request(stream, shard, new ShardRequest.Close());
+  }
+
+  /**
+   * Sends a request to a shard's verticle. An append refused by a closed shard fails with
+   * {@link ShardClosedException}; any other failure becomes InternalFailure.
+   */
   private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
     return eventBus.<T>request(ShardAddress.of(stream.uid(), shard.shardId()), request, options)
         .map(Message::body)
-        .recover(failure -> Future.failedFuture(KinesisException.internalFailure()));
+        .recover(failure -> Future.failedFuture(
+            failure instanceof ReplyException reply && reply.failureCode() == ShardRequest.CLOSED_FAILURE
+                ? new ShardClosedException() : KinesisException.internalFailure()));
   }
 }

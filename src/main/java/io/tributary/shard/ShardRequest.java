@@ -24,4 +24,19 @@ public sealed interface ShardRequest {
   record Locate(Position position, long timestampMillis) implements ShardRequest { }
 
   enum Position { TRIM_HORIZON, LATEST, AT_TIMESTAMP }
+
+  /** Change how long records stay readable; answered with null. */
+  record SetRetention(long retentionMillis) implements ShardRequest { }
+
+  /**
+   * Stop taking appends, for a split or merge; answered with {@link Closed}. Appends that arrive later
+   * fail with {@link ShardRequest#CLOSED_FAILURE}, and the caller routes them again.
+   */
+  record Close() implements ShardRequest { }
+
+  /** Where a closed shard ended: its end offset and the arrival of its last record (-1 when empty). */
+  record Closed(long endOffset, long lastArrivalMillis) { }
+
+  /** The failure code of an append sent to a closed shard. */
+  int CLOSED_FAILURE = 409;
 }

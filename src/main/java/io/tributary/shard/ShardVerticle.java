@@ -6,6 +6,10 @@ import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.tributary.shard.ShardRequest.Locate;
 import io.tributary.shard.ShardRequest.Read;
+import io.tributary.shard.ShardRequest.Close;
+import io.tributary.shard.ShardRequest.Closed;
+import io.tributary.shard.ShardRequest.SetRetention;
+import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -27,12 +31,16 @@ public final class ShardVerticle extends VerticleBase {
   private ShardLog log;
   private MessageConsumer<ShardRequest> consumer;
   private long lastArrivalMillis;
+  private boolean closed;
+  /** The newest append: a log acknowledges in order, so when it is done every earlier one is too. */
+  private Future<?> lastAppend = Future.succeededFuture();
 
   /** The opener runs when the verticle starts, on its context: a durable log recovers there, off the loop. */
-  public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock) {
+  public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock, boolean closed) {
     this.address = address;
     this.opener = opener;
     this.clock = clock;
+    this.closed = closed;
   }
 
   @Override
@@ -60,12 +68,20 @@ public final class ShardVerticle extends VerticleBase {
       answer = read(read);
     } else if (request instanceof Locate locate) {
       answer = locate(locate);
+    } else if (request instanceof SetRetention retention) {
+      log.setRetentionMillis(retention.retentionMillis());
+      answer = Future.succeededFuture();
+    } else if (request instanceof Close) {
+      closed = true;
+      answer = lastAppend.transform(done -> Future.succeededFuture(new Closed(log.endOffset(), log.lastArrivalMillis())));
     } else {
       answer = Future.failedFuture("unknown shard request " + request);
     }
     answer.onComplete(result -> {
       if (result.succeeded()) {
         message.reply(result.result());
+      } else if (result.cause() instanceof ShardClosedException) {
+        message.fail(CLOSED_FAILURE, "shard is closed");
       } else {
         message.fail(500, String.valueOf(result.cause().getMessage()));
       }
@@ -73,13 +89,17 @@ public final class ShardVerticle extends VerticleBase {
   }
 
   private Future<Appended> append(Append append) {
+    // Appends the log has accepted before the close are in its end offset, which the close reports.
+    if (closed) return Future.failedFuture(new ShardClosedException());
     long arrival = Math.max(clock.millis(), lastArrivalMillis);
     lastArrivalMillis = arrival;
     List<ShardLog.Entry> entries = new ArrayList<>(append.records().size());
     for (IncomingRecord record : append.records()) {
       entries.add(new ShardLog.Entry(arrival, record.partitionKey(), record.data()));
     }
-    return log.append(entries).map(first -> new Appended(first, arrival));
+    Future<Appended> appended = log.append(entries).map(first -> new Appended(first, arrival));
+    lastAppend = appended;
+    return appended;
   }
 
   private Future<ShardPage> read(Read read) {

@@ -1,6 +1,7 @@
 package io.tributary.stream;
 
 import io.tributary.shard.ShardAddress;
+import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardStorage;
 import io.tributary.shard.ShardVerticle;
 import io.vertx.core.Future;
@@ -29,6 +30,7 @@ public final class StreamLifecycle {
   private final StreamRegistry registry;
   private final StreamCatalog catalog;
   private final ShardStorage storage;
+  private final ShardClient shards;
   private final Clock clock;
   private final long createDelayMillis;
   private final long deleteDelayMillis;
@@ -37,12 +39,13 @@ public final class StreamLifecycle {
   /** Deployment ids of each stream's shard verticles, by stream uid. */
   private final Map<String, List<String>> deployments = new ConcurrentHashMap<>();
 
-  public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage, Clock clock,
-      long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
+  public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage,
+      ShardClient shards, Clock clock, long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
     this.catalog = catalog;
     this.storage = storage;
+    this.shards = shards;
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
     this.deleteDelayMillis = deleteDelayMillis;
@@ -59,6 +62,17 @@ public final class StreamLifecycle {
     StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> change.apply(s.toBuilder()).build());
     if (updated == null) return Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account()));
     return catalog.save().map(updated);
+  }
+
+  /** Sets a stream's retention and tells each of its shard logs, so reads and deletion follow it. */
+  public Future<StreamDescriptor> changeRetention(StreamDescriptor stream, int retentionHours) {
+    return update(stream, b -> b.retentionHours(retentionHours)).compose(updated -> {
+      List<Future<Void>> told = new ArrayList<>();
+      for (ShardDescriptor shard : updated.shards()) {
+        told.add(shards.setRetention(updated, shard, retentionHours * 3_600_000L));
+      }
+      return Future.all(told).map(updated);
+    });
   }
 
   /**
@@ -130,7 +144,7 @@ public final class StreamLifecycle {
     List<Future<String>> deployed = new ArrayList<>();
     for (ShardDescriptor shard : stream.shards()) {
       String address = ShardAddress.of(stream.uid(), shard.shardId());
-      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock)));
+      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen())));
     }
     return Future.all(deployed).compose(all -> {
       deployments.put(stream.uid(), all.list());
