@@ -59,7 +59,8 @@ public final class TributaryServer {
     new ProcessorMetrics().bindTo(meters);
 
     SecureRandom random = new SecureRandom();
-    StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"));
+    StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
+        settings.integer("limits.on.demand.streams"));
     DataDirectory dataDirectory = null;
     byte[] iteratorKey;
     StreamCatalog catalog;
@@ -93,7 +94,10 @@ public final class TributaryServer {
         new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
-    Future<Void> deployed = catalog.load().compose(lifecycle::restore);
+    Future<Void> deployed = catalog.load().compose(kept -> {
+      registry.restoreAccountSettings(kept.accounts());
+      return lifecycle.restore(kept.streams());
+    });
     for (String name : VERTICLES) {
       VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops);
       deployed = deployed.compose(v -> vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())

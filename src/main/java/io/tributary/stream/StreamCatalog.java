@@ -3,11 +3,16 @@ package io.tributary.stream;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** Keeps the registry's streams across restarts. */
+/** Keeps the registry's streams and account settings across restarts. */
 public interface StreamCatalog {
 
-  /** The streams saved last, as they were. */
-  Future<List<StreamDescriptor>> load();
+  /** What a catalog holds. */
+  record Contents(List<StreamDescriptor> streams, List<AccountSettings> accounts) {
+    public static final Contents EMPTY = new Contents(List.of(), List.of());
+  }
+
+  /** The streams and account settings saved last, as they were. */
+  Future<Contents> load();
 
   /**
    * Saves the registry as it is when the write starts; completes once a write that began after this
@@ -18,8 +23,8 @@ public interface StreamCatalog {
   /** For {@code storage=memory}: nothing is kept. */
   StreamCatalog NONE = new StreamCatalog() {
     @Override
-    public Future<List<StreamDescriptor>> load() {
-      return Future.succeededFuture(List.of());
+    public Future<Contents> load() {
+      return Future.succeededFuture(Contents.EMPTY);
     }
 
     @Override

@@ -21,9 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registry's streams in one JSON file, {@code <data dir>/streams.json}, replaced atomically: the new
- * content goes to {@code streams.json.tmp}, is fsynced, renamed over the old file, and the directory is
- * fsynced, so a crash leaves either the old or the new catalog, never a torn one.
+ * The registry's streams and account settings in one JSON file, {@code <data dir>/streams.json}, replaced
+ * atomically: the new content goes to {@code streams.json.tmp}, is fsynced, renamed over the old file, and
+ * the directory is fsynced, so a crash leaves either the old or the new catalog, never a torn one.
  *
  * <p>Writes run on a worker, one at a time; saves that arrive during a write share the next one.
  */
@@ -45,13 +45,17 @@ public final class StreamCatalogFile implements StreamCatalog {
   }
 
   @Override
-  public Future<List<StreamDescriptor>> load() {
+  public Future<Contents> load() {
     return vertx.executeBlocking(() -> {
-      if (!Files.exists(file)) return List.of();
+      if (!Files.exists(file)) return Contents.EMPTY;
       JsonObject root = new JsonObject(Files.readString(file));
       List<StreamDescriptor> streams = new ArrayList<>();
       for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
-      return streams;
+      List<AccountSettings> accounts = new ArrayList<>();
+      for (Object account : root.getJsonArray("accounts", new JsonArray())) {
+        accounts.add(accountFromJson((JsonObject) account));
+      }
+      return new Contents(streams, accounts);
     }, false);
   }
 
@@ -70,7 +74,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     List<Promise<Void>> batch = waiting;
     waiting = new ArrayList<>();
     vertx.executeBlocking(() -> {
-      write(toJson(registry.all()));
+      write(toJson(registry.all(), registry.allAccountSettings()));
       return null;
     }, false).onComplete(result -> {
       for (Promise<Void> promise : batch) {
@@ -102,7 +106,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     }
   }
 
-  private static JsonObject toJson(List<StreamDescriptor> streams) {
+  private static JsonObject toJson(List<StreamDescriptor> streams, List<AccountSettings> accountSettings) {
     JsonArray array = new JsonArray();
     for (StreamDescriptor stream : streams) {
       JsonArray shards = new JsonArray();
@@ -144,11 +148,31 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("keyId", stream.keyId())
           .put("shardLevelMetrics", new JsonArray(new ArrayList<>(stream.shardLevelMetrics())))
           .put("warmThroughputMiBps", stream.warmThroughputMiBps())
+          .put("warmThroughputCurrentMiBps", stream.warmThroughputCurrentMiBps())
+          .put("encryptionChanges", new JsonArray(new ArrayList<>(stream.encryptionChanges())))
           .put("consumers", consumers)
           .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
           .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
     }
-    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array);
+    JsonArray accounts = new JsonArray();
+    for (AccountSettings settings : accountSettings) {
+      BillingCommitment commitment = settings.commitment();
+      accounts.add(new JsonObject()
+          .put("account", settings.account())
+          .put("region", settings.region())
+          .put("billingCommitment", new JsonObject()
+              .put("startedMillis", commitment.startedMillis())
+              .put("earliestAllowedEndMillis", commitment.earliestAllowedEndMillis())
+              .put("endedMillis", commitment.endedMillis())));
+    }
+    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array).put("accounts", accounts);
+  }
+
+  private static AccountSettings accountFromJson(JsonObject json) {
+    JsonObject commitment = json.getJsonObject("billingCommitment", new JsonObject());
+    return new AccountSettings(json.getString("account"), json.getString("region"), new BillingCommitment(
+        commitment.getLong("startedMillis"), commitment.getLong("earliestAllowedEndMillis"),
+        commitment.getLong("endedMillis")));
   }
 
   private static StreamDescriptor fromJson(JsonObject json) {
@@ -171,6 +195,9 @@ public final class StreamCatalogFile implements StreamCatalog {
     json.getJsonArray("shardLevelMetrics", new JsonArray()).forEach(metric -> metrics.add((String) metric));
     List<Long> scalingTimes = new ArrayList<>();
     json.getJsonArray("scalingTimes", new JsonArray()).forEach(time -> scalingTimes.add(((Number) time).longValue()));
+    List<Long> encryptionChanges = new ArrayList<>();
+    json.getJsonArray("encryptionChanges", new JsonArray())
+        .forEach(time -> encryptionChanges.add(((Number) time).longValue()));
     StreamKey key = new StreamKey(json.getString("account"), json.getString("region"), json.getString("name"));
     return StreamDescriptor.builder(key, json.getString("uid"))
         .status(StreamStatus.valueOf(json.getString("status")))
@@ -182,8 +209,10 @@ public final class StreamCatalogFile implements StreamCatalog {
         .nextShardIndex(json.getInteger("nextShardIndex", 0))
         .tags(strings(json.getJsonObject("tags")))
         .encryption(json.getString("encryptionType", "NONE"), json.getString("keyId"))
+        .encryptionChanges(encryptionChanges)
         .shardLevelMetrics(metrics)
         .warmThroughputMiBps(json.getInteger("warmThroughputMiBps"))
+        .warmThroughputCurrentMiBps(json.getInteger("warmThroughputCurrentMiBps"))
         .consumers(consumers)
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)

@@ -25,6 +25,8 @@ public final class StreamDescriptor {
   private final String keyId;
   private final List<String> shardLevelMetrics;
   private final Integer warmThroughputMiBps;
+  private final Integer warmThroughputCurrentMiBps;
+  private final List<Long> encryptionChanges;
   private final List<ConsumerDescriptor> consumers;
   private final Map<String, String> policies;
   private final List<Long> scalingTimes;
@@ -46,6 +48,8 @@ public final class StreamDescriptor {
     this.keyId = b.keyId;
     this.shardLevelMetrics = List.copyOf(b.shardLevelMetrics);
     this.warmThroughputMiBps = b.warmThroughputMiBps;
+    this.warmThroughputCurrentMiBps = b.warmThroughputCurrentMiBps;
+    this.encryptionChanges = List.copyOf(b.encryptionChanges);
     this.consumers = List.copyOf(b.consumers);
     this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
     this.scalingTimes = List.copyOf(b.scalingTimes);
@@ -74,6 +78,8 @@ public final class StreamDescriptor {
     b.keyId = keyId;
     b.shardLevelMetrics = new ArrayList<>(shardLevelMetrics);
     b.warmThroughputMiBps = warmThroughputMiBps;
+    b.warmThroughputCurrentMiBps = warmThroughputCurrentMiBps;
+    b.encryptionChanges = new ArrayList<>(encryptionChanges);
     b.consumers = new ArrayList<>(consumers);
     b.policies = new LinkedHashMap<>(policies);
     b.scalingTimes = new ArrayList<>(scalingTimes);
@@ -113,7 +119,27 @@ public final class StreamDescriptor {
   /** The enhanced (shard-level) metrics switched on, in AWS's order. */
   public List<String> shardLevelMetrics() { return shardLevelMetrics; }
 
+  /** The warm throughput an on-demand stream is asked to hold (its target), or null. */
   public Integer warmThroughputMiBps() { return warmThroughputMiBps; }
+
+  /** The warm throughput the stream has reached: the target once the change that set it is done. */
+  public Integer warmThroughputCurrentMiBps() { return warmThroughputCurrentMiBps; }
+
+  /**
+   * When encryption was switched on or off, in order: the first entry switched it on, the next off, and
+   * so on. Entries older than every record still kept are dropped in pairs.
+   */
+  public List<Long> encryptionChanges() { return encryptionChanges; }
+
+  /** NONE or KMS: how a record that arrived at that time was written. */
+  public String encryptionTypeAt(long arrivalMillis) {
+    boolean encrypted = false;
+    for (long change : encryptionChanges) {
+      if (change > arrivalMillis) break;
+      encrypted = !encrypted;
+    }
+    return encrypted ? "KMS" : "NONE";
+  }
 
   public List<ConsumerDescriptor> consumers() { return consumers; }
 
@@ -187,6 +213,8 @@ public final class StreamDescriptor {
     private String keyId;
     private List<String> shardLevelMetrics = new ArrayList<>();
     private Integer warmThroughputMiBps;
+    private Integer warmThroughputCurrentMiBps;
+    private List<Long> encryptionChanges = new ArrayList<>();
     private List<ConsumerDescriptor> consumers = new ArrayList<>();
     private Map<String, String> policies = new LinkedHashMap<>();
     private List<Long> scalingTimes = new ArrayList<>();
@@ -213,9 +241,28 @@ public final class StreamDescriptor {
 
     public Builder encryption(String type, String id) { encryptionType = type; keyId = id; return this; }
 
+    /**
+     * Switches encryption to the type and key at a moment: records that arrive from then on are written
+     * with it. Changes that only records past the retention period could tell apart are forgotten.
+     */
+    public Builder encryption(String type, String id, long sinceMillis) {
+      if (!type.equals(encryptionType)) {
+        encryptionChanges.add(sinceMillis);
+        long oldestKept = sinceMillis - retentionHours * 3_600_000L;
+        while (encryptionChanges.size() >= 2 && encryptionChanges.get(1) < oldestKept) {
+          encryptionChanges.subList(0, 2).clear();
+        }
+      }
+      return encryption(type, id);
+    }
+
+    public Builder encryptionChanges(List<Long> value) { encryptionChanges = new ArrayList<>(value); return this; }
+
     public Builder shardLevelMetrics(List<String> value) { shardLevelMetrics = new ArrayList<>(value); return this; }
 
     public Builder warmThroughputMiBps(Integer value) { warmThroughputMiBps = value; return this; }
+
+    public Builder warmThroughputCurrentMiBps(Integer value) { warmThroughputCurrentMiBps = value; return this; }
 
     public Builder consumers(List<ConsumerDescriptor> value) { consumers = new ArrayList<>(value); return this; }
 

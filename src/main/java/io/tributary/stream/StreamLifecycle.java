@@ -96,7 +96,7 @@ public final class StreamLifecycle {
    * stream usable at once; otherwise it completes once the new stream is saved.
    */
   public Future<Void> create(StreamKey key, StreamMode mode, int shardCount, int retentionHours, int maxRecordSizeKiB,
-      Map<String, String> tags) {
+      Integer warmThroughputMiBps, Map<String, String> tags) {
     long now = clock.millis();
     List<HashKeyRange> ranges = HashKeyRange.split(shardCount);
     List<ShardDescriptor> shards = new ArrayList<>(shardCount);
@@ -106,6 +106,7 @@ public final class StreamLifecycle {
         .createdMillis(now)
         .retentionHours(retentionHours)
         .maxRecordSizeKiB(maxRecordSizeKiB)
+        .warmThroughputMiBps(warmThroughputMiBps)
         .shards(shards)
         .tags(tags)
         .build();
@@ -156,9 +157,12 @@ public final class StreamLifecycle {
     });
   }
 
+  /** Ends CREATING or UPDATING; a stream that turns ACTIVE has reached its warm throughput target. */
   private Future<Void> activate(StreamDescriptor stream) {
     StreamDescriptor updated = registry.update(stream.key(), stream.uid(),
-        s -> s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING ? s.withStatus(StreamStatus.ACTIVE) : s);
+        s -> s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING
+            ? s.toBuilder().status(StreamStatus.ACTIVE).warmThroughputCurrentMiBps(s.warmThroughputMiBps()).build()
+            : s);
     return updated == null ? Future.succeededFuture() : catalog.save();
   }
 

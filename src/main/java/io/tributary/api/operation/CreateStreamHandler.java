@@ -54,7 +54,7 @@ public final class CreateStreamHandler implements OperationHandler {
     Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
     StreamKey key = new StreamKey(context.account(), context.region(), input.string("StreamName"));
     return services.lifecycle()
-        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags)
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), null, tags)
         .map(Response.EMPTY);
   }
 }
