@@ -2,11 +2,13 @@ package io.tributary.api;
 
 import io.tributary.Services;
 import io.tributary.api.operation.CreateStreamHandler;
+import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
+import io.tributary.api.operation.IncreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
 import io.tributary.api.operation.PutRecordHandler;
@@ -29,7 +31,9 @@ public enum Operation {
   PUT_RECORD("PutRecord", PutRecordHandler::new),
   PUT_RECORDS("PutRecords", PutRecordsHandler::new),
   GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
-  GET_RECORDS("GetRecords", GetRecordsHandler::new);
+  GET_RECORDS("GetRecords", GetRecordsHandler::new),
+  INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
+  DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

@@ -10,6 +10,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** What the per-operation tests share: the suite's server, its clients, unique stream names and assertions. */
 public abstract class ApiTest {
@@ -44,6 +45,28 @@ public abstract class ApiTest {
 
   protected static String iterator(KinesisClient client, String stream, String shardId, ShardIteratorType type) {
     return client.getShardIterator(b -> b.streamName(stream).shardId(shardId).shardIteratorType(type)).shardIterator();
+  }
+
+  /** A new stream on {@link TestServer#sharedCreating()}, which stays CREATING. */
+  protected static String creatingStream(ClientKind kind) {
+    String name = newStreamName("creating");
+    KinesisClients.of(kind, TestServer.sharedCreating().endpoint()).createStream(b -> b.streamName(name).shardCount(1));
+    return name;
+  }
+
+  /** Waits until the stream is ACTIVE again after an asynchronous change. */
+  protected static void awaitActive(KinesisClient client, String stream) {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+    while (client.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
+        != StreamStatus.ACTIVE) {
+      if (System.nanoTime() > deadline) throw new AssertionError("stream " + stream + " did not become ACTIVE");
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
   }
 
   /** Asserts the call fails with exactly this Kinesis error type and message. */

@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class TestServer implements AutoCloseable {
   private static TestServer shared;
+  private static TestServer creating;
 
   private final TributaryServer server;
 
@@ -30,6 +31,18 @@ public final class TestServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
+  }
+
+  /**
+   * One server for the suite whose new streams stay CREATING for an hour, for what AWS refuses on a stream
+   * that is not ACTIVE.
+   */
+  public static synchronized TestServer sharedCreating() {
+    if (creating == null) {
+      creating = start(Map.of("stream.create.delay.ms", "3600000"));
+      Runtime.getRuntime().addShutdownHook(new Thread(creating::close));
+    }
+    return creating;
   }
 
   public static TestServer start(Map<String, String> overrides) {

@@ -7,6 +7,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamStatus;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,6 +64,15 @@ final class StreamMembers {
     StreamKey key = keyOf(context, input);
     StreamDescriptor stream = registry.find(key);
     if (stream == null) throw KinesisException.streamNotFound(key.name(), key.account());
+    return stream;
+  }
+
+  /** The stream, if it is ACTIVE: the state every change to a stream needs. */
+  static StreamDescriptor requireActive(StreamDescriptor stream) {
+    if (stream.status() != StreamStatus.ACTIVE) {
+      throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
+          + " not ACTIVE, instead in state " + stream.status());
+    }
     return stream;
   }
 
