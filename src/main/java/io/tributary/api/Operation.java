@@ -6,6 +6,8 @@ import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
+import io.tributary.api.operation.DisableEnhancedMonitoringHandler;
+import io.tributary.api.operation.EnableEnhancedMonitoringHandler;
 import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.IncreaseStreamRetentionPeriodHandler;
@@ -33,7 +35,9 @@ public enum Operation {
   GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
-  DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new);
+  DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
+  ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),
+  DISABLE_ENHANCED_MONITORING("DisableEnhancedMonitoring", DisableEnhancedMonitoringHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

@@ -53,7 +53,7 @@ public final class DescribeStreamHandler implements OperationHandler {
       writer.field("HasMoreShards", page.size() < shards.size())
           .field("RetentionPeriodHours", stream.retentionHours())
           .timestamp("StreamCreationTimestamp", stream.createdMillis());
-      ShardWriter.writeEnhancedMonitoring(writer);
+      ShardWriter.writeEnhancedMonitoring(writer, stream);
       writer.field("EncryptionType", "NONE").endObject();
     });
   }

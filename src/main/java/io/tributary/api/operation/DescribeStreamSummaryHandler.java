@@ -40,7 +40,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeStreamMode(writer, stream);
       writer.field("RetentionPeriodHours", stream.retentionHours())
           .timestamp("StreamCreationTimestamp", stream.createdMillis());
-      ShardWriter.writeEnhancedMonitoring(writer);
+      ShardWriter.writeEnhancedMonitoring(writer, stream);
       writer.field("EncryptionType", "NONE")
           .field("OpenShardCount", openShards)
           .field("ConsumerCount", 0)

@@ -33,7 +33,9 @@ final class ShardWriter {
     writer.startObject("StreamModeDetails").field("StreamMode", stream.mode().name()).endObject();
   }
 
-  static void writeEnhancedMonitoring(ResponseWriter writer) {
-    writer.startArray("EnhancedMonitoring").startObject().startArray("ShardLevelMetrics").endArray().endObject().endArray();
+  static void writeEnhancedMonitoring(ResponseWriter writer, StreamDescriptor stream) {
+    writer.startArray("EnhancedMonitoring").startObject();
+    ShardLevelMetrics.write(writer, "ShardLevelMetrics", stream.shardLevelMetrics());
+    writer.endObject().endArray();
   }
 }

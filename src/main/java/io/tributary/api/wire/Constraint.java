@@ -47,6 +47,19 @@ public interface Constraint {
     return value -> value instanceof String s && !allowed.contains(s) ? text : null;
   }
 
+  /** Every element of a list is one of the values; AWS words a rule on a list's elements as a nested rule. */
+  static Constraint eachOneOf(List<String> allowed) {
+    String text = "Member must satisfy constraint: [Member must satisfy enum value set: ["
+        + String.join(", ", allowed) + "]]";
+    return value -> {
+      if (!(value instanceof List<?> list)) return null;
+      for (Object element : list) {
+        if (element != null && !allowed.contains(element)) return text;
+      }
+      return null;
+    };
+  }
+
   /** Length as AWS measures it: characters of a string, bytes of a blob, entries of a list or map. */
   private static int length(Object value) {
     if (value instanceof String s) return s.codePointCount(0, s.length());
