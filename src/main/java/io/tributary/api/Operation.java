@@ -15,6 +15,8 @@ import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.StartStreamEncryptionHandler;
+import io.tributary.api.operation.StopStreamEncryptionHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -36,6 +38,8 @@ public enum Operation {
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
+  START_STREAM_ENCRYPTION("StartStreamEncryption", StartStreamEncryptionHandler::new),
+  STOP_STREAM_ENCRYPTION("StopStreamEncryption", StopStreamEncryptionHandler::new),
   ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),
   DISABLE_ENHANCED_MONITORING("DisableEnhancedMonitoring", DisableEnhancedMonitoringHandler::new);
 

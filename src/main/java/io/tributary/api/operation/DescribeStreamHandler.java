@@ -54,7 +54,8 @@ public final class DescribeStreamHandler implements OperationHandler {
           .field("RetentionPeriodHours", stream.retentionHours())
           .timestamp("StreamCreationTimestamp", stream.createdMillis());
       ShardWriter.writeEnhancedMonitoring(writer, stream);
-      writer.field("EncryptionType", "NONE").endObject();
+      ShardWriter.writeEncryption(writer, stream);
+      writer.endObject();
     });
   }
 }

@@ -41,8 +41,8 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       writer.field("RetentionPeriodHours", stream.retentionHours())
           .timestamp("StreamCreationTimestamp", stream.createdMillis());
       ShardWriter.writeEnhancedMonitoring(writer, stream);
-      writer.field("EncryptionType", "NONE")
-          .field("OpenShardCount", openShards)
+      ShardWriter.writeEncryption(writer, stream);
+      writer.field("OpenShardCount", openShards)
           .field("ConsumerCount", 0)
           .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
           .endObject();

@@ -79,6 +79,7 @@ public final class GetRecordsHandler implements OperationHandler {
         iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
     List<StoredRecord> records = page.records();
+    boolean everEncrypted = !stream.encryptionChanges().isEmpty();
     return new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {
@@ -88,8 +89,12 @@ public final class GetRecordsHandler implements OperationHandler {
               .field("SequenceNumber", RecordRouting.sequenceNumber(shard, record.offset(), record.arrivalMillis()))
               .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
               .blob("Data", record.data())
-              .field("PartitionKey", record.partitionKey())
-              .endObject();
+              .field("PartitionKey", record.partitionKey());
+          // Records written while the stream was encrypted say so; others carry no EncryptionType.
+          if (everEncrypted && stream.encryptionTypeAt(record.arrivalMillis()).equals("KMS")) {
+            writer.field("EncryptionType", "KMS");
+          }
+          writer.endObject();
         }
         writer.endArray();
         writer.field("NextShardIterator", next).field("MillisBehindLatest", millisBehind);

@@ -57,7 +57,8 @@ public final class PutRecordHandler implements OperationHandler {
         .append(stream, shard, List.of(new IncomingRecord(partitionKey, data)))
         .map(appended -> {
           String sequenceNumber = RecordRouting.sequenceNumber(shard, appended.firstOffset(), appended.arrivalMillis());
-          return writer -> writer.field("ShardId", shard.shardId()).field("SequenceNumber", sequenceNumber);
+          return writer -> writer.field("ShardId", shard.shardId()).field("SequenceNumber", sequenceNumber)
+              .field("EncryptionType", RecordRouting.encryptionType(stream));
         });
   }
 }

@@ -108,7 +108,7 @@ public final class PutRecordsHandler implements OperationHandler {
             }
             writer.endObject();
           }
-          writer.endArray();
+          writer.endArray().field("EncryptionType", RecordRouting.encryptionType(stream));
         }
 
         @Override

@@ -7,7 +7,10 @@ import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import java.math.BigInteger;
 
-/** What PutRecord and PutRecords share: the size rule, routing by hash key, and sequence numbers. */
+/**
+ * What PutRecord and PutRecords share: the size rule, routing by hash key, sequence numbers and the
+ * encryption they report.
+ */
 final class RecordRouting {
   private RecordRouting() { }
 
@@ -37,6 +40,14 @@ final class RecordRouting {
           + data.length + " cap=" + data.length + "]' at '" + path + "' failed to satisfy constraint: "
           + "Member must have length less than or equal to " + max);
     }
+  }
+
+  /**
+   * The EncryptionType PutRecord and PutRecords answer with: KMS on an encrypted stream; left out (null)
+   * otherwise, as AWS's answers on unencrypted streams show none.
+   */
+  static String encryptionType(StreamDescriptor stream) {
+    return "KMS".equals(stream.encryptionType()) ? "KMS" : null;
   }
 
   static String sequenceNumber(ShardDescriptor shard, long offset, long arrivalMillis) {

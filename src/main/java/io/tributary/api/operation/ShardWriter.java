@@ -5,7 +5,7 @@ import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import java.util.List;
 
-/** Writes shard descriptions the way DescribeStream and ListShards both answer them. */
+/** Writes the parts of a stream's description that DescribeStream, DescribeStreamSummary and ListShards share. */
 final class ShardWriter {
   private ShardWriter() { }
 
@@ -37,5 +37,9 @@ final class ShardWriter {
     writer.startArray("EnhancedMonitoring").startObject();
     ShardLevelMetrics.write(writer, "ShardLevelMetrics", stream.shardLevelMetrics());
     writer.endObject().endArray();
+  }
+
+  static void writeEncryption(ResponseWriter writer, StreamDescriptor stream) {
+    writer.field("EncryptionType", stream.encryptionType()).field("KeyId", stream.keyId());
   }
 }
