@@ -4,6 +4,7 @@ import io.tributary.Services;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DescribeLimitsHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.DisableEnhancedMonitoringHandler;
@@ -41,7 +42,8 @@ public enum Operation {
   START_STREAM_ENCRYPTION("StartStreamEncryption", StartStreamEncryptionHandler::new),
   STOP_STREAM_ENCRYPTION("StopStreamEncryption", StopStreamEncryptionHandler::new),
   ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),
-  DISABLE_ENHANCED_MONITORING("DisableEnhancedMonitoring", DisableEnhancedMonitoringHandler::new);
+  DISABLE_ENHANCED_MONITORING("DisableEnhancedMonitoring", DisableEnhancedMonitoringHandler::new),
+  DESCRIBE_LIMITS("DescribeLimits", DescribeLimitsHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 
