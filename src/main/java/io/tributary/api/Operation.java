@@ -4,6 +4,7 @@ import io.tributary.Services;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DescribeAccountSettingsHandler;
 import io.tributary.api.operation.DescribeLimitsHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
@@ -18,6 +19,7 @@ import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
+import io.tributary.api.operation.UpdateAccountSettingsHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -43,7 +45,9 @@ public enum Operation {
   STOP_STREAM_ENCRYPTION("StopStreamEncryption", StopStreamEncryptionHandler::new),
   ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),
   DISABLE_ENHANCED_MONITORING("DisableEnhancedMonitoring", DisableEnhancedMonitoringHandler::new),
-  DESCRIBE_LIMITS("DescribeLimits", DescribeLimitsHandler::new);
+  DESCRIBE_LIMITS("DescribeLimits", DescribeLimitsHandler::new),
+  DESCRIBE_ACCOUNT_SETTINGS("DescribeAccountSettings", DescribeAccountSettingsHandler::new),
+  UPDATE_ACCOUNT_SETTINGS("UpdateAccountSettings", UpdateAccountSettingsHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

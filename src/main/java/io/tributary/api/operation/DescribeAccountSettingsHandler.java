@@ -1,0 +1,34 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.stream.BillingCommitment;
+import io.vertx.core.Future;
+
+/** DescribeAccountSettings: the account's minimum throughput billing commitment in the region. */
+public final class DescribeAccountSettingsHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of();
+
+  private final Services services;
+
+  public DescribeAccountSettingsHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    BillingCommitment commitment =
+        services.registry().accountSettings(context.account(), context.region()).commitment();
+    long now = services.clock().millis();
+    return Future.succeededFuture(writer -> AccountSettingsWriter.write(writer, commitment, now));
+  }
+}
