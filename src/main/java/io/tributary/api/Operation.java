@@ -20,6 +20,8 @@ import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
+import io.tributary.api.operation.UpdateStreamModeHandler;
+import io.tributary.api.operation.UpdateStreamWarmThroughputHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -41,6 +43,8 @@ public enum Operation {
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
+  UPDATE_STREAM_MODE("UpdateStreamMode", UpdateStreamModeHandler::new),
+  UPDATE_STREAM_WARM_THROUGHPUT("UpdateStreamWarmThroughput", UpdateStreamWarmThroughputHandler::new),
   START_STREAM_ENCRYPTION("StartStreamEncryption", StartStreamEncryptionHandler::new),
   STOP_STREAM_ENCRYPTION("StopStreamEncryption", StopStreamEncryptionHandler::new),
   ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),

@@ -14,7 +14,10 @@ import io.vertx.core.Future;
 import java.util.List;
 import java.util.Map;
 
-/** CreateStream: a provisioned stream of ShardCount shards, or an on-demand one of the default count. */
+/**
+ * CreateStream: a provisioned stream of ShardCount shards, or an on-demand one of the default count, which
+ * may be given a warm throughput.
+ */
 public final class CreateStreamHandler implements OperationHandler {
   static final Shape STREAM_MODE_DETAILS = Shape.of(
       Member.string("StreamMode").notNull().oneOf(List.of("PROVISIONED", "ON_DEMAND")));
@@ -53,8 +56,10 @@ public final class CreateStreamHandler implements OperationHandler {
     int shards = mode == StreamMode.ON_DEMAND ? onDemandShards : shardCount;
     Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
     StreamKey key = new StreamKey(context.account(), context.region(), input.string("StreamName"));
+    Integer warmThroughput = input.integer("WarmThroughputMiBps");
+    if (warmThroughput != null) WarmThroughput.check(services, key, mode, warmThroughput);
     return services.lifecycle()
-        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), null, tags)
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), warmThroughput, tags)
         .map(Response.EMPTY);
   }
 }

@@ -7,6 +7,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamMode;
 import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 
@@ -43,8 +44,12 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeEnhancedMonitoring(writer, stream);
       ShardWriter.writeEncryption(writer, stream);
       writer.field("OpenShardCount", openShards)
-          .field("ConsumerCount", 0)
-          .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
+          .field("ConsumerCount", 0);
+      // AWS reports warm throughput only for on-demand streams.
+      if (stream.mode() == StreamMode.ON_DEMAND && stream.warmThroughputMiBps() != null) {
+        WarmThroughput.write(writer, stream.warmThroughputMiBps(), stream.warmThroughputCurrentMiBps());
+      }
+      writer.field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
           .endObject();
     });
   }

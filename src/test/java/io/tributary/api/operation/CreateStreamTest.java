@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.support.ApiTest;
@@ -14,14 +15,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamDescription;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.kinesis.model.WarmThroughputObject;
 
 class CreateStreamTest extends ApiTest {
 
@@ -115,6 +120,72 @@ class CreateStreamTest extends ApiTest {
               + "Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
               + "for current limits and how to request higher limits.",
           () -> client.createStream(b -> b.streamName("second").shardCount(3)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void keepsTheMaximumRecordSize(ClientKind kind) {
+    String name = newStreamName("max-record");
+    client(kind).createStream(b -> b.streamName(name).shardCount(1).maxRecordSizeInKiB(4096));
+    assertEquals(4096, client(kind).describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary()
+        .maxRecordSizeInKiB());
+    client(kind).putRecord(b -> b.streamName(name).partitionKey("a").data(SdkBytes.fromByteArray(new byte[4 << 20])));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void givesAnOnDemandStreamItsWarmThroughput(ClientKind kind) {
+    try (TestServer committed = TestServer.start(Map.of("stream.create.delay.ms", "300"))) {
+      KinesisClient client = KinesisClients.of(kind, committed.endpoint());
+      client.updateAccountSettings(b -> b.minimumThroughputBillingCommitment(c -> c
+          .status(MinimumThroughputBillingCommitmentInputStatus.ENABLED)));
+      client.createStream(b -> b.streamName("warm").streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))
+          .warmThroughputMiBps(64));
+      WarmThroughputObject creating = client.describeStreamSummary(b -> b.streamName("warm"))
+          .streamDescriptionSummary().warmThroughput();
+      assertEquals(64, creating.targetMiBps());
+      assertNull(creating.currentMiBps());
+      awaitActive(client, "warm");
+      WarmThroughputObject active = client.describeStreamSummary(b -> b.streamName("warm"))
+          .streamDescriptionSummary().warmThroughput();
+      assertEquals(64, active.targetMiBps());
+      assertEquals(64, active.currentMiBps());
+
+      KinesisException provisioned = assertKinesisError(KinesisException.class,
+          "Warm throughput is only supported for streams in ON_DEMAND capacity mode.",
+          () -> client.createStream(b -> b.streamName("warm-provisioned").shardCount(1).warmThroughputMiBps(64)));
+      assertEquals("ValidationException", provisioned.awsErrorDetails().errorCode());
+      assertKinesisError(LimitExceededException.class, "Requested warm throughput of 20000 MiBps for stream warm-high "
+              + "under account 000000000000 exceeds the limit of 10240 MiBps.",
+          () -> client.createStream(b -> b.streamName("warm-high")
+              .streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)).warmThroughputMiBps(20000)));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void needsABillingCommitmentForWarmThroughput(ClientKind kind) {
+    String name = newStreamName("warm-uncommitted");
+    assertKinesisError(InvalidArgumentException.class, "Warm throughput requires MinimumThroughputBillingCommitment "
+            + "to be enabled for the account 000000000000 in us-east-1.",
+        () -> client(kind).createStream(b -> b.streamName(name).streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))
+            .warmThroughputMiBps(10)));
+  }
+
+  @Test
+  void enforcesTheOnDemandStreamLimit() {
+    try (TestServer limited = TestServer.start(Map.of("limits.on.demand.streams", "2"))) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, limited.endpoint());
+      client.createStream(b -> b.streamName("first").streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)));
+      client.createStream(b -> b.streamName("second").streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)));
+      assertKinesisError(LimitExceededException.class, "This request would exceed the on-demand stream limit for the "
+              + "account 000000000000 in us-east-1. Current on-demand stream count for the account: 2. Limit: 2. Refer "
+              + "to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
+              + "for current limits and how to request higher limits.",
+          () -> client.createStream(b -> b.streamName("third").streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))));
+      // Provisioned streams do not count.
+      client.createStream(b -> b.streamName("provisioned").shardCount(1));
     }
   }
 

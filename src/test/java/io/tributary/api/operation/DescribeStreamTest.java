@@ -2,6 +2,7 @@ package io.tributary.api.operation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.support.ApiTest;
@@ -61,5 +62,9 @@ class DescribeStreamTest extends ApiTest {
     assertEquals(0, summary.consumerCount());
     assertEquals(1024, summary.maxRecordSizeInKiB());
     assertEquals("NONE", summary.encryptionTypeAsString());
+    assertNull(summary.keyId());
+    assertNull(summary.warmThroughput());
+    assertEquals(1, summary.enhancedMonitoring().size());
+    assertTrue(summary.enhancedMonitoring().get(0).shardLevelMetrics().isEmpty());
   }
 }
