@@ -20,6 +20,7 @@ import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
+import io.tributary.api.operation.UpdateMaxRecordSizeHandler;
 import io.tributary.api.operation.UpdateStreamModeHandler;
 import io.tributary.api.operation.UpdateStreamWarmThroughputHandler;
 import java.util.HashMap;
@@ -45,6 +46,7 @@ public enum Operation {
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
   UPDATE_STREAM_MODE("UpdateStreamMode", UpdateStreamModeHandler::new),
   UPDATE_STREAM_WARM_THROUGHPUT("UpdateStreamWarmThroughput", UpdateStreamWarmThroughputHandler::new),
+  UPDATE_MAX_RECORD_SIZE("UpdateMaxRecordSize", UpdateMaxRecordSizeHandler::new),
   START_STREAM_ENCRYPTION("StartStreamEncryption", StartStreamEncryptionHandler::new),
   STOP_STREAM_ENCRYPTION("StopStreamEncryption", StopStreamEncryptionHandler::new),
   ENABLE_ENHANCED_MONITORING("EnableEnhancedMonitoring", EnableEnhancedMonitoringHandler::new),
