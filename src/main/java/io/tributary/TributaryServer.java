@@ -101,6 +101,7 @@ public final class TributaryServer {
     }
     return deployed
         .map(v -> {
+          vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
           services.ready().set(true);
           return new TributaryServer(services, lockedDirectory);
         })

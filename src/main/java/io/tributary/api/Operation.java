@@ -9,8 +9,11 @@ import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.SplitShardHandler;
+import io.tributary.api.operation.UpdateShardCountHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,7 +32,10 @@ public enum Operation {
   PUT_RECORD("PutRecord", PutRecordHandler::new),
   PUT_RECORDS("PutRecords", PutRecordsHandler::new),
   GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
-  GET_RECORDS("GetRecords", GetRecordsHandler::new);
+  GET_RECORDS("GetRecords", GetRecordsHandler::new),
+  SPLIT_SHARD("SplitShard", SplitShardHandler::new),
+  MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
+  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

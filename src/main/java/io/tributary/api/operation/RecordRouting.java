@@ -1,13 +1,12 @@
 package io.tributary.api.operation;
 
 import io.tributary.api.KinesisException;
-import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.HashKeyRange;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import java.math.BigInteger;
 
-/** What PutRecord and PutRecords share: the size rule, routing by hash key, and sequence numbers. */
+/** What PutRecord and PutRecords share: the size rule and routing by hash key. */
 final class RecordRouting {
   private RecordRouting() { }
 
@@ -37,9 +36,5 @@ final class RecordRouting {
           + data.length + " cap=" + data.length + "]' at '" + path + "' failed to satisfy constraint: "
           + "Member must have length less than or equal to " + max);
     }
-  }
-
-  static String sequenceNumber(ShardDescriptor shard, long offset, long arrivalMillis) {
-    return SequenceNumber.format(shard.createdMillis() / 1000, shard.index(), offset, arrivalMillis / 1000);
   }
 }
