@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TributaryServer {
   /** The verticles deployed at start, by descriptor name, in order. */
-  static final List<String> VERTICLES = List.of("api", "management");
+  static final List<String> VERTICLES = List.of("api", "tls", "management");
 
   private final Services services;
   private final DataDirectory dataDirectory;
@@ -95,9 +95,12 @@ public final class TributaryServer {
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load().compose(lifecycle::restore);
     for (String name : VERTICLES) {
-      VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops);
-      deployed = deployed.compose(v -> vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())
-          .mapEmpty());
+      int instances = eventLoops;
+      deployed = deployed.compose(v -> {
+        VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, instances);
+        if (!descriptor.enabled(settings)) return Future.succeededFuture();
+        return vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options()).mapEmpty();
+      });
     }
     return deployed
         .map(v -> {
