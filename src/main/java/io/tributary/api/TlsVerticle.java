@@ -69,16 +69,30 @@ public final class TlsVerticle extends VerticleBase {
         });
   }
 
-  /** Relays one decrypted connection to the back end, both ways, until either side ends it. */
+  /** Relays one decrypted connection to the back end, both ways, until either side closes. */
   private void relay(NetSocket client) {
     client.pause();
+    // Everything below runs on this connection's event loop, so the fields need no synchronization.
+    var state = new Object() {
+      boolean clientClosed;
+      NetSocket server;
+    };
+    client.closeHandler(v -> {
+      state.clientClosed = true;
+      if (state.server != null) state.server.close();
+    });
     relayClient.connect(backEnd.actualPort(), LOOPBACK).onComplete(connected -> {
       if (connected.failed()) {
         client.close();
         return;
       }
       NetSocket server = connected.result();
-      // Each pipe ends its destination when its source ends or fails, so closing either side closes both.
+      if (state.clientClosed) {
+        server.close();
+        return;
+      }
+      state.server = server;
+      server.closeHandler(v -> client.close());
       server.pipeTo(client);
       client.pipeTo(server);
     });
