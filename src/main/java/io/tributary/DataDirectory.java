@@ -21,6 +21,7 @@ import java.security.SecureRandom;
  *   iterator.key   16 random bytes, made on first start
  *   streams.json   the stream catalog
  *   shards/        one directory per stream incarnation, one per shard below it
+ *   tls/           the TLS port's self-signed certificate (see {@code api.ServerCertificate})
  * </pre>
  */
 public final class DataDirectory implements AutoCloseable {

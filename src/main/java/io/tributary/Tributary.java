@@ -30,9 +30,12 @@ public final class Tributary {
     }
     TributaryServer.start(settings)
         .onSuccess(server -> {
-          LOG.info("Tributary ready: Kinesis API on http://{}:{} (HTTP/1.1 and h2c), management on http://{}:{}, data in {}",
-              settings.string("host"), settings.string("port"), settings.string("host"),
-              settings.string("management.port"), settings.string("data.dir"));
+          String host = settings.string("host");
+          String tls = settings.bool("tls.enabled")
+              ? " and https://" + host + ":" + settings.string("tls.port") + " (HTTP/1.1 and h2)"
+              : "";
+          LOG.info("Tributary ready: Kinesis API on http://{}:{} (HTTP/1.1 and h2c){}, management on http://{}:{}, data in {}",
+              host, settings.string("port"), tls, host, settings.string("management.port"), settings.string("data.dir"));
           Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().await(), "tributary-shutdown"));
         })
         .onFailure(failure -> {
@@ -46,7 +49,7 @@ public final class Tributary {
     text.append("Usage: java -jar tributary.jar [options]\n\n")
         .append("A server for the Amazon Kinesis Data Streams API.\n\nOptions:\n")
         .append("  --port N              Kinesis API port, HTTP/1.1 and h2c (env TRIBUTARY_PORT)\n")
-        .append("  --tls-port N          Kinesis API port over TLS (env TRIBUTARY_TLS_PORT)\n")
+        .append("  --tls-port N          Kinesis API port over TLS, HTTP/1.1 and h2 (env TRIBUTARY_TLS_PORT)\n")
         .append("  --management-port N   /metrics, /health, /ready (env TRIBUTARY_MANAGEMENT_PORT)\n")
         .append("  --data-dir DIR        where data is kept (env TRIBUTARY_DATA_DIR)\n")
         .append("  --config FILE         properties file (env TRIBUTARY_CONFIG; default ./conf/tributary.properties)\n")

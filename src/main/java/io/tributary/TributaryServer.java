@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TributaryServer {
   /** The verticles deployed at start, by descriptor name, in order. */
-  static final List<String> VERTICLES = List.of("api", "management");
+  static final List<String> VERTICLES = List.of("api", "tls", "management");
 
   private final Services services;
   private final DataDirectory dataDirectory;
@@ -99,12 +99,16 @@ public final class TributaryServer {
       return lifecycle.restore(kept.streams());
     });
     for (String name : VERTICLES) {
-      VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops);
-      deployed = deployed.compose(v -> vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())
-          .mapEmpty());
+      int instances = eventLoops;
+      deployed = deployed.compose(v -> {
+        VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, instances);
+        if (!descriptor.enabled(settings)) return Future.succeededFuture();
+        return vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options()).mapEmpty();
+      });
     }
     return deployed
         .map(v -> {
+          vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
           services.ready().set(true);
           return new TributaryServer(services, lockedDirectory);
         })

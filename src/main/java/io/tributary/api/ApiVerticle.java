@@ -22,14 +22,19 @@ public final class ApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     KinesisHttpHandler handler = new KinesisHttpHandler(services);
-    HttpServerOptions options = new HttpServerOptions()
+    HttpServerOptions options = cleartextOptions()
         .setHost(services.settings().string("host"))
-        .setPort(services.settings().integer("port"))
+        .setPort(services.settings().integer("port"));
+    server = vertx.createHttpServer(options).requestHandler(handler::handle);
+    return server.listen();
+  }
+
+  /** HTTP/1.1 and h2c with prior knowledge on one port, as the plain port and the TLS relay's back end serve. */
+  static HttpServerOptions cleartextOptions() {
+    return new HttpServerOptions()
         .setHttp2ClearTextEnabled(true)
         .setCompressionSupported(false)
         .setTcpNoDelay(true);
-    server = vertx.createHttpServer(options).requestHandler(handler::handle);
-    return server.listen();
   }
 
   @Override

@@ -15,12 +15,15 @@ import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.IncreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
 import io.tributary.api.operation.UpdateMaxRecordSizeHandler;
+import io.tributary.api.operation.UpdateShardCountHandler;
 import io.tributary.api.operation.UpdateStreamModeHandler;
 import io.tributary.api.operation.UpdateStreamWarmThroughputHandler;
 import java.util.HashMap;
@@ -42,6 +45,9 @@ public enum Operation {
   PUT_RECORDS("PutRecords", PutRecordsHandler::new),
   GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
+  SPLIT_SHARD("SplitShard", SplitShardHandler::new),
+  MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
+  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
   UPDATE_STREAM_MODE("UpdateStreamMode", UpdateStreamModeHandler::new),

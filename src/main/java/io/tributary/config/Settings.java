@@ -40,6 +40,14 @@ public final class Settings {
     }
   }
 
+  public boolean bool(String key) {
+    return switch (string(key).toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("setting '" + key + "' must be true or false, not '" + values.get(key) + "'");
+    };
+  }
+
   public Path path(String key) { return Path.of(string(key)); }
 
   /** A copy with some keys replaced, for tests and embedding. */

@@ -11,10 +11,11 @@ import java.nio.file.Path;
 
 /**
  * A deployment descriptor from {@code verticles/<name>.json}: the verticle class, how many instances
- * (omitted: one per event loop), optional worker pool settings, and the verticle's own config. Operators
- * retune deployments here without touching code. The packaged copy is used when the directory lacks one.
+ * (omitted: one per event loop), optional worker pool settings, the verticle's own config, and optionally
+ * {@code enabledBy}, a boolean setting that must be true for the verticle to be deployed. Operators retune
+ * deployments here without touching code. The packaged copy is used when the directory lacks one.
  */
-public record VerticleDescriptor(String name, String verticleClass, DeploymentOptions options) {
+public record VerticleDescriptor(String name, String verticleClass, DeploymentOptions options, String enabledBy) {
 
   public static VerticleDescriptor load(Path directory, String name, int eventLoops) {
     JsonObject json = read(directory, name);
@@ -23,7 +24,12 @@ public record VerticleDescriptor(String name, String verticleClass, DeploymentOp
         .setConfig(json.getJsonObject("config", new JsonObject()));
     if (json.containsKey("workerPoolName")) options.setWorkerPoolName(json.getString("workerPoolName"));
     if (json.containsKey("workerPoolSize")) options.setWorkerPoolSize(json.getInteger("workerPoolSize"));
-    return new VerticleDescriptor(name, json.getString("verticle"), options);
+    return new VerticleDescriptor(name, json.getString("verticle"), options, json.getString("enabledBy"));
+  }
+
+  /** Whether the verticle is deployed with these settings: always, unless its {@code enabledBy} setting is false. */
+  public boolean enabled(Settings settings) {
+    return enabledBy == null || settings.bool(enabledBy);
   }
 
   private static JsonObject read(Path directory, String name) {

@@ -50,7 +50,15 @@ public final class FileShardStorage implements ShardStorage {
 
   @Override
   public Future<Void> deleteStream(String streamUid) {
-    Path directory = root.resolve(streamUid);
+    return deleteTree(root.resolve(streamUid));
+  }
+
+  @Override
+  public Future<Void> deleteShard(String streamUid, String shardId) {
+    return deleteTree(root.resolve(streamUid).resolve(shardId));
+  }
+
+  private Future<Void> deleteTree(Path directory) {
     return vertx.executeBlocking(() -> {
       if (!Files.exists(directory)) return null;
       try (Stream<Path> paths = Files.walk(directory)) {

@@ -18,4 +18,9 @@ public final class MemoryShardStorage implements ShardStorage {
   public Future<Void> deleteStream(String streamUid) {
     return Future.succeededFuture();
   }
+
+  @Override
+  public Future<Void> deleteShard(String streamUid, String shardId) {
+    return Future.succeededFuture();
+  }
 }

@@ -13,4 +13,7 @@ public interface ShardStorage {
 
   /** Removes every log of a stream incarnation, once its shards are closed. */
   Future<Void> deleteStream(String streamUid);
+
+  /** Removes one shard's log, once its verticle is gone. */
+  Future<Void> deleteShard(String streamUid, String shardId);
 }

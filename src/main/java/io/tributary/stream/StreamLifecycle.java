@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import io.tributary.shard.ShardAddress;
 import io.tributary.shard.ShardClient;
+import io.tributary.shard.ShardRequest;
 import io.tributary.shard.ShardStorage;
 import io.tributary.shard.ShardVerticle;
 import io.vertx.core.Future;
@@ -36,8 +37,8 @@ public final class StreamLifecycle {
   private final long deleteDelayMillis;
   private final long updateDelayMillis;
   private final SecureRandom random = new SecureRandom();
-  /** Deployment ids of each stream's shard verticles, by stream uid. */
-  private final Map<String, List<String>> deployments = new ConcurrentHashMap<>();
+  /** Deployment id of each shard verticle, by shard address. */
+  private final Map<String, String> deploymentIds = new ConcurrentHashMap<>();
 
   public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage,
       ShardClient shards, Clock clock, long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
@@ -62,6 +63,73 @@ public final class StreamLifecycle {
     StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> change.apply(s.toBuilder()).build());
     if (updated == null) return Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account()));
     return catalog.save().map(updated);
+  }
+
+  /**
+   * Carries out a split, merge or scaling: the stream is UPDATING until, after the update delay, the new
+   * shards are up, the closing shards have stopped taking appends (every append they took is durable),
+   * and the registry switches routing to the new shards in one step. With no delay the future waits for
+   * ACTIVE; otherwise it completes once UPDATING is saved.
+   */
+  public Future<Void> reshard(StreamDescriptor stream, Resharding.Plan plan, boolean countsAsScaling) {
+    Future<StreamDescriptor> updating = update(stream, b -> b.status(StreamStatus.UPDATING));
+    Future<Void> done = updating
+        .compose(v -> after(updateDelayMillis))
+        .compose(v -> deployShards(stream, plan.created()))
+        .compose(v -> closeShards(stream, plan.closing()))
+        .compose(v -> {
+          long now = clock.millis();
+          StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> {
+            List<ShardDescriptor> shards = new ArrayList<>();
+            for (ShardDescriptor shard : s.shards()) {
+              shards.add(plan.closing().contains(shard.shardId())
+                  ? shard.closed(Resharding.endingSequenceNumber(shard, now), now) : shard);
+            }
+            shards.addAll(plan.created());
+            shards.sort(java.util.Comparator.comparingInt(ShardDescriptor::index));
+            List<Long> scalings = new ArrayList<>(s.scalingTimes());
+            if (countsAsScaling) scalings.add(now);
+            return s.toBuilder().shards(shards).scalingTimes(scalings).status(StreamStatus.ACTIVE).build();
+          });
+          return updated == null ? Future.succeededFuture() : catalog.save();
+        });
+    done.onFailure(failure -> LOG.error("resharding of {} failed", stream.key(), failure));
+    return updateDelayMillis <= 0 ? done : updating.mapEmpty();
+  }
+
+  private Future<Void> closeShards(StreamDescriptor stream, List<String> shardIds) {
+    List<Future<ShardRequest.Closed>> closed = new ArrayList<>();
+    for (String shardId : shardIds) closed.add(shards.close(stream, stream.shard(shardId)));
+    return Future.all(closed).mapEmpty();
+  }
+
+  /**
+   * Drops closed shards whose every record is past retention, as AWS stops listing them, and removes their
+   * logs; runs periodically.
+   */
+  public Future<Void> expireClosedShards() {
+    long now = clock.millis();
+    List<Future<Void>> expired = new ArrayList<>();
+    for (StreamDescriptor stream : registry.all()) {
+      long retention = stream.retentionHours() * 3_600_000L;
+      List<ShardDescriptor> gone = stream.shards().stream()
+          .filter(shard -> !shard.isOpen() && shard.closedMillis() + retention < now)
+          .toList();
+      if (gone.isEmpty() || !stream.acceptsData()) continue;
+      StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
+          .shards(s.shards().stream().filter(shard -> !gone.contains(shard)).toList()).build());
+      if (updated == null) continue;
+      expired.add(catalog.save().compose(v -> {
+        List<Future<Void>> removed = new ArrayList<>();
+        for (ShardDescriptor shard : gone) {
+          String id = deploymentIds.remove(ShardAddress.of(stream.uid(), shard.shardId()));
+          removed.add((id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id))
+              .compose(u -> storage.deleteShard(stream.uid(), shard.shardId())));
+        }
+        return Future.join(removed).mapEmpty();
+      }));
+    }
+    return Future.join(expired).mapEmpty();
   }
 
   /** Sets a stream's retention and tells each of its shard logs, so reads and deletion follow it. */
@@ -142,13 +210,17 @@ public final class StreamLifecycle {
   }
 
   private Future<Void> deployShards(StreamDescriptor stream) {
+    return deployShards(stream, stream.shards());
+  }
+
+  private Future<Void> deployShards(StreamDescriptor stream, List<ShardDescriptor> toDeploy) {
     List<Future<String>> deployed = new ArrayList<>();
-    for (ShardDescriptor shard : stream.shards()) {
+    for (ShardDescriptor shard : toDeploy) {
       String address = ShardAddress.of(stream.uid(), shard.shardId());
-      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen())));
+      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
+          .onSuccess(id -> deploymentIds.put(address, id)));
     }
     return Future.all(deployed).compose(all -> {
-      deployments.put(stream.uid(), all.list());
       StreamDescriptor current = registry.find(stream.key());
       if (current == null || !current.uid().equals(stream.uid())) {
         return undeployShards(stream.uid());  // deleted while its shards were starting
@@ -176,10 +248,13 @@ public final class StreamLifecycle {
   }
 
   private Future<Void> undeployShards(String uid) {
-    List<String> ids = deployments.remove(uid);
-    if (ids == null) return Future.succeededFuture();
+    String prefix = ShardAddress.of(uid, "");
     List<Future<Void>> undeployed = new ArrayList<>();
-    for (String id : ids) undeployed.add(vertx.undeploy(id));
+    for (String address : List.copyOf(deploymentIds.keySet())) {
+      if (!address.startsWith(prefix)) continue;
+      String id = deploymentIds.remove(address);
+      if (id != null) undeployed.add(vertx.undeploy(id));
+    }
     return Future.join(undeployed).mapEmpty();
   }
 

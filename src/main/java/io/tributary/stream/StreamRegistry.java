@@ -87,8 +87,13 @@ public final class StreamRegistry {
       throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " already exists.");
     }
     if (stream.mode() == StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
+    checkShardLimit(key, stream.openShardCount());
+    publish(key, stream);
+  }
+
+  /** Fails as AWS does when adding shards would take the account past its open shard limit. */
+  public void checkShardLimit(StreamKey key, int added) {
     int current = openShardCount(key.account(), key.region());
-    int added = stream.openShardCount();
     if (current + added > shardLimit) {
       throw KinesisException.limitExceeded("This request would exceed the shard limit for the account "
           + key.account() + " in " + key.region() + ". Current shard count for the account: " + current
@@ -97,7 +102,6 @@ public final class StreamRegistry {
           + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
           + "for current limits and how to request higher limits.");
     }
-    publish(key, stream);
   }
 
   /**

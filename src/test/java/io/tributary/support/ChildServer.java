@@ -31,6 +31,7 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts a server on free ports with data in the directory and waits until it is ready. */
   public static ChildServer start(Path dataDir, Map<String, String> environment) {
+    TestCertificate.seed(dataDir);
     int port = TestServer.freePort();
     int managementPort = TestServer.freePort();
     List<String> command = new ArrayList<>();

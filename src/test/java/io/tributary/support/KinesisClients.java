@@ -17,11 +17,15 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.SdkHttpConfigurationOption;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
+import software.amazon.awssdk.utils.AttributeMap;
 
 /**
  * Real AWS SDK clients pointed at a test server, one per {@link ClientKind}. Async clients are seen
@@ -56,21 +60,32 @@ public final class KinesisClients {
       };
       StaticCredentialsProvider credentials =
           StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret"));
+      // On https endpoints (the test server's self-signed certificate) certificate checks are off; the
+      // HTTP client is then built here, and is never closed, as the cached SDK clients are not.
+      boolean https = "https".equals(endpoint.getScheme());
+      AttributeMap trustAll = AttributeMap.builder().put(SdkHttpConfigurationOption.TRUST_ALL_CERTIFICATES, true).build();
       if (!kind.async) {
-        return KinesisClient.builder()
+        ApacheHttpClient.Builder http = ApacheHttpClient.builder().maxConnections(64);
+        KinesisClientBuilder builder = https ? KinesisClient.builder().httpClient(http.buildWithDefaults(trustAll))
+            : KinesisClient.builder().httpClientBuilder(http);
+        return builder
             .endpointOverride(endpoint)
             .region(Region.US_EAST_1)
             .credentialsProvider(credentials)
-            .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
             .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()).addExecutionInterceptor(recorder)
                 .apiCallTimeout(Duration.ofSeconds(30)))
             .build();
       }
-      KinesisAsyncClient async = KinesisAsyncClient.builder()
+      // Protocol negotiation stays at the SDK's default for Kinesis: on https, HTTP/2 offers no ALPN and
+      // sends the preface right after the handshake.
+      NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder().protocol(kind.protocol).maxConcurrency(64);
+      KinesisAsyncClientBuilder asyncBuilder = https
+          ? KinesisAsyncClient.builder().httpClient(http.buildWithDefaults(trustAll))
+          : KinesisAsyncClient.builder().httpClientBuilder(http);
+      KinesisAsyncClient async = asyncBuilder
           .endpointOverride(endpoint)
           .region(Region.US_EAST_1)
           .credentialsProvider(credentials)
-          .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(kind.protocol).maxConcurrency(64))
           .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()).addExecutionInterceptor(recorder)
               .apiCallTimeout(Duration.ofSeconds(30)))
           .build();

@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A real server in the test JVM, on free loopback ports, with durable storage in a fresh temporary
- * directory (unless a test names one) and streams ACTIVE at once. One shared server
+ * directory (unless a test names one) and streams ACTIVE at once; its TLS port uses a certificate made
+ * once per JVM ({@link TestCertificate}). One shared server
  * serves the whole suite (tests name their streams uniquely); {@link #start} makes a private one.
  */
 public final class TestServer implements AutoCloseable {
@@ -60,7 +61,10 @@ public final class TestServer implements AutoCloseable {
     settings.put("stream.update.delay.ms", "0");
     settings.put("consumer.create.delay.ms", "0");
     settings.put("consumer.delete.delay.ms", "0");
-    settings.put("data.dir", temporaryDirectory().toString());
+    java.nio.file.Path dataDir = temporaryDirectory();
+    settings.put("data.dir", dataDir.toString());
+    // A fresh directory gets the JVM's test certificate; a directory a test names makes (or keeps) its own.
+    if (!overrides.containsKey("data.dir")) TestCertificate.seed(dataDir);
     settings.putAll(overrides);
     Settings merged = SettingsLoader.defaults().with(settings);
     return new TestServer(TributaryServer.start(merged, clock).await());
@@ -73,6 +77,11 @@ public final class TestServer implements AutoCloseable {
   public int managementPort() { return server.settings().integer("management.port"); }
 
   public URI endpoint() { return URI.create("http://127.0.0.1:" + port()); }
+
+  public int tlsPort() { return server.settings().integer("tls.port"); }
+
+  /** The TLS port; {@link KinesisClients} trusts any certificate on https endpoints. */
+  public URI tlsEndpoint() { return URI.create("https://127.0.0.1:" + tlsPort()); }
 
   @Override
   public void close() {

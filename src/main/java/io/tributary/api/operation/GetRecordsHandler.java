@@ -86,7 +86,7 @@ public final class GetRecordsHandler implements OperationHandler {
         writer.startArray("Records");
         for (StoredRecord record : records) {
           writer.startObject()
-              .field("SequenceNumber", RecordRouting.sequenceNumber(shard, record.offset(), record.arrivalMillis()))
+              .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
               .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
               .blob("Data", record.data())
               .field("PartitionKey", record.partitionKey());

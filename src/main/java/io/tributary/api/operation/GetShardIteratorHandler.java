@@ -49,7 +49,7 @@ public final class GetShardIteratorHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     StreamKey key = StreamMembers.keyOf(context, input);
     String requestedShard = input.string("ShardId");
-    String shardId = canonicalShardId(requestedShard);
+    String shardId = StreamMembers.canonicalShardId(requestedShard);
     if (shardId == null) {
       throw KinesisException.resourceNotFound("Could not find shard " + requestedShard + " in stream " + key.name()
           + " under account " + key.account() + ".");
@@ -97,16 +97,6 @@ public final class GetShardIteratorHandler implements OperationHandler {
           key.region(), key.name(), stream.createdMillis(), shard.shardId(), at));
       return writer -> writer.field("ShardIterator", iterator);
     });
-  }
-
-  /** A shard id as AWS reads it: the number after the first dash, so "shardId-1" is shardId-000000000001. */
-  static String canonicalShardId(String shardId) {
-    String digits = shardId.substring(shardId.indexOf('-') + 1);
-    if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) return null;
-    String significant = digits.replaceFirst("^0+(?=\\d)", "");
-    if (significant.length() > 10) return null;
-    long index = Long.parseLong(significant);
-    return index > Integer.MAX_VALUE ? null : ShardDescriptor.idOf((int) index);
   }
 
   private long offsetOf(String sequenceNumber, StreamDescriptor stream, ShardDescriptor shard) {

@@ -75,7 +75,7 @@ public final class ListShardsHandler implements OperationHandler {
       if (!named) throw KinesisException.invalidArgument("Either NextToken or StreamName should be provided.");
       key = StreamMembers.keyOf(context, input);
       after = input.string("ExclusiveStartShardId");
-      filter = input.has("ShardFilter") ? shardFilter(input.structure("ShardFilter"), now) : shard -> true;
+      filter = null;
     }
 
     StreamDescriptor stream = services.registry().find(key);
@@ -83,7 +83,8 @@ public final class ListShardsHandler implements OperationHandler {
     if (stream.status() == StreamStatus.CREATING) {
       throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " is not ACTIVE.");
     }
-    Predicate<ShardDescriptor> selected = filter;
+    Predicate<ShardDescriptor> selected = filter != null ? filter
+        : input.has("ShardFilter") ? shardFilter(input.structure("ShardFilter"), stream, now) : shard -> true;
     List<ShardDescriptor> shards = stream.shards().stream()
         .filter(s -> after == null || s.shardId().compareTo(after) > 0)
         .filter(selected)
@@ -100,10 +101,11 @@ public final class ListShardsHandler implements OperationHandler {
   }
 
   /** Which shards a ShardFilter selects, by its type, as AWS documents each. */
-  private static Predicate<ShardDescriptor> shardFilter(Input filter, long now) {
+  private static Predicate<ShardDescriptor> shardFilter(Input filter, StreamDescriptor stream, long now) {
     String type = filter.string("Type");
     String shardId = filter.string("ShardId");
     Long timestamp = filter.timestamp("Timestamp");
+    long trimHorizon = now - stream.retentionHours() * 3_600_000L;
     switch (type) {
       case "AFTER_SHARD_ID" -> {
         if (shardId == null) {
@@ -114,22 +116,34 @@ public final class ListShardsHandler implements OperationHandler {
       case "AT_LATEST" -> {
         return ShardDescriptor::isOpen;
       }
+      case "AT_TRIM_HORIZON" -> {
+        return shard -> openAt(shard, trimHorizon);
+      }
       case "AT_TIMESTAMP", "FROM_TIMESTAMP" -> {
         if (timestamp == null) {
           throw KinesisException.invalidArgument(
               "Timestamp must be supplied in a ShardFilter with a Type of FROM_TIMESTAMP or AT_TIMESTAMP");
         }
         if (timestamp > now) throw KinesisException.invalidArgument("Timestamp cannot be in the future");
-        // Shards that were open at the time (an initial shard was open from the start of the stream);
-        // FROM_TIMESTAMP adds every shard opened since.
-        return type.equals("AT_TIMESTAMP")
-            ? shard -> shard.isOpen() && (shard.parentShardId() == null || shard.createdMillis() <= timestamp)
-            : ShardDescriptor::isOpen;
+        if (type.equals("AT_TIMESTAMP")) return shard -> openAt(shard, timestamp);
+        // Before the trim horizon, FROM_TIMESTAMP is taken as FROM_TRIM_HORIZON.
+        long from = Math.max(timestamp, trimHorizon);
+        return shard -> shard.isOpen() || shard.closedMillis() >= from;
       }
       default -> {
-        // AT_TRIM_HORIZON and FROM_TRIM_HORIZON: every shard still within retention.
+        // FROM_TRIM_HORIZON: every shard still within retention.
         return shard -> true;
       }
     }
+  }
+
+  /**
+   * Whether a shard was open at a time. The shards a stream was created with count as open since the
+   * start of time, so a time before the stream's creation selects them.
+   */
+  private static boolean openAt(ShardDescriptor shard, long time) {
+    boolean opened = shard.parentShardId() == null || shard.createdMillis() <= time;
+    boolean notYetClosed = shard.isOpen() || shard.closedMillis() > time;
+    return opened && notYetClosed;
   }
 }

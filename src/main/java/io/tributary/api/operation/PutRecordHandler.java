@@ -9,8 +9,6 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.shard.SequenceNumber;
-import io.tributary.shard.ShardRequest.IncomingRecord;
-import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.util.List;
@@ -47,17 +45,19 @@ public final class PutRecordHandler implements OperationHandler {
     String partitionKey = input.string("PartitionKey");
     byte[] data = input.blob("Data");
     RecordRouting.checkDataSize(stream, data, "data");
-    ShardDescriptor shard = RecordRouting.route(stream, partitionKey, input.string("ExplicitHashKey"));
+    String explicitHashKey = input.string("ExplicitHashKey");
+    RecordRouting.route(stream, partitionKey, explicitHashKey);
     String ordering = input.string("SequenceNumberForOrdering");
     if (ordering != null && !ordering.equals("0") && SequenceNumber.parse(ordering) == null) {
       throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
           + stream.name() + " under account " + stream.key().account() + " is invalid.");
     }
-    return services.shards()
-        .append(stream, shard, List.of(new IncomingRecord(partitionKey, data)))
-        .map(appended -> {
-          String sequenceNumber = RecordRouting.sequenceNumber(shard, appended.firstOffset(), appended.arrivalMillis());
-          return writer -> writer.field("ShardId", shard.shardId()).field("SequenceNumber", sequenceNumber)
+    return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
+        .map(placed -> {
+          if (placed.failedCount() > 0) throw KinesisException.internalFailure();
+          String shardId = placed.shards()[0].shardId();
+          String sequenceNumber = placed.sequenceNumbers()[0];
+          return writer -> writer.field("ShardId", shardId).field("SequenceNumber", sequenceNumber)
               .field("EncryptionType", RecordRouting.encryptionType(stream));
         });
   }

@@ -7,22 +7,18 @@ import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
+import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
-import io.tributary.shard.ShardRequest.Appended;
-import io.tributary.shard.ShardRequest.IncomingRecord;
-import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * PutRecords: up to 500 records, grouped by shard into one append per shard (sent concurrently), with a
- * result per record in request order. A shard that fails its append fails only its own records, which
- * then carry ErrorCode InternalFailure and count in FailedRecordCount.
+ * PutRecords: up to 500 records, appended by {@link RecordAppender}, with a result per record in request
+ * order. A shard that fails its append fails only its own records, which then carry ErrorCode
+ * InternalFailure and count in FailedRecordCount.
  */
 public final class PutRecordsHandler implements OperationHandler {
   private static final Shape ENTRY = Shape.of(
@@ -50,12 +46,6 @@ public final class PutRecordsHandler implements OperationHandler {
     return INPUT;
   }
 
-  /** The records of one request that go to one shard, with their places in the request. */
-  private static final class ShardBatch {
-    final List<IncomingRecord> records = new ArrayList<>();
-    final List<Integer> positions = new ArrayList<>();
-  }
-
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
@@ -65,57 +55,32 @@ public final class PutRecordsHandler implements OperationHandler {
       total += entry.blob("Data").length + entry.string("PartitionKey").getBytes(StandardCharsets.UTF_8).length;
     }
     if (total > MAX_REQUEST_RECORD_BYTES) throw KinesisException.invalidArgument("Records size exceeds 10 MB limit");
-    ShardDescriptor[] shardOf = new ShardDescriptor[entries.size()];
-    Map<ShardDescriptor, ShardBatch> batches = new IdentityHashMap<>();
+    List<RecordAppender.Outgoing> records = new ArrayList<>(entries.size());
     for (int i = 0; i < entries.size(); i++) {
       Input entry = entries.get(i);
-      String partitionKey = entry.string("PartitionKey");
-      byte[] data = entry.blob("Data");
-      RecordRouting.checkDataSize(stream, data, "records." + (i + 1) + ".member.data");
-      ShardDescriptor shard = RecordRouting.route(stream, partitionKey, entry.string("ExplicitHashKey"));
-      shardOf[i] = shard;
-      ShardBatch batch = batches.computeIfAbsent(shard, s -> new ShardBatch());
-      batch.records.add(new IncomingRecord(partitionKey, data));
-      batch.positions.add(i);
+      RecordRouting.checkDataSize(stream, entry.blob("Data"), "records." + (i + 1) + ".member.data");
+      records.add(new RecordAppender.Outgoing(entry.string("PartitionKey"), entry.string("ExplicitHashKey"), entry.blob("Data")));
     }
-
-    String[] sequenceNumbers = new String[entries.size()];
-    List<Future<Appended>> appends = new ArrayList<>(batches.size());
-    for (Map.Entry<ShardDescriptor, ShardBatch> perShard : batches.entrySet()) {
-      ShardDescriptor shard = perShard.getKey();
-      ShardBatch batch = perShard.getValue();
-      appends.add(services.shards().append(stream, shard, batch.records).onSuccess(appended -> {
-        for (int j = 0; j < batch.positions.size(); j++) {
-          sequenceNumbers[batch.positions.get(j)] =
-              RecordRouting.sequenceNumber(shard, appended.firstOffset() + j, appended.arrivalMillis());
-        }
-      }));
-    }
-    return Future.join(appends).transform(ignored -> {
-      int failed = 0;
-      for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
-      int failedCount = failed;
-      return Future.succeededFuture(new Response() {
-        @Override
-        public void writeMembers(io.tributary.api.wire.ResponseWriter writer) {
-          writer.field("FailedRecordCount", failedCount).startArray("Records");
-          for (int i = 0; i < sequenceNumbers.length; i++) {
-            writer.startObject();
-            if (sequenceNumbers[i] != null) {
-              writer.field("SequenceNumber", sequenceNumbers[i]).field("ShardId", shardOf[i].shardId());
-            } else {
-              writer.field("ErrorCode", "InternalFailure").field("ErrorMessage", "Internal service failure.");
-            }
-            writer.endObject();
+    return RecordAppender.append(services, stream, records).map(placed -> new Response() {
+      @Override
+      public void writeMembers(ResponseWriter writer) {
+        writer.field("FailedRecordCount", placed.failedCount()).startArray("Records");
+        for (int i = 0; i < placed.sequenceNumbers().length; i++) {
+          writer.startObject();
+          if (placed.sequenceNumbers()[i] != null) {
+            writer.field("SequenceNumber", placed.sequenceNumbers()[i]).field("ShardId", placed.shards()[i].shardId());
+          } else {
+            writer.field("ErrorCode", "InternalFailure").field("ErrorMessage", "Internal service failure.");
           }
-          writer.endArray().field("EncryptionType", RecordRouting.encryptionType(stream));
+          writer.endObject();
         }
+        writer.endArray().field("EncryptionType", RecordRouting.encryptionType(stream));
+      }
 
-        @Override
-        public int sizeHint() {
-          return 32 + sequenceNumbers.length * 110;
-        }
-      });
+      @Override
+      public int sizeHint() {
+        return 32 + placed.sequenceNumbers().length * 110;
+      }
     });
   }
 }

@@ -1,16 +1,12 @@
 package io.tributary.api.operation;
 
 import io.tributary.api.KinesisException;
-import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.HashKeyRange;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import java.math.BigInteger;
 
-/**
- * What PutRecord and PutRecords share: the size rule, routing by hash key, sequence numbers and the
- * encryption they report.
- */
+/** What PutRecord and PutRecords share: the size rule, routing by hash key and the encryption they report. */
 final class RecordRouting {
   private RecordRouting() { }
 
@@ -48,9 +44,5 @@ final class RecordRouting {
    */
   static String encryptionType(StreamDescriptor stream) {
     return "KMS".equals(stream.encryptionType()) ? "KMS" : null;
-  }
-
-  static String sequenceNumber(ShardDescriptor shard, long offset, long arrivalMillis) {
-    return SequenceNumber.format(shard.createdMillis() / 1000, shard.index(), offset, arrivalMillis / 1000);
   }
 }

@@ -4,6 +4,7 @@ import io.tributary.api.KinesisException;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
+import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamRegistry;
@@ -41,6 +42,46 @@ final class StreamMembers {
 
   static Member shardId(String name) {
     return Member.string(name).pattern(SHARD_ID_PATTERN).length(1, 128);
+  }
+
+  /**
+   * A shard id as AWS reads it: the number after the first dash, so "shardId-1" is shardId-000000000001;
+   * null when there is no such number.
+   */
+  static String canonicalShardId(String shardId) {
+    String digits = shardId.substring(shardId.indexOf('-') + 1);
+    if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) return null;
+    String significant = digits.replaceFirst("^0+(?=\\d)", "");
+    if (significant.length() > 10) return null;
+    long index = Long.parseLong(significant);
+    return index > Integer.MAX_VALUE ? null : ShardDescriptor.idOf((int) index);
+  }
+
+  /** The open shard a resharding request names, with AWS's answers when it is unknown or closed. */
+  static ShardDescriptor openShardToReshard(StreamDescriptor stream, String requested) {
+    String shardId = canonicalShardId(requested);
+    ShardDescriptor shard = shardId == null ? null : stream.shard(shardId);
+    if (shard == null) {
+      throw KinesisException.resourceNotFound("Could not find shard " + (shardId == null ? requested : shardId)
+          + " in stream " + stream.name() + " under account " + stream.key().account() + ".");
+    }
+    if (!shard.isOpen()) {
+      throw KinesisException.invalidArgument("Shard " + shard.shardId() + " in stream " + stream.name() + " under account "
+          + stream.key().account() + " has already been merged or split, and thus is not eligible for merging or splitting.");
+    }
+    return shard;
+  }
+
+  /** Resharding needs an ACTIVE, provisioned stream. */
+  static void checkReshardable(StreamDescriptor stream, String operation) {
+    if (stream.status() != io.tributary.stream.StreamStatus.ACTIVE) {
+      throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
+          + " not ACTIVE, instead in state " + stream.status());
+    }
+    if (stream.mode() == io.tributary.stream.StreamMode.ON_DEMAND) {
+      throw KinesisException.client("ValidationException", operation + " is not supported for stream " + stream.name()
+          + " under account " + stream.key().account() + " because it is in ON_DEMAND capacity mode.");
+    }
   }
 
   /** The stream a request names, whether or not it exists. */

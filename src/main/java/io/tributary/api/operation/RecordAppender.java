@@ -1,0 +1,100 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.shard.ShardClosedException;
+import io.tributary.shard.ShardRequest.Appended;
+import io.tributary.shard.ShardRequest.IncomingRecord;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Appends the records of one PutRecord or PutRecords call: grouped by shard into one append per shard,
+ * sent concurrently, results kept in request order. A split or merge may close a shard between routing
+ * and appending; the shard then refuses the append, and its records are routed again against the newer
+ * stream (which the registry publishes right after the close) until they land or the attempts run out.
+ */
+final class RecordAppender {
+  private static final int ATTEMPTS = 200;
+  private static final long RETRY_DELAY_MILLIS = 5;
+
+  /** A record to put, as the request gave it. */
+  record Outgoing(String partitionKey, String explicitHashKey, byte[] data) { }
+
+  /** Where each record went: its shard and sequence number, both null for a record that failed. */
+  record Placed(ShardDescriptor[] shards, String[] sequenceNumbers) {
+    int failedCount() {
+      int failed = 0;
+      for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
+      return failed;
+    }
+  }
+
+  private final Services services;
+  private final List<Outgoing> records;
+  private final Placed placed;
+
+  private RecordAppender(Services services, List<Outgoing> records) {
+    this.services = services;
+    this.records = records;
+    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()]);
+  }
+
+  /**
+   * Routes every record first, so a bad ExplicitHashKey fails the whole call before anything is written,
+   * then appends them.
+   */
+  static Future<Placed> append(Services services, StreamDescriptor stream, List<Outgoing> records) {
+    for (Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
+    RecordAppender appender = new RecordAppender(services, records);
+    List<Integer> all = new ArrayList<>(records.size());
+    for (int i = 0; i < records.size(); i++) all.add(i);
+    return appender.attempt(stream, all, 1).map(appender.placed);
+  }
+
+  /** The records of one request that go to one shard, with their places in the request. */
+  private static final class ShardBatch {
+    final List<IncomingRecord> records = new ArrayList<>();
+    final List<Integer> positions = new ArrayList<>();
+  }
+
+  private Future<Void> attempt(StreamDescriptor stream, List<Integer> positions, int attempt) {
+    Map<ShardDescriptor, ShardBatch> batches = new IdentityHashMap<>();
+    for (int position : positions) {
+      Outgoing record = records.get(position);
+      ShardDescriptor shard = RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
+      ShardBatch batch = batches.computeIfAbsent(shard, s -> new ShardBatch());
+      batch.records.add(new IncomingRecord(record.partitionKey(), record.data()));
+      batch.positions.add(position);
+    }
+    List<Integer> refused = new ArrayList<>();
+    List<Future<Appended>> appends = new ArrayList<>(batches.size());
+    for (Map.Entry<ShardDescriptor, ShardBatch> perShard : batches.entrySet()) {
+      ShardDescriptor shard = perShard.getKey();
+      ShardBatch batch = perShard.getValue();
+      appends.add(services.shards().append(stream, shard, batch.records)
+          .onSuccess(appended -> {
+            for (int j = 0; j < batch.positions.size(); j++) {
+              int position = batch.positions.get(j);
+              placed.shards()[position] = shard;
+              placed.sequenceNumbers()[position] = shard.sequenceNumber(appended.firstOffset() + j, appended.arrivalMillis());
+            }
+          })
+          .onFailure(failure -> {
+            if (failure instanceof ShardClosedException) refused.addAll(batch.positions);
+          }));
+    }
+    return Future.join(appends).transform(done -> {
+      if (refused.isEmpty() || attempt >= ATTEMPTS) return Future.succeededFuture();
+      return services.vertx().timer(RETRY_DELAY_MILLIS).compose(tick -> {
+        StreamDescriptor newer = services.registry().find(stream.key());
+        if (newer == null || !newer.uid().equals(stream.uid())) return Future.succeededFuture();
+        return attempt(newer, refused, attempt + 1);
+      });
+    });
+  }
+}
