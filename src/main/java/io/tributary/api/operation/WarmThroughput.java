@@ -9,7 +9,8 @@ import io.tributary.stream.StreamMode;
 /**
  * Warm throughput, which only on-demand streams have, and only in accounts with a minimum throughput
  * billing commitment: the rules CreateStream, UpdateStreamMode and UpdateStreamWarmThroughput share, and
- * how it is answered. AWS's wording for these failures is not known; the messages are written in its style.
+ * how it is answered. AWS's wording for these failures is not known; the messages are written in its style,
+ * the capacity-mode refusal like the one resharding gives an on-demand stream.
  */
 final class WarmThroughput {
   /** AWS: "Scale to more than 10 GiBps for an on-demand stream" is beyond the default limits. */
@@ -20,8 +21,8 @@ final class WarmThroughput {
   /** Fails unless a stream of that mode may be asked for that warm throughput. */
   static void check(Services services, StreamKey stream, StreamMode mode, int mibps) {
     if (mode != StreamMode.ON_DEMAND) {
-      throw KinesisException.client("ValidationException",
-          "Warm throughput is only supported for streams in ON_DEMAND capacity mode.");
+      throw KinesisException.client("ValidationException", "Warm throughput is not supported for stream "
+          + stream.name() + " under account " + stream.account() + " because it is in " + mode + " capacity mode.");
     }
     long now = services.clock().millis();
     if (!services.registry().accountSettings(stream.account(), stream.region()).commitment().enabled(now)) {

@@ -153,7 +153,8 @@ class CreateStreamTest extends ApiTest {
       assertEquals(64, active.currentMiBps());
 
       KinesisException provisioned = assertKinesisError(KinesisException.class,
-          "Warm throughput is only supported for streams in ON_DEMAND capacity mode.",
+          "Warm throughput is not supported for stream warm-provisioned under account 000000000000 because it "
+              + "is in PROVISIONED capacity mode.",
           () -> client.createStream(b -> b.streamName("warm-provisioned").shardCount(1).warmThroughputMiBps(64)));
       assertEquals("ValidationException", provisioned.awsErrorDetails().errorCode());
       assertKinesisError(LimitExceededException.class, "Requested warm throughput of 20000 MiBps for stream warm-high "

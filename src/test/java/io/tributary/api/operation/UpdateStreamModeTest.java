@@ -108,7 +108,8 @@ class UpdateStreamModeTest extends ApiTest {
     String name = newStreamName("mode-warm-provisioned");
     client.createStream(b -> b.streamName(name).shardCount(1));
     KinesisException error = assertKinesisError(KinesisException.class,
-        "Warm throughput is only supported for streams in ON_DEMAND capacity mode.",
+        "Warm throughput is not supported for stream " + name + " under account 000000000000 because it is "
+            + "in PROVISIONED capacity mode.",
         () -> client.updateStreamMode(b -> b.streamARN(arn(name))
             .streamModeDetails(m -> m.streamMode(StreamMode.PROVISIONED)).warmThroughputMiBps(10)));
     assertEquals("ValidationException", error.awsErrorDetails().errorCode());

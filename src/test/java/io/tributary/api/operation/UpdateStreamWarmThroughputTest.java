@@ -90,7 +90,8 @@ class UpdateStreamWarmThroughputTest extends ApiTest {
     String name = newStreamName("warm-provisioned");
     client.createStream(b -> b.streamName(name).shardCount(1));
     KinesisException error = assertKinesisError(KinesisException.class,
-        "Warm throughput is only supported for streams in ON_DEMAND capacity mode.",
+        "Warm throughput is not supported for stream " + name + " under account 000000000000 because it is "
+            + "in PROVISIONED capacity mode.",
         () -> client.updateStreamWarmThroughput(b -> b.streamName(name).warmThroughputMiBps(10)));
     assertEquals("ValidationException", error.awsErrorDetails().errorCode());
   }
