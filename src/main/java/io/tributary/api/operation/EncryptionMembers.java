@@ -12,10 +12,9 @@ import java.util.regex.Pattern;
 
 /**
  * What StartStreamEncryption and StopStreamEncryption share: their members, how the change is made, and
- * the KeyId forms KMS knows: a key id
- * (a GUID, or mrk- and 32 hex digits for a multi-Region key), a key ARN, an alias name ({@code alias/...},
- * {@code alias/aws/kinesis} being the key Kinesis owns) or an alias ARN. There is no KMS here, so a key of
- * a valid form is taken to exist.
+ * the KeyId forms KMS knows: a key id (a GUID, or mrk- and 32 hex digits for a multi-Region key), a key
+ * ARN, an alias name ({@code alias/...}, {@code alias/aws/kinesis} being the key Kinesis owns) or an alias
+ * ARN. There is no KMS here, so a key of a valid form is taken to exist.
  */
 final class EncryptionMembers {
   private static final String KEY = "([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
