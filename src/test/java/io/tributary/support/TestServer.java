@@ -26,13 +26,9 @@ public final class TestServer implements AutoCloseable {
     this.server = server;
   }
 
-  /**
-   * The suite's server. Its account limits are raised far past AWS's defaults, so that the streams every
-   * test class leaves behind never meet them; the limits themselves are tested on servers of their own.
-   */
   public static synchronized TestServer shared() {
     if (shared == null) {
-      shared = start(Map.of("limits.shards", "100000", "limits.on.demand.streams", "10000"));
+      shared = start(Map.of());
       Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
     }
     return shared;
