@@ -1,6 +1,7 @@
 package io.tributary.api;
 
 import io.tributary.Services;
+import io.tributary.api.operation.AddTagsToStreamHandler;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
@@ -9,9 +10,11 @@ import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.ListTagsForStreamHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
 import java.util.HashMap;
@@ -35,7 +38,10 @@ public enum Operation {
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
   SPLIT_SHARD("SplitShard", SplitShardHandler::new),
   MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
-  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new);
+  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
+  ADD_TAGS_TO_STREAM("AddTagsToStream", AddTagsToStreamHandler::new),
+  REMOVE_TAGS_FROM_STREAM("RemoveTagsFromStream", RemoveTagsFromStreamHandler::new),
+  LIST_TAGS_FOR_STREAM("ListTagsForStream", ListTagsForStreamHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

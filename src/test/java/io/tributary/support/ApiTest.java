@@ -8,6 +8,7 @@ import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
@@ -38,6 +39,16 @@ public abstract class ApiTest {
     return name;
   }
 
+  /** The ARN of a stream of the suite's account and region. */
+  protected static String streamArn(String stream) {
+    return "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;
+  }
+
+  /** Registers a consumer on a stream of the shared server (ACTIVE at once: the suite's delays are 0). */
+  protected static Consumer registerConsumer(String stream, String consumerName) {
+    return setup().registerStreamConsumer(b -> b.streamARN(streamArn(stream)).consumerName(consumerName)).consumer();
+  }
+
   protected static PutRecordResponse put(String stream, String partitionKey, String data) {
     return setup().putRecord(b -> b.streamName(stream).partitionKey(partitionKey).data(SdkBytes.fromUtf8String(data)));
   }
@@ -51,6 +62,13 @@ public abstract class ApiTest {
     T error = assertThrows(type, call);
     assertEquals(400, error.statusCode(), "HTTP status");
     assertEquals(message, error.awsErrorDetails().errorMessage(), "message");
+    return error;
+  }
+
+  /** Asserts the call fails with exactly this error code (ValidationException and other untyped ones) and message. */
+  protected static AwsServiceException assertErrorCode(String code, String message, Executable call) {
+    AwsServiceException error = assertKinesisError(AwsServiceException.class, message, call);
+    assertEquals(code, error.awsErrorDetails().errorCode(), "error code");
     return error;
   }
 }
