@@ -4,16 +4,20 @@ import io.tributary.Services;
 import io.tributary.api.operation.AddTagsToStreamHandler;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DeregisterStreamConsumerHandler;
+import io.tributary.api.operation.DescribeStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.ListShardsHandler;
+import io.tributary.api.operation.ListStreamConsumersHandler;
 import io.tributary.api.operation.ListStreamsHandler;
 import io.tributary.api.operation.ListTagsForStreamHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.RegisterStreamConsumerHandler;
 import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
@@ -41,7 +45,11 @@ public enum Operation {
   UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
   ADD_TAGS_TO_STREAM("AddTagsToStream", AddTagsToStreamHandler::new),
   REMOVE_TAGS_FROM_STREAM("RemoveTagsFromStream", RemoveTagsFromStreamHandler::new),
-  LIST_TAGS_FOR_STREAM("ListTagsForStream", ListTagsForStreamHandler::new);
+  LIST_TAGS_FOR_STREAM("ListTagsForStream", ListTagsForStreamHandler::new),
+  REGISTER_STREAM_CONSUMER("RegisterStreamConsumer", RegisterStreamConsumerHandler::new),
+  DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
+  DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),
+  LIST_STREAM_CONSUMERS("ListStreamConsumers", ListStreamConsumersHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

@@ -43,7 +43,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeEnhancedMonitoring(writer);
       writer.field("EncryptionType", "NONE")
           .field("OpenShardCount", openShards)
-          .field("ConsumerCount", 0)
+          .field("ConsumerCount", stream.consumers().size())
           .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
           .endObject();
     });
