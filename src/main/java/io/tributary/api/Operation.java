@@ -13,6 +13,7 @@ import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamConsumersHandler;
 import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.ListTagsForResourceHandler;
 import io.tributary.api.operation.ListTagsForStreamHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
@@ -20,6 +21,8 @@ import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.RegisterStreamConsumerHandler;
 import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
+import io.tributary.api.operation.TagResourceHandler;
+import io.tributary.api.operation.UntagResourceHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +49,9 @@ public enum Operation {
   ADD_TAGS_TO_STREAM("AddTagsToStream", AddTagsToStreamHandler::new),
   REMOVE_TAGS_FROM_STREAM("RemoveTagsFromStream", RemoveTagsFromStreamHandler::new),
   LIST_TAGS_FOR_STREAM("ListTagsForStream", ListTagsForStreamHandler::new),
+  TAG_RESOURCE("TagResource", TagResourceHandler::new),
+  UNTAG_RESOURCE("UntagResource", UntagResourceHandler::new),
+  LIST_TAGS_FOR_RESOURCE("ListTagsForResource", ListTagsForResourceHandler::new),
   REGISTER_STREAM_CONSUMER("RegisterStreamConsumer", RegisterStreamConsumerHandler::new),
   DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
   DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),

@@ -1,5 +1,8 @@
 package io.tributary.api.operation;
 
+import static io.tributary.api.operation.AddTagsToStreamTest.INVALID_CHARACTERS;
+import static io.tributary.api.operation.AddTagsToStreamTest.tag;
+import static io.tributary.api.operation.AddTagsToStreamTest.tags;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +11,7 @@ import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
+import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -59,6 +64,25 @@ class RegisterStreamConsumerTest extends ApiTest {
     assertKinesisError(LimitExceededException.class, "This request would exceed the consumer limit for the stream "
             + name + " under account 000000000000. Current consumer count for the stream: 20. Limit: 20.",
         () -> client(kind).registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("one-more")));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void takesTagsForTheConsumer(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("register-tags", 1);
+    Consumer consumer = client.registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("tagged")
+        .tags(Map.of("team", "search"))).consumer();
+    assertEquals(List.of(tag("team", "search")), client.listTagsForResource(b -> b.resourceARN(consumer.consumerARN())).tags());
+
+    assertKinesisError(InvalidArgumentException.class, INVALID_CHARACTERS,
+        () -> client.registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("bad-tags")
+            .tags(Map.of("a", "new\nline"))));
+    assertKinesisError(InvalidArgumentException.class, "Failed to register consumer many-tags under account 000000000000 "
+            + "because a given consumer cannot have more than 50 tags associated with it.",
+        () -> client.registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("many-tags")
+            .tags(tags("k", 51))));
+    assertEquals(1, client.listStreamConsumers(b -> b.streamARN(streamArn(name))).consumers().size());
   }
 
   @ParameterizedTest
