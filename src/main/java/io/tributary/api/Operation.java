@@ -3,12 +3,14 @@ package io.tributary.api;
 import io.tributary.Services;
 import io.tributary.api.operation.AddTagsToStreamHandler;
 import io.tributary.api.operation.CreateStreamHandler;
+import io.tributary.api.operation.DeleteResourcePolicyHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DeregisterStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.GetRecordsHandler;
+import io.tributary.api.operation.GetResourcePolicyHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamConsumersHandler;
@@ -18,6 +20,7 @@ import io.tributary.api.operation.ListTagsForStreamHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.PutResourcePolicyHandler;
 import io.tributary.api.operation.RegisterStreamConsumerHandler;
 import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
@@ -52,6 +55,9 @@ public enum Operation {
   TAG_RESOURCE("TagResource", TagResourceHandler::new),
   UNTAG_RESOURCE("UntagResource", UntagResourceHandler::new),
   LIST_TAGS_FOR_RESOURCE("ListTagsForResource", ListTagsForResourceHandler::new),
+  PUT_RESOURCE_POLICY("PutResourcePolicy", PutResourcePolicyHandler::new),
+  GET_RESOURCE_POLICY("GetResourcePolicy", GetResourcePolicyHandler::new),
+  DELETE_RESOURCE_POLICY("DeleteResourcePolicy", DeleteResourcePolicyHandler::new),
   REGISTER_STREAM_CONSUMER("RegisterStreamConsumer", RegisterStreamConsumerHandler::new),
   DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
   DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),

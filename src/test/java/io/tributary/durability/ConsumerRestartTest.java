@@ -18,14 +18,15 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Tag;
 
 /**
- * Consumers are kept with the stream catalog; a consumer left CREATING by a
+ * Consumers, tags and resource policies are kept with the stream catalog; a consumer left CREATING by a
  * stopped server is ACTIVE after a restart, and one left DELETING is gone.
  */
 class ConsumerRestartTest {
   private static final String STREAM_ARN = "arn:aws:kinesis:us-east-1:000000000000:stream/kept";
+  private static final String POLICY = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
 
   @Test
-  void consumersSurviveARestart(@TempDir Path data) {
+  void consumersTagsAndPoliciesSurviveARestart(@TempDir Path data) {
     String keptArn;
     String leavingArn;
     try (TestServer server = TestServer.start(Map.of("data.dir", data.toString()))) {
@@ -35,6 +36,8 @@ class ConsumerRestartTest {
           .tags(Map.of("consumer-tag", "2"))).consumer().consumerARN();
       leavingArn = client.registerStreamConsumer(b -> b.streamARN(STREAM_ARN).consumerName("leaving")).consumer()
           .consumerARN();
+      client.putResourcePolicy(b -> b.resourceARN(STREAM_ARN).policy(POLICY));
+      client.putResourcePolicy(b -> b.resourceARN(keptArn).policy(POLICY));
     }
 
     Map<String, String> slow = Map.of("data.dir", data.toString(), "consumer.create.delay.ms", "600000",
@@ -59,6 +62,10 @@ class ConsumerRestartTest {
 
       assertEquals(List.of(Tag.builder().key("stream-tag").value("1").build()),
           client.listTagsForStream(b -> b.streamName("kept")).tags());
+      assertEquals(List.of(Tag.builder().key("consumer-tag").value("2").build()),
+          client.listTagsForResource(b -> b.resourceARN(keptArn)).tags());
+      assertEquals(POLICY, client.getResourcePolicy(b -> b.resourceARN(STREAM_ARN)).policy());
+      assertEquals(POLICY, client.getResourcePolicy(b -> b.resourceARN(keptArn)).policy());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import static io.tributary.api.operation.DescribeStreamConsumerTest.CONSUMER_ARN_PATTERN;
+import static io.tributary.api.operation.PutResourcePolicyTest.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -37,6 +38,20 @@ class DeregisterStreamConsumerTest extends ApiTest {
     assertEquals(List.of(), client.listStreamConsumers(b -> b.streamARN(streamArn(name))).consumers());
     assertKinesisError(ResourceNotFoundException.class, "Consumer " + first + ", account 000000000000 not found.",
         () -> client.describeStreamConsumer(b -> b.consumerARN(first)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void takesTheConsumersPolicyAndTagsWithIt(ClientKind kind) {
+    String name = createStream("deregister-policy", 1);
+    String arn = setup().registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("reader")
+        .tags(Map.of("a", "b"))).consumer().consumerARN();
+    setup().putResourcePolicy(b -> b.resourceARN(arn).policy(policy(arn, "kinesis:SubscribeToShard")));
+    client(kind).deregisterStreamConsumer(b -> b.consumerARN(arn));
+
+    Consumer again = registerConsumer(name, "reader");
+    assertEquals("{}", setup().getResourcePolicy(b -> b.resourceARN(again.consumerARN())).policy());
+    assertEquals(List.of(), setup().listTagsForResource(b -> b.resourceARN(again.consumerARN())).tags());
   }
 
   @ParameterizedTest
