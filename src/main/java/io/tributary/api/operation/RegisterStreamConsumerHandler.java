@@ -39,7 +39,7 @@ public final class RegisterStreamConsumerHandler implements OperationHandler {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     if (!stream.acceptsData()) {
       throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
-          + " is not ACTIVE.");
+          + " not ACTIVE, instead in state " + stream.status());
     }
     String name = input.string("ConsumerName");
     Map<String, String> tags = input.has("Tags") ? TagRules.given(input.stringMap("Tags")) : Map.of();

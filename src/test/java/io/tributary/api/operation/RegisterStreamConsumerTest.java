@@ -141,7 +141,7 @@ class RegisterStreamConsumerTest extends ApiTest {
     try (TestServer slow = TestServer.start(Map.of("stream.create.delay.ms", "60000"))) {
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, slow.endpoint());
       client.createStream(b -> b.streamName("new").shardCount(1));
-      assertKinesisError(ResourceInUseException.class, "Stream new under account 000000000000 is not ACTIVE.",
+      assertKinesisError(ResourceInUseException.class, "Stream new under account 000000000000 not ACTIVE, instead in state CREATING",
           () -> client.registerStreamConsumer(b -> b.streamARN(streamArn("new")).consumerName("early")));
     }
   }
