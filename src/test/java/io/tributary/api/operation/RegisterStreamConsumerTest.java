@@ -56,11 +56,21 @@ class RegisterStreamConsumerTest extends ApiTest {
         () -> client(kind).registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("reader")));
   }
 
+  private static String fullStream;
+
+  /** One stream with 20 consumers, shared by every client kind. */
+  private static synchronized String streamWithTwentyConsumers() {
+    if (fullStream == null) {
+      fullStream = createStream("register-limit", 1);
+      for (int i = 0; i < 20; i++) registerConsumer(fullStream, "c" + i);
+    }
+    return fullStream;
+  }
+
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void allowsTwentyConsumersPerStream(ClientKind kind) {
-    String name = createStream("register-limit", 1);
-    for (int i = 0; i < 20; i++) registerConsumer(name, "c" + i);
+    String name = streamWithTwentyConsumers();
     assertKinesisError(LimitExceededException.class, "This request would exceed the consumer limit for the stream "
             + name + " under account 000000000000. Current consumer count for the stream: 20. Limit: 20.",
         () -> client(kind).registerStreamConsumer(b -> b.streamARN(streamArn(name)).consumerName("one-more")));
