@@ -33,11 +33,8 @@ final class ConsumerMembers {
     return Member.string("ConsumerARN").length(1, 2048).pattern(ARN_PATTERN);
   }
 
-  /** A consumer and the stream it is registered on. */
-  record Found(StreamDescriptor stream, ConsumerDescriptor consumer) { }
-
   /** The consumer a request names, or InvalidArgumentException / ResourceNotFoundException. */
-  static Found find(StreamRegistry registry, Input input) {
+  static ResourceArn.Resource find(StreamRegistry registry, Input input) {
     String consumerArn = input.string("ConsumerARN");
     String streamArn = input.string("StreamARN");
     String name = input.string("ConsumerName");
@@ -50,7 +47,7 @@ final class ConsumerMembers {
       if (stream == null) throw KinesisException.streamNotFound(key.name(), key.account());
       ConsumerDescriptor consumer = stream.consumer(name);
       if (consumer == null) throw consumerNotFound(name, key.account());
-      return new Found(stream, consumer);
+      return new ResourceArn.Resource(stream, consumer);
     }
     ResourceArn arn = ResourceArn.parseConsumer(consumerArn);
     if (arn == null) throw consumerNotFound(consumerArn, accountIn(consumerArn));
@@ -62,8 +59,7 @@ final class ConsumerMembers {
       throw KinesisException.invalidArgument("ConsumerName " + name + " does not match the name in ConsumerARN "
           + consumerArn + ".");
     }
-    ResourceArn.Resource resource = arn.find(registry);
-    return new Found(resource.stream(), resource.consumer());
+    return arn.find(registry);
   }
 
   /** The account of an ARN that has the pattern of a consumer ARN but names no stream this server can hold. */

@@ -32,8 +32,7 @@ public final class DeregisterStreamConsumerHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ConsumerMembers.Found found = ConsumerMembers.find(services.registry(), input);
-    ConsumerMembers.requireActive(found.stream(), found.consumer());
+    ResourceArn.Resource found = ConsumerMembers.find(services.registry(), input).requireActive();
     return services.consumers().deregister(found.stream(), found.consumer()).map(Response.EMPTY);
   }
 }

@@ -29,7 +29,7 @@ public final class DescribeStreamConsumerHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ConsumerMembers.Found found = ConsumerMembers.find(services.registry(), input);
+    ResourceArn.Resource found = ConsumerMembers.find(services.registry(), input);
     return Future.succeededFuture(writer -> {
       writer.startObject("ConsumerDescription");
       ConsumerMembers.writeConsumer(writer, found.consumer());
