@@ -3,18 +3,23 @@ package io.tributary.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** What the per-operation tests share: the suite's server, its clients, unique stream names and assertions. */
 public abstract class ApiTest {
   private static final AtomicInteger STREAMS = new AtomicInteger();
+  private static final List<String> NAMED = new CopyOnWriteArrayList<>();
 
   protected static TestServer server() {
     return TestServer.shared();
@@ -30,7 +35,25 @@ public abstract class ApiTest {
   }
 
   protected static String newStreamName(String prefix) {
-    return prefix + "-" + STREAMS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    String name = prefix + "-" + STREAMS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    NAMED.add(name);
+    return name;
+  }
+
+  /**
+   * Deletes the shared server's streams named by the test that ran, consumers and all, so that the suite
+   * stays within the account's shard limit.
+   */
+  @AfterEach
+  void deleteStreamsNamed() {
+    for (String name : NAMED) {
+      try {
+        setup().deleteStream(b -> b.streamName(name).enforceConsumerDeletion(true));
+      } catch (ResourceNotFoundException notThere) {
+        // never created, or deleted by the test itself
+      }
+    }
+    NAMED.clear();
   }
 
   protected static String createStream(String prefix, int shards) {

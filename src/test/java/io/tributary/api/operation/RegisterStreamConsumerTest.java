@@ -58,10 +58,11 @@ class RegisterStreamConsumerTest extends ApiTest {
 
   private static String fullStream;
 
-  /** One stream with 20 consumers, shared by every client kind. */
+  /** One stream with 20 consumers, shared by every client kind (so not deleted after each test). */
   private static synchronized String streamWithTwentyConsumers() {
     if (fullStream == null) {
-      fullStream = createStream("register-limit", 1);
+      fullStream = "register-limit-" + System.nanoTime();
+      setup().createStream(b -> b.streamName(fullStream).shardCount(1));
       for (int i = 0; i < 20; i++) registerConsumer(fullStream, "c" + i);
     }
     return fullStream;
