@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.config.Settings;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
+import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
@@ -19,6 +20,7 @@ public record Services(
     StreamRegistry registry,
     StreamCatalog catalog,
     StreamLifecycle lifecycle,
+    ConsumerLifecycle consumers,
     ShardClient shards,
     ShardIterator.Codec iterators,
     PrometheusMeterRegistry meters,

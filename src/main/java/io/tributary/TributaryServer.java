@@ -13,6 +13,7 @@ import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardStorage;
+import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.tributary.stream.StreamLifecycle;
@@ -90,14 +91,18 @@ public final class TributaryServer {
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
-    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, shardClient,
+    ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, catalog, clock,
+        settings.longValue("consumer.create.delay.ms"), settings.longValue("consumer.delete.delay.ms"));
+    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, shardClient,
         new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
-    Future<Void> deployed = catalog.load().compose(kept -> {
-      registry.restoreAccountSettings(kept.accounts());
-      return lifecycle.restore(kept.streams());
-    });
+    Future<Void> deployed = catalog.load()
+        .compose(kept -> {
+          registry.restoreAccountSettings(kept.accounts());
+          return lifecycle.restore(kept.streams());
+        })
+        .compose(v -> consumers.restore());
     for (String name : VERTICLES) {
       int instances = eventLoops;
       deployed = deployed.compose(v -> {

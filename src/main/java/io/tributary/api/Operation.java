@@ -1,26 +1,39 @@
 package io.tributary.api;
 
 import io.tributary.Services;
+import io.tributary.api.operation.AddTagsToStreamHandler;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
+import io.tributary.api.operation.DeleteResourcePolicyHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DeregisterStreamConsumerHandler;
 import io.tributary.api.operation.DescribeAccountSettingsHandler;
 import io.tributary.api.operation.DescribeLimitsHandler;
+import io.tributary.api.operation.DescribeStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.DisableEnhancedMonitoringHandler;
 import io.tributary.api.operation.EnableEnhancedMonitoringHandler;
 import io.tributary.api.operation.GetRecordsHandler;
+import io.tributary.api.operation.GetResourcePolicyHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.IncreaseStreamRetentionPeriodHandler;
 import io.tributary.api.operation.ListShardsHandler;
+import io.tributary.api.operation.ListStreamConsumersHandler;
 import io.tributary.api.operation.ListStreamsHandler;
+import io.tributary.api.operation.ListTagsForResourceHandler;
+import io.tributary.api.operation.ListTagsForStreamHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
+import io.tributary.api.operation.PutResourcePolicyHandler;
+import io.tributary.api.operation.RegisterStreamConsumerHandler;
+import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
+import io.tributary.api.operation.TagResourceHandler;
+import io.tributary.api.operation.UntagResourceHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
 import io.tributary.api.operation.UpdateMaxRecordSizeHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
@@ -48,6 +61,19 @@ public enum Operation {
   SPLIT_SHARD("SplitShard", SplitShardHandler::new),
   MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
   UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
+  ADD_TAGS_TO_STREAM("AddTagsToStream", AddTagsToStreamHandler::new),
+  REMOVE_TAGS_FROM_STREAM("RemoveTagsFromStream", RemoveTagsFromStreamHandler::new),
+  LIST_TAGS_FOR_STREAM("ListTagsForStream", ListTagsForStreamHandler::new),
+  TAG_RESOURCE("TagResource", TagResourceHandler::new),
+  UNTAG_RESOURCE("UntagResource", UntagResourceHandler::new),
+  LIST_TAGS_FOR_RESOURCE("ListTagsForResource", ListTagsForResourceHandler::new),
+  PUT_RESOURCE_POLICY("PutResourcePolicy", PutResourcePolicyHandler::new),
+  GET_RESOURCE_POLICY("GetResourcePolicy", GetResourcePolicyHandler::new),
+  DELETE_RESOURCE_POLICY("DeleteResourcePolicy", DeleteResourcePolicyHandler::new),
+  REGISTER_STREAM_CONSUMER("RegisterStreamConsumer", RegisterStreamConsumerHandler::new),
+  DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
+  DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),
+  LIST_STREAM_CONSUMERS("ListStreamConsumers", ListStreamConsumersHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
   UPDATE_STREAM_MODE("UpdateStreamMode", UpdateStreamModeHandler::new),

@@ -2,6 +2,7 @@ package io.tributary.stream;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -267,6 +268,16 @@ public final class StreamDescriptor {
     public Builder consumers(List<ConsumerDescriptor> value) { consumers = new ArrayList<>(value); return this; }
 
     public Builder policies(Map<String, String> value) { policies = new LinkedHashMap<>(value); return this; }
+
+    /** Adds tags, replacing the values of keys already there. */
+    public Builder putTags(Map<String, String> value) { tags.putAll(value); return this; }
+
+    public Builder removeTags(Collection<String> keys) { tags.keySet().removeAll(keys); return this; }
+
+    /** Sets the resource policy of the stream or of one of its consumers, by the resource's ARN. */
+    public Builder putPolicy(String resourceArn, String policy) { policies.put(resourceArn, policy); return this; }
+
+    public Builder removePolicy(String resourceArn) { policies.remove(resourceArn); return this; }
 
     public Builder scalingTimes(List<Long> value) { scalingTimes = new ArrayList<>(value); return this; }
 

@@ -188,9 +188,15 @@ public final class StreamLifecycle {
     return createDelayMillis <= 0 ? active : saved;
   }
 
-  /** Marks the stream DELETING; after the delay its shards stop, its data is removed and it is gone. */
+  /**
+   * Marks the stream DELETING, and its consumers with it; after the delay its shards stop, its data is
+   * removed and it is gone.
+   */
   public Future<Void> delete(StreamDescriptor stream) {
-    registry.update(stream.key(), stream.uid(), s -> s.withStatus(StreamStatus.DELETING));
+    registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
+        .status(StreamStatus.DELETING)
+        .consumers(s.consumers().stream().map(c -> c.withStatus(ConsumerStatus.DELETING)).toList())
+        .build());
     Future<Void> saved = catalog.save();
     Future<Void> gone = saved.compose(v -> after(deleteDelayMillis)).compose(v -> finishDeleting(stream));
     gone.onFailure(failure -> LOG.error("stream {} was not fully deleted", stream.key(), failure));

@@ -3,18 +3,24 @@ package io.tributary.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 
 /** What the per-operation tests share: the suite's server, its clients, unique stream names and assertions. */
 public abstract class ApiTest {
   private static final AtomicInteger STREAMS = new AtomicInteger();
+  private static final List<String> NAMED = new CopyOnWriteArrayList<>();
 
   protected static TestServer server() {
     return TestServer.shared();
@@ -30,13 +36,41 @@ public abstract class ApiTest {
   }
 
   protected static String newStreamName(String prefix) {
-    return prefix + "-" + STREAMS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    String name = prefix + "-" + STREAMS.incrementAndGet() + "-" + System.nanoTime() % 100000;
+    NAMED.add(name);
+    return name;
+  }
+
+  /**
+   * Deletes the shared server's streams named by the test that ran, consumers and all, so that the suite
+   * stays within the account's shard limit.
+   */
+  @AfterEach
+  void deleteStreamsNamed() {
+    for (String name : NAMED) {
+      try {
+        setup().deleteStream(b -> b.streamName(name).enforceConsumerDeletion(true));
+      } catch (ResourceNotFoundException notThere) {
+        // never created, or deleted by the test itself
+      }
+    }
+    NAMED.clear();
   }
 
   protected static String createStream(String prefix, int shards) {
     String name = newStreamName(prefix);
     setup().createStream(b -> b.streamName(name).shardCount(shards));
     return name;
+  }
+
+  /** The ARN of a stream of the suite's account and region. */
+  protected static String streamArn(String stream) {
+    return "arn:aws:kinesis:us-east-1:000000000000:stream/" + stream;
+  }
+
+  /** Registers a consumer on a stream of the shared server (ACTIVE at once: the suite's delays are 0). */
+  protected static Consumer registerConsumer(String stream, String consumerName) {
+    return setup().registerStreamConsumer(b -> b.streamARN(streamArn(stream)).consumerName(consumerName)).consumer();
   }
 
   protected static PutRecordResponse put(String stream, String partitionKey, String data) {
@@ -74,6 +108,13 @@ public abstract class ApiTest {
     T error = assertThrows(type, call);
     assertEquals(400, error.statusCode(), "HTTP status");
     assertEquals(message, error.awsErrorDetails().errorMessage(), "message");
+    return error;
+  }
+
+  /** Asserts the call fails with exactly this error code (ValidationException and other untyped ones) and message. */
+  protected static AwsServiceException assertErrorCode(String code, String message, Executable call) {
+    AwsServiceException error = assertKinesisError(AwsServiceException.class, message, call);
+    assertEquals(code, error.awsErrorDetails().errorCode(), "error code");
     return error;
   }
 }

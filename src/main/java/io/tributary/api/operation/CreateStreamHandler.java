@@ -25,7 +25,7 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.integer("ShardCount").min(1).max(100000),
       StreamMembers.streamName().notNull(),
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
-      Member.map("Tags").length(1, 200),
+      TagRules.tagMap("Tags"),
       Member.integer("WarmThroughputMiBps").min(0),
       Member.integer("MaxRecordSizeInKiB").min(1024).max(10240));
 
@@ -54,8 +54,10 @@ public final class CreateStreamHandler implements OperationHandler {
           + "failed to satisfy constraint: Member must not be null");
     }
     int shards = mode == StreamMode.ON_DEMAND ? onDemandShards : shardCount;
-    Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
     StreamKey key = new StreamKey(context.account(), context.region(), input.string("StreamName"));
+    Map<String, String> tags = input.has("Tags") ? TagRules.given(input.stringMap("Tags")) : Map.of();
+    TagRules.checkAdd(tags, Map.of(), "Failed to create stream " + key.name() + " under account " + key.account(),
+        "stream", TagRules.MAX_TAGS);
     Integer warmThroughput = input.integer("WarmThroughputMiBps");
     if (warmThroughput != null) WarmThroughput.check(services, key, mode, warmThroughput);
     return services.lifecycle()

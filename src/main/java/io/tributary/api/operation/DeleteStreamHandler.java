@@ -12,7 +12,10 @@ import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 
-/** DeleteStream: the stream turns DELETING and is gone after the configured delay. */
+/**
+ * DeleteStream: the stream turns DELETING and is gone after the configured delay. A stream with registered
+ * consumers is deleted, consumers and all, only with EnforceConsumerDeletion.
+ */
 public final class DeleteStreamHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
       StreamMembers.streamName(),
@@ -35,6 +38,10 @@ public final class DeleteStreamHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     if (stream.status() == StreamStatus.DELETING) throw KinesisException.streamNotFound(stream.name(), stream.key().account());
+    if (!Boolean.TRUE.equals(input.bool("EnforceConsumerDeletion")) && !stream.consumers().isEmpty()) {
+      throw KinesisException.resourceInUse("Consumers exist in stream " + stream.name()
+          + " and enforceConsumerDeletion is either not set or is false");
+    }
     return services.lifecycle().delete(stream).map(Response.EMPTY);
   }
 }

@@ -44,7 +44,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeEnhancedMonitoring(writer, stream);
       ShardWriter.writeEncryption(writer, stream);
       writer.field("OpenShardCount", openShards)
-          .field("ConsumerCount", 0);
+          .field("ConsumerCount", stream.consumers().size());
       // AWS reports warm throughput only for on-demand streams.
       if (stream.mode() == StreamMode.ON_DEMAND && stream.warmThroughputMiBps() != null) {
         WarmThroughput.write(writer, stream.warmThroughputMiBps(), stream.warmThroughputCurrentMiBps());

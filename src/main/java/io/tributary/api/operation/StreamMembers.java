@@ -84,17 +84,20 @@ final class StreamMembers {
   /** The stream a request names, whether or not it exists. */
   static StreamKey keyOf(RequestContext context, Input input) {
     String arn = input.string("StreamARN");
-    if (arn != null) {
-      Matcher matcher = ARN.matcher(arn);
-      if (!matcher.matches()) throw KinesisException.invalidArgument("StreamARN " + arn + " is not a valid stream ARN.");
-      return new StreamKey(matcher.group(2), matcher.group(1), matcher.group(3));
-    }
+    if (arn != null) return keyOfArn(arn);
     String name = input.string("StreamName");
     if (name == null) {
       throw KinesisException.client("ValidationException", "1 validation error detected: Value null at 'streamName' "
           + "failed to satisfy constraint: Member must not be null");
     }
     return new StreamKey(context.account(), context.region(), name);
+  }
+
+  /** The stream a StreamARN names, whether or not it exists. */
+  static StreamKey keyOfArn(String arn) {
+    Matcher matcher = ARN.matcher(arn);
+    if (!matcher.matches()) throw KinesisException.invalidArgument("StreamARN " + arn + " is not a valid stream ARN.");
+    return new StreamKey(matcher.group(2), matcher.group(1), matcher.group(3));
   }
 
   /** The stream a request names, or ResourceNotFoundException. */

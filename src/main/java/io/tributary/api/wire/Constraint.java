@@ -60,6 +60,38 @@ public interface Constraint {
     };
   }
 
+  /**
+   * Every element of a list of strings has a length within the bounds; AWS reports the whole list, with
+   * the element rule quoted in brackets.
+   */
+  static Constraint elementLengths(int min, int max) {
+    String text = "Member must satisfy constraint: " + lengthRules(min, max);
+    return value -> value instanceof List<?> list && !list.stream().allMatch(e -> within(e, min, max)) ? text : null;
+  }
+
+  /** Every key of a map has a length within the bounds. */
+  static Constraint keyLengths(int min, int max) {
+    String text = "Map keys must satisfy constraint: " + lengthRules(min, max);
+    return value -> value instanceof Map<?, ?> map && !map.keySet().stream().allMatch(k -> within(k, min, max)) ? text : null;
+  }
+
+  /** Every value of a map has a length within the bounds. */
+  static Constraint valueLengths(int min, int max) {
+    String text = "Map value must satisfy constraint: " + lengthRules(min, max);
+    return value -> value instanceof Map<?, ?> map && !map.values().stream().allMatch(v -> within(v, min, max)) ? text : null;
+  }
+
+  private static String lengthRules(int min, int max) {
+    return "[Member must have length less than or equal to " + max + ", Member must have length greater than or equal to "
+        + min + "]";
+  }
+
+  private static boolean within(Object value, int min, int max) {
+    if (value == null) return true;
+    int length = length(value);
+    return length >= min && length <= max;
+  }
+
   /** Length as AWS measures it: characters of a string, bytes of a blob, entries of a list or map. */
   private static int length(Object value) {
     if (value instanceof String s) return s.codePointCount(0, s.length());

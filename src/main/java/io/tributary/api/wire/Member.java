@@ -66,6 +66,15 @@ public final class Member {
 
   public Member length(int min, int max) { return minLength(min).maxLength(max); }
 
+  /** For a list of strings: the length bounds of every element. */
+  public Member elementLength(int min, int max) { return rule(Constraint.elementLengths(min, max)); }
+
+  /** For a map: the length bounds of every key. */
+  public Member keyLength(int min, int max) { return rule(Constraint.keyLengths(min, max)); }
+
+  /** For a map: the length bounds of every value. */
+  public Member valueLength(int min, int max) { return rule(Constraint.valueLengths(min, max)); }
+
   public Member min(long min) { return rule(Constraint.minValue(min)); }
 
   public Member max(long max) { return rule(Constraint.maxValue(max)); }

@@ -109,6 +109,42 @@ class CreateStreamTest extends ApiTest {
     assertEquals("ValidationException", error.awsErrorDetails().errorCode());
   }
 
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void tagsTheNewStream(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = newStreamName("create-tagged");
+    client.createStream(b -> b.streamName(name).shardCount(1).tags(Map.of("team", "data", "cost-center", "42")));
+    assertEquals(Map.of("team", "data", "cost-center", "42"), client.listTagsForStream(b -> b.streamName(name)).tags()
+        .stream().collect(java.util.stream.Collectors.toMap(t -> t.key(), t -> t.value())));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void appliesTheTagRules(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = newStreamName("create-bad-tags");
+    assertKinesisError(InvalidArgumentException.class, AddTagsToStreamTest.INVALID_CHARACTERS,
+        () -> client.createStream(b -> b.streamName(name).shardCount(1).tags(Map.of("a", "b;c"))));
+    assertKinesisError(InvalidArgumentException.class, "Failed to create stream " + name + " under account 000000000000"
+            + AddTagsToStreamTest.ILLEGAL_CHARACTERS,
+        () -> client.createStream(b -> b.streamName(name).shardCount(1).tags(Map.of("a%", "b"))));
+    assertKinesisError(InvalidArgumentException.class, "Failed to create stream " + name + " under account 000000000000 "
+            + "because some tag keys start with the reserved prefix 'aws:'.",
+        () -> client.createStream(b -> b.streamName(name).shardCount(1).tags(Map.of("aws:a", "b"))));
+    assertKinesisError(InvalidArgumentException.class, "Failed to create stream " + name + " under account 000000000000 "
+            + "because a given stream cannot have more than 50 tags associated with it.",
+        () -> client.createStream(b -> b.streamName(name).shardCount(1).tags(AddTagsToStreamTest.tags("k", 51))));
+    KinesisException error = assertKinesisError(KinesisException.class, "1 validation error detected: Value '{=v}' at "
+            + "'tags' failed to satisfy constraint: Map keys must satisfy constraint: [Member must have length less "
+            + "than or equal to 128, Member must have length greater than or equal to 1]",
+        () -> client.createStream(b -> b.streamName(name).shardCount(1).tags(Map.of("", "v"))));
+    assertEquals("ValidationException", error.awsErrorDetails().errorCode());
+    assertKinesisError(software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException.class,
+        "Stream " + name + " under account 000000000000 not found.",
+        () -> client.describeStreamSummary(b -> b.streamName(name)));
+  }
+
   @Test
   void enforcesTheAccountShardLimit() {
     try (TestServer limited = TestServer.start(Map.of("limits.shards", "5"))) {

@@ -28,15 +28,38 @@ class DeleteStreamTest extends ApiTest {
     org.junit.jupiter.api.Assertions.assertTrue(client.getRecords(b -> b.shardIterator(iterator)).records().isEmpty());
   }
 
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void deletesAStreamWithConsumersOnlyWhenToldTo(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("delete-consumers", 1);
+    String consumerArn = registerConsumer(name, "reader").consumerARN();
+    String refused = "Consumers exist in stream " + name + " and enforceConsumerDeletion is either not set or is false";
+    assertKinesisError(software.amazon.awssdk.services.kinesis.model.ResourceInUseException.class, refused,
+        () -> client.deleteStream(b -> b.streamName(name)));
+    assertKinesisError(software.amazon.awssdk.services.kinesis.model.ResourceInUseException.class, refused,
+        () -> client.deleteStream(b -> b.streamARN(streamArn(name)).enforceConsumerDeletion(false)));
+
+    client.deleteStream(b -> b.streamName(name).enforceConsumerDeletion(true));
+    assertKinesisError(ResourceNotFoundException.class, "Stream " + name + " under account 000000000000 not found.",
+        () -> client.describeStreamSummary(b -> b.streamName(name)));
+    assertKinesisError(ResourceNotFoundException.class, "Consumer " + consumerArn + ", account 000000000000 not found.",
+        () -> client.describeStreamConsumer(b -> b.consumerARN(consumerArn)));
+  }
+
   @org.junit.jupiter.api.Test
   void staysDeletingForTheConfiguredDelay() throws InterruptedException {
     try (io.tributary.support.TestServer slow = io.tributary.support.TestServer.start(
         java.util.Map.of("stream.delete.delay.ms", "300"))) {
       KinesisClient client = io.tributary.support.KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, slow.endpoint());
       client.createStream(b -> b.streamName("going").shardCount(1));
-      client.deleteStream(b -> b.streamName("going"));
+      String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn("going")).consumerName("reader"))
+          .consumer().consumerARN();
+      client.deleteStream(b -> b.streamName("going").enforceConsumerDeletion(true));
       org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.StreamStatus.DELETING,
           client.describeStreamSummary(b -> b.streamName("going")).streamDescriptionSummary().streamStatus());
+      org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.ConsumerStatus.DELETING,
+          client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatus());
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (System.nanoTime() < deadline) {
         try {

@@ -1,0 +1,54 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.OperationHandler;
+import io.tributary.api.RequestContext;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import java.util.Map;
+
+/**
+ * RegisterStreamConsumer: registers an enhanced fan-out consumer on an ACTIVE stream. It answers with the
+ * consumer CREATING; it turns ACTIVE after {@code consumer.create.delay.ms}. At most 20 consumers per
+ * stream, 5 of them CREATING at once.
+ */
+public final class RegisterStreamConsumerHandler implements OperationHandler {
+  private static final Shape INPUT = Shape.of(
+      StreamMembers.streamArn().notNull(),
+      ConsumerMembers.consumerName().notNull(),
+      StreamMembers.streamId(),
+      TagRules.tagMap("Tags"));
+
+  private final Services services;
+
+  public RegisterStreamConsumerHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<Response> handle(RequestContext context, Input input) {
+    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    if (!stream.acceptsData()) {
+      throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
+          + " not ACTIVE, instead in state " + stream.status());
+    }
+    String name = input.string("ConsumerName");
+    Map<String, String> tags = input.has("Tags") ? TagRules.given(input.stringMap("Tags")) : Map.of();
+    TagRules.checkAdd(tags, Map.of(), "Failed to register consumer " + name + " under account " + stream.key().account(),
+        "consumer", TagRules.MAX_TAGS);
+    return services.consumers().register(stream, name, tags).map(consumer -> writer -> {
+      writer.startObject("Consumer");
+      ConsumerMembers.writeConsumer(writer, consumer);
+      writer.endObject();
+    });
+  }
+}
