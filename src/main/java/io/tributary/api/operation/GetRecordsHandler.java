@@ -34,7 +34,8 @@ public final class GetRecordsHandler implements OperationHandler {
       Member.integer("Limit").min(1).max(10000),
       Member.string("ShardIterator").notNull().length(1, 512),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
 
   private final Services services;
 
@@ -67,6 +68,7 @@ public final class GetRecordsHandler implements OperationHandler {
       throw KinesisException.resourceNotFound("Shard " + iterator.shardId() + " in stream " + key.name()
           + " under account " + key.account() + " does not exist");
     }
+    DryRun.stopIfRequested(input);
     int limit = input.integer("Limit", 10000);
     return services.shards().read(stream, shard, iterator.offset(), limit, MAX_BYTES)
         .map(page -> response(stream, shard, iterator, page, services.clock().millis()));

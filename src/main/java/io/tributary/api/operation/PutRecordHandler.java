@@ -26,7 +26,8 @@ public final class PutRecordHandler implements OperationHandler {
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024),
       StreamMembers.streamName(),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
 
   private final Services services;
 
@@ -52,6 +53,7 @@ public final class PutRecordHandler implements OperationHandler {
       throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
           + stream.name() + " under account " + stream.key().account() + " is invalid.");
     }
+    DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
         .map(placed -> {
           if (placed.failedCount() > 0) throw KinesisException.internalFailure();

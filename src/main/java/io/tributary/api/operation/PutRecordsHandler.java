@@ -30,7 +30,8 @@ public final class PutRecordsHandler implements OperationHandler {
           .notNull().length(1, 500),
       StreamMembers.streamName(),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
 
   /** The most a request's records may add up to, data and partition keys together. */
   static final long MAX_REQUEST_RECORD_BYTES = 10L * 1024 * 1024;
@@ -61,6 +62,9 @@ public final class PutRecordsHandler implements OperationHandler {
       RecordRouting.checkDataSize(stream, entry.blob("Data"), "records." + (i + 1) + ".member.data");
       records.add(new RecordAppender.Outgoing(entry.string("PartitionKey"), entry.string("ExplicitHashKey"), entry.blob("Data")));
     }
+    // Routing checks every ExplicitHashKey, so a bad one fails the whole call before anything is written.
+    for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
+    DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, records).map(placed -> new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {

@@ -45,11 +45,10 @@ final class RecordAppender {
   }
 
   /**
-   * Routes every record first, so a bad ExplicitHashKey fails the whole call before anything is written,
-   * then appends them.
+   * Appends the records; the caller has routed each once already, so a bad ExplicitHashKey failed the
+   * whole call before anything was written.
    */
   static Future<Placed> append(Services services, StreamDescriptor stream, List<Outgoing> records) {
-    for (Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     RecordAppender appender = new RecordAppender(services, records);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);
