@@ -14,6 +14,7 @@ import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
+import io.tributary.api.operation.UpdateStreamRecordDistributionStrategyHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,7 +36,9 @@ public enum Operation {
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
   SPLIT_SHARD("SplitShard", SplitShardHandler::new),
   MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
-  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new);
+  UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
+  UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY("UpdateStreamRecordDistributionStrategy",
+      UpdateStreamRecordDistributionStrategyHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

@@ -144,6 +144,7 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("keyId", stream.keyId())
           .put("shardLevelMetrics", new JsonArray(new ArrayList<>(stream.shardLevelMetrics())))
           .put("warmThroughputMiBps", stream.warmThroughputMiBps())
+          .put("recordDistributionStrategy", stream.recordDistributionStrategy().name())
           .put("consumers", consumers)
           .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
           .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
@@ -184,6 +185,8 @@ public final class StreamCatalogFile implements StreamCatalog {
         .encryption(json.getString("encryptionType", "NONE"), json.getString("keyId"))
         .shardLevelMetrics(metrics)
         .warmThroughputMiBps(json.getInteger("warmThroughputMiBps"))
+        .recordDistributionStrategy(RecordDistributionStrategy.valueOf(
+            json.getString("recordDistributionStrategy", RecordDistributionStrategy.USER_PARTITION_KEY.name())))
         .consumers(consumers)
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)

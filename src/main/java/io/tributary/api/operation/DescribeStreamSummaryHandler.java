@@ -45,6 +45,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
           .field("OpenShardCount", openShards)
           .field("ConsumerCount", 0)
           .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
+          .field("RecordDistributionStrategy", stream.recordDistributionStrategy().name())
           .endObject();
     });
   }

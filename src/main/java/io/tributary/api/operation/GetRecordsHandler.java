@@ -90,7 +90,7 @@ public final class GetRecordsHandler implements OperationHandler {
               .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
               .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
               .blob("Data", record.data())
-              .field("PartitionKey", record.partitionKey())
+              .field("PartitionKey", partitionKeyOf(record))
               .endObject();
         }
         writer.endArray();
@@ -124,6 +124,11 @@ public final class GetRecordsHandler implements OperationHandler {
           .endObject();
     }
     writer.endArray();
+  }
+
+  /** A record put without a partition key is read back without one. */
+  private static String partitionKeyOf(StoredRecord record) {
+    return record.partitionKey().equals(StoredRecord.NO_PARTITION_KEY) ? null : record.partitionKey();
   }
 
   /** A time as AWS's Java front end prints it: {@code Thu Jan 22 01:22:02 UTC 2015}. */

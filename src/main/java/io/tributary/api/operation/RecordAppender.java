@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardClosedException;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -67,7 +68,8 @@ final class RecordAppender {
       Outgoing record = records.get(position);
       ShardDescriptor shard = RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
       ShardBatch batch = batches.computeIfAbsent(shard, s -> new ShardBatch());
-      batch.records.add(new IncomingRecord(record.partitionKey(), record.data()));
+      String partitionKey = record.partitionKey() == null ? StoredRecord.NO_PARTITION_KEY : record.partitionKey();
+      batch.records.add(new IncomingRecord(partitionKey, record.data()));
       batch.positions.add(position);
     }
     List<Integer> refused = new ArrayList<>();
