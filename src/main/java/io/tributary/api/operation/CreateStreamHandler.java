@@ -8,6 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
+import io.tributary.stream.RecordDistributionStrategy;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamMode;
 import io.vertx.core.Future;
@@ -24,7 +25,8 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
       Member.map("Tags").length(1, 200),
       Member.integer("WarmThroughputMiBps").min(0),
-      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240));
+      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240),
+      Member.string("RecordDistributionStrategy").oneOf(List.of("AUTO", "USER_PARTITION_KEY")));
 
   private final Services services;
   private final int onDemandShards;
@@ -53,8 +55,11 @@ public final class CreateStreamHandler implements OperationHandler {
     int shards = mode == StreamMode.ON_DEMAND ? onDemandShards : shardCount;
     Map<String, String> tags = input.has("Tags") ? input.stringMap("Tags") : Map.of();
     StreamKey key = new StreamKey(context.account(), context.region(), input.string("StreamName"));
+    RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(
+        input.has("RecordDistributionStrategy") ? input.string("RecordDistributionStrategy") : "USER_PARTITION_KEY");
+    UpdateStreamRecordDistributionStrategyHandler.checkSupported(key, mode, strategy);
     return services.lifecycle()
-        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags)
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags, strategy)
         .map(Response.EMPTY);
   }
 }

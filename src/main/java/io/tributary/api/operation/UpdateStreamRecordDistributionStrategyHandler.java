@@ -10,6 +10,7 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.stream.RecordDistributionStrategy;
 import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamMode;
 import io.vertx.core.Future;
 import java.util.List;
@@ -41,11 +42,15 @@ public final class UpdateStreamRecordDistributionStrategyHandler implements Oper
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     StreamMembers.checkActive(stream);
     RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(input.string("RecordDistributionStrategy"));
-    if (strategy == RecordDistributionStrategy.AUTO && stream.mode() != StreamMode.ON_DEMAND) {
-      throw KinesisException.invalidArgument("The AUTO record distribution strategy is not supported for stream "
-          + stream.name() + " under account " + stream.key().account() + " because it is in " + stream.mode()
-          + " capacity mode.");
-    }
+    checkSupported(stream.key(), stream.mode(), strategy);
     return services.lifecycle().update(stream, b -> b.recordDistributionStrategy(strategy)).map(Response.EMPTY);
+  }
+
+  /** Only on-demand streams may use AUTO, whether set at creation or later. */
+  static void checkSupported(StreamKey key, StreamMode mode, RecordDistributionStrategy strategy) {
+    if (strategy == RecordDistributionStrategy.AUTO && mode != StreamMode.ON_DEMAND) {
+      throw KinesisException.invalidArgument("The AUTO record distribution strategy is not supported for stream "
+          + key.name() + " under account " + key.account() + " because it is in " + mode + " capacity mode.");
+    }
   }
 }
