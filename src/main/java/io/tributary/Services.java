@@ -4,6 +4,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.config.Settings;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
+import io.tributary.stream.ChannelLifecycle;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
@@ -19,6 +21,8 @@ public record Services(
     StreamRegistry registry,
     StreamCatalog catalog,
     StreamLifecycle lifecycle,
+    ChannelRegistry channels,
+    ChannelLifecycle channelLifecycle,
     ShardClient shards,
     ShardIterator.Codec iterators,
     PrometheusMeterRegistry meters,

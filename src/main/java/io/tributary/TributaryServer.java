@@ -13,6 +13,8 @@ import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardStorage;
+import io.tributary.stream.ChannelLifecycle;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.tributary.stream.StreamLifecycle;
@@ -60,6 +62,7 @@ public final class TributaryServer {
 
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"));
+    ChannelRegistry channels = new ChannelRegistry();
     DataDirectory dataDirectory = null;
     byte[] iteratorKey;
     StreamCatalog catalog;
@@ -75,7 +78,7 @@ public final class TributaryServer {
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
-          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry);
+          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
           storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
@@ -89,11 +92,15 @@ public final class TributaryServer {
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
-    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, shardClient,
-        new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
+    ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
+        settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
+        settings.longValue("stream.delete.delay.ms"));
+    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, channels, channelLifecycle,
+        shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
-    Future<Void> deployed = catalog.load().compose(lifecycle::restore);
+    Future<Void> deployed = catalog.load()
+        .compose(kept -> lifecycle.restore(kept.streams()).compose(v -> channelLifecycle.restore(kept.channels())));
     for (String name : VERTICLES) {
       int instances = eventLoops;
       deployed = deployed.compose(v -> {
