@@ -1,18 +1,23 @@
 package io.tributary.api;
 
 import io.tributary.Services;
+import io.tributary.api.operation.CreateChannelHandler;
 import io.tributary.api.operation.CreateStreamHandler;
+import io.tributary.api.operation.DeleteChannelHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
+import io.tributary.api.operation.DescribeChannelHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
+import io.tributary.api.operation.ListChannelsHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamsHandler;
 import io.tributary.api.operation.MergeShardsHandler;
 import io.tributary.api.operation.PutRecordHandler;
 import io.tributary.api.operation.PutRecordsHandler;
 import io.tributary.api.operation.SplitShardHandler;
+import io.tributary.api.operation.UpdateChannelHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
 import io.tributary.api.operation.UpdateStreamRecordDistributionStrategyHandler;
 import java.util.HashMap;
@@ -38,7 +43,12 @@ public enum Operation {
   MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
   UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),
   UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY("UpdateStreamRecordDistributionStrategy",
-      UpdateStreamRecordDistributionStrategyHandler::new);
+      UpdateStreamRecordDistributionStrategyHandler::new),
+  CREATE_CHANNEL("CreateChannel", CreateChannelHandler::new),
+  DESCRIBE_CHANNEL("DescribeChannel", DescribeChannelHandler::new),
+  LIST_CHANNELS("ListChannels", ListChannelsHandler::new),
+  UPDATE_CHANNEL("UpdateChannel", UpdateChannelHandler::new),
+  DELETE_CHANNEL("DeleteChannel", DeleteChannelHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

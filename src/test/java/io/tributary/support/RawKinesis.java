@@ -21,8 +21,6 @@ import java.net.http.HttpResponse;
  * byte strings, as the SDKs send them); the answer is read back into a tree.
  */
 public final class RawKinesis {
-  private static final String AUTH = "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/kinesis/aws4_request, "
-      + "SignedHeaders=host;x-amz-date, Signature=abcd";
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   /** The two wire formats, each with the mapper that writes and reads it. */
@@ -48,10 +46,21 @@ public final class RawKinesis {
 
   private final URI endpoint;
   private final Format format;
+  private final String region;
 
   public RawKinesis(URI endpoint, Format format) {
+    this(endpoint, format, "us-east-1");
+  }
+
+  private RawKinesis(URI endpoint, Format format, String region) {
     this.endpoint = endpoint;
     this.format = format;
+    this.region = region;
+  }
+
+  /** The same client acting in another region, as named by the credential scope of its signature. */
+  public RawKinesis inRegion(String otherRegion) {
+    return new RawKinesis(endpoint, format, otherRegion);
   }
 
   public static RawKinesis shared(Format format) {
@@ -81,7 +90,8 @@ public final class RawKinesis {
           .header("Content-Type", format.contentType)
           .header("X-Amz-Target", "Kinesis_20131202." + operation)
           .header("X-Amz-Date", "20260101T000000Z")
-          .header("Authorization", AUTH)
+          .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/" + region
+              + "/kinesis/aws4_request, SignedHeaders=host;x-amz-date, Signature=abcd")
           .POST(HttpRequest.BodyPublishers.ofByteArray(format.mapper.writeValueAsBytes(request)))
           .build();
       HttpResponse<byte[]> response = HTTP.send(http, HttpResponse.BodyHandlers.ofByteArray());

@@ -35,6 +35,10 @@ public final class DeleteStreamHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     if (stream.status() == StreamStatus.DELETING) throw KinesisException.streamNotFound(stream.name(), stream.key().account());
+    if (!services.channels().reading(stream).isEmpty()) {
+      throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
+          + " cannot be deleted while it has active channels.");
+    }
     return services.lifecycle().delete(stream).map(Response.EMPTY);
   }
 }

@@ -44,6 +44,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       writer.field("EncryptionType", "NONE")
           .field("OpenShardCount", openShards)
           .field("ConsumerCount", 0)
+          .field("ChannelCount", services.channels().reading(stream).size())
           .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
           .field("RecordDistributionStrategy", stream.recordDistributionStrategy().name())
           .endObject();
