@@ -6,10 +6,11 @@ import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
-import io.tributary.api.wire.Shape;
 import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
 import io.tributary.stream.ChannelDescriptor;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -60,11 +61,12 @@ public final class ListChannelsHandler implements OperationHandler {
       if (!token.scope().equals(scope)) throw KinesisException.invalidArgument("Invalid NextToken.");
       after = token.lastKey();
     }
-    List<Filter> filters = input.has("StreamFilter")
-        ? input.structures("StreamFilter").stream()
-            .map(filter -> new Filter(StreamMembers.keyOf(context, filter).arn(), filter.timestamp("StreamCreationTimestamp")))
-            .toList()
-        : List.of();
+    List<Filter> filters = new ArrayList<>();
+    if (input.has("StreamFilter")) {
+      for (Input filter : input.structures("StreamFilter")) {
+        filters.add(new Filter(StreamMembers.keyOf(context, filter).arn(), filter.timestamp("StreamCreationTimestamp")));
+      }
+    }
     String exclusiveStart = after;
     List<ChannelDescriptor> remaining = services.channels().list(context.account(), context.region()).stream()
         .filter(channel -> exclusiveStart == null || channel.name().compareTo(exclusiveStart) > 0)
