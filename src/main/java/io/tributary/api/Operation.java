@@ -2,16 +2,20 @@ package io.tributary.api;
 
 import io.tributary.Services;
 import io.tributary.api.operation.AddTagsToStreamHandler;
+import io.tributary.api.operation.CreateChannelHandler;
 import io.tributary.api.operation.CreateStreamHandler;
+import io.tributary.api.operation.DeleteChannelHandler;
 import io.tributary.api.operation.DeleteResourcePolicyHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DeregisterStreamConsumerHandler;
+import io.tributary.api.operation.DescribeChannelHandler;
 import io.tributary.api.operation.DescribeStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
 import io.tributary.api.operation.DescribeStreamSummaryHandler;
 import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetResourcePolicyHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
+import io.tributary.api.operation.ListChannelsHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamConsumersHandler;
 import io.tributary.api.operation.ListStreamsHandler;
@@ -26,7 +30,9 @@ import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.TagResourceHandler;
 import io.tributary.api.operation.UntagResourceHandler;
+import io.tributary.api.operation.UpdateChannelHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
+import io.tributary.api.operation.UpdateStreamRecordDistributionStrategyHandler;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -61,7 +67,14 @@ public enum Operation {
   REGISTER_STREAM_CONSUMER("RegisterStreamConsumer", RegisterStreamConsumerHandler::new),
   DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
   DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),
-  LIST_STREAM_CONSUMERS("ListStreamConsumers", ListStreamConsumersHandler::new);
+  LIST_STREAM_CONSUMERS("ListStreamConsumers", ListStreamConsumersHandler::new),
+  UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY("UpdateStreamRecordDistributionStrategy",
+      UpdateStreamRecordDistributionStrategyHandler::new),
+  CREATE_CHANNEL("CreateChannel", CreateChannelHandler::new),
+  DESCRIBE_CHANNEL("DescribeChannel", DescribeChannelHandler::new),
+  LIST_CHANNELS("ListChannels", ListChannelsHandler::new),
+  UPDATE_CHANNEL("UpdateChannel", UpdateChannelHandler::new),
+  DELETE_CHANNEL("DeleteChannel", DeleteChannelHandler::new);
 
   public static final String TARGET_PREFIX = "Kinesis_20131202";
 

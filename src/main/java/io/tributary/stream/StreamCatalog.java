@@ -3,23 +3,28 @@ package io.tributary.stream;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** Keeps the registry's streams across restarts. */
+/** Keeps the registries' streams and channels across restarts. */
 public interface StreamCatalog {
 
-  /** The streams saved last, as they were. */
-  Future<List<StreamDescriptor>> load();
+  /** What a catalog holds. */
+  record Contents(List<StreamDescriptor> streams, List<ChannelDescriptor> channels) {
+    public static final Contents EMPTY = new Contents(List.of(), List.of());
+  }
+
+  /** The streams and channels saved last, as they were. */
+  Future<Contents> load();
 
   /**
-   * Saves the registry as it is when the write starts; completes once a write that began after this
-   * call is durable, so a caller that changed the registry first knows its change is kept.
+   * Saves the registries as they are when the write starts; completes once a write that began after this
+   * call is durable, so a caller that changed a registry first knows its change is kept.
    */
   Future<Void> save();
 
   /** For {@code storage=memory}: nothing is kept. */
   StreamCatalog NONE = new StreamCatalog() {
     @Override
-    public Future<List<StreamDescriptor>> load() {
-      return Future.succeededFuture(List.of());
+    public Future<Contents> load() {
+      return Future.succeededFuture(Contents.EMPTY);
     }
 
     @Override

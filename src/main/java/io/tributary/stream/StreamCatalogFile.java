@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registry's streams in one JSON file, {@code <data dir>/streams.json}, replaced atomically: the new
+ * The registries' streams and channels in one JSON file, {@code <data dir>/streams.json}, under the
+ * top-level members {@code streams} and {@code channels} (a file written before channels existed has no
+ * {@code channels} and loads with none). The file is replaced atomically: the new
  * content goes to {@code streams.json.tmp}, is fsynced, renamed over the old file, and the directory is
  * fsynced, so a crash leaves either the old or the new catalog, never a torn one.
  *
@@ -34,24 +36,28 @@ public final class StreamCatalogFile implements StreamCatalog {
   private final Path file;
   private final Path temporary;
   private final StreamRegistry registry;
+  private final ChannelRegistry channels;
   private List<Promise<Void>> waiting = new ArrayList<>();
   private boolean writing;
 
-  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry) {
+  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry, ChannelRegistry channels) {
     this.vertx = vertx;
     this.file = dataDir.resolve("streams.json");
     this.temporary = dataDir.resolve("streams.json.tmp");
     this.registry = registry;
+    this.channels = channels;
   }
 
   @Override
-  public Future<List<StreamDescriptor>> load() {
+  public Future<Contents> load() {
     return vertx.executeBlocking(() -> {
-      if (!Files.exists(file)) return List.of();
+      if (!Files.exists(file)) return Contents.EMPTY;
       JsonObject root = new JsonObject(Files.readString(file));
       List<StreamDescriptor> streams = new ArrayList<>();
       for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
-      return streams;
+      List<ChannelDescriptor> kept = new ArrayList<>();
+      for (Object channel : root.getJsonArray("channels", new JsonArray())) kept.add(channelFromJson((JsonObject) channel));
+      return new Contents(streams, kept);
     }, false);
   }
 
@@ -70,7 +76,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     List<Promise<Void>> batch = waiting;
     waiting = new ArrayList<>();
     vertx.executeBlocking(() -> {
-      write(toJson(registry.all()));
+      write(toJson(registry.all(), channels.all()));
       return null;
     }, false).onComplete(result -> {
       for (Promise<Void> promise : batch) {
@@ -102,7 +108,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     }
   }
 
-  private static JsonObject toJson(List<StreamDescriptor> streams) {
+  private static JsonObject toJson(List<StreamDescriptor> streams, List<ChannelDescriptor> channels) {
     JsonArray array = new JsonArray();
     for (StreamDescriptor stream : streams) {
       JsonArray shards = new JsonArray();
@@ -144,11 +150,12 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("keyId", stream.keyId())
           .put("shardLevelMetrics", new JsonArray(new ArrayList<>(stream.shardLevelMetrics())))
           .put("warmThroughputMiBps", stream.warmThroughputMiBps())
+          .put("recordDistributionStrategy", stream.recordDistributionStrategy().name())
           .put("consumers", consumers)
           .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
           .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
     }
-    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array);
+    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array).put("channels", channelsToJson(channels));
   }
 
   private static StreamDescriptor fromJson(JsonObject json) {
@@ -184,10 +191,50 @@ public final class StreamCatalogFile implements StreamCatalog {
         .encryption(json.getString("encryptionType", "NONE"), json.getString("keyId"))
         .shardLevelMetrics(metrics)
         .warmThroughputMiBps(json.getInteger("warmThroughputMiBps"))
+        .recordDistributionStrategy(RecordDistributionStrategy.valueOf(
+            json.getString("recordDistributionStrategy", RecordDistributionStrategy.USER_PARTITION_KEY.name())))
         .consumers(consumers)
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)
         .build();
+  }
+
+  private static JsonArray channelsToJson(List<ChannelDescriptor> channels) {
+    JsonArray array = new JsonArray();
+    for (ChannelDescriptor channel : channels) {
+      JsonArray sources = new JsonArray();
+      for (ChannelDescriptor.Source source : channel.sources()) {
+        sources.add(new JsonObject()
+            .put("streamArn", source.streamArn())
+            .put("streamCreatedMillis", source.streamCreatedMillis())
+            .put("recordConfiguration", source.recordConfiguration()));
+      }
+      array.add(new JsonObject()
+          .put("account", channel.account())
+          .put("region", channel.region())
+          .put("name", channel.name())
+          .put("id", channel.id())
+          .put("status", channel.status().name())
+          .put("createdMillis", channel.createdMillis())
+          .put("serviceExecutionRoleArn", channel.serviceExecutionRoleArn())
+          .put("sources", sources)
+          .put("settings", channel.settings())
+          .put("tags", new JsonObject(new LinkedHashMap<>(channel.tags()))));
+    }
+    return array;
+  }
+
+  private static ChannelDescriptor channelFromJson(JsonObject json) {
+    List<ChannelDescriptor.Source> sources = new ArrayList<>();
+    for (Object item : json.getJsonArray("sources")) {
+      JsonObject source = (JsonObject) item;
+      sources.add(new ChannelDescriptor.Source(source.getString("streamArn"), source.getLong("streamCreatedMillis"),
+          source.getJsonObject("recordConfiguration")));
+    }
+    return new ChannelDescriptor(json.getString("account"), json.getString("region"), json.getString("name"),
+        json.getString("id"), ChannelStatus.valueOf(json.getString("status")), json.getLong("createdMillis"),
+        json.getString("serviceExecutionRoleArn"), sources, json.getJsonObject("settings"),
+        strings(json.getJsonObject("tags")));
   }
 
   private static Map<String, String> strings(JsonObject json) {

@@ -26,6 +26,7 @@ public final class StreamDescriptor {
   private final String keyId;
   private final List<String> shardLevelMetrics;
   private final Integer warmThroughputMiBps;
+  private final RecordDistributionStrategy recordDistributionStrategy;
   private final List<ConsumerDescriptor> consumers;
   private final Map<String, String> policies;
   private final List<Long> scalingTimes;
@@ -47,6 +48,7 @@ public final class StreamDescriptor {
     this.keyId = b.keyId;
     this.shardLevelMetrics = List.copyOf(b.shardLevelMetrics);
     this.warmThroughputMiBps = b.warmThroughputMiBps;
+    this.recordDistributionStrategy = b.recordDistributionStrategy;
     this.consumers = List.copyOf(b.consumers);
     this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
     this.scalingTimes = List.copyOf(b.scalingTimes);
@@ -75,6 +77,7 @@ public final class StreamDescriptor {
     b.keyId = keyId;
     b.shardLevelMetrics = new ArrayList<>(shardLevelMetrics);
     b.warmThroughputMiBps = warmThroughputMiBps;
+    b.recordDistributionStrategy = recordDistributionStrategy;
     b.consumers = new ArrayList<>(consumers);
     b.policies = new LinkedHashMap<>(policies);
     b.scalingTimes = new ArrayList<>(scalingTimes);
@@ -116,6 +119,8 @@ public final class StreamDescriptor {
 
   public Integer warmThroughputMiBps() { return warmThroughputMiBps; }
 
+  public RecordDistributionStrategy recordDistributionStrategy() { return recordDistributionStrategy; }
+
   public List<ConsumerDescriptor> consumers() { return consumers; }
 
   /** Resource policies by resource ARN: the stream's own and its consumers'. */
@@ -135,6 +140,9 @@ public final class StreamDescriptor {
 
   /** The open shards, by starting hash key. */
   public List<ShardDescriptor> openShards() { return List.of(routing); }
+
+  /** The open shard at this place in starting hash key order, from 0 to {@link #openShardCount()} - 1. */
+  public ShardDescriptor openShard(int place) { return routing[place]; }
 
   public ShardDescriptor shard(String shardId) {
     for (ShardDescriptor shard : shards) {
@@ -188,6 +196,7 @@ public final class StreamDescriptor {
     private String keyId;
     private List<String> shardLevelMetrics = new ArrayList<>();
     private Integer warmThroughputMiBps;
+    private RecordDistributionStrategy recordDistributionStrategy = RecordDistributionStrategy.USER_PARTITION_KEY;
     private List<ConsumerDescriptor> consumers = new ArrayList<>();
     private Map<String, String> policies = new LinkedHashMap<>();
     private List<Long> scalingTimes = new ArrayList<>();
@@ -217,6 +226,11 @@ public final class StreamDescriptor {
     public Builder shardLevelMetrics(List<String> value) { shardLevelMetrics = new ArrayList<>(value); return this; }
 
     public Builder warmThroughputMiBps(Integer value) { warmThroughputMiBps = value; return this; }
+
+    public Builder recordDistributionStrategy(RecordDistributionStrategy value) {
+      recordDistributionStrategy = value;
+      return this;
+    }
 
     public Builder consumers(List<ConsumerDescriptor> value) { consumers = new ArrayList<>(value); return this; }
 

@@ -8,6 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
+import io.tributary.stream.RecordDistributionStrategy;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamMode;
 import io.vertx.core.Future;
@@ -24,7 +25,8 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
       TagRules.tagMap("Tags"),
       Member.integer("WarmThroughputMiBps").min(0),
-      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240));
+      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240),
+      Member.string("RecordDistributionStrategy").oneOf(List.of("AUTO", "USER_PARTITION_KEY")));
 
   private final Services services;
   private final int onDemandShards;
@@ -55,8 +57,11 @@ public final class CreateStreamHandler implements OperationHandler {
     Map<String, String> tags = input.has("Tags") ? TagRules.given(input.stringMap("Tags")) : Map.of();
     TagRules.checkAdd(tags, Map.of(), "Failed to create stream " + key.name() + " under account " + key.account(),
         "stream", TagRules.MAX_TAGS);
+    RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(
+        input.has("RecordDistributionStrategy") ? input.string("RecordDistributionStrategy") : "USER_PARTITION_KEY");
+    UpdateStreamRecordDistributionStrategyHandler.checkSupported(key, mode, strategy);
     return services.lifecycle()
-        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags)
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), tags, strategy)
         .map(Response.EMPTY);
   }
 }

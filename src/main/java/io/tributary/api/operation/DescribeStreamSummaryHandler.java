@@ -44,7 +44,9 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       writer.field("EncryptionType", "NONE")
           .field("OpenShardCount", openShards)
           .field("ConsumerCount", stream.consumers().size())
+          .field("ChannelCount", services.channels().reading(stream).size())
           .field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
+          .field("RecordDistributionStrategy", stream.recordDistributionStrategy().name())
           .endObject();
     });
   }

@@ -71,12 +71,17 @@ final class StreamMembers {
     return shard;
   }
 
-  /** Resharding needs an ACTIVE, provisioned stream. */
-  static void checkReshardable(StreamDescriptor stream, String operation) {
+  /** Changing a stream's settings needs it ACTIVE. */
+  static void checkActive(StreamDescriptor stream) {
     if (stream.status() != io.tributary.stream.StreamStatus.ACTIVE) {
       throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
           + " not ACTIVE, instead in state " + stream.status());
     }
+  }
+
+  /** Resharding needs an ACTIVE, provisioned stream. */
+  static void checkReshardable(StreamDescriptor stream, String operation) {
+    checkActive(stream);
     if (stream.mode() == io.tributary.stream.StreamMode.ON_DEMAND) {
       throw KinesisException.client("ValidationException", operation + " is not supported for stream " + stream.name()
           + " under account " + stream.key().account() + " because it is in ON_DEMAND capacity mode.");
