@@ -5,6 +5,8 @@ import io.tributary.config.Settings;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
+import io.tributary.stream.ChannelLifecycle;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
@@ -21,6 +23,8 @@ public record Services(
     StreamCatalog catalog,
     StreamLifecycle lifecycle,
     ConsumerLifecycle consumers,
+    ChannelRegistry channels,
+    ChannelLifecycle channelLifecycle,
     ShardClient shards,
     ShardIterator.Codec iterators,
     PrometheusMeterRegistry meters,

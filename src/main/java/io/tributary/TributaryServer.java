@@ -14,6 +14,8 @@ import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardStorage;
 import io.tributary.stream.ConsumerLifecycle;
+import io.tributary.stream.ChannelLifecycle;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.tributary.stream.StreamLifecycle;
@@ -62,6 +64,7 @@ public final class TributaryServer {
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
         settings.integer("limits.on.demand.streams"));
+    ChannelRegistry channels = new ChannelRegistry();
     DataDirectory dataDirectory = null;
     byte[] iteratorKey;
     StreamCatalog catalog;
@@ -77,7 +80,7 @@ public final class TributaryServer {
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
-          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry);
+          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
           storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
@@ -93,14 +96,17 @@ public final class TributaryServer {
         settings.longValue("stream.update.delay.ms"));
     ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, catalog, clock,
         settings.longValue("consumer.create.delay.ms"), settings.longValue("consumer.delete.delay.ms"));
-    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, shardClient,
-        new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
+    ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
+        settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
+        settings.longValue("stream.delete.delay.ms"));
+    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
+        channelLifecycle, shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
         .compose(kept -> {
           registry.restoreAccountSettings(kept.accounts());
-          return lifecycle.restore(kept.streams());
+          return lifecycle.restore(kept.streams()).compose(v -> channelLifecycle.restore(kept.channels()));
         })
         .compose(v -> consumers.restore());
     for (String name : VERTICLES) {

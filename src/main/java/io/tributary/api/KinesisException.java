@@ -61,4 +61,9 @@ public final class KinesisException extends RuntimeException {
   public static KinesisException streamNotFound(String streamName, String account) {
     return resourceNotFound("Stream " + streamName + " under account " + account + " not found.");
   }
+
+  /** A channel is named by its ARN, which ends in its id. */
+  public static KinesisException channelNotFound(String channelId, String account) {
+    return resourceNotFound("Channel " + channelId + " under account " + account + " not found.");
+  }
 }

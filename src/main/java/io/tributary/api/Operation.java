@@ -2,12 +2,15 @@ package io.tributary.api;
 
 import io.tributary.Services;
 import io.tributary.api.operation.AddTagsToStreamHandler;
+import io.tributary.api.operation.CreateChannelHandler;
 import io.tributary.api.operation.CreateStreamHandler;
 import io.tributary.api.operation.DecreaseStreamRetentionPeriodHandler;
+import io.tributary.api.operation.DeleteChannelHandler;
 import io.tributary.api.operation.DeleteResourcePolicyHandler;
 import io.tributary.api.operation.DeleteStreamHandler;
 import io.tributary.api.operation.DeregisterStreamConsumerHandler;
 import io.tributary.api.operation.DescribeAccountSettingsHandler;
+import io.tributary.api.operation.DescribeChannelHandler;
 import io.tributary.api.operation.DescribeLimitsHandler;
 import io.tributary.api.operation.DescribeStreamConsumerHandler;
 import io.tributary.api.operation.DescribeStreamHandler;
@@ -18,6 +21,7 @@ import io.tributary.api.operation.GetRecordsHandler;
 import io.tributary.api.operation.GetResourcePolicyHandler;
 import io.tributary.api.operation.GetShardIteratorHandler;
 import io.tributary.api.operation.IncreaseStreamRetentionPeriodHandler;
+import io.tributary.api.operation.ListChannelsHandler;
 import io.tributary.api.operation.ListShardsHandler;
 import io.tributary.api.operation.ListStreamConsumersHandler;
 import io.tributary.api.operation.ListStreamsHandler;
@@ -35,9 +39,11 @@ import io.tributary.api.operation.StopStreamEncryptionHandler;
 import io.tributary.api.operation.TagResourceHandler;
 import io.tributary.api.operation.UntagResourceHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
+import io.tributary.api.operation.UpdateChannelHandler;
 import io.tributary.api.operation.UpdateMaxRecordSizeHandler;
 import io.tributary.api.operation.UpdateShardCountHandler;
 import io.tributary.api.operation.UpdateStreamModeHandler;
+import io.tributary.api.operation.UpdateStreamRecordDistributionStrategyHandler;
 import io.tributary.api.operation.UpdateStreamWarmThroughputHandler;
 import java.util.HashMap;
 import java.util.Map;
@@ -74,6 +80,13 @@ public enum Operation {
   DEREGISTER_STREAM_CONSUMER("DeregisterStreamConsumer", DeregisterStreamConsumerHandler::new),
   DESCRIBE_STREAM_CONSUMER("DescribeStreamConsumer", DescribeStreamConsumerHandler::new),
   LIST_STREAM_CONSUMERS("ListStreamConsumers", ListStreamConsumersHandler::new),
+  UPDATE_STREAM_RECORD_DISTRIBUTION_STRATEGY("UpdateStreamRecordDistributionStrategy",
+      UpdateStreamRecordDistributionStrategyHandler::new),
+  CREATE_CHANNEL("CreateChannel", CreateChannelHandler::new),
+  DESCRIBE_CHANNEL("DescribeChannel", DescribeChannelHandler::new),
+  LIST_CHANNELS("ListChannels", ListChannelsHandler::new),
+  UPDATE_CHANNEL("UpdateChannel", UpdateChannelHandler::new),
+  DELETE_CHANNEL("DeleteChannel", DeleteChannelHandler::new),
   INCREASE_STREAM_RETENTION_PERIOD("IncreaseStreamRetentionPeriod", IncreaseStreamRetentionPeriodHandler::new),
   DECREASE_STREAM_RETENTION_PERIOD("DecreaseStreamRetentionPeriod", DecreaseStreamRetentionPeriodHandler::new),
   UPDATE_STREAM_MODE("UpdateStreamMode", UpdateStreamModeHandler::new),

@@ -3,20 +3,20 @@ package io.tributary.stream;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** Keeps the registry's streams and account settings across restarts. */
+/** Keeps the registries' streams and channels, and the account settings, across restarts. */
 public interface StreamCatalog {
 
   /** What a catalog holds. */
-  record Contents(List<StreamDescriptor> streams, List<AccountSettings> accounts) {
-    public static final Contents EMPTY = new Contents(List.of(), List.of());
+  record Contents(List<StreamDescriptor> streams, List<ChannelDescriptor> channels, List<AccountSettings> accounts) {
+    public static final Contents EMPTY = new Contents(List.of(), List.of(), List.of());
   }
 
-  /** The streams and account settings saved last, as they were. */
+  /** The streams, channels and account settings saved last, as they were. */
   Future<Contents> load();
 
   /**
-   * Saves the registry as it is when the write starts; completes once a write that began after this
-   * call is durable, so a caller that changed the registry first knows its change is kept.
+   * Saves the registries as they are when the write starts; completes once a write that began after this
+   * call is durable, so a caller that changed a registry first knows its change is kept.
    */
   Future<Void> save();
 

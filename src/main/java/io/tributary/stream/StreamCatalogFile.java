@@ -21,9 +21,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The registry's streams and account settings in one JSON file, {@code <data dir>/streams.json}, replaced
- * atomically: the new content goes to {@code streams.json.tmp}, is fsynced, renamed over the old file, and
- * the directory is fsynced, so a crash leaves either the old or the new catalog, never a torn one.
+ * The registries' streams and channels, and the account settings, in one JSON file,
+ * {@code <data dir>/streams.json}, under the top-level members {@code streams}, {@code channels} and
+ * {@code accounts} (a file written before channels or account settings existed lacks those members and
+ * loads with none). The file is replaced atomically: the new content goes to {@code streams.json.tmp}, is
+ * fsynced, renamed over the old file, and the directory is fsynced, so a crash leaves either the old or the
+ * new catalog, never a torn one.
  *
  * <p>Writes run on a worker, one at a time; saves that arrive during a write share the next one.
  */
@@ -34,14 +37,16 @@ public final class StreamCatalogFile implements StreamCatalog {
   private final Path file;
   private final Path temporary;
   private final StreamRegistry registry;
+  private final ChannelRegistry channels;
   private List<Promise<Void>> waiting = new ArrayList<>();
   private boolean writing;
 
-  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry) {
+  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry, ChannelRegistry channels) {
     this.vertx = vertx;
     this.file = dataDir.resolve("streams.json");
     this.temporary = dataDir.resolve("streams.json.tmp");
     this.registry = registry;
+    this.channels = channels;
   }
 
   @Override
@@ -51,11 +56,13 @@ public final class StreamCatalogFile implements StreamCatalog {
       JsonObject root = new JsonObject(Files.readString(file));
       List<StreamDescriptor> streams = new ArrayList<>();
       for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
+      List<ChannelDescriptor> kept = new ArrayList<>();
+      for (Object channel : root.getJsonArray("channels", new JsonArray())) kept.add(channelFromJson((JsonObject) channel));
       List<AccountSettings> accounts = new ArrayList<>();
       for (Object account : root.getJsonArray("accounts", new JsonArray())) {
         accounts.add(accountFromJson((JsonObject) account));
       }
-      return new Contents(streams, accounts);
+      return new Contents(streams, kept, accounts);
     }, false);
   }
 
@@ -74,7 +81,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     List<Promise<Void>> batch = waiting;
     waiting = new ArrayList<>();
     vertx.executeBlocking(() -> {
-      write(toJson(registry.all(), registry.allAccountSettings()));
+      write(toJson(registry.all(), channels.all(), registry.allAccountSettings()));
       return null;
     }, false).onComplete(result -> {
       for (Promise<Void> promise : batch) {
@@ -106,7 +113,8 @@ public final class StreamCatalogFile implements StreamCatalog {
     }
   }
 
-  private static JsonObject toJson(List<StreamDescriptor> streams, List<AccountSettings> accountSettings) {
+  private static JsonObject toJson(List<StreamDescriptor> streams, List<ChannelDescriptor> channels,
+      List<AccountSettings> accountSettings) {
     JsonArray array = new JsonArray();
     for (StreamDescriptor stream : streams) {
       JsonArray shards = new JsonArray();
@@ -150,6 +158,7 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("warmThroughputMiBps", stream.warmThroughputMiBps())
           .put("warmThroughputCurrentMiBps", stream.warmThroughputCurrentMiBps())
           .put("encryptionChanges", new JsonArray(new ArrayList<>(stream.encryptionChanges())))
+          .put("recordDistributionStrategy", stream.recordDistributionStrategy().name())
           .put("consumers", consumers)
           .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
           .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
@@ -165,7 +174,8 @@ public final class StreamCatalogFile implements StreamCatalog {
               .put("earliestAllowedEndMillis", commitment.earliestAllowedEndMillis())
               .put("endedMillis", commitment.endedMillis())));
     }
-    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array).put("accounts", accounts);
+    return new JsonObject().put("version", FORMAT_VERSION).put("streams", array).put("channels", channelsToJson(channels))
+        .put("accounts", accounts);
   }
 
   private static AccountSettings accountFromJson(JsonObject json) {
@@ -213,10 +223,50 @@ public final class StreamCatalogFile implements StreamCatalog {
         .shardLevelMetrics(metrics)
         .warmThroughputMiBps(json.getInteger("warmThroughputMiBps"))
         .warmThroughputCurrentMiBps(json.getInteger("warmThroughputCurrentMiBps"))
+        .recordDistributionStrategy(RecordDistributionStrategy.valueOf(
+            json.getString("recordDistributionStrategy", RecordDistributionStrategy.USER_PARTITION_KEY.name())))
         .consumers(consumers)
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)
         .build();
+  }
+
+  private static JsonArray channelsToJson(List<ChannelDescriptor> channels) {
+    JsonArray array = new JsonArray();
+    for (ChannelDescriptor channel : channels) {
+      JsonArray sources = new JsonArray();
+      for (ChannelDescriptor.Source source : channel.sources()) {
+        sources.add(new JsonObject()
+            .put("streamArn", source.streamArn())
+            .put("streamCreatedMillis", source.streamCreatedMillis())
+            .put("recordConfiguration", source.recordConfiguration()));
+      }
+      array.add(new JsonObject()
+          .put("account", channel.account())
+          .put("region", channel.region())
+          .put("name", channel.name())
+          .put("id", channel.id())
+          .put("status", channel.status().name())
+          .put("createdMillis", channel.createdMillis())
+          .put("serviceExecutionRoleArn", channel.serviceExecutionRoleArn())
+          .put("sources", sources)
+          .put("settings", channel.settings())
+          .put("tags", new JsonObject(new LinkedHashMap<>(channel.tags()))));
+    }
+    return array;
+  }
+
+  private static ChannelDescriptor channelFromJson(JsonObject json) {
+    List<ChannelDescriptor.Source> sources = new ArrayList<>();
+    for (Object item : json.getJsonArray("sources")) {
+      JsonObject source = (JsonObject) item;
+      sources.add(new ChannelDescriptor.Source(source.getString("streamArn"), source.getLong("streamCreatedMillis"),
+          source.getJsonObject("recordConfiguration")));
+    }
+    return new ChannelDescriptor(json.getString("account"), json.getString("region"), json.getString("name"),
+        json.getString("id"), ChannelStatus.valueOf(json.getString("status")), json.getLong("createdMillis"),
+        json.getString("serviceExecutionRoleArn"), sources, json.getJsonObject("settings"),
+        strings(json.getJsonObject("tags")));
   }
 
   private static Map<String, String> strings(JsonObject json) {

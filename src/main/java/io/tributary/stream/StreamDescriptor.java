@@ -28,6 +28,7 @@ public final class StreamDescriptor {
   private final Integer warmThroughputMiBps;
   private final Integer warmThroughputCurrentMiBps;
   private final List<Long> encryptionChanges;
+  private final RecordDistributionStrategy recordDistributionStrategy;
   private final List<ConsumerDescriptor> consumers;
   private final Map<String, String> policies;
   private final List<Long> scalingTimes;
@@ -51,6 +52,7 @@ public final class StreamDescriptor {
     this.warmThroughputMiBps = b.warmThroughputMiBps;
     this.warmThroughputCurrentMiBps = b.warmThroughputCurrentMiBps;
     this.encryptionChanges = List.copyOf(b.encryptionChanges);
+    this.recordDistributionStrategy = b.recordDistributionStrategy;
     this.consumers = List.copyOf(b.consumers);
     this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
     this.scalingTimes = List.copyOf(b.scalingTimes);
@@ -81,6 +83,7 @@ public final class StreamDescriptor {
     b.warmThroughputMiBps = warmThroughputMiBps;
     b.warmThroughputCurrentMiBps = warmThroughputCurrentMiBps;
     b.encryptionChanges = new ArrayList<>(encryptionChanges);
+    b.recordDistributionStrategy = recordDistributionStrategy;
     b.consumers = new ArrayList<>(consumers);
     b.policies = new LinkedHashMap<>(policies);
     b.scalingTimes = new ArrayList<>(scalingTimes);
@@ -142,6 +145,8 @@ public final class StreamDescriptor {
     return encrypted ? "KMS" : "NONE";
   }
 
+  public RecordDistributionStrategy recordDistributionStrategy() { return recordDistributionStrategy; }
+
   public List<ConsumerDescriptor> consumers() { return consumers; }
 
   /** Resource policies by resource ARN: the stream's own and its consumers'. */
@@ -161,6 +166,9 @@ public final class StreamDescriptor {
 
   /** The open shards, by starting hash key. */
   public List<ShardDescriptor> openShards() { return List.of(routing); }
+
+  /** The open shard at this place in starting hash key order, from 0 to {@link #openShardCount()} - 1. */
+  public ShardDescriptor openShard(int place) { return routing[place]; }
 
   public ShardDescriptor shard(String shardId) {
     for (ShardDescriptor shard : shards) {
@@ -216,6 +224,7 @@ public final class StreamDescriptor {
     private Integer warmThroughputMiBps;
     private Integer warmThroughputCurrentMiBps;
     private List<Long> encryptionChanges = new ArrayList<>();
+    private RecordDistributionStrategy recordDistributionStrategy = RecordDistributionStrategy.USER_PARTITION_KEY;
     private List<ConsumerDescriptor> consumers = new ArrayList<>();
     private Map<String, String> policies = new LinkedHashMap<>();
     private List<Long> scalingTimes = new ArrayList<>();
@@ -264,6 +273,11 @@ public final class StreamDescriptor {
     public Builder warmThroughputMiBps(Integer value) { warmThroughputMiBps = value; return this; }
 
     public Builder warmThroughputCurrentMiBps(Integer value) { warmThroughputCurrentMiBps = value; return this; }
+
+    public Builder recordDistributionStrategy(RecordDistributionStrategy value) {
+      recordDistributionStrategy = value;
+      return this;
+    }
 
     public Builder consumers(List<ConsumerDescriptor> value) { consumers = new ArrayList<>(value); return this; }
 

@@ -164,7 +164,7 @@ public final class StreamLifecycle {
    * stream usable at once; otherwise it completes once the new stream is saved.
    */
   public Future<Void> create(StreamKey key, StreamMode mode, int shardCount, int retentionHours, int maxRecordSizeKiB,
-      Integer warmThroughputMiBps, Map<String, String> tags) {
+      Integer warmThroughputMiBps, Map<String, String> tags, RecordDistributionStrategy recordDistributionStrategy) {
     long now = clock.millis();
     List<HashKeyRange> ranges = HashKeyRange.split(shardCount);
     List<ShardDescriptor> shards = new ArrayList<>(shardCount);
@@ -177,6 +177,7 @@ public final class StreamLifecycle {
         .warmThroughputMiBps(warmThroughputMiBps)
         .shards(shards)
         .tags(tags)
+        .recordDistributionStrategy(recordDistributionStrategy)
         .build();
     registry.add(stream);
     Future<Void> saved = catalog.save();

@@ -36,9 +36,9 @@ class StreamCatalogFileTest {
         .build());
     BillingCommitment commitment = BillingCommitment.NEVER.enable(7_000).disable(8_000);
     registry.updateAccountSettings("000000000000", "us-east-1", settings -> settings.withCommitment(commitment));
-    new StreamCatalogFile(vertx, dir, registry).save().await();
+    new StreamCatalogFile(vertx, dir, registry, new ChannelRegistry()).save().await();
 
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500)).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500), new ChannelRegistry()).load().await();
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals(200, stream.warmThroughputMiBps());
     assertEquals(100, stream.warmThroughputCurrentMiBps());
@@ -67,7 +67,7 @@ class StreamCatalogFileTest {
           } ]
         }
         """);
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500)).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500), new ChannelRegistry()).load().await();
     assertEquals(List.of(), loaded.accounts());
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals("old", stream.name());

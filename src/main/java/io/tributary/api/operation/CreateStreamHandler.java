@@ -8,6 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
+import io.tributary.stream.RecordDistributionStrategy;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamMode;
 import io.vertx.core.Future;
@@ -27,7 +28,8 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
       TagRules.tagMap("Tags"),
       Member.integer("WarmThroughputMiBps").min(0),
-      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240));
+      Member.integer("MaxRecordSizeInKiB").min(1024).max(10240),
+      Member.string("RecordDistributionStrategy").oneOf(List.of("AUTO", "USER_PARTITION_KEY")));
 
   private final Services services;
   private final int onDemandShards;
@@ -60,8 +62,12 @@ public final class CreateStreamHandler implements OperationHandler {
         "stream", TagRules.MAX_TAGS);
     Integer warmThroughput = input.integer("WarmThroughputMiBps");
     if (warmThroughput != null) WarmThroughput.check(services, key, mode, warmThroughput);
+    RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(
+        input.has("RecordDistributionStrategy") ? input.string("RecordDistributionStrategy") : "USER_PARTITION_KEY");
+    UpdateStreamRecordDistributionStrategyHandler.checkSupported(key, mode, strategy);
     return services.lifecycle()
-        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), warmThroughput, tags)
+        .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), warmThroughput, tags,
+            strategy)
         .map(Response.EMPTY);
   }
 }

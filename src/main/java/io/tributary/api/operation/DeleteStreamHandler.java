@@ -42,6 +42,10 @@ public final class DeleteStreamHandler implements OperationHandler {
       throw KinesisException.resourceInUse("Consumers exist in stream " + stream.name()
           + " and enforceConsumerDeletion is either not set or is false");
     }
+    if (!services.channels().reading(stream).isEmpty()) {
+      throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
+          + " cannot be deleted while it has active channels.");
+    }
     return services.lifecycle().delete(stream).map(Response.EMPTY);
   }
 }

@@ -44,12 +44,14 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeEnhancedMonitoring(writer, stream);
       ShardWriter.writeEncryption(writer, stream);
       writer.field("OpenShardCount", openShards)
-          .field("ConsumerCount", stream.consumers().size());
+          .field("ConsumerCount", stream.consumers().size())
+          .field("ChannelCount", services.channels().reading(stream).size());
       // AWS reports warm throughput only for on-demand streams.
       if (stream.mode() == StreamMode.ON_DEMAND && stream.warmThroughputMiBps() != null) {
         WarmThroughput.write(writer, stream.warmThroughputMiBps(), stream.warmThroughputCurrentMiBps());
       }
       writer.field("MaxRecordSizeInKiB", stream.maxRecordSizeKiB())
+          .field("RecordDistributionStrategy", stream.recordDistributionStrategy().name())
           .endObject();
     });
   }

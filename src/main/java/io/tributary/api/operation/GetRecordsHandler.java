@@ -34,7 +34,8 @@ public final class GetRecordsHandler implements OperationHandler {
       Member.integer("Limit").min(1).max(10000),
       Member.string("ShardIterator").notNull().length(1, 512),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
 
   private final Services services;
 
@@ -67,6 +68,7 @@ public final class GetRecordsHandler implements OperationHandler {
       throw KinesisException.resourceNotFound("Shard " + iterator.shardId() + " in stream " + key.name()
           + " under account " + key.account() + " does not exist");
     }
+    DryRun.stopIfRequested(input);
     int limit = input.integer("Limit", 10000);
     return services.shards().read(stream, shard, iterator.offset(), limit, MAX_BYTES)
         .map(page -> response(stream, shard, iterator, page, services.clock().millis()));
@@ -89,7 +91,7 @@ public final class GetRecordsHandler implements OperationHandler {
               .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
               .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
               .blob("Data", record.data())
-              .field("PartitionKey", record.partitionKey());
+              .field("PartitionKey", partitionKeyOf(record));
           // Records written while the stream was encrypted say so; others carry no EncryptionType.
           if (everEncrypted && stream.encryptionTypeAt(record.arrivalMillis()).equals("KMS")) {
             writer.field("EncryptionType", "KMS");
@@ -127,6 +129,11 @@ public final class GetRecordsHandler implements OperationHandler {
           .endObject();
     }
     writer.endArray();
+  }
+
+  /** A record put without a partition key is read back without one. */
+  private static String partitionKeyOf(StoredRecord record) {
+    return record.partitionKey().equals(StoredRecord.NO_PARTITION_KEY) ? null : record.partitionKey();
   }
 
   /** A time as AWS's Java front end prints it: {@code Thu Jan 22 01:22:02 UTC 2015}. */

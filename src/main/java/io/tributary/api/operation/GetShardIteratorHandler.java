@@ -17,6 +17,7 @@ import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * GetShardIterator: resolves the requested starting point to an offset in the shard (asking the shard for
@@ -32,7 +33,8 @@ public final class GetShardIteratorHandler implements OperationHandler {
       StreamMembers.streamName(),
       Member.timestamp("Timestamp"),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
 
   private final Services services;
 
@@ -66,12 +68,12 @@ public final class GetShardIteratorHandler implements OperationHandler {
 
     String type = input.string("ShardIteratorType");
     String sequenceNumber = input.string("StartingSequenceNumber");
-    Future<Long> offset;
+    Supplier<Future<Long>> offset;
     switch (type) {
       case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
         if (sequenceNumber == null) throw iteratorTypeMismatch(type, "no");
         long at = offsetOf(sequenceNumber, stream, shard);
-        offset = Future.succeededFuture(type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1);
+        offset = () -> Future.succeededFuture(type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1);
       }
       case "AT_TIMESTAMP" -> {
         if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
@@ -85,14 +87,15 @@ public final class GetShardIteratorHandler implements OperationHandler {
           throw KinesisException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
               + "currentTimestampInMillis. timestampInMillis: " + timestamp + ", currentTimestampInMillis: " + now);
         }
-        offset = services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp);
+        offset = () -> services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp);
       }
       default -> {
         if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
-        offset = services.shards().locate(stream, shard, Position.valueOf(type), 0);
+        offset = () -> services.shards().locate(stream, shard, Position.valueOf(type), 0);
       }
     }
-    return offset.map(at -> {
+    DryRun.stopIfRequested(input);
+    return offset.get().map(at -> {
       String iterator = services.iterators().encode(new ShardIterator(services.clock().millis(), key.account(),
           key.region(), key.name(), stream.createdMillis(), shard.shardId(), at));
       return writer -> writer.field("ShardIterator", iterator);

@@ -21,12 +21,14 @@ import java.util.List;
 public final class PutRecordHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
       Member.string("SequenceNumberForOrdering").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
-      Member.string("PartitionKey").notNull().length(1, 256),
+      Member.string("PartitionKey").length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024),
       StreamMembers.streamName(),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
+  private static final Shape KEY_RULE = Shape.of(Member.string("PartitionKey").notNull());
 
   private final Services services;
 
@@ -42,16 +44,22 @@ public final class PutRecordHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
+    RecordRouting.checkPartitionKeys(stream, KEY_RULE, input);
     String partitionKey = input.string("PartitionKey");
     byte[] data = input.blob("Data");
     RecordRouting.checkDataSize(stream, data, "data");
     String explicitHashKey = input.string("ExplicitHashKey");
     RecordRouting.route(stream, partitionKey, explicitHashKey);
     String ordering = input.string("SequenceNumberForOrdering");
+    if (ordering != null && RecordRouting.isAutoDistributed(stream)) {
+      throw KinesisException.invalidArgument("SequenceNumberForOrdering is not supported for stream " + stream.name()
+          + " under account " + stream.key().account() + " because it uses the AUTO record distribution strategy.");
+    }
     if (ordering != null && !ordering.equals("0") && SequenceNumber.parse(ordering) == null) {
       throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
           + stream.name() + " under account " + stream.key().account() + " is invalid.");
     }
+    DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
         .map(placed -> {
           if (placed.failedCount() > 0) throw KinesisException.internalFailure();

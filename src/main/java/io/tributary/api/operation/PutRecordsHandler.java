@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class PutRecordsHandler implements OperationHandler {
   private static final Shape ENTRY = Shape.of(
-      Member.string("PartitionKey").notNull().length(1, 256),
+      Member.string("PartitionKey").length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024));
   private static final Shape INPUT = Shape.of(
@@ -30,7 +30,10 @@ public final class PutRecordsHandler implements OperationHandler {
           .notNull().length(1, 500),
       StreamMembers.streamName(),
       StreamMembers.streamArn(),
-      StreamMembers.streamId());
+      StreamMembers.streamId(),
+      DryRun.member());
+  private static final Shape KEY_RULE = Shape.of(
+      Member.listOf("Records", Shape.of(Member.string("PartitionKey").notNull()), null));
 
   /** The most a request's records may add up to, data and partition keys together. */
   static final long MAX_REQUEST_RECORD_BYTES = 10L * 1024 * 1024;
@@ -49,10 +52,13 @@ public final class PutRecordsHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
+    RecordRouting.checkPartitionKeys(stream, KEY_RULE, input);
     List<Input> entries = input.structures("Records");
     long total = 0;
     for (Input entry : entries) {
-      total += entry.blob("Data").length + entry.string("PartitionKey").getBytes(StandardCharsets.UTF_8).length;
+      String partitionKey = entry.string("PartitionKey");
+      total += entry.blob("Data").length;
+      if (partitionKey != null) total += partitionKey.getBytes(StandardCharsets.UTF_8).length;
     }
     if (total > MAX_REQUEST_RECORD_BYTES) throw KinesisException.invalidArgument("Records size exceeds 10 MB limit");
     List<RecordAppender.Outgoing> records = new ArrayList<>(entries.size());
@@ -61,6 +67,9 @@ public final class PutRecordsHandler implements OperationHandler {
       RecordRouting.checkDataSize(stream, entry.blob("Data"), "records." + (i + 1) + ".member.data");
       records.add(new RecordAppender.Outgoing(entry.string("PartitionKey"), entry.string("ExplicitHashKey"), entry.blob("Data")));
     }
+    // Routing checks every ExplicitHashKey, so a bad one fails the whole call before anything is written.
+    for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
+    DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, records).map(placed -> new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardClosedException;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -45,11 +46,10 @@ final class RecordAppender {
   }
 
   /**
-   * Routes every record first, so a bad ExplicitHashKey fails the whole call before anything is written,
-   * then appends them.
+   * Appends the records; the caller has routed each once already, so a bad ExplicitHashKey failed the
+   * whole call before anything was written.
    */
   static Future<Placed> append(Services services, StreamDescriptor stream, List<Outgoing> records) {
-    for (Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     RecordAppender appender = new RecordAppender(services, records);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);
@@ -68,7 +68,8 @@ final class RecordAppender {
       Outgoing record = records.get(position);
       ShardDescriptor shard = RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
       ShardBatch batch = batches.computeIfAbsent(shard, s -> new ShardBatch());
-      batch.records.add(new IncomingRecord(record.partitionKey(), record.data()));
+      String partitionKey = record.partitionKey() == null ? StoredRecord.NO_PARTITION_KEY : record.partitionKey();
+      batch.records.add(new IncomingRecord(partitionKey, record.data()));
       batch.positions.add(position);
     }
     List<Integer> refused = new ArrayList<>();

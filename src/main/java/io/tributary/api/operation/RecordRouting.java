@@ -1,17 +1,42 @@
 package io.tributary.api.operation;
 
 import io.tributary.api.KinesisException;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Shape;
 import io.tributary.stream.HashKeyRange;
+import io.tributary.stream.RecordDistributionStrategy;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import java.math.BigInteger;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** What PutRecord and PutRecords share: the size rule, routing by hash key and the encryption they report. */
+/**
+ * What PutRecord and PutRecords share: the size rule, the partition key rule, routing by hash key and the
+ * encryption they report.
+ */
 final class RecordRouting {
   private RecordRouting() { }
 
-  /** The open shard a record goes to: by its ExplicitHashKey if given, else by MD5 of its partition key. */
+  static boolean isAutoDistributed(StreamDescriptor stream) {
+    return stream.recordDistributionStrategy() == RecordDistributionStrategy.AUTO;
+  }
+
+  /**
+   * The model no longer requires a partition key, since AUTO streams do without; every other stream still
+   * does, and a request without one fails as the member's rule once did ({@code keyRule} names where).
+   */
+  static void checkPartitionKeys(StreamDescriptor stream, Shape keyRule, Input input) {
+    if (!isAutoDistributed(stream)) keyRule.validate(input);
+  }
+
+  /**
+   * The open shard a record goes to: on an AUTO stream any open shard, at random, so records spread
+   * evenly; otherwise by its ExplicitHashKey if given, else by MD5 of its partition key.
+   */
   static ShardDescriptor route(StreamDescriptor stream, String partitionKey, String explicitHashKey) {
+    if (isAutoDistributed(stream)) {
+      return stream.openShard(ThreadLocalRandom.current().nextInt(stream.openShardCount()));
+    }
     BigInteger hashKey;
     if (explicitHashKey != null) {
       hashKey = new BigInteger(explicitHashKey);

@@ -1,5 +1,7 @@
 package io.tributary.api.wire;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 
@@ -50,4 +52,30 @@ public final class Input {
 
   @SuppressWarnings("unchecked")
   public Map<String, String> stringMap(String name) { return (Map<String, String>) values.get(name); }
+
+  /**
+   * The structure as a JSON document, for settings kept as given: members by wire name in the shape's
+   * order, nested structures and maps as objects, lists as arrays, blobs as base64, timestamps as epoch
+   * milliseconds.
+   */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject();
+    values.forEach((name, value) -> json.put(name, jsonValue(value)));
+    return json;
+  }
+
+  private static Object jsonValue(Object value) {
+    if (value instanceof Input nested) return nested.toJson();
+    if (value instanceof List<?> list) {
+      JsonArray array = new JsonArray();
+      for (Object element : list) array.add(jsonValue(element));
+      return array;
+    }
+    if (value instanceof Map<?, ?> map) {
+      JsonObject object = new JsonObject();
+      map.forEach((key, entry) -> object.put((String) key, entry));
+      return object;
+    }
+    return value;
+  }
 }

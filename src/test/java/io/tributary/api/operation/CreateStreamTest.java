@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
+import io.tributary.support.RawKinesis;
 import io.tributary.support.TestServer;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,6 +75,27 @@ class CreateStreamTest extends ApiTest {
     var summary = client.describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary();
     assertEquals(StreamMode.ON_DEMAND, summary.streamModeDetails().streamMode());
     assertEquals(4, summary.openShardCount());
+  }
+
+  @ParameterizedTest
+  @EnumSource(RawKinesis.Format.class)
+  void setsTheRecordDistributionStrategyOfAnOnDemandStream(RawKinesis.Format format) {
+    RawKinesis kinesis = RawKinesis.shared(format);
+    String auto = newStreamName("auto");
+    ObjectNode onDemand = RawKinesis.object().put("StreamName", auto).put("RecordDistributionStrategy", "AUTO");
+    onDemand.putObject("StreamModeDetails").put("StreamMode", "ON_DEMAND");
+    kinesis.ok("CreateStream", onDemand);
+    assertEquals("AUTO", kinesis.ok("DescribeStreamSummary", RawKinesis.object().put("StreamName", auto))
+        .get("StreamDescriptionSummary").get("RecordDistributionStrategy").asText());
+
+    String provisioned = newStreamName("not-auto");
+    kinesis.assertError("InvalidArgumentException", "The AUTO record distribution strategy is not supported for stream "
+        + provisioned + " under account 000000000000 because it is in PROVISIONED capacity mode.", "CreateStream",
+        RawKinesis.object().put("StreamName", provisioned).put("ShardCount", 1).put("RecordDistributionStrategy", "AUTO"));
+    kinesis.assertError("ValidationException", "1 validation error detected: Value 'SOMETIMES' at "
+        + "'recordDistributionStrategy' failed to satisfy constraint: Member must satisfy enum value set: "
+        + "[AUTO, USER_PARTITION_KEY]", "CreateStream", RawKinesis.object().put("StreamName", provisioned)
+        .put("ShardCount", 1).put("RecordDistributionStrategy", "SOMETIMES"));
   }
 
   @ParameterizedTest
