@@ -14,7 +14,7 @@ import io.vertx.core.Future;
 /**
  * UpdateStreamMode: switches a stream between PROVISIONED and ON_DEMAND (UPDATING, then ACTIVE). The shards
  * stay as they are. A stream that becomes on-demand may be given a warm throughput; one that becomes
- * provisioned loses it.
+ * provisioned loses it, and must not be using AUTO record distribution.
  */
 public final class UpdateStreamModeHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
@@ -40,6 +40,8 @@ public final class UpdateStreamModeHandler implements OperationHandler {
     StreamMode mode = StreamMode.valueOf(input.structure("StreamModeDetails").string("StreamMode"));
     Integer warmThroughput = input.integer("WarmThroughputMiBps");
     if (warmThroughput != null) WarmThroughput.check(services, stream.key(), mode, warmThroughput);
+    // A stream spreading its records with AUTO must stay on-demand.
+    UpdateStreamRecordDistributionStrategyHandler.checkSupported(stream.key(), mode, stream.recordDistributionStrategy());
     return services.lifecycle().updateThroughUpdating(stream, b -> {
       b.mode(mode);
       if (mode == StreamMode.PROVISIONED) {

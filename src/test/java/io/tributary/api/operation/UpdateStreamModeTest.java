@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
+import io.tributary.support.RawKinesis;
 import io.tributary.support.TestServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -136,6 +137,20 @@ class UpdateStreamModeTest extends ApiTest {
             + " under account 000000000000 exceeds the limit of 10240 MiBps.",
         () -> client.updateStreamMode(b -> b.streamARN(arn(name))
             .streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)).warmThroughputMiBps(10241)));
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void keepsAStreamWithAutoRecordDistributionOnDemand(ClientKind kind) {
+    String name = newStreamName("mode-auto");
+    setup().createStream(b -> b.streamName(name).streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND)));
+    RawKinesis.shared(RawKinesis.Format.JSON).ok("UpdateStreamRecordDistributionStrategy",
+        RawKinesis.object().put("StreamARN", arn(name)).put("RecordDistributionStrategy", "AUTO"));
+    assertKinesisError(InvalidArgumentException.class, "The AUTO record distribution strategy is not supported for "
+            + "stream " + name + " under account 000000000000 because it is in PROVISIONED capacity mode.",
+        () -> client(kind).updateStreamMode(b -> b.streamARN(arn(name))
+            .streamModeDetails(m -> m.streamMode(StreamMode.PROVISIONED))));
+    assertEquals(StreamMode.ON_DEMAND, summary(client(kind), name).streamModeDetails().streamMode());
   }
 
   @Test
