@@ -11,46 +11,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class FileShardLogTest {
-  private static final long T0 = 1_700_000_000_000L;
-  private static Vertx vertx;
+class FileShardLogTest extends OpenLogTest {
 
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(T0);
-  private FileShardLog log;
   /** Per append: first offset, count, arrival. */
   private final List<long[]> appends = new ArrayList<>();
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    await(vertx.close());
-  }
-
-  @AfterEach
-  void closeLog() {
-    if (log != null) await(log.close());
-  }
-
   private FileShardLog open() {
-    log = await(FileShardLog.open(vertx, dir, SMALL, clock));
-    return log;
+    return open(SMALL);
   }
 
   private FileShardLog reopen() {

@@ -12,48 +12,21 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** fsync policies, group commit, and appends whose write or fsync fails. */
-class LogDurabilityTest {
-  private static final long T0 = 1_700_000_000_000L;
+class LogDurabilityTest extends OpenLogTest {
   private static final LogConfig BIG_SEGMENTS = SMALL.withSegmentBytes(1 << 24);
-  private static Vertx vertx;
 
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(T0);
   private final FaultyChannels faults = new FaultyChannels();
-  private FileShardLog log;
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    await(vertx.close());
-  }
-
-  @AfterEach
-  void closeLog() {
-    if (log != null) await(log.close());
-  }
-
-  private FileShardLog open(LogConfig config) {
-    log = await(FileShardLog.open(vertx, dir, config, clock, faults));
-    return log;
+  @Override
+  FileShardLog open(LogConfig config) {
+    return open(config, faults);
   }
 
   private FileShardLog open(String fsync) {

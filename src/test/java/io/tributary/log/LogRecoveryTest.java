@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
@@ -22,42 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Reopening a log after crashes and damage: what survives, what is cut, and what is said about it. */
-class LogRecoveryTest {
-  private static final long T0 = 1_700_000_000_000L;
-  private static Vertx vertx;
+class LogRecoveryTest extends OpenLogTest {
 
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(T0);
-  private FileShardLog log;
   /** Per append: first offset, count, arrival. */
   private final List<long[]> appends = new ArrayList<>();
 
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    await(vertx.close());
-  }
-
-  @AfterEach
-  void closeLog() {
-    if (log != null) await(log.close());
-  }
-
   private FileShardLog open() {
-    log = await(FileShardLog.open(vertx, dir, SMALL, clock));
-    return log;
+    return open(SMALL);
   }
 
   /** Opens a log, appends 150 batches of 1 to 6 records and closes it. */

@@ -8,47 +8,15 @@ import static io.tributary.log.LogFixtures.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Records expire by the log's clock; their segments are deleted; offsets go on. */
-class LogRetentionTest {
-  private static final long T0 = 1_700_000_000_000L;
+class LogRetentionTest extends OpenLogTest {
   private static final long RETENTION = 10_000;
   private static final LogConfig CONFIG = SMALL.withSegmentBytes(1024).withRetention(RETENTION, 3_600_000);
-  private static Vertx vertx;
 
-  @TempDir
-  Path dir;
-  private final TestClock clock = new TestClock(T0);
-  private FileShardLog log;
-
-  @BeforeAll
-  static void startVertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void stopVertx() {
-    await(vertx.close());
-  }
-
-  @AfterEach
-  void closeLog() {
-    if (log != null) await(log.close());
-  }
-
-  private FileShardLog open(LogConfig config) {
-    log = await(FileShardLog.open(vertx, dir, config, clock));
-    return log;
-  }
 
   /** 40 old records at T0 (several segments), then 10 new ones at T0 + 5 s. */
   private void fillOldAndNew() {
