@@ -109,13 +109,19 @@ public final class TributaryServer {
           return lifecycle.restore(kept.streams()).compose(v -> channelLifecycle.restore(kept.channels()));
         })
         .compose(v -> consumers.restore());
-    for (String name : VERTICLES) {
-      int instances = eventLoops;
-      deployed = deployed.compose(v -> {
-        VerticleDescriptor descriptor = VerticleDescriptor.load(settings.path("verticles.dir"), name, instances);
-        if (!descriptor.enabled(settings)) return Future.succeededFuture();
-        return vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options()).mapEmpty();
-      });
+    // Descriptors are read here, on the starting thread, so no event loop ever reads a file.
+    List<VerticleDescriptor> descriptors = new java.util.ArrayList<>();
+    try {
+      for (String name : VERTICLES) {
+        descriptors.add(VerticleDescriptor.load(settings.path("verticles.dir"), name, eventLoops));
+      }
+    } catch (RuntimeException e) {
+      deployed = deployed.compose(v -> Future.failedFuture(e));
+    }
+    for (VerticleDescriptor descriptor : descriptors) {
+      deployed = deployed.compose(v -> descriptor.enabled(settings)
+          ? vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options()).mapEmpty()
+          : Future.succeededFuture());
     }
     return deployed
         .map(v -> {
