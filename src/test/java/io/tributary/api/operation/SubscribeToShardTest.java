@@ -285,17 +285,7 @@ class SubscribeToShardTest extends ApiTest {
   void streamsOverHttp1Chunked() throws Exception {
     String stream = createStream("subscribe-http1", 1);
     String consumer = registerConsumer(stream, "plain").consumerARN();
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    HttpRequest request = HttpRequest.newBuilder(server().endpoint())
-        .header("Content-Type", "application/x-amz-json-1.1")
-        .header("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, "
-            + "SignedHeaders=host;x-amz-date, Signature=abcd")
-        .header("X-Amz-Date", "20260101T000000Z")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"ConsumerARN\":\"" + consumer
-            + "\",\"ShardId\":\"shardId-000000000000\",\"StartingPosition\":{\"Type\":\"LATEST\"}}"))
-        .build();
-    HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<java.io.InputStream> response = rawSubscribe(consumer, "LATEST");
     assertEquals(200, response.statusCode());
     assertEquals(HttpClient.Version.HTTP_1_1, response.version());
     assertEquals("application/vnd.amazon.eventstream", response.headers().firstValue("Content-Type").orElse(null));
@@ -310,6 +300,45 @@ class SubscribeToShardTest extends ApiTest {
       assertTrue(event.contains("\"Data\":\"Y2h1bmtlZA==\""), event);
       assertTrue(event.contains("\"ApproximateArrivalTimestamp\":1"), event);
     }
+  }
+
+  @Test
+  void aSlowSubscriberSlowsOnlyItself() throws Exception {
+    String stream = createStream("subscribe-slow", 1);
+    String slowConsumer = registerConsumer(stream, "slow").consumerARN();
+    String fastConsumer = registerConsumer(stream, "fast").consumerARN();
+    HttpResponse<java.io.InputStream> slow = rawSubscribe(slowConsumer, "LATEST");
+    Subscription fast = subscribe(async(server().endpoint()), fastConsumer, "shardId-000000000000", latest());
+    fast.initial.get(10, TimeUnit.SECONDS);
+    try (java.io.DataInputStream slowBody = new java.io.DataInputStream(slow.body())) {
+      assertTrue(readFrame(slowBody).contains("initial-response"));
+      // 24 MiB, far more than loopback socket buffers hold, while the slow subscriber reads nothing.
+      byte[] megabyte = new byte[1000 * 1024];
+      int count = 24;
+      for (int batch = 0; batch < count / 4; batch++) {
+        int first = batch * 4;
+        setup().putRecords(b -> b.streamName(stream).records(java.util.stream.IntStream.range(first, first + 4)
+            .mapToObj(i -> software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry.builder()
+                .partitionKey("p" + i).data(SdkBytes.fromByteArray(withIndex(megabyte, i))).build())
+            .collect(Collectors.toList())));
+      }
+      List<Record> fastRecords = fast.records(count, Duration.ofSeconds(30));
+      for (int i = 0; i < count; i++) assertEquals(i, fastRecords.get(i).data().asByteArray()[0]);
+
+      // The slow one gets everything too, in order, once it reads.
+      int seen = 0;
+      while (seen < count) {
+        String frame = readFrame(slowBody);
+        seen += frame.split("\"SequenceNumber\"", -1).length - 1;
+      }
+      assertEquals(count, seen);
+    }
+  }
+
+  private static byte[] withIndex(byte[] data, int index) {
+    byte[] copy = data.clone();
+    copy[0] = (byte) index;
+    return copy;
   }
 
   @Test
@@ -329,6 +358,21 @@ class SubscribeToShardTest extends ApiTest {
   }
 
   // --- helpers ---
+
+  /** SubscribeToShard in JSON over HTTP/1.1, as botocore sends it; the body is the raw event stream. */
+  private static HttpResponse<java.io.InputStream> rawSubscribe(String consumer, String type) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest request = HttpRequest.newBuilder(server().endpoint())
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/kinesis/aws4_request, "
+            + "SignedHeaders=host;x-amz-date, Signature=abcd")
+        .header("X-Amz-Date", "20260101T000000Z")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"ConsumerARN\":\"" + consumer
+            + "\",\"ShardId\":\"shardId-000000000000\",\"StartingPosition\":{\"Type\":\"" + type + "\"}}"))
+        .build();
+    return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+  }
 
   /** One frame of the event stream as text (headers and payload). */
   private static String readFrame(java.io.DataInputStream in) throws java.io.IOException {
