@@ -62,7 +62,7 @@ import software.amazon.awssdk.utils.AttributeMap;
  */
 class SubscribeToShardTest extends ApiTest {
   private static final Map<URI, KinesisAsyncClient> ASYNC = new ConcurrentHashMap<>();
-  /** A server with short windows: lifetime 1.5 s, takeover 300 ms, idle events every 200 ms. */
+  /** A server with short windows: lifetime 3 s, takeover 300 ms, idle events every 200 ms. */
   private static TestServer quick;
 
   @AfterAll
@@ -73,7 +73,7 @@ class SubscribeToShardTest extends ApiTest {
 
   private static synchronized TestServer quick() {
     if (quick == null) {
-      quick = TestServer.start(Map.of("subscription.lifetime.ms", "1500", "subscription.takeover.ms", "300",
+      quick = TestServer.start(Map.of("subscription.lifetime.ms", "3000", "subscription.takeover.ms", "300",
           "subscription.heartbeat.ms", "200"));
     }
     return quick;
@@ -147,20 +147,20 @@ class SubscribeToShardTest extends ApiTest {
     // On the empty shard: only idle events; their continuation point resumes at the very first record.
     Subscription first = subscribe(async, consumer, "shardId-000000000000", latest());
     String emptyContinuation = first.next(Duration.ofSeconds(2)).event.continuationSequenceNumber();
-    first.done.get(5, TimeUnit.SECONDS);  // ends normally after subscription.lifetime.ms
+    first.done.get(10, TimeUnit.SECONDS);  // ends normally after subscription.lifetime.ms
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("r0")));
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("r1")));
 
     Subscription second = subscribe(async, consumer, "shardId-000000000000", after(emptyContinuation));
     assertEquals(List.of("r0", "r1"), data(second.records(2, Duration.ofSeconds(5))));
     String continuation = second.lastContinuation;
-    second.done.get(5, TimeUnit.SECONDS);
+    second.done.get(10, TimeUnit.SECONDS);
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("r2")));
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("r3")));
 
     Subscription third = subscribe(async, consumer, "shardId-000000000000", after(continuation));
     assertEquals(List.of("r2", "r3"), data(third.records(2, Duration.ofSeconds(5))));
-    third.done.get(5, TimeUnit.SECONDS);
+    third.done.get(10, TimeUnit.SECONDS);
     assertTrue(third.events.stream().allMatch(r -> r.event.records().isEmpty()), "nothing more than the next records");
   }
 
