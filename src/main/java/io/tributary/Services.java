@@ -1,6 +1,7 @@
 package io.tributary;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -28,5 +29,6 @@ public record Services(
     ShardClient shards,
     ShardIterator.Codec iterators,
     PrometheusMeterRegistry meters,
+    Subscriptions subscriptions,
     AtomicBoolean ready) {
 }

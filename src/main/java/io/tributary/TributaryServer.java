@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
 import io.tributary.shard.FileShardStorage;
@@ -100,7 +101,8 @@ public final class TributaryServer {
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
-        channelLifecycle, shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters, new AtomicBoolean());
+        channelLifecycle, shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters,
+        new Subscriptions(settings, meters, clock), new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

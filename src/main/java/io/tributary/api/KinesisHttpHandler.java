@@ -13,6 +13,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.Map;
@@ -150,6 +151,16 @@ public final class KinesisHttpHandler {
       OperationHandler handler = handlers.get(operation);
       Input input = handler.input().decode(document, format);
       handler.input().validate(input);
+      if (handler instanceof StreamingOperationHandler streaming) {
+        streaming.open(context, input).onComplete(result -> {
+          if (result.succeeded()) {
+            stream(request, operation, result.result(), started);
+          } else {
+            answerError(response, format, operation, asKinesisError(operation, result.cause()), started);
+          }
+        });
+        return;
+      }
       handler.handle(context, input).onComplete(result -> {
         if (result.succeeded()) {
           answer(response, format, operation, result.result(), started);
@@ -170,6 +181,16 @@ public final class KinesisHttpHandler {
     writer.endObject();
     response.putHeader("Content-Type", format.contentType()).end(writer.finish());
     record(operation, "ok", started);
+  }
+
+  /** Hands the response to a streamed answer: status 200, chunked unless HTTP/2 frames it. */
+  private void stream(HttpServerRequest request, Operation operation, StreamingOperationHandler.StreamingAnswer answer,
+      long started) {
+    HttpServerResponse response = request.response();
+    response.setStatusCode(200);
+    if (request.version() != HttpVersion.HTTP_2) response.setChunked(true);
+    record(operation, "ok", started);
+    answer.start(response);
   }
 
   private void answerError(HttpServerResponse response, WireFormat format, Operation operation, KinesisException error,

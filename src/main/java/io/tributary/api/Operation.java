@@ -36,6 +36,7 @@ import io.tributary.api.operation.RemoveTagsFromStreamHandler;
 import io.tributary.api.operation.SplitShardHandler;
 import io.tributary.api.operation.StartStreamEncryptionHandler;
 import io.tributary.api.operation.StopStreamEncryptionHandler;
+import io.tributary.api.operation.SubscribeToShardHandler;
 import io.tributary.api.operation.TagResourceHandler;
 import io.tributary.api.operation.UntagResourceHandler;
 import io.tributary.api.operation.UpdateAccountSettingsHandler;
@@ -64,6 +65,7 @@ public enum Operation {
   PUT_RECORDS("PutRecords", PutRecordsHandler::new),
   GET_SHARD_ITERATOR("GetShardIterator", GetShardIteratorHandler::new),
   GET_RECORDS("GetRecords", GetRecordsHandler::new),
+  SUBSCRIBE_TO_SHARD("SubscribeToShard", SubscribeToShardHandler::new),
   SPLIT_SHARD("SplitShard", SplitShardHandler::new),
   MERGE_SHARDS("MergeShards", MergeShardsHandler::new),
   UPDATE_SHARD_COUNT("UpdateShardCount", UpdateShardCountHandler::new),

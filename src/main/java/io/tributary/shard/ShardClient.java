@@ -39,6 +39,9 @@ public final class ShardClient {
     register(bus, ShardRequest.SetRetention.class);
     register(bus, ShardRequest.Close.class);
     register(bus, ShardRequest.Closed.class);
+    register(bus, ShardRequest.Subscribe.class);
+    register(bus, ShardRequest.Unsubscribe.class);
+    register(bus, ShardRequest.Tip.class);
   }
 
   private static <T> void register(EventBus bus, Class<T> type) {
@@ -65,6 +68,19 @@ public final class ShardClient {
   /** Closes the shard to appends; completes once every append it took is acknowledged. */
   public Future<ShardRequest.Closed> close(StreamDescriptor stream, ShardDescriptor shard) {
     return request(stream, shard, new ShardRequest.Close());
+  }
+
+  /**
+   * Asks the shard to send its {@link ShardRequest.Tip} to a local event-bus address after every
+   * acknowledged append; completes with the current tip.
+   */
+  public Future<ShardRequest.Tip> subscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
+    return request(stream, shard, new ShardRequest.Subscribe(address));
+  }
+
+  /** Stops the notifications to the address; a shard that is gone has none to stop. */
+  public void unsubscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
+    eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));
   }
 
   /**

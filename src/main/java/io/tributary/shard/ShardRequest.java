@@ -37,6 +37,22 @@ public sealed interface ShardRequest {
   /** Where a closed shard ended: its end offset and the arrival of its last record (-1 when empty). */
   record Closed(long endOffset, long lastArrivalMillis) { }
 
+  /**
+   * Start telling the event-bus address of a local subscriber where the shard's tip is; answered with the
+   * current {@link Tip}. From then on the shard sends a {@link Tip} to the address after every
+   * acknowledged append and once it is closed and settled, until {@link Unsubscribe}.
+   */
+  record Subscribe(String address) implements ShardRequest { }
+
+  /** Stop notifying a subscriber's address; answered with null. */
+  record Unsubscribe(String address) implements ShardRequest { }
+
+  /**
+   * Where the shard's log ends: the offset the next record gets, the arrival of the last record (-1 when
+   * empty), and whether the shard is closed with every append it took acknowledged (its end is final).
+   */
+  record Tip(long endOffset, long lastArrivalMillis, boolean ended) { }
+
   /** The failure code of an append sent to a closed shard. */
   int CLOSED_FAILURE = 409;
 }

@@ -9,6 +9,9 @@ import io.tributary.shard.ShardRequest.Read;
 import io.tributary.shard.ShardRequest.Close;
 import io.tributary.shard.ShardRequest.Closed;
 import io.tributary.shard.ShardRequest.SetRetention;
+import io.tributary.shard.ShardRequest.Subscribe;
+import io.tributary.shard.ShardRequest.Tip;
+import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,13 +19,19 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
  * Owns one shard: the only code that touches its log. It runs on one event-loop context, so requests to
  * the shard are handled one at a time, in arrival order, and appends get strictly increasing offsets and
  * never-decreasing arrival times.
+ *
+ * <p>Readers that follow the shard's tip (SubscribeToShard) subscribe with their own event-bus address
+ * and are told the new {@link Tip} as soon as appends are acknowledged, so they read new records without
+ * polling. Tips of appends acknowledged together (group commit) go out as one notification.
  */
 public final class ShardVerticle extends VerticleBase {
   private final String address;
@@ -32,6 +41,11 @@ public final class ShardVerticle extends VerticleBase {
   private MessageConsumer<ShardRequest> consumer;
   private long lastArrivalMillis;
   private boolean closed;
+  /** Closed, and every append taken before the close acknowledged: the end offset is final. */
+  private boolean ended;
+  /** Event-bus addresses of the readers told about the tip. */
+  private final Set<String> subscribers = new LinkedHashSet<>();
+  private boolean tipPending;
   /** The newest append: a log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
 
@@ -41,6 +55,7 @@ public final class ShardVerticle extends VerticleBase {
     this.opener = opener;
     this.clock = clock;
     this.closed = closed;
+    this.ended = closed;
   }
 
   @Override
@@ -71,9 +86,19 @@ public final class ShardVerticle extends VerticleBase {
     } else if (request instanceof SetRetention retention) {
       log.setRetentionMillis(retention.retentionMillis());
       answer = Future.succeededFuture();
+    } else if (request instanceof Subscribe subscribe) {
+      subscribers.add(subscribe.address());
+      answer = Future.succeededFuture(tip());
+    } else if (request instanceof Unsubscribe unsubscribe) {
+      subscribers.remove(unsubscribe.address());
+      answer = Future.succeededFuture();
     } else if (request instanceof Close) {
       closed = true;
-      answer = lastAppend.transform(done -> Future.succeededFuture(new Closed(log.endOffset(), log.lastArrivalMillis())));
+      answer = lastAppend.transform(done -> {
+        ended = true;
+        tipChanged();
+        return Future.succeededFuture(new Closed(log.endOffset(), log.lastArrivalMillis()));
+      });
     } else {
       answer = Future.failedFuture("unknown shard request " + request);
     }
@@ -99,7 +124,26 @@ public final class ShardVerticle extends VerticleBase {
     }
     Future<Appended> appended = log.append(entries).map(first -> new Appended(first, arrival));
     lastAppend = appended;
+    appended.onSuccess(done -> tipChanged());
     return appended;
+  }
+
+  private Tip tip() {
+    return new Tip(log.endOffset(), log.lastArrivalMillis(), ended);
+  }
+
+  /**
+   * Tells every subscriber the new tip, once for all the appends acknowledged in the same turn of the
+   * event loop.
+   */
+  private void tipChanged() {
+    if (subscribers.isEmpty() || tipPending) return;
+    tipPending = true;
+    context.runOnContext(v -> {
+      tipPending = false;
+      Tip tip = tip();
+      for (String subscriber : subscribers) vertx.eventBus().send(subscriber, tip);
+    });
   }
 
   private Future<ShardPage> read(Read read) {

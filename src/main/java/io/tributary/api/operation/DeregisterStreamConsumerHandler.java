@@ -10,7 +10,7 @@ import io.vertx.core.Future;
 
 /**
  * DeregisterStreamConsumer: an ACTIVE consumer turns DELETING and is gone after
- * {@code consumer.delete.delay.ms}, with its resource policy.
+ * {@code consumer.delete.delay.ms}, with its resource policy. Its SubscribeToShard streams end at once.
  */
 public final class DeregisterStreamConsumerHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
@@ -33,6 +33,7 @@ public final class DeregisterStreamConsumerHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     ResourceArn.Resource found = ConsumerMembers.find(services.registry(), input).requireActive();
+    services.subscriptions().endConsumer(found.consumer().arn());
     return services.consumers().deregister(found.stream(), found.consumer()).map(Response.EMPTY);
   }
 }

@@ -81,24 +81,10 @@ public final class GetRecordsHandler implements OperationHandler {
         iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
     List<StoredRecord> records = page.records();
-    boolean everEncrypted = !stream.encryptionChanges().isEmpty();
     return new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {
-        writer.startArray("Records");
-        for (StoredRecord record : records) {
-          writer.startObject()
-              .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
-              .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
-              .blob("Data", record.data())
-              .field("PartitionKey", partitionKeyOf(record));
-          // Records written while the stream was encrypted say so; others carry no EncryptionType.
-          if (everEncrypted && stream.encryptionTypeAt(record.arrivalMillis()).equals("KMS")) {
-            writer.field("EncryptionType", "KMS");
-          }
-          writer.endObject();
-        }
-        writer.endArray();
+        writeRecords(writer, stream, shard, records);
         writer.field("NextShardIterator", next).field("MillisBehindLatest", millisBehind);
         if (shardEnded) writeChildShards(writer, stream, shard);
       }
@@ -112,7 +98,28 @@ public final class GetRecordsHandler implements OperationHandler {
     };
   }
 
-  private static void writeChildShards(ResponseWriter writer, StreamDescriptor stream, ShardDescriptor parent) {
+  /** The Records member of GetRecords and of SubscribeToShardEvent. */
+  static void writeRecords(ResponseWriter writer, StreamDescriptor stream, ShardDescriptor shard,
+      List<StoredRecord> records) {
+    boolean everEncrypted = !stream.encryptionChanges().isEmpty();
+    writer.startArray("Records");
+    for (StoredRecord record : records) {
+      writer.startObject()
+          .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
+          .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
+          .blob("Data", record.data())
+          .field("PartitionKey", partitionKeyOf(record));
+      // Records written while the stream was encrypted say so; others carry no EncryptionType.
+      if (everEncrypted && stream.encryptionTypeAt(record.arrivalMillis()).equals("KMS")) {
+        writer.field("EncryptionType", "KMS");
+      }
+      writer.endObject();
+    }
+    writer.endArray();
+  }
+
+  /** The shards that continue a closed one, each with its parents and hash key range. */
+  static void writeChildShards(ResponseWriter writer, StreamDescriptor stream, ShardDescriptor parent) {
     writer.startArray("ChildShards");
     for (ShardDescriptor child : stream.shards()) {
       if (!parent.shardId().equals(child.parentShardId()) && !parent.shardId().equals(child.adjacentParentShardId())) {

@@ -1,0 +1,272 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.Subscriptions;
+import io.tributary.api.wire.EventStreamEncoder;
+import io.tributary.api.wire.ResponseWriter;
+import io.tributary.api.wire.WireFormat;
+import io.tributary.log.StoredRecord;
+import io.tributary.shard.SequenceNumber;
+import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardRequest.Tip;
+import io.tributary.stream.ConsumerDescriptor;
+import io.tributary.stream.ConsumerStatus;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One SubscribeToShard stream. It runs on the context of the HTTP request that opened it: it subscribes to
+ * the shard's tip (the shard verticle tells it of every acknowledged append), reads from its position to
+ * the tip in pages of up to 10,000 records and 1 MiB, and writes each page as one SubscribeToShardEvent.
+ * A read starts only while the response can take more (HTTP/2 flow control or the socket), so a slow
+ * client slows only its own stream and at most one event waits in memory. Idle, it sends an event without
+ * records every {@code subscription.heartbeat.ms}; at the end of a closed shard it sends ChildShards, without
+ * a ContinuationSequenceNumber, and ends; it also ends after {@code subscription.lifetime.ms}, when taken
+ * over (ResourceInUseException), and when its consumer goes.
+ */
+final class ShardSubscription implements Subscriptions.Live {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardSubscription.class);
+  static final int MAX_RECORDS_PER_EVENT = 10_000;
+  static final long MAX_BYTES_PER_EVENT = 1024 * 1024;
+  private static final String EVENT_TYPE = "SubscribeToShardEvent";
+  /** How long the end of a closed shard waits for the registry to list its children. */
+  private static final long CHILDREN_WAIT_MILLIS = 10_000;
+
+  private final Services services;
+  private final Vertx vertx;
+  private final Subscriptions subscriptions;
+  private final StreamDescriptor stream;
+  private final ShardDescriptor shard;
+  private final ConsumerDescriptor consumer;
+  private final String address = "tributary.subscription." + UUID.randomUUID();
+
+  private final Context context;
+  private HttpServerResponse response;
+  private MessageConsumer<Tip> tips;
+  /** The next offset to send, and the ContinuationSequenceNumber that says so. */
+  private long position;
+  private String continuation;
+  private long tipOffset = -1;
+  private boolean shardEnded;
+  private boolean reading;
+  private boolean finished;
+  private long lastEventNanos;
+  private long heartbeatTimer = -1;
+  private long lifetimeTimer = -1;
+  private long childrenTimer = -1;
+  private long childrenWaitStarted = -1;
+
+  ShardSubscription(Services services, StreamDescriptor stream, ShardDescriptor shard, ConsumerDescriptor consumer,
+      long position, String continuation) {
+    this.services = services;
+    this.vertx = services.vertx();
+    this.subscriptions = services.subscriptions();
+    this.stream = stream;
+    this.shard = shard;
+    this.consumer = consumer;
+    this.position = position;
+    this.continuation = continuation;
+    this.context = vertx.getOrCreateContext();  // the request's: made while the request is answered
+  }
+
+  /**
+   * The ContinuationSequenceNumber of a position before any record was sent from it: the sequence number
+   * of the record before it, which AFTER_SEQUENCE_NUMBER continues after. Before offset 0 there is no
+   * record, so it is offset 0 with an arrival before the shard existed, which SubscribeToShard reads as
+   * "at offset 0".
+   */
+  static String continuationBefore(ShardDescriptor shard, long offset) {
+    long created = shard.createdMillis() / 1000;
+    return offset <= 0
+        ? SequenceNumber.format(created, shard.index(), 0, 0)
+        : shard.sequenceNumber(offset - 1, shard.createdMillis());
+  }
+
+  /** Starts the stream on the request's context. */
+  void start(HttpServerResponse response) {
+    this.response = response;
+    response.putHeader("Content-Type", EventStreamEncoder.CONTENT_TYPE);
+    response.closeHandler(v -> finish(null));
+    response.exceptionHandler(failure -> finish(null));
+    response.drainHandler(v -> pump());
+    if (finished) {
+      response.end();  // taken over or deregistered before it started
+      return;
+    }
+    if (response.closed()) {
+      finish(null);
+      return;
+    }
+    // botocore and the Go SDK require the initial-response event first; Java and JS accept it.
+    write(EventStreamEncoder.initialResponse());
+    lastEventNanos = System.nanoTime();
+    lifetimeTimer = vertx.setTimer(subscriptions.lifetimeMillis(), t -> finish(null));
+    heartbeatTimer = vertx.setPeriodic(subscriptions.heartbeatMillis(), t -> heartbeat());
+    tips = vertx.eventBus().localConsumer(address, message -> onTip(message.body()));
+    tips.completion()
+        .compose(v -> services.shards().subscribe(stream, shard, address))
+        .onSuccess(this::onTip)
+        .onFailure(failure -> fail("InternalFailureException", null));
+  }
+
+  @Override
+  public void takenOver() {
+    onContext(() -> fail("ResourceInUseException", "Another active subscription exists for consumer "
+        + consumer.arn() + " and shard " + shard.shardId() + "."));
+  }
+
+  @Override
+  public void consumerGone() {
+    onContext(() -> finish(null));
+  }
+
+  private void onContext(Runnable action) {
+    context.runOnContext(v -> action.run());
+  }
+
+  private void onTip(Tip tip) {
+    if (finished) return;
+    tipOffset = Math.max(tipOffset, tip.endOffset());
+    shardEnded |= tip.ended();
+    pump();
+  }
+
+  /** Sends what there is to send, as far as the response takes it. */
+  private void pump() {
+    if (finished || reading || tipOffset < 0 || response.writeQueueFull()) return;
+    if (position < tipOffset) {
+      reading = true;
+      services.shards().read(stream, shard, position, MAX_RECORDS_PER_EVENT, MAX_BYTES_PER_EVENT)
+          .onComplete(result -> {
+            reading = false;
+            if (finished) return;
+            if (result.failed()) {
+              LOG.warn("subscription to {} of {} could not read", shard.shardId(), stream.key(), result.cause());
+              fail("InternalFailureException", null);
+              return;
+            }
+            deliver(result.result());
+            pump();
+          });
+    } else if (shardEnded) {
+      endOfShard();
+    }
+  }
+
+  private void deliver(ShardPage page) {
+    List<StoredRecord> records = page.records();
+    if (records.isEmpty() && page.nextOffset() <= position) {
+      tipOffset = position;  // nothing readable there (past retention): wait for the next append
+      return;
+    }
+    position = page.nextOffset();
+    if (!records.isEmpty()) {
+      StoredRecord last = records.get(records.size() - 1);
+      continuation = shard.sequenceNumber(last.offset(), last.arrivalMillis());
+    }
+    long now = services.clock().millis();
+    long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
+    sendEvent(records, millisBehind);
+  }
+
+  private void sendEvent(List<StoredRecord> records, long millisBehind) {
+    long bytes = 256;
+    for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 200;
+    ResponseWriter writer = new ResponseWriter(WireFormat.JSON, (int) Math.min(bytes, EventStreamEncoder.MAX_PAYLOAD_BYTES));
+    writer.startObject();
+    GetRecordsHandler.writeRecords(writer, currentStream(), shard, records);
+    writer.field("ContinuationSequenceNumber", continuation).field("MillisBehindLatest", millisBehind).endObject();
+    write(EventStreamEncoder.event(EVENT_TYPE, writer.finish()));
+    subscriptions.pushed(records.size());
+    lastEventNanos = System.nanoTime();
+  }
+
+  /**
+   * Every record of the closed shard is sent: the last event names the shards that continue it and has no
+   * ContinuationSequenceNumber, as KCL requires. The registry lists the children a moment after the shard
+   * closes, so this waits for them.
+   */
+  private void endOfShard() {
+    if (childrenTimer >= 0) return;
+    StreamDescriptor current = services.registry().find(stream.key());
+    ShardDescriptor closed = current == null || !current.uid().equals(stream.uid()) ? null : current.shard(shard.shardId());
+    boolean childrenListed = closed != null && !closed.isOpen() && current.shards().stream()
+        .anyMatch(s -> shard.shardId().equals(s.parentShardId()) || shard.shardId().equals(s.adjacentParentShardId()));
+    if (!childrenListed) {
+      long now = System.currentTimeMillis();
+      if (childrenWaitStarted < 0) childrenWaitStarted = now;
+      if (closed == null || now - childrenWaitStarted > CHILDREN_WAIT_MILLIS) {
+        finish(null);
+      } else {
+        childrenTimer = vertx.setTimer(20, t -> {
+          childrenTimer = -1;
+          pump();
+        });
+      }
+      return;
+    }
+    ResponseWriter writer = new ResponseWriter(WireFormat.JSON, 1024);
+    writer.startObject().startArray("Records").endArray().field("MillisBehindLatest", 0L);
+    GetRecordsHandler.writeChildShards(writer, current, closed);
+    writer.endObject();
+    subscriptions.pushed(0);
+    finish(EventStreamEncoder.event(EVENT_TYPE, writer.finish()));
+  }
+
+  private void heartbeat() {
+    if (finished) return;
+    StreamDescriptor current = services.registry().find(stream.key());
+    ConsumerDescriptor now = current == null || !current.uid().equals(stream.uid()) ? null : current.consumer(consumer.name());
+    if (now == null || !now.arn().equals(consumer.arn()) || now.status() != ConsumerStatus.ACTIVE) {
+      finish(null);  // the consumer or its stream is going
+      return;
+    }
+    long idleMillis = (System.nanoTime() - lastEventNanos) / 1_000_000;
+    if (!reading && !shardEnded && tipOffset >= 0 && position >= tipOffset && !response.writeQueueFull()
+        && idleMillis >= subscriptions.heartbeatMillis() / 2) {
+      sendEvent(List.of(), 0);
+    }
+  }
+
+  /** The stream as it is now (its encryption history decides EncryptionType); the one subscribed to if gone. */
+  private StreamDescriptor currentStream() {
+    StreamDescriptor current = services.registry().find(stream.key());
+    return current != null && current.uid().equals(stream.uid()) ? current : stream;
+  }
+
+  /** Ends the stream with a modeled error (an exception event). */
+  private void fail(String type, String message) {
+    String text = message != null ? message : "Internal service failure.";
+    finish(EventStreamEncoder.exception(type, text));
+  }
+
+  /** Ends the stream, after a last frame if given, and releases what it holds; once. */
+  private void finish(Buffer lastFrame) {
+    if (finished) return;
+    finished = true;
+    if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
+    if (lifetimeTimer >= 0) vertx.cancelTimer(lifetimeTimer);
+    if (childrenTimer >= 0) vertx.cancelTimer(childrenTimer);
+    if (tips != null) {
+      tips.unregister();
+      services.shards().unsubscribe(stream, shard, address);
+    }
+    subscriptions.release(consumer.arn(), shard.shardId(), this);
+    if (response != null && !response.ended() && !response.closed()) {
+      if (lastFrame != null) response.end(lastFrame); else response.end();
+    }
+  }
+
+  private void write(Buffer frame) {
+    if (!response.closed()) response.write(frame);
+  }
+}

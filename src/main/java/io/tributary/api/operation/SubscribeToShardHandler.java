@@ -1,0 +1,131 @@
+package io.tributary.api.operation;
+
+import io.tributary.Services;
+import io.tributary.api.KinesisException;
+import io.tributary.api.RequestContext;
+import io.tributary.api.StreamingOperationHandler;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Member;
+import io.tributary.api.wire.Shape;
+import io.tributary.shard.SequenceNumber;
+import io.tributary.shard.ShardRequest.Position;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * SubscribeToShard (enhanced fan-out): checks the consumer (registered on the stream and ACTIVE), the
+ * shard and the starting position, claims the consumer's subscription of the shard (ResourceInUseException
+ * within the takeover window of the previous one) and answers with an event stream that a
+ * {@link ShardSubscription} writes: records are pushed as they are appended, for up to
+ * {@code subscription.lifetime.ms}. Errors found before the stream starts are ordinary error answers.
+ */
+public final class SubscribeToShardHandler implements StreamingOperationHandler {
+  private static final Shape STARTING_POSITION = Shape.of(
+      Member.string("Type").notNull()
+          .oneOf(List.of("AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER", "TRIM_HORIZON", "LATEST", "AT_TIMESTAMP")),
+      Member.string("SequenceNumber").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
+      Member.timestamp("Timestamp"));
+  private static final Shape INPUT = Shape.of(
+      ConsumerMembers.consumerArn().notNull(),
+      Member.string("ShardId").notNull().pattern(StreamMembers.SHARD_ID_PATTERN).length(1, 128),
+      Member.structure("StartingPosition", STARTING_POSITION).notNull(),
+      StreamMembers.streamId(),
+      DryRun.member());
+
+  private final Services services;
+
+  public SubscribeToShardHandler(Services services) {
+    this.services = services;
+  }
+
+  @Override
+  public Shape input() {
+    return INPUT;
+  }
+
+  @Override
+  public Future<StreamingAnswer> open(RequestContext context, Input input) {
+    String consumerArn = input.string("ConsumerARN");
+    ResourceArn arn = ResourceArn.parseConsumer(consumerArn);
+    if (arn == null) throw ConsumerMembers.consumerNotFound(consumerArn, context.account());
+    ResourceArn.Resource found = arn.find(services.registry());
+    StreamDescriptor stream = found.stream();
+    ConsumerMembers.requireActive(stream, found.consumer());
+
+    String requestedShard = input.string("ShardId");
+    String shardId = StreamMembers.canonicalShardId(requestedShard);
+    ShardDescriptor shard = shardId == null ? null : stream.shard(shardId);
+    if (shard == null) {
+      throw KinesisException.resourceNotFound("Shard " + requestedShard + " in stream " + stream.name()
+          + " under account " + stream.key().account() + " does not exist");
+    }
+
+    Input position = input.structure("StartingPosition");
+    String type = position.string("Type");
+    String sequenceNumber = position.string("SequenceNumber");
+    Long timestamp = position.timestamp("Timestamp");
+    Future<Long> offset;
+    String continuation = null;
+    switch (type) {
+      case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
+        if (sequenceNumber == null) {
+          throw KinesisException.invalidArgument("StartingPosition of type " + type + " requires a SequenceNumber.");
+        }
+        SequenceNumber.Fields fields = checkedSequenceNumber(sequenceNumber, stream, shard);
+        long at = fields.offset();
+        // A continuation point sent before any record (arrival before the shard existed) means "before its
+        // offset"; any other sequence number is a record's, and AFTER starts at the next one.
+        boolean beforeOffset = fields.arrivalSeconds() < shard.createdMillis() / 1000;
+        if (type.equals("AFTER_SEQUENCE_NUMBER")) {
+          continuation = sequenceNumber;
+          if (!beforeOffset) at++;
+        }
+        offset = Future.succeededFuture(at);
+      }
+      case "AT_TIMESTAMP" -> {
+        if (timestamp == null) {
+          throw KinesisException.invalidArgument("StartingPosition of type AT_TIMESTAMP requires a Timestamp.");
+        }
+        long now = services.clock().millis();
+        if (timestamp > now) {
+          throw KinesisException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
+              + "currentTimestampInMillis. timestampInMillis: " + timestamp + ", currentTimestampInMillis: " + now);
+        }
+        offset = null;
+      }
+      default -> offset = null;
+    }
+    DryRun.stopIfRequested(input);
+    if (offset == null) {
+      offset = type.equals("AT_TIMESTAMP")
+          ? services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp)
+          : services.shards().locate(stream, shard, Position.valueOf(type), 0);
+    }
+    String given = continuation;
+    return offset.map(at -> {
+      ShardSubscription subscription = new ShardSubscription(services, stream, shard, found.consumer(), at,
+          given != null ? given : ShardSubscription.continuationBefore(shard, at));
+      services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+      return subscription::start;
+    });
+  }
+
+  private static SequenceNumber.Fields checkedSequenceNumber(String sequenceNumber, StreamDescriptor stream,
+      ShardDescriptor shard) {
+    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
+    String where = " used in SubscribeToShard on shard " + shard.shardId() + " in stream " + stream.name()
+        + " under account " + stream.key().account() + " is invalid";
+    if (fields == null) throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
+    if (fields.shardIndex() != shard.index()) {
+      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
+          + ShardDescriptor.idOf(fields.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
+    }
+    if (fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
+      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where
+          + " because it did not come from this stream.");
+    }
+    return fields;
+  }
+}
