@@ -6,7 +6,7 @@
 # waits for /ready, runs io.tributary.bench.LatencyBenchmark (test scope) against it in a second JVM:
 # 1,000 PutRecord calls/s to a 2-shard stream, read (a) through SubscribeToShard with the AWS SDK v2 async
 # client and (b) by GetRecords every 50 ms per shard. Writes loadtest/results/latency.md and stops the
-# server. Everything stays on 127.0.0.1 and is bounded in time (about 2 x 25 s of load by default; the
+# server. Everything stays on 127.0.0.1 and is bounded in time (about 2 x 30 s of load by default; the
 # client is killed after CLIENT_TIMEOUT_S).
 #
 # Usage: loadtest/latency-bench.sh [extra LatencyBenchmark options, e.g. --rate 500 --duration 10
@@ -15,6 +15,8 @@
 #   BENCH_OUT          results file (default loadtest/results/latency.md)
 #   BENCH_FSYNC        server fsync policy: always (default, the server's default), interval:<ms>, never
 #   SERVER_JVM_OPTS    server JVM flags (default: none, the JVM's defaults)
+# Options: --producer vertx (default: the core benchmark's light Vert.x client, so the client JVM is not the
+# bottleneck on 2 cores) or sdk (the AWS SDK v2 async client over h2c), --warmup 10, --duration 20.
 #   CLIENT_JVM_OPTS    client JVM flags
 #   CLIENT_TIMEOUT_S   hard limit on the client run (default 150)
 #   BENCH_REBUILD=1    rebuild the jar and test classes even if present

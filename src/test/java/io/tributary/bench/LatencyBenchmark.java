@@ -19,6 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
@@ -71,18 +75,22 @@ public final class LatencyBenchmark {
   private final long pollIntervalMillis;
   private final int recordBytes;
   private final List<String> phases;
+  private final String producerKind;
   private final CpuUsage cpu;
+  private KinesisWire.Api wire;
   private final String runId = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
 
   private LatencyBenchmark(Map<String, String> options) {
     this.options = options;
     this.endpoint = URI.create("http://" + opt("host", "127.0.0.1") + ":" + opt("port", "4567"));
     this.rate = Integer.parseInt(opt("rate", "1000"));
-    this.warmupMillis = (long) (Double.parseDouble(opt("warmup", "5")) * 1000);
+    this.warmupMillis = (long) (Double.parseDouble(opt("warmup", "10")) * 1000);
     this.durationMillis = (long) (Double.parseDouble(opt("duration", "20")) * 1000);
     this.pollIntervalMillis = Long.parseLong(opt("poll-interval", "50"));
     this.recordBytes = Math.max(16, Integer.parseInt(opt("record-bytes", "32")));
     this.phases = List.of(opt("phases", "subscribe,poll").split(","));
+    this.producerKind = opt("producer", "vertx");
+    if (!producerKind.equals("vertx") && !producerKind.equals("sdk")) throw new IllegalArgumentException("--producer vertx|sdk");
     this.cpu = new CpuUsage(Long.parseLong(opt("server-pid", "-1")));
   }
 
@@ -112,6 +120,10 @@ public final class LatencyBenchmark {
 
   private boolean run() throws Exception {
     List<Result> results = new ArrayList<>();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
+    HttpClientOptions httpOptions = new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000);
+    wire = new KinesisWire.Api(vertx.createHttpClient(httpOptions, new PoolOptions().setHttp1MaxSize(64)),
+        endpoint.getHost(), endpoint.getPort());
     try (KinesisAsyncClient producer = client(endpoint, 256); KinesisAsyncClient consumer = client(endpoint, 64)) {
       for (String phase : phases) {
         switch (phase.trim()) {
@@ -121,6 +133,7 @@ public final class LatencyBenchmark {
         }
       }
     }
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     String out = opt("out", null);
     String report = report(results);
     if (out != null) {
@@ -152,6 +165,7 @@ public final class LatencyBenchmark {
         .map(s -> s.shardId()).toList();
 
     int total = (int) ((warmupMillis + durationMillis) * rate / 1000);
+    int warmupCount = (int) (warmupMillis * rate / 1000);
     Run run = new Run(total);
     List<AutoCloseable> readers = new ArrayList<>();
     if (subscribe) {
@@ -185,7 +199,6 @@ public final class LatencyBenchmark {
     SplittableRandom random = new SplittableRandom(7);
     byte[] padding = new byte[recordBytes - 16];
     long start = System.nanoTime() + 50_000_000L;
-    long measuredFrom = start + warmupMillis * 1_000_000L;
     long periodNanos = 1_000_000_000L / rate;
     CpuUsage.Snapshot cpuFrom = null;
     for (int i = 0; i < total; i++) {
@@ -198,11 +211,24 @@ public final class LatencyBenchmark {
       long sent = System.nanoTime();
       ByteBuffer data = ByteBuffer.allocate(recordBytes).putLong(seq).putLong(sent).put(padding).flip();
       run.sent.set(seq, sent);
-      producer.putRecord(b -> b.streamName(stream).partitionKey(Long.toHexString(random.nextLong()))
-              .data(SdkBytes.fromByteBuffer(data)))
-          .whenComplete((response, failure) -> {
-            if (failure != null) run.putErrors.incrementAndGet(); else run.acked.set(seq, System.nanoTime());
-          });
+      run.lag.set(seq, sent - slot);
+      String key = Long.toHexString(random.nextLong());
+      if (producerKind.equals("sdk")) {
+        producer.putRecord(b -> b.streamName(stream).partitionKey(key).data(SdkBytes.fromByteBuffer(data)))
+            .whenComplete((response, failure) -> {
+              if (failure != null) run.putErrors.incrementAndGet(); else run.acked.set(seq, System.nanoTime());
+            });
+      } else {
+        byte[] bytes = data.array();
+        wire.call(KinesisWire.Op.PutRecord, KinesisWire.encode(g -> {
+          g.writeFieldName("Data");
+          g.writeBinary(bytes);
+          g.writeStringField("PartitionKey", key);
+          g.writeStringField("StreamName", stream);
+        })).onComplete(reply -> {
+          if (reply.succeeded() && reply.result().ok()) run.acked.set(seq, System.nanoTime()); else run.putErrors.incrementAndGet();
+        });
+      }
     }
     CpuUsage.Snapshot cpuTo = cpu.take();
     long producerLagMillis = (System.nanoTime() - (start + (total - 1) * periodNanos)) / 1_000_000;
@@ -221,11 +247,15 @@ public final class LatencyBenchmark {
     List<Long> latencies = new ArrayList<>();
     List<Long> puts = new ArrayList<>();
     List<Long> afterAck = new ArrayList<>();
+    List<Long> lags = new ArrayList<>();
     int beforeAck = 0;
-    for (int i = 0; i < total; i++) {
+    List<List<Long>> perSecond = new ArrayList<>();
+    for (int i = warmupCount; i < total; i++) {
       long sent = run.sent.get(i);
-      if (sent < measuredFrom) continue;
       result.measured++;
+      lags.add(run.lag.get(i));
+      int second = (i - warmupCount) / rate;
+      while (perSecond.size() <= second) perSecond.add(new ArrayList<>());
       long received = run.receivedAt.get(i);
       long acked = run.acked.get(i);
       if (acked != 0) puts.add(acked - sent);
@@ -234,6 +264,7 @@ public final class LatencyBenchmark {
         continue;
       }
       latencies.add(received - sent);
+      perSecond.get(second).add(received - sent);
       if (acked != 0) {
         if (received < acked) beforeAck++; else afterAck.add(received - acked);
       }
@@ -242,6 +273,13 @@ public final class LatencyBenchmark {
     result.put = Stats.of(puts);
     result.afterAck = Stats.of(afterAck);
     result.beforeAck = beforeAck;
+    result.pacing = Stats.of(lags);
+    StringBuilder series = new StringBuilder();
+    for (List<Long> second : perSecond) {
+      Stats stats = Stats.of(second);
+      series.append(series.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.1f/%.1f", stats.p(50), stats.p(99)));
+    }
+    result.perSecond = series.toString();
     result.putErrors = run.putErrors.get();
     result.duplicates = run.duplicates.get();
     result.events = run.events.get();
@@ -260,6 +298,7 @@ public final class LatencyBenchmark {
     final AtomicLongArray sent;
     final AtomicLongArray acked;
     final AtomicLongArray receivedAt;
+    final AtomicLongArray lag;
     final AtomicInteger received = new AtomicInteger();
     final AtomicInteger duplicates = new AtomicInteger();
     final AtomicInteger putErrors = new AtomicInteger();
@@ -272,6 +311,7 @@ public final class LatencyBenchmark {
       sent = new AtomicLongArray(total);
       acked = new AtomicLongArray(total);
       receivedAt = new AtomicLongArray(total);
+      lag = new AtomicLongArray(total);
     }
 
     void seen(List<Record> records, long now) {
@@ -449,6 +489,8 @@ public final class LatencyBenchmark {
     Stats latency;
     Stats put;
     Stats afterAck;
+    Stats pacing;
+    String perSecond;
     CpuUsage.Usage cpu;
 
     Result(String name, double targetP99) {
@@ -478,7 +520,10 @@ public final class LatencyBenchmark {
     md.append("\n## Parameters\n\n| parameter | value |\n| --- | --- |\n");
     row(md, "target", endpoint.toString());
     row(md, "stream", SHARDS + " shards (PROVISIONED), a new one per path");
-    row(md, "producer", "AWS SDK v2 KinesisAsyncClient (Netty, HTTP/2 cleartext, CBOR, no retries): one PutRecord per record, "
+    row(md, "producer", (producerKind.equals("sdk")
+        ? "AWS SDK v2 KinesisAsyncClient (Netty, HTTP/2 cleartext, CBOR, no retries)"
+        : "Vert.x HttpClient as in the core benchmark (HTTP/1.1 keep-alive pool, 1 event loop, CBOR, SigV4-shaped headers)")
+        + ": one PutRecord per record, "
         + rate + " records/s paced evenly from one thread (a call every " + (1000.0 / rate) + " ms, not waiting for answers), "
         + recordBytes + " B data, random partition keys");
     row(md, "SubscribeToShard consumer", "a second KinesisAsyncClient of the same kind; one registered consumer, one "
@@ -524,6 +569,9 @@ public final class LatencyBenchmark {
               + "%d duplicates, %d PutRecord errors; the producer finished %d ms after its last slot; latency mean %.2f ms, min %.2f ms.%n",
           r.name, r.measured, r.latency.count(), r.missing, r.duplicates, r.putErrors, r.producerLagMillis,
           r.latency.mean(), r.latency.min()));
+      md.append(String.format(Locale.ROOT, "  - pacing: PutRecord calls started after their slot by p50 %.2f ms, p99 %.2f ms, max %.2f ms.%n",
+          r.pacing.p(50), r.pacing.p(99), r.pacing.max()));
+      md.append("  - latency p50/p99 ms per measured second: ").append(r.perSecond).append("\n");
     }
     return md.toString();
   }
