@@ -15,11 +15,11 @@
 #   BENCH_OUT          results file (default loadtest/results/latency.md)
 #   BENCH_FSYNC        server fsync policy: always (default, the server's default), interval:<ms>, never
 #   SERVER_JVM_OPTS    server JVM flags (default: none, the JVM's defaults)
-# Options: --producer vertx (default: the core benchmark's light Vert.x client, so the client JVM is not the
-# bottleneck on 2 cores) or sdk (the AWS SDK v2 async client over h2c), --warmup 10, --duration 20.
 #   CLIENT_JVM_OPTS    client JVM flags
 #   CLIENT_TIMEOUT_S   hard limit on the client run (default 150)
 #   BENCH_REBUILD=1    rebuild the jar and test classes even if present
+# Producer: --producer vertx (default; the core benchmark's light Vert.x HTTP/1.1 client, so that on 2 cores
+# the client JVM is not what delays records) or --producer sdk (the AWS SDK v2 async client over h2c).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
