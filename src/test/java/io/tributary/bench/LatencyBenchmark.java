@@ -585,6 +585,36 @@ public final class LatencyBenchmark {
       }
       md.append("  - latency p50/p99 ms per measured second: ").append(r.perSecond).append("\n");
     }
+    md.append("""
+
+        ## Notes
+
+        - The path of a pushed record through the server (fsync=always): PutRecord reaches the shard's verticle \
+        (`ShardVerticle.append`), whose log batches concurrent appends and fsyncs once per group \
+        (`FileShardLog.write` / `acknowledge` / `flushActive`); an append is acknowledged, and only then readable, \
+        after that fsync. On the acknowledgement `ShardVerticle.tipChanged` defers one turn of the shard's event \
+        loop (`runOnContext`, coalescing the appends of that turn) and sends the new `Tip` over the local event bus \
+        to each subscription, which runs on its HTTP request's event loop (`ShardSubscription.onTip`). \
+        `ShardSubscription.pump` then reads from its position to the tip through the event bus again \
+        (`ShardClient.read` -> `ShardVerticle.read` -> `FileShardLog.read`, run by `onWorker` on a worker thread \
+        from the page cache, answered on the shard's context and back over the event bus), encodes one \
+        SubscribeToShardEvent as JSON (`sendEvent`, `GetRecordsHandler.writeRecords`, `EventStreamEncoder.event`) \
+        and writes it to the HTTP/2 stream. The idle event timer (`heartbeat`, every `subscription.heartbeat.ms`) \
+        sends only when nothing was sent for half its period, so it adds nothing to a record's latency.
+        - So a record reaches a subscriber one fsync group plus about four context hops (shard -> subscription \
+        -> shard -> worker -> shard -> subscription) after it arrives. "Seen after answer" above is what those \
+        hops and the HTTP/2 write cost beyond the producer's own answer; "seen before answer" counts records \
+        pushed before the producer had read its PutRecord answer.
+        - Polling: a record appended just after a GetRecords call read its shard waits for the next call, so the \
+        latency is spread evenly over the poll interval, plus the PutRecord fsync and one GetRecords call: its p99 \
+        is about 0.99 x the interval plus the tail of a call, and a 60 ms target leaves about 10 ms for that.
+        - With `--producer sdk` (the AWS SDK v2 async client over h2c for the 1,000 PutRecord calls/s) the client \
+        JVM needed more than one of the 2 cores here during the first half minute (JIT compilation of the SDK and \
+        Netty), fell seconds behind its pacing and its PutRecord answers queued in the client, so its figures \
+        measured the client rather than the server; the default producer is the core benchmark's Vert.x client.
+        - The machine is shared with other builds: the "other" column of the CPU table shows how busy it was \
+        meanwhile, and the per-second figures show where the tail came from.
+        """);
     return md.toString();
   }
 
