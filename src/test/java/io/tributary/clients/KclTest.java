@@ -27,6 +27,10 @@ import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -98,6 +102,7 @@ class KclTest extends ApiTest {
     String application = "app-" + stream;
     Set<String> expected = ConcurrentHashMap.newKeySet();
     Collected collected = new Collected();
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
 
     // Before the Scheduler starts: it must read these from TRIM_HORIZON.
     expected.addAll(putBatch(stream, "before", 40));
@@ -107,7 +112,14 @@ class KclTest extends ApiTest {
     KinesisAsyncClient kinesis = KinesisClientUtil.createKinesisAsyncClient(KinesisAsyncClient.builder()
         .endpointOverride(server().endpoint())
         .region(Region.US_EAST_1)
-        .credentialsProvider(credentials()));
+        .credentialsProvider(credentials())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new ExecutionInterceptor() {
+          @Override
+          public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+            calls.computeIfAbsent(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME),
+                k -> new AtomicInteger()).incrementAndGet();
+          }
+        })));
     toClose.add(kinesis);
     // Never called (MetricsLevel.NONE); pointed at a closed port all the same.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder()
@@ -190,6 +202,19 @@ class KclTest extends ApiTest {
         assertTrue(checkpoint != null && checkpoint.matches("\\d+"),
             "shard " + shardId + " has a sequence-number checkpoint; lease table: " + checkpoints);
       }
+      // The records came the way the test meant: GetRecords polling, or SubscribeToShard pushes to a registered consumer.
+      System.out.printf("%s: Kinesis calls by the KCL: %s%n", prefix, new TreeMap<>(calls));
+      if (polling) {
+        assertTrue(count(calls, "GetRecords") > 0, "polling reads with GetRecords: " + calls);
+        assertEquals(0, count(calls, "SubscribeToShard"), "polling does not subscribe: " + calls);
+      } else {
+        assertTrue(count(calls, "SubscribeToShard") >= 3,
+            "enhanced fan-out subscribes to the parent, the other shard and a child: " + calls);
+        assertTrue(count(calls, "RegisterStreamConsumer") + count(calls, "DescribeStreamConsumer") > 0,
+            "enhanced fan-out registers its consumer: " + calls);
+        assertEquals(List.of(application), setup().listStreamConsumers(b -> b.streamARN(streamArn(stream)))
+            .consumers().stream().map(c -> c.consumerName()).toList(), "the consumer the KCL registered");
+      }
       assertTrue(collected.shardsWithRecords.size() >= 3,
           "records came from the parent, the other shard and at least one child: " + collected.shardsWithRecords);
     } finally {
@@ -229,6 +254,11 @@ class KclTest extends ApiTest {
     var response = setup().putRecords(b -> b.streamName(stream).records(entries));
     assertEquals(0, response.failedRecordCount(), "PutRecords failures");
     return data;
+  }
+
+  private static int count(Map<String, AtomicInteger> calls, String operation) {
+    AtomicInteger count = calls.get(operation);
+    return count == null ? 0 : count.get();
   }
 
   private static StaticCredentialsProvider credentials() {
