@@ -34,7 +34,15 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -109,6 +117,7 @@ class KclTest extends ApiTest {
 
     dynamoDb = DynamoDBEmbedded.create(true);
     DynamoDbAsyncClient dynamo = dynamoDb.dynamoDbAsyncClient();
+    createLeaseTable(dynamo, application);
     KinesisAsyncClient kinesis = KinesisClientUtil.createKinesisAsyncClient(KinesisAsyncClient.builder()
         .endpointOverride(server().endpoint())
         .region(Region.US_EAST_1)
@@ -240,6 +249,25 @@ class KclTest extends ApiTest {
       if (key != null) checkpoints.put(key.s(), checkpoint == null ? null : checkpoint.s());
     }
     return checkpoints;
+  }
+
+  /**
+   * Creates the lease table as KCL 3 would, with its lease-owner index, so that the index is ACTIVE from the
+   * start: when KCL adds the index itself, DynamoDB Local reports it CREATING and KCL sleeps a fixed 10 s.
+   */
+  private static void createLeaseTable(DynamoDbAsyncClient dynamo, String table) {
+    dynamo.createTable(b -> b.tableName(table)
+        .billingMode(BillingMode.PAY_PER_REQUEST)
+        .attributeDefinitions(
+            AttributeDefinition.builder().attributeName("leaseKey").attributeType(ScalarAttributeType.S).build(),
+            AttributeDefinition.builder().attributeName("leaseOwner").attributeType(ScalarAttributeType.S).build())
+        .keySchema(KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.HASH).build())
+        .globalSecondaryIndexes(GlobalSecondaryIndex.builder().indexName("LeaseOwnerToLeaseKeyIndex")
+            .keySchema(KeySchemaElement.builder().attributeName("leaseOwner").keyType(KeyType.HASH).build(),
+                KeySchemaElement.builder().attributeName("leaseKey").keyType(KeyType.RANGE).build())
+            .projection(Projection.builder().projectionType(ProjectionType.KEYS_ONLY).build())
+            .build()))
+        .join();
   }
 
   private static List<String> putBatch(String stream, String phase, int count) {
