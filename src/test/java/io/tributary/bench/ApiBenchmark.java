@@ -56,7 +56,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Options ({@code --name value}, or system property {@code bench.name}): host, port, out, protocol
  * (http1 | h2c), lanes (client event loops), warmup and duration (seconds), shards, records-per-call,
  * record-bytes, put-records-concurrency, put-record-concurrency, limit, h2-connections, server-info and
- * command (text for the report), server-pid (for the CPU table), phases (comma list of put-records, put-record, get-records).
+ * command (text for the report), server-pid (for the CPU table), phases (comma list of put-records, put-record, get-records),
+ * summary-out (optional: also write each phase's figures as {@code phase.key=value} lines to this file, for scripts
+ * such as {@code loadtest/storage-bench.sh}; not written by default).
  */
 public final class ApiBenchmark {
   private final Map<String, String> options;
@@ -199,6 +201,8 @@ public final class ApiBenchmark {
       if (out.getParent() != null) Files.createDirectories(out.getParent());
       Files.writeString(out, report, StandardCharsets.UTF_8);
       log("results written to %s", out.toAbsolutePath());
+      String summaryOut = option("summary-out", "");
+      if (!summaryOut.isEmpty()) Files.writeString(Path.of(summaryOut), summary(results), StandardCharsets.UTF_8);
       if (problems) log("some calls failed or records went missing: see the report");
       return problems ? 3 : 0;
     } finally {
@@ -443,6 +447,41 @@ public final class ApiBenchmark {
     md.append("- Latencies are per call, from issuing the request to receiving the whole answer, including client-side"
         + " queueing; calls/s and records/s count only calls answered inside the measured window.\n");
     return md.toString();
+  }
+
+  /** The figures of each phase as {@code phase.key=value} lines, for scripts. */
+  private static String summary(Map<String, Object> results) {
+    StringBuilder text = new StringBuilder();
+    results.forEach((phase, result) -> {
+      Map<String, Object> values = new LinkedHashMap<>();
+      if (result instanceof PhaseResult r) {
+        values.put("calls", r.measured().calls);
+        values.put("records", r.measured().records);
+        values.put("seconds", r.seconds());
+        values.put("calls_per_s", r.callsPerSecond());
+        values.put("records_per_s", r.recordsPerSecond());
+        values.put("p50_ms", r.measured().percentileMillis(50));
+        values.put("p99_ms", r.measured().percentileMillis(99));
+        values.put("max_ms", r.measured().maxMillis());
+        values.put("errors", r.errors());
+        values.put("warmup_calls", r.warmupCalls());
+        values.put("cpu_server", r.cpu().server());
+        values.put("cpu_client", r.cpu().client());
+        values.put("cpu_other", r.cpu().other());
+        values.put("cpu_machine", r.cpu().machine());
+      } else if (result instanceof DrainResult d) {
+        values.put("records", d.records);
+        values.put("expected", d.expected);
+        values.put("seconds", d.seconds);
+        values.put("records_per_s", d.records / d.seconds);
+        values.put("p50_ms", d.stats.percentileMillis(50));
+        values.put("p99_ms", d.stats.percentileMillis(99));
+        values.put("errors", d.stats.errors);
+      }
+      values.forEach((key, value) -> text.append(phase).append('.').append(key).append('=')
+          .append(value instanceof Double v ? String.format(Locale.ROOT, "%.3f", v) : value).append('\n'));
+    });
+    return text.toString();
   }
 
   private static void phaseRow(StringBuilder md, String name, PhaseResult r, String target, boolean met) {
