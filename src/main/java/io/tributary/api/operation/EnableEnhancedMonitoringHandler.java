@@ -6,11 +6,7 @@ import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
-import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
 
 /**
  * EnableEnhancedMonitoring: switches on shard-level metrics (ALL: every one), in effect at once. The answer
@@ -36,17 +32,6 @@ public final class EnableEnhancedMonitoringHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
-    Set<String> named = ShardLevelMetrics.named(input.strings("ShardLevelMetrics"));
-    List<String> current = stream.shardLevelMetrics();
-    Set<String> desired = new HashSet<>(current);
-    desired.addAll(named);
-    List<String> after = ShardLevelMetrics.inAwsOrder(desired);
-    return services.lifecycle().update(stream, b -> b.shardLevelMetrics(after)).map(updated -> writer -> {
-      writer.field("StreamName", stream.name());
-      ShardLevelMetrics.write(writer, "CurrentShardLevelMetrics", current);
-      ShardLevelMetrics.write(writer, "DesiredShardLevelMetrics", after);
-      writer.field("StreamARN", stream.arn());
-    });
+    return ShardLevelMetrics.change(services, context, input, true);
   }
 }

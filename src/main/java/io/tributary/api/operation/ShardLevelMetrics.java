@@ -1,6 +1,12 @@
 package io.tributary.api.operation;
 
+import io.tributary.Services;
+import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Constraint;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.ResponseWriter;
 import java.util.Collection;
@@ -43,5 +49,24 @@ final class ShardLevelMetrics {
     writer.startArray(name);
     for (String metric : metrics) writer.string(metric);
     writer.endArray();
+  }
+
+  /**
+   * Switches the named metrics on or off on the request's stream, in effect at once, and answers with the
+   * metrics on before and after: the whole of Enable- and DisableEnhancedMonitoring.
+   */
+  static Future<Response> change(Services services, RequestContext context, Input input, boolean enable) {
+    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
+    Set<String> named = named(input.strings("ShardLevelMetrics"));
+    List<String> current = stream.shardLevelMetrics();
+    Set<String> desired = new HashSet<>(current);
+    if (enable) desired.addAll(named); else desired.removeAll(named);
+    List<String> after = inAwsOrder(desired);
+    return services.lifecycle().update(stream, b -> b.shardLevelMetrics(after)).map(updated -> writer -> {
+      writer.field("StreamName", stream.name());
+      write(writer, "CurrentShardLevelMetrics", current);
+      write(writer, "DesiredShardLevelMetrics", after);
+      writer.field("StreamARN", stream.arn());
+    });
   }
 }
