@@ -72,8 +72,9 @@ public final class GetShardIteratorHandler implements OperationHandler {
     switch (type) {
       case "AT_SEQUENCE_NUMBER", "AFTER_SEQUENCE_NUMBER" -> {
         if (sequenceNumber == null) throw iteratorTypeMismatch(type, "no");
-        long at = offsetOf(sequenceNumber, stream, shard);
-        offset = () -> Future.succeededFuture(type.equals("AT_SEQUENCE_NUMBER") ? at : at + 1);
+        SequenceNumber.Fields fields = StartingSequenceNumber.check(sequenceNumber, "GetShardIterator", stream, shard);
+        long at = StartingSequenceNumber.offset(fields, shard, type.equals("AFTER_SEQUENCE_NUMBER"));
+        offset = () -> Future.succeededFuture(at);
       }
       case "AT_TIMESTAMP" -> {
         if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
@@ -100,22 +101,6 @@ public final class GetShardIteratorHandler implements OperationHandler {
           key.region(), key.name(), stream.createdMillis(), shard.shardId(), at));
       return writer -> writer.field("ShardIterator", iterator);
     });
-  }
-
-  private long offsetOf(String sequenceNumber, StreamDescriptor stream, ShardDescriptor shard) {
-    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
-    String where = " used in GetShardIterator on shard " + shard.shardId() + " in stream " + stream.name()
-        + " under account " + stream.key().account() + " is invalid";
-    if (fields == null) throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
-    if (fields.shardIndex() != shard.index()) {
-      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
-          + ShardDescriptor.idOf(fields.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
-    }
-    if (fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
-      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where
-          + " because it did not come from this stream.");
-    }
-    return fields.offset();
   }
 
   private static KinesisException iteratorTypeMismatch(String type, String sequenceNumberGiven) {

@@ -73,16 +73,10 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
         if (sequenceNumber == null) {
           throw KinesisException.invalidArgument("StartingPosition of type " + type + " requires a SequenceNumber.");
         }
-        SequenceNumber.Fields fields = checkedSequenceNumber(sequenceNumber, stream, shard);
-        long at = fields.offset();
-        // A continuation point sent before any record (arrival before the shard existed) means "before its
-        // offset"; any other sequence number is a record's, and AFTER starts at the next one.
-        boolean beforeOffset = fields.arrivalSeconds() < shard.createdMillis() / 1000;
-        if (type.equals("AFTER_SEQUENCE_NUMBER")) {
-          continuation = sequenceNumber;
-          if (!beforeOffset) at++;
-        }
-        offset = Future.succeededFuture(at);
+        SequenceNumber.Fields fields = StartingSequenceNumber.check(sequenceNumber, "SubscribeToShard", stream, shard);
+        boolean after = type.equals("AFTER_SEQUENCE_NUMBER");
+        if (after) continuation = sequenceNumber;
+        offset = Future.succeededFuture(StartingSequenceNumber.offset(fields, shard, after));
       }
       case "AT_TIMESTAMP" -> {
         if (timestamp == null) {
@@ -110,22 +104,5 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
       services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
       return subscription::start;
     });
-  }
-
-  private static SequenceNumber.Fields checkedSequenceNumber(String sequenceNumber, StreamDescriptor stream,
-      ShardDescriptor shard) {
-    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
-    String where = " used in SubscribeToShard on shard " + shard.shardId() + " in stream " + stream.name()
-        + " under account " + stream.key().account() + " is invalid";
-    if (fields == null) throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
-    if (fields.shardIndex() != shard.index()) {
-      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
-          + ShardDescriptor.idOf(fields.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
-    }
-    if (fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
-      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where
-          + " because it did not come from this stream.");
-    }
-    return fields;
   }
 }

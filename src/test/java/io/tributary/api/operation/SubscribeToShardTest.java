@@ -153,6 +153,11 @@ class SubscribeToShardTest extends ApiTest {
 
     Subscription second = subscribe(async, consumer, "shardId-000000000000", after(emptyContinuation));
     assertEquals(List.of("r0", "r1"), data(second.records(2, Duration.ofSeconds(5))));
+    // A reader that moves to polling from that continuation point starts at the first record as well.
+    String iterator = client.getShardIterator(b -> b.streamName(stream).shardId("shardId-000000000000")
+        .shardIteratorType(ShardIteratorType.AFTER_SEQUENCE_NUMBER).startingSequenceNumber(emptyContinuation))
+        .shardIterator();
+    assertEquals(List.of("r0", "r1"), data(client.getRecords(b -> b.shardIterator(iterator)).records()));
     String continuation = second.lastContinuation;
     second.done.get(10, TimeUnit.SECONDS);
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(SdkBytes.fromUtf8String("r2")));
