@@ -39,7 +39,14 @@ public final class Tributary {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().await(), "tributary-shutdown"));
         })
         .onFailure(failure -> {
-          LOG.error("Tributary failed to start: {}", failure.getMessage(), failure);
+          // A port in use or a locked data directory is the operator's to fix: the message says it all.
+          boolean expected = failure.getCause() instanceof java.net.BindException
+              || failure instanceof IllegalStateException && failure.getCause() == null;
+          if (expected) {
+            LOG.error("Tributary failed to start: {}", failure.getMessage());
+          } else {
+            LOG.error("Tributary failed to start: {}", failure.getMessage(), failure);
+          }
           System.exit(1);
         });
   }

@@ -23,6 +23,7 @@ import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
@@ -122,19 +123,35 @@ public final class TributaryServer {
     }
     for (VerticleDescriptor descriptor : descriptors) {
       deployed = deployed.compose(v -> descriptor.enabled(settings)
-          ? vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options()).mapEmpty()
+          ? vertx.deployVerticle(() -> instantiate(descriptor, services), descriptor.options())
+              .<Void>mapEmpty()
+              .recover(failure -> Future.failedFuture(new IllegalStateException("the " + descriptor.name()
+                  + " verticle (" + descriptor.verticleClass() + ") did not start: " + failure.getMessage()
+                  + " (" + listeners(settings) + ")", failure)))
           : Future.succeededFuture());
     }
-    return deployed
-        .map(v -> {
-          vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
-          services.ready().set(true);
-          return new TributaryServer(services, lockedDirectory);
-        })
-        .recover(failure -> vertx.close().transform(closed -> {
+    // A promise of no context: after a failed start its listeners run on the thread that closed Vert.x,
+    // since the event loops they would otherwise be sent to are gone by then.
+    Promise<TributaryServer> started = Promise.promise();
+    deployed.onComplete(result -> {
+      if (result.succeeded()) {
+        vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
+        services.ready().set(true);
+        started.complete(new TributaryServer(services, lockedDirectory));
+      } else {
+        vertx.close().onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
-          return Future.failedFuture(failure);
-        }));
+          started.fail(result.cause());
+        });
+      }
+    });
+    return started.future();
+  }
+
+  /** The ports the server was told to listen on, for a start that failed on one of them. */
+  private static String listeners(Settings settings) {
+    return "host " + settings.string("host") + ", port " + settings.string("port") + ", tls.port "
+        + settings.string("tls.port") + ", management.port " + settings.string("management.port");
   }
 
   private static Deployable instantiate(VerticleDescriptor descriptor, Services services) {
