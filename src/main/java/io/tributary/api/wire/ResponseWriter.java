@@ -2,7 +2,11 @@ package io.tributary.api.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -15,14 +19,14 @@ import java.math.BigDecimal;
  */
 public final class ResponseWriter {
   private final WireFormat format;
-  private final Buffer buffer;
+  private final ChunkedOutputStream output;
   private final JsonGenerator generator;
 
   public ResponseWriter(WireFormat format, int sizeHint) {
     this.format = format;
-    this.buffer = Buffer.buffer(sizeHint);
+    this.output = new ChunkedOutputStream(sizeHint);
     try {
-      this.generator = format.factory().createGenerator(new BufferOutputStream(buffer));
+      this.generator = format.factory().createGenerator(output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -94,7 +98,7 @@ public final class ResponseWriter {
   /** Finishes the document and returns its bytes. */
   public Buffer finish() {
     run(generator::close);
-    return buffer;
+    return output.finish();
   }
 
   private interface Write {
@@ -110,22 +114,46 @@ public final class ResponseWriter {
     return this;
   }
 
-  /** Appends straight into a Vert.x buffer, so the encoded response is never copied. */
-  private static final class BufferOutputStream extends OutputStream {
-    private final Buffer buffer;
+  /**
+   * Collects the document in heap chunks of at most {@link #CHUNK_BYTES}, joined without copying at the
+   * end. A GetRecords answer runs to megabytes; one array of that size would be a humongous allocation
+   * under G1 (anything above half a region) and grow by copying, while chunks are ordinary young objects.
+   */
+  private static final class ChunkedOutputStream extends OutputStream {
+    static final int CHUNK_BYTES = 64 * 1024;
+    private final CompositeByteBuf chunks = Unpooled.compositeBuffer(Integer.MAX_VALUE);
+    private ByteBuf current;
 
-    BufferOutputStream(Buffer buffer) {
-      this.buffer = buffer;
+    ChunkedOutputStream(int sizeHint) {
+      current = Unpooled.buffer(Math.max(16, Math.min(sizeHint, CHUNK_BYTES)), CHUNK_BYTES);
     }
 
     @Override
     public void write(int b) {
-      buffer.appendByte((byte) b);
+      if (!current.isWritable()) nextChunk();
+      current.writeByte(b);
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
-      buffer.appendBytes(b, off, len);
+      while (len > 0) {
+        if (!current.isWritable()) nextChunk();
+        int n = Math.min(len, current.maxWritableBytes());
+        current.writeBytes(b, off, n);
+        off += n;
+        len -= n;
+      }
+    }
+
+    private void nextChunk() {
+      chunks.addComponent(true, current);
+      current = Unpooled.buffer(CHUNK_BYTES, CHUNK_BYTES);
+    }
+
+    Buffer finish() {
+      if (chunks.numComponents() == 0) return BufferInternal.buffer(current);
+      chunks.addComponent(true, current);
+      return BufferInternal.buffer(chunks);
     }
   }
 }

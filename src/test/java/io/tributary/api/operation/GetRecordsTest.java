@@ -83,6 +83,32 @@ class GetRecordsTest extends ApiTest {
     assertEquals(0, records.get(1).data().asByteArray().length);
   }
 
+  /** A page of several megabytes: the answer is written in many pieces and must arrive whole and in order. */
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void answersAPageOfMegabytesWhole(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("large-page", 1);
+    java.util.Random random = new java.util.Random(kind.ordinal());
+    List<byte[]> sent = new ArrayList<>();
+    for (int batch = 0; batch < 5; batch++) {
+      List<PutRecordsRequestEntry> entries = new ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        byte[] data = new byte[5_000 + random.nextInt(3_000)];
+        random.nextBytes(data);
+        sent.add(data);
+        entries.add(PutRecordsRequestEntry.builder().partitionKey("k").data(SdkBytes.fromByteArray(data)).build());
+      }
+      setup().putRecords(b -> b.streamName(name).records(entries));
+    }
+    String iterator = iterator(client, name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
+    List<Record> read = client.getRecords(b -> b.shardIterator(iterator)).records();
+    assertEquals(sent.size(), read.size());
+    for (int i = 0; i < sent.size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(sent.get(i), read.get(i).data().asByteArray(), "record " + i);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void rejectsForgedIteratorsAndBadLimits(ClientKind kind) {
