@@ -68,6 +68,8 @@ BUSY_OTHER_CORES=${BUSY_OTHER_CORES:-0.25}   # "other" CPU above this in a measu
 TP_RETRY_UNTIL_S=${TP_RETRY_UNTIL_S:-170}
 ARTIFACTS=$ROOT/target/storage-bench   # server logs, per-run ApiBenchmark reports, NMT and jcmd output
 
+# shellcheck source=lib/bench-common.sh
+source "$ROOT/loadtest/lib/bench-common.sh"
 START_S=$SECONDS
 SKIPPED=""
 PROBLEMS=""
@@ -81,45 +83,11 @@ within_budget() {  # true while the run is inside its time budget; otherwise not
   fi
 }
 
-# ---- build (what is missing or older than its sources) ------------------------------------------------
-if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f target/tributary.jar \
-      || -n $(find src/main pom.xml -newer target/tributary.jar -type f 2>/dev/null | head -1) ]]; then
-  log "building target/tributary.jar"
-  mvn -B -q -DskipTests package
-fi
-stale=0
-for cls in ApiBenchmark StorageTool; do
-  f=target/test-classes/io/tributary/bench/$cls.class
-  if [[ ! -f $f || -n $(find src/test/java/io/tributary/bench -newer "$f" -name '*.java' | head -1) ]]; then stale=1; fi
-done
-if [[ "${BENCH_REBUILD:-0}" == 1 || $stale == 1 ]]; then
-  log "compiling the benchmark clients"
-  mvn -B -q test-compile
-fi
-CP_FILE=target/bench-classpath.txt
-if [[ ! -s $CP_FILE || pom.xml -nt $CP_FILE ]]; then
-  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
-fi
-CLIENT_CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
-
-COMMIT=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+build_bench_client ApiBenchmark StorageTool
+COMMIT=$(commit_info)
 COMMIT_SUBJECT=$(git log -1 --format=%s 2>/dev/null || echo "")
-if [[ $COMMIT != unknown && -n $(git status --porcelain -- src/main pom.xml 2>/dev/null) ]]; then
-  COMMIT+=" + uncommitted changes in src/main or pom.xml"
-fi
 
 # ---- ports, work dir, server control -------------------------------------------------------------------
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-TAKEN=" "
-free_port() {  # a random port in 20000-59999 that nothing listens on and that this run has not used
-  local p
-  for _ in $(seq 1 200); do
-    p=$((20000 + RANDOM % 40000))
-    if [[ $TAKEN != *" $p "* ]] && ! port_in_use "$p"; then echo "$p"; return 0; fi
-  done
-  echo "no free port found" >&2; return 1
-}
-
 WORK=$(mktemp -d -t tributary-storage.XXXXXX)
 rm -rf "$ARTIFACTS"; mkdir -p "$ARTIFACTS"
 SERVER_PID=""
@@ -151,9 +119,9 @@ start_server() {
 
 launch_server() {
   local name=$1 storage=$2 fsync=$3 data=$4 opts=$5 tls_port deadline
-  API_PORT=$(free_port); TAKEN+="$API_PORT "
-  tls_port=$(free_port); TAKEN+="$tls_port "
-  MGMT_PORT=$(free_port); TAKEN+="$MGMT_PORT "
+  API_PORT=$(free_port); TAKEN_PORTS+="$API_PORT "
+  tls_port=$(free_port); TAKEN_PORTS+="$tls_port "
+  MGMT_PORT=$(free_port); TAKEN_PORTS+="$MGMT_PORT "
   SERVER_LOG=$WORK/server-$name.log
   LAUNCH_NS=$(date +%s%N)
   # shellcheck disable=SC2086

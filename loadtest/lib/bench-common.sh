@@ -1,0 +1,111 @@
+# Shared by the benchmark scripts in loadtest/: sourced, not run. Each script sets LOG_TAG first and runs
+# from the repository root.
+#
+#   build_bench_client CLASS...
+#                              builds target/tributary.jar if missing or older than its sources, and the
+#                              test classes if a CLASS (in io.tributary.bench) is; sets CLIENT_CP
+#   free_port                  prints a free 127.0.0.1 port not in TAKEN_PORTS (add it there once used)
+#   start_bench_server NAME ENV...
+#                              starts target/tributary.jar with $SERVER_JVM_OPTS on free ports (API_PORT,
+#                              TLS_PORT, MGMT_PORT), data under a fresh temp dir WORK, the given
+#                              TRIBUTARY_* settings; waits for /ready; sets SERVER_PID; stops it on exit
+#                              and keeps its log as target/NAME-server.log
+#   commit_info                prints the commit, noting uncommitted server changes
+#   report_server_errors NAME  prints the server log's first errors, if any
+
+log() { echo "[${LOG_TAG:-bench}] $*"; }
+
+build_bench_client() {
+  local stale=0 class
+  if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f target/tributary.jar \
+        || -n $(find src/main pom.xml -newer target/tributary.jar -type f 2>/dev/null | head -1) ]]; then
+    log "building target/tributary.jar"
+    mvn -B -q -DskipTests package
+  fi
+  for class in "$@"; do
+    class=target/test-classes/io/tributary/bench/$class.class
+    if [[ ! -f $class || -n $(find src/test/java/io/tributary/bench -newer "$class" -name '*.java' | head -1) ]]; then
+      stale=1
+    fi
+  done
+  if [[ "${BENCH_REBUILD:-0}" == 1 || $stale == 1 ]]; then
+    log "compiling the benchmark clients"
+    mvn -B -q test-compile
+  fi
+  local cp_file=target/bench-classpath.txt
+  if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
+    mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+  fi
+  CLIENT_CP="target/test-classes:target/classes:$(cat "$cp_file")"
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+TAKEN_PORTS=" "
+free_port() {  # a random port in 20000-59999 that nothing listens on and that was not handed out yet
+  local p
+  for _ in $(seq 1 200); do
+    p=$((20000 + RANDOM % 40000))
+    if [[ $TAKEN_PORTS != *" $p "* ]] && ! port_in_use "$p"; then echo "$p"; return 0; fi
+  done
+  echo "no free port found" >&2; return 1
+}
+
+SERVER_PID=""
+WORK=""
+BENCH_SERVER_NAME=""
+stop_bench_server() {
+  if [[ -n $SERVER_PID ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SERVER_PID" 2>/dev/null || true
+  fi
+  if [[ -n $WORK ]]; then
+    cp "$WORK/server.log" "target/$BENCH_SERVER_NAME-server.log" 2>/dev/null || true
+    rm -rf "$WORK"
+  fi
+}
+
+start_bench_server() {
+  BENCH_SERVER_NAME=$1; shift
+  # free_port runs in a subshell ($(...)), so the ports it hands out are recorded here.
+  API_PORT=$(free_port); TAKEN_PORTS+="$API_PORT "
+  TLS_PORT=$(free_port); TAKEN_PORTS+="$TLS_PORT "
+  MGMT_PORT=$(free_port); TAKEN_PORTS+="$MGMT_PORT "
+  WORK=$(mktemp -d -t "tributary-$BENCH_SERVER_NAME.XXXXXX")
+  trap stop_bench_server EXIT
+  log "starting server: java ${SERVER_JVM_OPTS:-} -jar target/tributary.jar (api $API_PORT, management $MGMT_PORT)"
+  # shellcheck disable=SC2086
+  env TRIBUTARY_HOST=127.0.0.1 TRIBUTARY_AUTH_MODE=shape TRIBUTARY_STREAM_CREATE_DELAY_MS=0 \
+      TRIBUTARY_STREAM_DELETE_DELAY_MS=0 TRIBUTARY_DATA_DIR="$WORK/data" "$@" \
+    java ${SERVER_JVM_OPTS:-} -jar target/tributary.jar \
+      --port "$API_PORT" --tls-port "$TLS_PORT" --management-port "$MGMT_PORT" \
+      >"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  local ready=0
+  for _ in $(seq 1 300); do
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
+    if curl -fsS --max-time 1 "http://127.0.0.1:$MGMT_PORT/ready" >/dev/null 2>&1; then ready=1; break; fi
+    sleep 0.1
+  done
+  if [[ $ready != 1 ]]; then
+    log "server did not become ready; its log:"; cat "$WORK/server.log" >&2
+    exit 1
+  fi
+  log "server ready (pid $SERVER_PID)"
+}
+
+commit_info() {
+  local commit
+  commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+  if [[ $commit != unknown && -n $(git status --porcelain -- src/main pom.xml 2>/dev/null) ]]; then
+    commit+=" + uncommitted changes in src/main or pom.xml"
+  fi
+  echo "$commit"
+}
+
+report_server_errors() {
+  if grep -q "ERROR\|Exception" "$WORK/server.log"; then
+    log "server log has errors (whole log kept in target/$BENCH_SERVER_NAME-server.log):"
+    grep -m 20 "ERROR\|Exception" "$WORK/server.log" >&2
+  fi
+}
