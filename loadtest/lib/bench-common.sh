@@ -1,8 +1,9 @@
 # Shared by the benchmark scripts in loadtest/: sourced, not run. Each script sets LOG_TAG first and runs
 # from the repository root.
 #
+#   build_server_jar           builds target/tributary.jar if missing or older than its sources
 #   build_bench_client CLASS...
-#                              builds target/tributary.jar if missing or older than its sources, and the
+#                              build_server_jar, and builds the
 #                              test classes if a CLASS (in io.tributary.bench) is; sets CLIENT_CP
 #   free_port                  prints a free 127.0.0.1 port not in TAKEN_PORTS (add it there once used)
 #   start_bench_server NAME ENV...
@@ -15,13 +16,17 @@
 
 log() { echo "[${LOG_TAG:-bench}] $*"; }
 
-build_bench_client() {
-  local stale=0 class
+build_server_jar() {
   if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f target/tributary.jar \
         || -n $(find src/main pom.xml -newer target/tributary.jar -type f 2>/dev/null | head -1) ]]; then
     log "building target/tributary.jar"
     mvn -B -q -DskipTests package
   fi
+}
+
+build_bench_client() {
+  local stale=0 class
+  build_server_jar
   for class in "$@"; do
     class=target/test-classes/io/tributary/bench/$class.class
     if [[ ! -f $class || -n $(find src/test/java/io/tributary/bench -newer "$class" -name '*.java' | head -1) ]]; then
