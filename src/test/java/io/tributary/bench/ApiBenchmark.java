@@ -20,7 +20,6 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,18 +107,7 @@ public final class ApiBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + arg);
-      int equals = arg.indexOf('=');
-      if (equals > 0) {
-        options.put(arg.substring(2, equals), arg.substring(equals + 1));
-      } else {
-        if (i + 1 >= args.length) throw new IllegalArgumentException("no value for " + arg);
-        options.put(arg.substring(2), args[++i]);
-      }
-    }
+    Map<String, String> options = BenchSupport.options(args, 0);
     int status;
     try {
       status = new ApiBenchmark(options).run();
@@ -344,34 +332,34 @@ public final class ApiBenchmark {
     if (!command.isEmpty()) md.append("Reproduce: `").append(command).append("`\n\n");
     md.append("## Machine\n\n");
     md.append("| fact | value |\n| --- | --- |\n");
-    row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    row(md, "CPU", cpuModel());
-    row(md, "memory", memTotal());
-    row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    BenchSupport.row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
+    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
-    row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    BenchSupport.row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     String serverInfo = option("server-info", "");
-    if (!serverInfo.isEmpty()) row(md, "server", serverInfo);
+    if (!serverInfo.isEmpty()) BenchSupport.row(md, "server", serverInfo);
     md.append('\n');
 
     md.append("## Parameters\n\n");
     md.append("| parameter | value |\n| --- | --- |\n");
-    row(md, "target", host + ":" + port);
-    row(md, "client", "Vert.x HttpClient, " + (protocol.equals("h2c")
+    BenchSupport.row(md, "target", host + ":" + port);
+    BenchSupport.row(md, "client", "Vert.x HttpClient, " + (protocol.equals("h2c")
         ? "HTTP/2 cleartext (prior knowledge), " + h2Connections + " connection(s) per lane"
         : "HTTP/1.1 keep-alive pool (one connection per call in flight)")
         + ", " + lanes + " event loop(s), CBOR bodies encoded before the run");
-    row(md, "auth", "SigV4-shaped Authorization + X-Amz-Date headers (signature not computed)");
-    row(md, "streams", shards + " shards each (PROVISIONED), one for PutRecords + drain, one for PutRecord");
-    row(md, "PutRecords", recordsPerCall + " records x " + recordBytes + " B data, random 16-char partition keys, "
+    BenchSupport.row(md, "auth", "SigV4-shaped Authorization + X-Amz-Date headers (signature not computed)");
+    BenchSupport.row(md, "streams", shards + " shards each (PROVISIONED), one for PutRecords + drain, one for PutRecord");
+    BenchSupport.row(md, "PutRecords", recordsPerCall + " records x " + recordBytes + " B data, random 16-char partition keys, "
         + putRecordsConcurrency + " calls in flight");
-    row(md, "PutRecord", "1 record x " + recordBytes + " B data, random 16-char partition key, "
+    BenchSupport.row(md, "PutRecord", "1 record x " + recordBytes + " B data, random 16-char partition key, "
         + putRecordConcurrency + " calls in flight");
-    row(md, "timing", (warmupMillis / 1000.0) + " s warm-up, then " + (durationMillis / 1000.0) + " s measured, per put phase");
-    row(md, "GetRecords drain", "every shard of the PutRecords stream from TRIM_HORIZON, Limit " + limit
+    BenchSupport.row(md, "timing", (warmupMillis / 1000.0) + " s warm-up, then " + (durationMillis / 1000.0) + " s measured, per put phase");
+    BenchSupport.row(md, "GetRecords drain", "every shard of the PutRecords stream from TRIM_HORIZON, Limit " + limit
         + ", shards concurrently, until caught up; the PutRecord stream is drained first as an unmeasured warm-up");
-    row(md, "checks", "HTTP 200 on every call; PutRecords FailedRecordCount = 0; drained count = records put");
+    BenchSupport.row(md, "checks", "HTTP 200 on every call; PutRecords FailedRecordCount = 0; drained count = records put");
     md.append('\n');
 
     md.append("## Results\n\n");
@@ -492,49 +480,16 @@ public final class ApiBenchmark {
   }
 
   private static void cpuRow(StringBuilder md, String name, CpuUsage.Usage usage, double rate, String unit) {
-    md.append("| ").append(name).append(" | ").append(cores(usage.server())).append(" | ")
-        .append(cores(usage.client())).append(" | ").append(cores(usage.other())).append(" | ")
-        .append(cores(usage.machine())).append(" | ")
+    md.append("| ").append(name).append(" | ").append(BenchSupport.cores(usage.server())).append(" | ")
+        .append(BenchSupport.cores(usage.client())).append(" | ").append(BenchSupport.cores(usage.other())).append(" | ")
+        .append(BenchSupport.cores(usage.machine())).append(" | ")
         .append(usage.server() > 0 ? String.format(Locale.ROOT, "%,.0f %s", rate / usage.server(), unit) : "n/a")
         .append(" |\n");
   }
 
-  private static String cores(double value) {
-    return value < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  private static void row(StringBuilder md, String key, String value) {
-    md.append("| ").append(key).append(" | ").append(value.replace("|", "\\|")).append(" |\n");
-  }
-
-  private static String cpuModel() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-        if (line.startsWith("model name")) return line.substring(line.indexOf(':') + 1).trim();
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return "unknown";
-  }
-
-  private static String memTotal() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
-        if (line.startsWith("MemTotal")) {
-          long kib = Long.parseLong(line.replaceAll("[^0-9]", ""));
-          return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return "unknown";
-  }
-
   private static String cpuText(CpuUsage.Usage usage) {
-    return "busy cores: server " + cores(usage.server()) + ", client " + cores(usage.client()) + ", other "
-        + cores(usage.other());
+    return "busy cores: server " + BenchSupport.cores(usage.server()) + ", client " + BenchSupport.cores(usage.client()) + ", other "
+        + BenchSupport.cores(usage.other());
   }
 
   private static void log(String format, Object... args) {

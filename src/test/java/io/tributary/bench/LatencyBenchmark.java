@@ -1,6 +1,5 @@
 package io.tributary.bench;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -99,11 +97,7 @@ public final class LatencyBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      if (!args[i].startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + args[i]);
-      options.put(args[i].substring(2), args[i + 1]);
-    }
+    Map<String, String> options = BenchSupport.options(args, 0);
     boolean ok = new LatencyBenchmark(options).run();
     System.exit(ok ? 0 : 1);
   }
@@ -517,30 +511,30 @@ public final class LatencyBenchmark {
         + "`target/tributary.jar` in its own JVM, default settings). Client and server share the machine.\n\n");
     md.append("Reproduce: `").append(opt("command", "loadtest/latency-bench.sh")).append("`\n\n");
     md.append("## Machine\n\n| fact | value |\n| --- | --- |\n");
-    row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    row(md, "CPU", firstValue("/proc/cpuinfo", "model name"));
-    row(md, "memory", memTotal());
-    row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
-    row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
-    row(md, "server", opt("server-info", "?"));
+    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    BenchSupport.row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
+    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+    BenchSupport.row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.vm.version"));
+    BenchSupport.row(md, "server", opt("server-info", "?"));
     md.append("\n## Parameters\n\n| parameter | value |\n| --- | --- |\n");
-    row(md, "target", endpoint.toString());
-    row(md, "stream", SHARDS + " shards (PROVISIONED), a new one per path");
-    row(md, "producer", (producerKind.equals("sdk")
+    BenchSupport.row(md, "target", endpoint.toString());
+    BenchSupport.row(md, "stream", SHARDS + " shards (PROVISIONED), a new one per path");
+    BenchSupport.row(md, "producer", (producerKind.equals("sdk")
         ? "AWS SDK v2 KinesisAsyncClient (Netty, HTTP/2 cleartext, CBOR, no retries)"
         : "Vert.x HttpClient as in the core benchmark (HTTP/1.1 keep-alive pool, 1 event loop, CBOR, SigV4-shaped headers)")
         + ": one PutRecord per record, "
         + rate + " records/s paced evenly from one thread (a call every " + (1000.0 / rate) + " ms, not waiting for answers), "
         + recordBytes + " B data, random partition keys");
-    row(md, "SubscribeToShard consumer", "a second KinesisAsyncClient of the same kind; one registered consumer, one "
+    BenchSupport.row(md, "SubscribeToShard consumer", "a second KinesisAsyncClient of the same kind; one registered consumer, one "
         + "subscription per shard from LATEST, started before the producer; resubscribed after the last "
         + "ContinuationSequenceNumber when one ends");
-    row(md, "GetRecords consumer", "the same second client; per shard, from a LATEST iterator, a GetRecords (Limit 10000) "
+    BenchSupport.row(md, "GetRecords consumer", "the same second client; per shard, from a LATEST iterator, a GetRecords (Limit 10000) "
         + "every " + pollIntervalMillis + " ms (start to start; at once after a slower call)");
-    row(md, "timing", (warmupMillis / 1000.0) + " s warm-up, then " + (durationMillis / 1000.0)
+    BenchSupport.row(md, "timing", (warmupMillis / 1000.0) + " s warm-up, then " + (durationMillis / 1000.0)
         + " s measured; then up to 10 s for the last records to arrive");
-    row(md, "latency", "consumer's System.nanoTime() when the SDK hands it the event or GetRecords answer, minus "
+    BenchSupport.row(md, "latency", "consumer's System.nanoTime() when the SDK hands it the event or GetRecords answer, minus "
         + "System.nanoTime() taken just before the PutRecord call (both in the client JVM; the send time and a "
         + "sequence number are in the record's data)");
     md.append("\n## Results\n\n");
@@ -567,8 +561,8 @@ public final class LatencyBenchmark {
     md.append("Busy cores of " + Runtime.getRuntime().availableProcessors() + ", from /proc.\n\n");
     md.append("| path | server | client | other | machine |\n| --- | ---: | ---: | ---: | ---: |\n");
     for (Result r : results) {
-      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r.name, cores(r.cpu.server()),
-          cores(r.cpu.client()), cores(r.cpu.other()), cores(r.cpu.machine())));
+      md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s |%n", r.name, BenchSupport.cores(r.cpu.server()),
+          BenchSupport.cores(r.cpu.client()), BenchSupport.cores(r.cpu.other()), BenchSupport.cores(r.cpu.machine())));
     }
     md.append("\n## Details\n\n");
     for (Result r : results) {
@@ -616,35 +610,6 @@ public final class LatencyBenchmark {
         meanwhile, and the per-second figures show where the tail came from.
         """);
     return md.toString();
-  }
-
-  private static String cores(double value) {
-    return value < 0 ? "?" : String.format(Locale.ROOT, "%.2f", value);
-  }
-
-  private static void row(StringBuilder md, String key, String value) {
-    md.append("| ").append(key).append(" | ").append(value).append(" |\n");
-  }
-
-  private static String firstValue(String file, String key) {
-    try {
-      for (String line : Files.readAllLines(Path.of(file))) {
-        if (line.startsWith(key)) return line.substring(line.indexOf(':') + 1).trim();
-      }
-    } catch (IOException e) {
-      // not Linux
-    }
-    return "?";
-  }
-
-  private static String memTotal() {
-    String value = firstValue("/proc/meminfo", "MemTotal");
-    try {
-      long kib = Long.parseLong(value.replace("kB", "").trim());
-      return String.format(Locale.ROOT, "%.1f GiB", kib / 1024.0 / 1024.0);
-    } catch (NumberFormatException e) {
-      return value;
-    }
   }
 
   private static void log(String format, Object... args) {

@@ -87,18 +87,7 @@ public final class StorageTool {
   public static void main(String[] args) throws Exception {
     if (args.length == 0) throw new IllegalArgumentException("usage: StorageTool create|put|drain --name value ...");
     String command = args[0];
-    Map<String, String> options = new LinkedHashMap<>();
-    for (int i = 1; i < args.length; i++) {
-      String arg = args[i];
-      if (!arg.startsWith("--")) throw new IllegalArgumentException("expected --name value, got " + arg);
-      int equals = arg.indexOf('=');
-      if (equals > 0) {
-        options.put(arg.substring(2, equals), arg.substring(equals + 1));
-      } else {
-        if (i + 1 >= args.length) throw new IllegalArgumentException("no value for " + arg);
-        options.put(arg.substring(2), args[++i]);
-      }
-    }
+    Map<String, String> options = BenchSupport.options(args, 1);
     int status;
     try {
       status = new StorageTool(options).run(command);
