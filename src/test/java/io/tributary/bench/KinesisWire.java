@@ -140,9 +140,13 @@ final class KinesisWire {
   }
 
   static Buffer getShardIterator(String stream, String shardId) {
+    return getShardIterator(stream, shardId, "TRIM_HORIZON");
+  }
+
+  static Buffer getShardIterator(String stream, String shardId, String type) {
     return encode(g -> {
       g.writeStringField("ShardId", shardId);
-      g.writeStringField("ShardIteratorType", "TRIM_HORIZON");
+      g.writeStringField("ShardIteratorType", type);
       g.writeStringField("StreamName", stream);
     });
   }
