@@ -2,24 +2,15 @@ package io.tributary.clients;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.support.TestServer;
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,13 +21,10 @@ import org.junit.jupiter.api.Test;
  * boto3, so there the test always runs; elsewhere it is skipped without boto3.
  */
 class Boto3Test {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Test
   void putsGetsAndSubscribesThroughBoto3() throws Exception {
     String python = findPythonWithBoto3();
-    Assumptions.assumeTrue(python != null || System.getenv("CI") != null, "no Python with boto3 on this machine");
-    if (python == null) throw new AssertionError("CI must provide boto3 (see .ci/run)");
+    ClientProcess.assumeInstalled(python != null, "Python with boto3");
     TestServer server = TestServer.shared();
 
     Path script = Files.createTempFile("boto3_kinesis", ".py");
@@ -47,37 +35,14 @@ class Boto3Test {
     String stream = "from-boto3-" + UUID.randomUUID().toString().substring(0, 8);
     JsonNode result;
     try {
-      result = run(python, script.toString(), server.endpoint().toString(), stream);
+      result = ClientProcess.lastJsonLine(ClientProcess.run(
+          environment(new ProcessBuilder(python, script.toString(), server.endpoint().toString(), stream)), 120));
     } finally {
       Files.deleteIfExists(script);
     }
 
-    assertEquals("ACTIVE", result.get("status").asText());
-    assertEquals(0, result.get("failedRecordCount").asInt());
-    assertEquals(List.of("boto3-0", "boto3-1", "boto3-2"), texts(result.get("getRecords")));
-    assertEquals(result.get("putSequenceNumbers"), result.get("getRecordsSequenceNumbers"));
-    assertEquals(200, result.get("subscribeStatus").asInt());
-    assertEquals(List.of("boto3-0", "boto3-1", "boto3-2", "boto3-live"), texts(result.get("subscribed")),
-        "the records from TRIM_HORIZON, then the one put while subscribed");
+    ClientProcess.assertPutGetAndSubscribe(result, "boto3");
     assertEquals(56, result.get("continuation").asText().length());
-  }
-
-  private static List<String> texts(JsonNode array) {
-    List<String> texts = new ArrayList<>();
-    for (JsonNode node : array) texts.add(node.asText());
-    return texts;
-  }
-
-  private static JsonNode run(String... command) throws IOException, InterruptedException {
-    Process process = environment(new ProcessBuilder(command)).start();
-    CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(process.getErrorStream()));
-    String out = read(process.getInputStream());
-    boolean finished = process.waitFor(120, TimeUnit.SECONDS);
-    if (!finished) process.destroyForcibly();
-    assertTrue(finished, "the boto3 script finished");
-    assertEquals(0, process.exitValue(), "boto3 script: " + out + err.join());
-    String[] lines = out.strip().split("\n");
-    return JSON.readTree(lines[lines.length - 1]);
   }
 
   private static ProcessBuilder environment(ProcessBuilder builder) {
@@ -85,14 +50,6 @@ class Boto3Test {
     builder.environment().remove("AWS_PROFILE");
     builder.environment().remove("AWS_CONFIG_FILE");
     return builder;
-  }
-
-  private static String read(InputStream in) {
-    try {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
   }
 
   /** The first Python 3 (on PATH, then Debian's) that imports boto3, or null. */
@@ -106,17 +63,7 @@ class Boto3Test {
     candidates.add("/usr/bin/python3");
     for (String python : candidates) {
       if (!Files.isExecutable(Path.of(python))) continue;
-      try {
-        Process check = environment(new ProcessBuilder(python, "-c", "import boto3")).redirectErrorStream(true).start();
-        check.getInputStream().readAllBytes();
-        if (check.waitFor(60, TimeUnit.SECONDS) && check.exitValue() == 0) return python;
-        check.destroyForcibly();
-      } catch (IOException e) {
-        // not runnable: try the next
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
+      if (ClientProcess.runs(environment(new ProcessBuilder(python, "-c", "import boto3")))) return python;
     }
     return null;
   }
