@@ -9,6 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
+import io.tributary.faults.FaultInjector;
+import io.tributary.faults.FaultRule;
+import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
@@ -91,7 +94,8 @@ public final class TributaryServer {
       if (dataDirectory != null) dataDirectory.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
-    ShardClient shardClient = new ShardClient(vertx);
+    Quotas quotas = new Quotas(settings.bool("limits.enforce"), clock, meters);
+    ShardClient shardClient = new ShardClient(vertx, quotas, settings.integer("limits.shard.queue"));
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
@@ -100,9 +104,19 @@ public final class TributaryServer {
     ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
+    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
+    FaultInjector faults;
+    try {
+      String seed = settings.string("faults.seed");
+      faults = new FaultInjector(vertx, iterators, meters, FaultRule.parseSetting(settings.string("faults")),
+          seed.isEmpty() ? null : Long.valueOf(seed));
+    } catch (IllegalArgumentException e) {
+      if (dataDirectory != null) dataDirectory.close();
+      return vertx.close().transform(closed -> Future.failedFuture(e));
+    }
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
-        channelLifecycle, shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters,
-        new Subscriptions(settings, meters, clock), new AtomicBoolean());
+        channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
+        new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
