@@ -26,6 +26,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.MetricsName;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
@@ -118,6 +119,7 @@ class ThroughputQuotaTest {
   @Test
   void putRecordOverOneMiBPerSecondFailsWhole() {
     String stream = createStream(1);
+    client.enableEnhancedMonitoring(b -> b.streamName(stream).shardLevelMetrics(MetricsName.WRITE_PROVISIONED_THROUGHPUT_EXCEEDED));
     SdkBytes data = SdkBytes.fromByteArray(new byte[400 * 1024]);
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data));
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data));
@@ -125,6 +127,8 @@ class ThroughputQuotaTest {
         "Rate exceeded for shard " + SHARD + " in stream " + stream + " under account 000000000000.",
         () -> client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data)));
     assertEquals(1, throttledCount(ThrottleCounters.WRITE, stream), 0.0);
+    assertEquals(1, server.server().services().meters().get("tributary.shard.throttled")
+        .tags("metric", ThrottleCounters.WRITE, "stream", stream, "shard", SHARD).counter().count(), 0.0);
     CLOCK.advance(Duration.ofMillis(400));
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data));
   }
