@@ -1,6 +1,7 @@
 package io.tributary.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +26,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
@@ -34,6 +45,8 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponse;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * With limits.enforce=true the server answers as AWS does when a client goes over a quota: per record in
@@ -180,6 +193,31 @@ class ThroughputQuotaTest {
     client.describeStream(b -> b.streamName(stream));
     client.listStreams(b -> { });
     iterator(stream);
+  }
+
+  @Test
+  void subscribeToShardTakesOneCallPerSecondPerConsumerAndShard() throws Exception {
+    String stream = createStream(1);
+    String consumerArn = client.registerStreamConsumer(b -> b.streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/"
+        + stream).consumerName("fan-out")).consumer().consumerARN();
+    try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+        .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2).build())
+        .endpointOverride(server.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
+        .build()) {
+      CompletableFuture<SubscribeToShardResponse> started = new CompletableFuture<>();
+      async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD).startingPosition(p -> p.type(ShardIteratorType.LATEST)),
+          SubscribeToShardResponseHandler.builder().onResponse(started::complete).subscriber(event -> { }).build());
+      started.get(10, TimeUnit.SECONDS);
+      CompletableFuture<Void> second = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD)
+          .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder().subscriber(event -> { }).build());
+      ExecutionException failed = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+      LimitExceededException limited = assertInstanceOf(LimitExceededException.class, failed.getCause());
+      assertEquals("Rate exceeded for consumer " + consumerArn + " and shard " + SHARD + ".",
+          limited.awsErrorDetails().errorMessage());
+    }
   }
 
   @Test
