@@ -55,6 +55,11 @@ public final class TributaryServer {
 
   public static Future<TributaryServer> start(Settings settings, Clock clock) {
     int eventLoops = settings.integer("event.loops");
+    boolean enforceQuotas = settings.bool("limits.enforce");
+    int shardQueue = settings.integer("limits.shard.queue");
+    if (shardQueue < 1) throw new IllegalArgumentException("setting 'limits.shard.queue' must be at least 1");
+    List<FaultRule> faultRules = FaultRule.parseSetting(settings.string("faults"));
+    Long faultSeed = settings.string("faults.seed").isEmpty() ? null : settings.longValue("faults.seed");
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     ShardClient.registerCodecs(vertx);
@@ -94,8 +99,8 @@ public final class TributaryServer {
       if (dataDirectory != null) dataDirectory.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
-    Quotas quotas = new Quotas(settings.bool("limits.enforce"), clock, meters);
-    ShardClient shardClient = new ShardClient(vertx, quotas, settings.integer("limits.shard.queue"));
+    Quotas quotas = new Quotas(enforceQuotas, clock, meters);
+    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
@@ -105,15 +110,7 @@ public final class TributaryServer {
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
     ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
-    FaultInjector faults;
-    try {
-      String seed = settings.string("faults.seed");
-      faults = new FaultInjector(vertx, iterators, meters, FaultRule.parseSetting(settings.string("faults")),
-          seed.isEmpty() ? null : Long.valueOf(seed));
-    } catch (IllegalArgumentException e) {
-      if (dataDirectory != null) dataDirectory.close();
-      return vertx.close().transform(closed -> Future.failedFuture(e));
-    }
+    FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
         new AtomicBoolean());

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The call rates AWS's API reference gives per operation (transactions per second, per account, stream,
@@ -47,9 +48,13 @@ public final class CallRates {
     for (Operation operation : operations) RATES.put(operation, new Rate(perSecond, Scope.ACCOUNT));
   }
 
+  /** Past this many buckets, full ones (idle, so the same as new) are dropped, at most once a second. */
+  private static final int SWEEP_ABOVE = 10_000;
+
   private final Clock clock;
   /** By operation and the account, stream, shard or consumer the rate applies to. */
   private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+  private final AtomicLong sweptMillis = new AtomicLong();
 
   public CallRates(Clock clock) {
     this.clock = clock;
@@ -67,6 +72,7 @@ public final class CallRates {
       case OPEN_SHARD -> account + '/' + context.region() + '/' + stream + '/' + input.string("ShardId");
       case CONSUMER_SHARD -> input.string("ConsumerARN") + '/' + input.string("ShardId");
     };
+    if (buckets.size() > SWEEP_ABOVE) sweep();
     TokenBucket bucket = buckets.computeIfAbsent(operation.wireName() + ' ' + where,
         key -> new TokenBucket(clock, rate.perSecond(), rate.perSecond()));
     synchronized (bucket) {
@@ -76,11 +82,23 @@ public final class CallRates {
       }
     }
     throw switch (rate.scope()) {
-      case OPEN_SHARD -> KinesisException.client("ProvisionedThroughputExceededException",
+      case OPEN_SHARD -> KinesisException.client(Throttling.ERROR,
           Throttling.shardRateExceeded(input.string("ShardId"), stream, account));
       case CONSUMER_SHARD -> KinesisException.limitExceeded("Rate exceeded for consumer " + input.string("ConsumerARN")
           + " and shard " + input.string("ShardId") + ".");
       default -> KinesisException.limitExceeded(Throttling.callRateExceeded(stream, account));
     };
+  }
+
+  /** Keeps the buckets of callers that named many streams, consumers or shards from piling up. */
+  private void sweep() {
+    long now = clock.millis();
+    long last = sweptMillis.get();
+    if (now - last < 1000 || !sweptMillis.compareAndSet(last, now)) return;
+    buckets.values().removeIf(bucket -> {
+      synchronized (bucket) {
+        return bucket.isFull();
+      }
+    });
   }
 }

@@ -32,6 +32,12 @@ public final class TokenBucket {
     return tokens >= Math.min(cost, capacity);
   }
 
+  /** Whether the bucket is full: it has not been used for a while, and a new one would do the same. */
+  public boolean isFull() {
+    refill();
+    return tokens >= capacity;
+  }
+
   /** Spends {@code cost}, into debt if need be; callers ask {@link #allows} first. */
   public void spend(double cost) {
     tokens -= cost;
