@@ -3,6 +3,8 @@ package io.tributary;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
+import io.tributary.faults.FaultInjector;
+import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
@@ -30,5 +32,7 @@ public record Services(
     ShardIterator.Codec iterators,
     PrometheusMeterRegistry meters,
     Subscriptions subscriptions,
+    Quotas quotas,
+    FaultInjector faults,
     AtomicBoolean ready) {
 }

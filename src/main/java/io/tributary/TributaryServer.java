@@ -9,6 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
+import io.tributary.faults.FaultInjector;
+import io.tributary.faults.FaultRule;
+import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
@@ -53,6 +56,11 @@ public final class TributaryServer {
 
   public static Future<TributaryServer> start(Settings settings, Clock clock) {
     int eventLoops = settings.integer("event.loops");
+    boolean enforceQuotas = settings.bool("limits.enforce");
+    int shardQueue = settings.integer("limits.shard.queue");
+    if (shardQueue < 1) throw new IllegalArgumentException("setting 'limits.shard.queue' must be at least 1");
+    List<FaultRule> faultRules = FaultRule.parseSetting(settings.string("faults"));
+    Long faultSeed = settings.string("faults.seed").isEmpty() ? null : settings.longValue("faults.seed");
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     ShardClient.registerCodecs(vertx);
@@ -92,7 +100,8 @@ public final class TributaryServer {
       if (dataDirectory != null) dataDirectory.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
-    ShardClient shardClient = new ShardClient(vertx);
+    Quotas quotas = new Quotas(enforceQuotas, clock, meters);
+    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
@@ -101,9 +110,11 @@ public final class TributaryServer {
     ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
+    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
+    FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
-        channelLifecycle, shardClient, new ShardIterator.Codec(iteratorKey, random.nextInt()), meters,
-        new Subscriptions(settings, meters, clock), new AtomicBoolean());
+        channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
+        new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

@@ -51,7 +51,9 @@ public final class KinesisHttpHandler {
 
   public KinesisHttpHandler(Services services) {
     this.services = services;
-    for (Operation operation : Operation.values()) handlers.put(operation, operation.newHandler(services));
+    for (Operation operation : Operation.values()) {
+      handlers.put(operation, Admission.wrap(services, operation, operation.newHandler(services)));
+    }
     this.checkSignatureShape = !"off".equals(services.settings().string("auth.mode"));
     this.maxRequestBytes = services.settings().longValue("limits.request.bytes");
     this.defaultAccount = services.settings().string("account");

@@ -1,6 +1,7 @@
 package io.tributary.metrics;
 
 import io.tributary.Services;
+import io.tributary.faults.FaultRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -10,7 +11,8 @@ import io.vertx.ext.web.Router;
 /**
  * The management port: {@code /metrics} in Prometheus text format, {@code /health} (the process is up)
  * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on a worker, since
- * rendering a large registry is not event-loop work.
+ * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
+ * ({@link FaultRoutes}).
  */
 public final class ManagementVerticle extends VerticleBase {
   private final Services services;
@@ -32,6 +34,7 @@ public final class ManagementVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "READY" : "STARTING"));
     });
+    new FaultRoutes(services.faults()).mount(router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.settings().string("host"))
         .setPort(services.settings().integer("management.port"));

@@ -1,6 +1,7 @@
 package io.tributary.shard;
 
 import io.tributary.api.KinesisException;
+import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -16,16 +17,31 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
-/** How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure. */
+/**
+ * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
+ *
+ * <p>Appends and GetRecords reads are bounded per shard: with {@code queueLimit} of them sent and not yet
+ * answered, the next fails at once with {@link ShardThrottledException}, so an overloaded shard sheds load
+ * (its callers answer ProvisionedThroughputExceededException) rather than queueing without bound. They
+ * carry the stream's {@link io.tributary.limits.ShardQuota} when quotas are enforced.
+ */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
 
   private final EventBus eventBus;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
+  private final Quotas quotas;
+  private final int queueLimit;
+  /** Appends and GetRecords reads sent and not yet answered, by shard address; an idle shard has no entry. */
+  private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
 
-  public ShardClient(Vertx vertx) {
+  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit) {
     this.eventBus = vertx.eventBus();
+    this.quotas = quotas;
+    this.queueLimit = queueLimit;
   }
 
   /** Registers the local codecs of the shard messages; once per Vert.x instance. */
@@ -48,13 +64,24 @@ public final class ShardClient {
     bus.registerDefaultCodec(type, new LocalCodec<>(type));
   }
 
+  /** Appends records; with quotas on, the answer may take only the first of them (see {@link Appended}). */
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
-    return request(stream, shard, new Append(records));
+    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)));
   }
 
+  /** A GetRecords read, which counts against the shard's read quota when quotas are on. */
+  public Future<ShardPage> getRecords(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
+      long maxBytes) {
+    return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)));
+  }
+
+  /**
+   * A read outside the GetRecords quota and the queue bound: a SubscribeToShard subscription has its own
+   * throughput per consumer, and never more than one read in flight.
+   */
   public Future<ShardPage> read(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
       long maxBytes) {
-    return request(stream, shard, new Read(fromOffset, maxRecords, maxBytes));
+    return request(stream, shard, new Read(fromOffset, maxRecords, maxBytes, null));
   }
 
   public Future<Long> locate(StreamDescriptor stream, ShardDescriptor shard, Position position, long timestampMillis) {
@@ -83,15 +110,36 @@ public final class ShardClient {
     eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));
   }
 
+  /** Sends an append or GetRecords read, unless the shard already has {@code queueLimit} of them in flight. */
+  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
+    String address = ShardAddress.of(stream.uid(), shard.shardId());
+    if (inFlight.merge(address, 1, Integer::sum) > queueLimit) {
+      done(address);
+      return Future.failedFuture(new ShardThrottledException());
+    }
+    return this.<T>request(address, request).andThen(answered -> done(address));
+  }
+
+  private void done(String address) {
+    inFlight.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
+  }
+
+  private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
+    return request(ShardAddress.of(stream.uid(), shard.shardId()), request);
+  }
+
   /**
    * Sends a request to a shard's verticle. An append refused by a closed shard fails with
-   * {@link ShardClosedException}; any other failure becomes InternalFailure.
+   * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}; any other
+   * failure becomes InternalFailure.
    */
-  private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
-    return eventBus.<T>request(ShardAddress.of(stream.uid(), shard.shardId()), request, options)
+  private <T> Future<T> request(String address, ShardRequest request) {
+    return eventBus.<T>request(address, request, options)
         .map(Message::body)
-        .recover(failure -> Future.failedFuture(
-            failure instanceof ReplyException reply && reply.failureCode() == ShardRequest.CLOSED_FAILURE
-                ? new ShardClosedException() : KinesisException.internalFailure()));
+        .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {
+          case ShardRequest.CLOSED_FAILURE -> new ShardClosedException();
+          case ShardRequest.THROTTLED_FAILURE -> new ShardThrottledException();
+          default -> KinesisException.internalFailure();
+        } : KinesisException.internalFailure()));
   }
 }

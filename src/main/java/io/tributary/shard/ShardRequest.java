@@ -1,5 +1,6 @@
 package io.tributary.shard;
 
+import io.tributary.limits.ShardQuota;
 import java.util.List;
 
 /**
@@ -11,14 +12,23 @@ public sealed interface ShardRequest {
   /** A record as a producer sent it. */
   record IncomingRecord(String partitionKey, byte[] data) { }
 
-  /** Append records in order; answered with {@link Appended}. */
-  record Append(List<IncomingRecord> records) implements ShardRequest { }
+  /**
+   * Append records in order, as many as the quota lets in now (all of them when it is null); answered with
+   * {@link Appended}.
+   */
+  record Append(List<IncomingRecord> records, ShardQuota quota) implements ShardRequest { }
 
-  /** Where the appended records went: consecutive offsets from {@code firstOffset}, one arrival time. */
-  record Appended(long firstOffset, long arrivalMillis) { }
+  /**
+   * Where the appended records went: the first {@code count} of the request's records, at consecutive
+   * offsets from {@code firstOffset}, with one arrival time; the others were over the shard's quota.
+   */
+  record Appended(long firstOffset, long arrivalMillis, int count) { }
 
-  /** Read a page of records; answered with {@link ShardPage}. */
-  record Read(long fromOffset, int maxRecords, long maxBytes) implements ShardRequest { }
+  /**
+   * Read a page of records; answered with {@link ShardPage}, or {@link #THROTTLED_FAILURE} when the quota
+   * (if any) allows no read now.
+   */
+  record Read(long fromOffset, int maxRecords, long maxBytes, ShardQuota quota) implements ShardRequest { }
 
   /** Resolve an iterator's starting point to an offset; answered with a {@code Long}. */
   record Locate(Position position, long timestampMillis) implements ShardRequest { }
@@ -55,4 +65,7 @@ public sealed interface ShardRequest {
 
   /** The failure code of an append sent to a closed shard. */
   int CLOSED_FAILURE = 409;
+
+  /** The failure code of a read over the shard's quota. */
+  int THROTTLED_FAILURE = 429;
 }

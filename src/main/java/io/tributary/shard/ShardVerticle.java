@@ -1,6 +1,9 @@
 package io.tributary.shard;
 
+import io.tributary.limits.ShardQuota;
+import io.tributary.limits.ShardThroughput;
 import io.tributary.log.ShardLog;
+import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -13,6 +16,7 @@ import io.tributary.shard.ShardRequest.Subscribe;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
+import static io.tributary.shard.ShardRequest.THROTTLED_FAILURE;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -32,6 +36,9 @@ import java.util.function.Supplier;
  * <p>Readers that follow the shard's tip (SubscribeToShard) subscribe with their own event-bus address
  * and are told the new {@link Tip} as soon as appends are acknowledged, so they read new records without
  * polling. Tips of appends acknowledged together (group commit) go out as one notification.
+ *
+ * <p>When requests carry a {@link ShardQuota} (limits.enforce), the shard meters its own throughput: it
+ * takes the records of an append that fit and refuses GetRecords calls over its rate.
  */
 public final class ShardVerticle extends VerticleBase {
   private final String address;
@@ -48,6 +55,8 @@ public final class ShardVerticle extends VerticleBase {
   private boolean tipPending;
   /** The newest append: a log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
+  /** Made by the first request that carries a quota. */
+  private ShardThroughput throughput;
 
   /** The opener runs when the verticle starts, on its context: a durable log recovers there, off the loop. */
   public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock, boolean closed) {
@@ -107,6 +116,8 @@ public final class ShardVerticle extends VerticleBase {
         message.reply(result.result());
       } else if (result.cause() instanceof ShardClosedException) {
         message.fail(CLOSED_FAILURE, "shard is closed");
+      } else if (result.cause() instanceof ShardThrottledException) {
+        message.fail(THROTTLED_FAILURE, "shard throughput exceeded");
       } else {
         message.fail(500, String.valueOf(result.cause().getMessage()));
       }
@@ -116,13 +127,16 @@ public final class ShardVerticle extends VerticleBase {
   private Future<Appended> append(Append append) {
     // Appends the log has accepted before the close are in its end offset, which the close reports.
     if (closed) return Future.failedFuture(new ShardClosedException());
+    List<IncomingRecord> records = append.records();
+    int count = append.quota() == null ? records.size() : throughput(append.quota()).admitWrites(append.quota(), records);
     long arrival = Math.max(clock.millis(), lastArrivalMillis);
+    if (count == 0) return Future.succeededFuture(new Appended(log.endOffset(), arrival, 0));
     lastArrivalMillis = arrival;
-    List<ShardLog.Entry> entries = new ArrayList<>(append.records().size());
-    for (IncomingRecord record : append.records()) {
+    List<ShardLog.Entry> entries = new ArrayList<>(count);
+    for (IncomingRecord record : records.subList(0, count)) {
       entries.add(new ShardLog.Entry(arrival, record.partitionKey(), record.data()));
     }
-    Future<Appended> appended = log.append(entries).map(first -> new Appended(first, arrival));
+    Future<Appended> appended = log.append(entries).map(first -> new Appended(first, arrival, count));
     lastAppend = appended;
     appended.onSuccess(done -> tipChanged());
     return appended;
@@ -147,8 +161,22 @@ public final class ShardVerticle extends VerticleBase {
   }
 
   private Future<ShardPage> read(Read read) {
+    ShardQuota quota = read.quota();
+    if (quota != null && !throughput(quota).admitRead(quota)) return Future.failedFuture(new ShardThrottledException());
     return log.read(read.fromOffset(), read.maxRecords(), read.maxBytes())
-        .map(page -> new ShardPage(page.records(), page.nextOffset(), log.endOffset(), page.nextArrivalMillis()));
+        .map(page -> {
+          if (quota != null) {
+            long bytes = 0;
+            for (StoredRecord record : page.records()) bytes += record.size();
+            throughput.readDone(bytes);
+          }
+          return new ShardPage(page.records(), page.nextOffset(), log.endOffset(), page.nextArrivalMillis());
+        });
+  }
+
+  private ShardThroughput throughput(ShardQuota quota) {
+    if (throughput == null) throughput = new ShardThroughput(clock, quota);
+    return throughput;
   }
 
   private Future<Long> locate(Locate locate) {

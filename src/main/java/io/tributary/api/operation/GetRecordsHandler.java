@@ -9,9 +9,11 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
+import io.tributary.limits.Throttling;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardThrottledException;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
@@ -70,7 +72,12 @@ public final class GetRecordsHandler implements OperationHandler {
     }
     DryRun.stopIfRequested(input);
     int limit = input.integer("Limit", 10000);
-    return services.shards().read(stream, shard, iterator.offset(), limit, MAX_BYTES)
+    return services.shards().getRecords(stream, shard, iterator.offset(), limit, MAX_BYTES)
+        .recover(failure -> {
+          if (!(failure instanceof ShardThrottledException)) return Future.failedFuture(failure);
+          services.quotas().counters().readRefused(stream, shard);
+          return Future.failedFuture(Throttling.readThrottled(stream, shard));
+        })
         .map(page -> response(stream, shard, iterator, page, services.clock().millis()));
   }
 

@@ -8,6 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
+import io.tributary.limits.Throttling;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -62,6 +63,7 @@ public final class PutRecordHandler implements OperationHandler {
     DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
         .map(placed -> {
+          if (placed.throttled()[0]) throw Throttling.writeThrottled(stream, placed.shards()[0]);
           if (placed.failedCount() > 0) throw KinesisException.internalFailure();
           String shardId = placed.shards()[0].shardId();
           String sequenceNumber = placed.sequenceNumbers()[0];

@@ -9,6 +9,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
+import io.tributary.limits.Throttling;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import java.util.List;
 /**
  * PutRecords: up to 500 records, appended by {@link RecordAppender}, with a result per record in request
  * order. A shard that fails its append fails only its own records, which then carry ErrorCode
- * InternalFailure and count in FailedRecordCount.
+ * InternalFailure, or ProvisionedThroughputExceededException for records over the shard's throughput, and
+ * count in FailedRecordCount.
  */
 public final class PutRecordsHandler implements OperationHandler {
   private static final Shape ENTRY = Shape.of(
@@ -78,6 +80,9 @@ public final class PutRecordsHandler implements OperationHandler {
           writer.startObject();
           if (placed.sequenceNumbers()[i] != null) {
             writer.field("SequenceNumber", placed.sequenceNumbers()[i]).field("ShardId", placed.shards()[i].shardId());
+          } else if (placed.throttled()[i]) {
+            writer.field("ErrorCode", Throttling.ERROR)
+                .field("ErrorMessage", Throttling.writeRateExceeded(stream, placed.shards()[i]));
           } else {
             writer.field("ErrorCode", "InternalFailure").field("ErrorMessage", "Internal service failure.");
           }

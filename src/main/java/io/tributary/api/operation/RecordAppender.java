@@ -3,6 +3,7 @@ package io.tributary.api.operation;
 import io.tributary.Services;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardClosedException;
+import io.tributary.shard.ShardThrottledException;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.tributary.stream.ShardDescriptor;
@@ -18,6 +19,8 @@ import java.util.Map;
  * sent concurrently, results kept in request order. A split or merge may close a shard between routing
  * and appending; the shard then refuses the append, and its records are routed again against the newer
  * stream (which the registry publishes right after the close) until they land or the attempts run out.
+ * Records a shard does not take (over its quota, or its queue full) are throttled, and counted as
+ * WriteProvisionedThroughputExceeded.
  */
 final class RecordAppender {
   private static final int ATTEMPTS = 200;
@@ -26,8 +29,11 @@ final class RecordAppender {
   /** A record to put, as the request gave it. */
   record Outgoing(String partitionKey, String explicitHashKey, byte[] data) { }
 
-  /** Where each record went: its shard and sequence number, both null for a record that failed. */
-  record Placed(ShardDescriptor[] shards, String[] sequenceNumbers) {
+  /**
+   * Where each record went: its shard and sequence number. A record that failed has no sequence number;
+   * if it was throttled, its shard is the one that refused it.
+   */
+  record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled) {
     int failedCount() {
       int failed = 0;
       for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
@@ -42,7 +48,7 @@ final class RecordAppender {
   private RecordAppender(Services services, List<Outgoing> records) {
     this.services = services;
     this.records = records;
-    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()]);
+    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()]);
   }
 
   /**
@@ -79,14 +85,16 @@ final class RecordAppender {
       ShardBatch batch = perShard.getValue();
       appends.add(services.shards().append(stream, shard, batch.records)
           .onSuccess(appended -> {
-            for (int j = 0; j < batch.positions.size(); j++) {
+            for (int j = 0; j < appended.count(); j++) {
               int position = batch.positions.get(j);
               placed.shards()[position] = shard;
               placed.sequenceNumbers()[position] = shard.sequenceNumber(appended.firstOffset() + j, appended.arrivalMillis());
             }
+            throttle(stream, shard, batch.positions.subList(appended.count(), batch.positions.size()));
           })
           .onFailure(failure -> {
             if (failure instanceof ShardClosedException) refused.addAll(batch.positions);
+            if (failure instanceof ShardThrottledException) throttle(stream, shard, batch.positions);
           }));
     }
     return Future.join(appends).transform(done -> {
@@ -97,5 +105,14 @@ final class RecordAppender {
         return attempt(newer, refused, attempt + 1);
       });
     });
+  }
+
+  private void throttle(StreamDescriptor stream, ShardDescriptor shard, List<Integer> positions) {
+    if (positions.isEmpty()) return;
+    for (int position : positions) {
+      placed.shards()[position] = shard;
+      placed.throttled()[position] = true;
+    }
+    services.quotas().counters().writesRefused(stream, shard, positions.size());
   }
 }

@@ -1,0 +1,61 @@
+package io.tributary.api;
+
+import io.tributary.Services;
+import io.tributary.api.wire.Input;
+import io.tributary.api.wire.Response;
+import io.tributary.api.wire.Shape;
+import io.tributary.faults.FaultInjector;
+import io.tributary.limits.Quotas;
+import io.vertx.core.Future;
+
+/**
+ * What runs after a call is validated and before its handler: injected faults ({@link FaultInjector}),
+ * then the operation's call rate ({@link Quotas}). A handler is wrapped once, when the front end is built.
+ */
+final class Admission {
+  private final Operation operation;
+  private final FaultInjector faults;
+  private final Quotas quotas;
+
+  private Admission(Services services, Operation operation) {
+    this.operation = operation;
+    this.faults = services.faults();
+    this.quotas = services.quotas();
+  }
+
+  static OperationHandler wrap(Services services, Operation operation, OperationHandler handler) {
+    Admission admission = new Admission(services, operation);
+    if (handler instanceof StreamingOperationHandler streaming) {
+      return new StreamingOperationHandler() {
+        @Override
+        public Shape input() { return streaming.input(); }
+
+        @Override
+        public Future<StreamingAnswer> open(RequestContext context, Input input) {
+          return admission.then(context, input, () -> streaming.open(context, input));
+        }
+      };
+    }
+    return new OperationHandler() {
+      @Override
+      public Shape input() { return handler.input(); }
+
+      @Override
+      public Future<Response> handle(RequestContext context, Input input) {
+        return admission.then(context, input, () -> handler.handle(context, input));
+      }
+    };
+  }
+
+  private <T> Future<T> then(RequestContext context, Input input, java.util.function.Supplier<Future<T>> call) {
+    Future<Void> fault = faults.apply(operation, context, input);
+    if (fault == null) {
+      quotas.admitCall(operation, context, input);
+      return call.get();
+    }
+    return fault.compose(delayed -> {
+      quotas.admitCall(operation, context, input);
+      return call.get();
+    });
+  }
+}
