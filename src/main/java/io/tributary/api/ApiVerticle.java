@@ -55,14 +55,10 @@ public final class ApiVerticle extends VerticleBase {
 
   /** An API server: its connections guarded ({@link ConnectionGuard}), its requests served by the handler. */
   static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Settings settings) {
-    ConnectionGuard guard = new ConnectionGuard(vertx, settings.integer("limits.connections"),
-        settings.longValue("limits.request.timeout.ms"));
+    ConnectionGuard guard = new ConnectionGuard(vertx, settings.integer("limits.connections"));
     return vertx.createHttpServer(options)
         .connectionHandler(guard::connected)
-        .requestHandler(request -> {
-          guard.requestArrived(request.connection());
-          handler.handle(request);
-        });
+        .requestHandler(handler::handle);
   }
 
   @Override

@@ -3,34 +3,25 @@ package io.tributary.api;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.shareddata.Shareable;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Guards the connections of one API listener instance: all listeners of a server together hold at most
- * {@code limits.connections} connections (one beyond is closed at once), and a connection whose first
- * request has not arrived within {@code limits.request.timeout.ms} of connecting is closed (slow
- * headers). Called on the listener's event loop only; the count is shared by every instance.
+ * Caps the connections of all API listeners of a server together at {@code limits.connections}: a
+ * connection beyond is closed at once. Vert.x hands a connection over once it knows its protocol (after
+ * the HTTP/2 preface, or the first request's headers on HTTP/1.1), so that is when it counts.
  */
 final class ConnectionGuard {
   /** The count of open API connections, one per Vert.x instance. */
   private static final class OpenConnections extends AtomicInteger implements Shareable { }
 
-  private final Vertx vertx;
   private final OpenConnections open;
   private final int limit;
-  private final long requestTimeoutMs;
-  /** Connections still waiting for their first request, with the timer that closes them. */
-  private final Map<HttpConnection, Long> awaitingFirstRequest = new HashMap<>();
 
-  ConnectionGuard(Vertx vertx, int limit, long requestTimeoutMs) {
-    this.vertx = vertx;
+  ConnectionGuard(Vertx vertx, int limit) {
     var shared = vertx.sharedData().<String, OpenConnections>getLocalMap("tributary.api");
-    OpenConnections existing = shared.putIfAbsent("connections", new OpenConnections());
-    this.open = existing != null ? existing : shared.get("connections");
+    shared.putIfAbsent("connections", new OpenConnections());
+    this.open = shared.get("connections");
     this.limit = limit;
-    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   void connected(HttpConnection connection) {
@@ -39,19 +30,6 @@ final class ConnectionGuard {
       connection.close();
       return;
     }
-    long timer = vertx.setTimer(requestTimeoutMs, id -> {
-      if (awaitingFirstRequest.remove(connection) != null) connection.close();
-    });
-    awaitingFirstRequest.put(connection, timer);
-    connection.closeHandler(v -> {
-      open.decrementAndGet();
-      Long pending = awaitingFirstRequest.remove(connection);
-      if (pending != null) vertx.cancelTimer(pending);
-    });
-  }
-
-  void requestArrived(HttpConnection connection) {
-    Long pending = awaitingFirstRequest.remove(connection);
-    if (pending != null) vertx.cancelTimer(pending);
+    connection.closeHandler(v -> open.decrementAndGet());
   }
 }
