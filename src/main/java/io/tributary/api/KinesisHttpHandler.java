@@ -65,7 +65,13 @@ public final class KinesisHttpHandler {
   public void handle(HttpServerRequest request) {
     long started = System.nanoTime();
     RequestBody.read(services.vertx(), request, maxRequestBytes, requestTimeoutMs)
-        .onSuccess(body -> process(request, body, started))
+        .onSuccess(body -> {
+          try {
+            process(request, body, started);
+          } catch (RuntimeException e) {
+            answerUnexpected(request, e);
+          }
+        })
         .onFailure(failure -> RequestBody.reject(request, failure));
   }
 
@@ -199,6 +205,17 @@ public final class KinesisHttpHandler {
         .putHeader("Content-Type", format.contentType())
         .end(writer.finish());
     record(operation, error.type(), started);
+  }
+
+  /** A failure no check caught: logged, and answered (InternalFailure, or a reset) so the client never waits. */
+  private static void answerUnexpected(HttpServerRequest request, RuntimeException failure) {
+    LOG.error("request failed", failure);
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      response.reset();
+    } else {
+      response.setStatusCode(500).putHeader("x-amzn-ErrorType", "InternalFailure").end();
+    }
   }
 
   private static KinesisException asKinesisError(Operation operation, Throwable failure) {

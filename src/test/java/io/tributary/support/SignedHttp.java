@@ -3,7 +3,9 @@ package io.tributary.support;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -55,6 +57,7 @@ public final class SignedHttp implements AutoCloseable {
   }
 
   private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
   private final URI endpoint;
   private final HttpClientAgent client;
 
@@ -108,7 +111,17 @@ public final class SignedHttp implements AutoCloseable {
     }).request();
   }
 
+  /**
+   * Sends on the client's own event loop, where the request is made, the answer arrives and its body is
+   * read, so no part of the answer can arrive before its handler is set.
+   */
   public Future<Answer> send(SdkHttpRequest request, byte[] body, boolean chunked) {
+    Promise<Answer> answer = Promise.promise();
+    context.runOnContext(v -> exchange(request, body, chunked).onComplete(answer));
+    return answer.future();
+  }
+
+  private Future<Answer> exchange(SdkHttpRequest request, byte[] body, boolean chunked) {
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.valueOf(request.method().name()))
         .setHost(endpoint.getHost())
