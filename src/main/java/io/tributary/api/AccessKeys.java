@@ -27,10 +27,12 @@ public final class AccessKeys {
   /** Reads the settings and the credentials file; blocking (the file), so never on an event loop. */
   public static AccessKeys load(Settings settings) {
     Map<String, String> secrets = new HashMap<>();
-    for (String pair : settings.string("auth.credentials").split(",")) {
-      if (pair.isBlank()) continue;
+    for (String entry : settings.string("auth.credentials").split(",")) {
+      String pair = entry.trim();
+      if (pair.isEmpty()) continue;
       int colon = pair.indexOf(':');
-      if (colon <= 0 || colon == pair.trim().length() - 1) {
+      if (colon <= 0 || colon == pair.length() - 1) {
+        // The entry itself is not quoted: it may hold a secret.
         throw new IllegalArgumentException("setting 'auth.credentials' takes <access key id>:<secret> pairs, "
             + "separated by commas; an entry has no ':' or an empty part");
       }

@@ -47,6 +47,7 @@ public final class SignatureVerifier {
   private static final DateTimeFormatter BASIC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
   private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
   private static final Pattern SPACES = Pattern.compile("\\s+");
+  private static final Pattern TRAILING_SLASHES = Pattern.compile("/+$");
   /** Enough for every key id, day, region and service a deployment sees; cleared when full. */
   private static final int SIGNING_KEY_CACHE_SIZE = 4096;
   private static final long MAX_PRESIGNED_EXPIRES_SECONDS = 604800;
@@ -62,24 +63,31 @@ public final class SignatureVerifier {
     this.allowedSkew = allowedSkew;
   }
 
-  /** Returns normally if the request carries a valid signature; throws the KinesisException AWS answers otherwise. */
+  /**
+   * Returns normally if the request carries a valid signature; throws the KinesisException AWS answers
+   * otherwise. The checks run in AWS's order: signing time, host signed, algorithm, credential scope,
+   * access key, signature.
+   */
   public void verify(HttpServerRequest request, Buffer body, SignatureShape.Signature signature) {
-    String[] scope = signature.scope().split("/", -1);
+    Instant signedAt = signingTime(signature);
+    checkTime(signature, signedAt);
+    if (signature.signedHeaders().stream().noneMatch("host"::equalsIgnoreCase)) {
+      throw KinesisException.client("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    }
+    if (!ALGORITHM.equals(signature.algorithm())) {
+      throw KinesisException.client("IncompleteSignatureException",
+          "Unsupported AWS 'algorithm': '" + signature.algorithm() + "' (only " + ALGORITHM + " for now). ");
+    }
+    String[] scope = TRAILING_SLASHES.matcher(signature.scope()).replaceAll("").split("/", -1);
     if (scope.length != 5) {
       throw KinesisException.client("IncompleteSignatureException", "Credential must have exactly 5 slash-delimited "
           + "elements, e.g. keyid/date/region/service/term, got '" + signature.scope() + "'");
     }
-    if (!ALGORITHM.equals(signature.algorithm())) {
-      throw KinesisException.client("IncompleteSignatureException",
-          "Unsupported AWS 'algorithm': '" + signature.algorithm() + "'");
-    }
-    Instant signedAt = signingTime(signature);
+    checkScope(scope, signature.date(), signedAt);
     String secret = keys.secret(scope[0]);
     if (secret == null) {
       throw KinesisException.client("UnrecognizedClientException", "The security token included in the request is invalid.");
     }
-    checkScope(scope, signature.date(), signedAt);
-    checkTime(signature, signedAt);
 
     String canonicalRequest = canonicalRequest(request, body, signature);
     String stringToSign = ALGORITHM + '\n' + BASIC.format(signedAt) + '\n'
@@ -108,14 +116,9 @@ public final class SignatureVerifier {
     }
   }
 
-  /** AWS lists every fault of the scope in one message. */
+  /** AWS lists every fault of the scope in one message, in this order. */
   private static void checkScope(String[] scope, String date, Instant signedAt) {
     StringBuilder message = new StringBuilder();
-    String day = BASIC.format(signedAt).substring(0, 8);
-    if (!day.equals(scope[1])) {
-      message.append("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '")
-          .append(scope[1]).append("' != '").append(day).append("', from '").append(date).append("'. ");
-    }
     if (!REGION.matcher(scope[2]).matches()) {
       message.append("Credential should be scoped to a valid region, not '").append(scope[2]).append("'. ");
     }
@@ -125,6 +128,11 @@ public final class SignatureVerifier {
     if (!TERMINATOR.equals(scope[4])) {
       message.append("Credential should be scoped with a valid terminator: '").append(TERMINATOR).append("', not '")
           .append(scope[4]).append("'. ");
+    }
+    String day = BASIC.format(signedAt).substring(0, 8);
+    if (!day.equals(scope[1])) {
+      message.append("Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '")
+          .append(scope[1]).append("' != '").append(day).append("', from '").append(date).append("'.");
     }
     if (message.length() > 0) {
       throw KinesisException.client("InvalidSignatureException", message.toString().trim());

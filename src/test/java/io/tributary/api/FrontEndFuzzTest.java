@@ -14,6 +14,7 @@ import io.tributary.support.TestServer;
 import io.vertx.core.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -79,13 +80,9 @@ class FrontEndFuzzTest {
             .onComplete(result -> {
               String outcome = result.succeeded() ? classify(fuzzed.request().method(), result.result())
                   : "no answer: " + result.cause();
-              outcomes.computeIfAbsent(outcome.startsWith("bad") || outcome.startsWith("no answer") ? "failed" : outcome,
-                  k -> new AtomicInteger()).incrementAndGet();
-              if ((outcome.startsWith("bad") || outcome.startsWith("no answer")) && failures.size() < 40) {
-                failures.add(outcome + " for " + fuzzed.description() + " body(base64) "
-                    + java.util.Base64.getEncoder().encodeToString(fuzzed.body()) + " headers " + fuzzed.request().headers()
-                    + " query " + fuzzed.request().rawQueryParameters());
-              }
+              boolean failed = outcome.startsWith("bad") || outcome.startsWith("no answer");
+              outcomes.computeIfAbsent(failed ? "failed" : outcome, k -> new AtomicInteger()).incrementAndGet();
+              if (failed && failures.size() < 40) failures.add(outcome + " for " + describe(fuzzed));
               window.release();
             });
       }
@@ -102,6 +99,12 @@ class FrontEndFuzzTest {
           .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
       assertEquals("after", kinesis.getRecords(b -> b.shardIterator(after)).records().get(0).data().asUtf8String());
     }
+  }
+
+  /** Enough to replay a failure by hand. */
+  private static String describe(RequestFuzzer.Case fuzzed) {
+    return fuzzed.description() + ", body (base64) " + Base64.getEncoder().encodeToString(fuzzed.body())
+        + ", headers " + fuzzed.request().headers() + ", query " + fuzzed.request().rawQueryParameters();
   }
 
   /** "4xx <type>" or "200" for an acceptable answer; "bad ..." otherwise. */

@@ -142,6 +142,11 @@ class SignatureVerificationTest {
       assertError(unknownKey, "UnrecognizedClientException", "The security token included in the request is invalid.");
       Answer otherService = http.await(withAuthorization(signed, a -> a.replace("/kinesis/", "/dynamodb/")), LIST_STREAMS);
       assertError(otherService, "InvalidSignatureException", "Credential should be scoped to correct service: 'kinesis'.");
+      Answer sha512 = http.await(withAuthorization(signed, a -> a.replace("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")), LIST_STREAMS);
+      assertError(sha512, "IncompleteSignatureException",
+          "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512' (only AWS4-HMAC-SHA256 for now). ");
+      Answer hostUnsigned = http.await(withAuthorization(signed, a -> a.replace("host;", "")), LIST_STREAMS);
+      assertError(hostUnsigned, "InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
       Answer shortScope = http.await(withAuthorization(signed, a -> a.replace("/us-east-1/kinesis", "")), LIST_STREAMS);
       assertError(shortScope, "IncompleteSignatureException", "Credential must have exactly 5 slash-delimited elements, "
           + "e.g. keyid/date/region/service/term, got '" + KEY + "/" + date.substring(0, 8) + "/aws4_request'");

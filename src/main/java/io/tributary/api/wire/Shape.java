@@ -159,10 +159,10 @@ public final class Shape {
   }
 
   /**
-   * A number as a decimal that is cheap to floor and scale: infinities and magnitudes beyond
-   * {@link #HUGE} become ±HUGE, fractions finer than 10^-30 are floored to that, and NaN and numbers of
-   * more than {@link #MAX_DIGITS} digits (a JSON {@code 1e999}, a CBOR float, a CBOR decimal fraction with
-   * an extreme exponent or a giant bignum) are refused as AWS refuses a value it cannot convert.
+   * A number as a decimal that is cheap to floor and scale, whatever was sent: infinities (a JSON
+   * {@code 1e999} read as a double) and magnitudes beyond {@link #HUGE} become ±HUGE, nonzero magnitudes
+   * below 10^-30 act as 0 (negative ones as {@link #TINY_NEGATIVE}), and NaN (a CBOR float) and numbers of
+   * more than {@link #MAX_DIGITS} digits (a giant CBOR bignum) are refused as values that cannot be converted.
    */
   private static BigDecimal number(JsonNode value, String target) {
     if (value.isFloatingPointNumber() && !value.isBigDecimal()) {
