@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,11 +33,15 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
+import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * {@code auth.mode=verify}: signatures the AWS SDK computes are accepted from every client kind (HTTP/1.1
@@ -92,6 +98,37 @@ class SignatureVerificationTest {
         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     assertEquals("signed", kinesis.getRecords(b -> b.shardIterator(iterator)).records().get(0).data().asUtf8String());
     assertTrue(kinesis.listStreams().streamNames().contains(stream));
+  }
+
+  /** SubscribeToShard as KCL makes it: the async client over h2c, its event stream answered once verified. */
+  @Test
+  void verifiesSubscribeToShard() throws Exception {
+    KinesisClient kinesis = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, server.endpoint());
+    kinesis.createStream(b -> b.streamName("verified-subscription").shardCount(1));
+    kinesis.putRecord(b -> b.streamName("verified-subscription").partitionKey("a").data(SdkBytes.fromUtf8String("pushed")));
+    String streamArn = kinesis.describeStreamSummary(b -> b.streamName("verified-subscription"))
+        .streamDescriptionSummary().streamARN();
+    String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("verified"))
+        .consumer().consumerARN();
+    try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+        .endpointOverride(server.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(KEY, SECRET)))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+        .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
+        .build()) {
+      CompletableFuture<String> firstRecord = new CompletableFuture<>();
+      SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+          .subscriber(SubscribeToShardResponseHandler.Visitor.builder().onSubscribeToShardEvent(event -> {
+            if (!event.records().isEmpty()) firstRecord.complete(event.records().get(0).data().asUtf8String());
+          }).build())
+          .onError(firstRecord::completeExceptionally)
+          .build();
+      CompletableFuture<Void> done = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
+          .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
+      assertEquals("pushed", firstRecord.get(20, TimeUnit.SECONDS));
+      done.cancel(true);
+    }
   }
 
   @Test
