@@ -1,10 +1,13 @@
 package io.tributary.api;
 
 import io.tributary.Services;
+import io.tributary.config.Settings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the Kinesis API on the plain-text port: HTTP/1.1 and HTTP/2 with prior knowledge on the same
@@ -21,20 +24,41 @@ public final class ApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    KinesisHttpHandler handler = new KinesisHttpHandler(services);
-    HttpServerOptions options = cleartextOptions()
-        .setHost(services.settings().string("host"))
-        .setPort(services.settings().integer("port"));
-    server = vertx.createHttpServer(options).requestHandler(handler::handle);
-    return server.listen();
+    Settings settings = services.settings();
+    return vertx.executeBlocking(() -> Authentication.load(settings, services.clock()))
+        .compose(authentication -> {
+          HttpServerOptions options = cleartextOptions(settings)
+              .setHost(settings.string("host"))
+              .setPort(settings.integer("port"));
+          server = createServer(vertx, options, new KinesisHttpHandler(services, authentication), settings);
+          return server.listen();
+        });
   }
 
-  /** HTTP/1.1 and h2c with prior knowledge on one port, as the plain port and the TLS relay's back end serve. */
-  static HttpServerOptions cleartextOptions() {
-    return new HttpServerOptions()
+  /**
+   * HTTP/1.1 and h2c with prior knowledge on one port, as the plain port and the TLS relay's back end
+   * serve, with the header size limit ({@code limits.header.bytes}: HTTP/1.1 header block, HTTP/2 header
+   * list) and the idle timeout ({@code limits.idle.timeout.ms}).
+   */
+  static HttpServerOptions cleartextOptions(Settings settings) {
+    int headerBytes = settings.integer("limits.header.bytes");
+    HttpServerOptions options = new HttpServerOptions()
         .setHttp2ClearTextEnabled(true)
         .setCompressionSupported(false)
-        .setTcpNoDelay(true);
+        .setTcpNoDelay(true)
+        .setMaxHeaderSize(headerBytes)
+        .setIdleTimeout((int) settings.longValue("limits.idle.timeout.ms"))
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+    options.getInitialSettings().setMaxHeaderListSize(headerBytes);
+    return options;
+  }
+
+  /** An API server: its connections guarded ({@link ConnectionGuard}), its requests served by the handler. */
+  static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Settings settings) {
+    ConnectionGuard guard = new ConnectionGuard(vertx, settings.integer("limits.connections"));
+    return vertx.createHttpServer(options)
+        .connectionHandler(guard::connected)
+        .requestHandler(handler::handle);
   }
 
   @Override

@@ -40,8 +40,9 @@ public final class KinesisHttpHandler {
 
   private final Services services;
   private final Map<Operation, OperationHandler> handlers = new EnumMap<>(Operation.class);
-  private final boolean checkSignatureShape;
+  private final Authentication authentication;
   private final long maxRequestBytes;
+  private final long requestTimeoutMs;
   private final String defaultAccount;
   /** Accounts of access keys that act outside the default account. */
   private final Map<String, String> accountsByAccessKey;
@@ -49,13 +50,14 @@ public final class KinesisHttpHandler {
   private final MeterRegistry meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
-  public KinesisHttpHandler(Services services) {
+  public KinesisHttpHandler(Services services, Authentication authentication) {
     this.services = services;
     for (Operation operation : Operation.values()) {
       handlers.put(operation, Admission.wrap(services, operation, operation.newHandler(services)));
     }
-    this.checkSignatureShape = !"off".equals(services.settings().string("auth.mode"));
+    this.authentication = authentication;
     this.maxRequestBytes = services.settings().longValue("limits.request.bytes");
+    this.requestTimeoutMs = services.settings().longValue("limits.request.timeout.ms");
     this.defaultAccount = services.settings().string("account");
     this.accountsByAccessKey = accountsByAccessKey(services.settings().string("accounts"));
     this.defaultRegion = services.settings().string("region");
@@ -64,20 +66,15 @@ public final class KinesisHttpHandler {
 
   public void handle(HttpServerRequest request) {
     long started = System.nanoTime();
-    String length = request.getHeader("Content-Length");
-    if (length != null && parseLength(length) > maxRequestBytes) {
-      request.response().setStatusCode(413).end();
-      return;
-    }
-    request.body()
+    RequestBody.read(services.vertx(), request, maxRequestBytes, requestTimeoutMs)
         .onSuccess(body -> {
-          if (body.length() > maxRequestBytes) {
-            request.response().setStatusCode(413).end();
-          } else {
+          try {
             process(request, body, started);
+          } catch (RuntimeException e) {
+            answerUnexpected(request, e);
           }
         })
-        .onFailure(failure -> request.response().reset());
+        .onFailure(failure -> RequestBody.reject(request, failure));
   }
 
   private void process(HttpServerRequest request, Buffer body, long started) {
@@ -144,8 +141,8 @@ public final class KinesisHttpHandler {
     try {
       String region = defaultRegion;
       String account = defaultAccount;
-      if (checkSignatureShape) {
-        SignatureShape.Credential credential = SignatureShape.check(request.headers(), request.params());
+      SignatureShape.Credential credential = authentication.authenticate(request, body);
+      if (credential != null) {
         if (credential.region() != null) region = credential.region();
         account = accountsByAccessKey.getOrDefault(credential.accessKey(), defaultAccount);
       }
@@ -210,6 +207,17 @@ public final class KinesisHttpHandler {
         .putHeader("Content-Type", format.contentType())
         .end(writer.finish());
     record(operation, error.type(), started);
+  }
+
+  /** A failure no check caught: logged, and answered (InternalFailure, or a reset) so the client never waits. */
+  private static void answerUnexpected(HttpServerRequest request, RuntimeException failure) {
+    LOG.error("request failed", failure);
+    HttpServerResponse response = request.response();
+    if (response.headWritten()) {
+      response.reset();
+    } else {
+      response.setStatusCode(500).putHeader("x-amzn-ErrorType", "InternalFailure").end();
+    }
   }
 
   private static KinesisException asKinesisError(Operation operation, Throwable failure) {
@@ -281,13 +289,5 @@ public final class KinesisHttpHandler {
     byte[] bytes = new byte[72];
     ThreadLocalRandom.current().nextBytes(bytes);
     return Base64.getEncoder().encodeToString(bytes);
-  }
-
-  private static long parseLength(String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 }

@@ -2,6 +2,7 @@ package io.tributary.api;
 
 import io.vertx.core.MultiMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -15,8 +16,20 @@ public final class SignatureShape {
   /** The access key and region a well-formed request names; either may be null if the scope is odd. */
   public record Credential(String accessKey, String region) {
     static Credential parse(String scope) {
-      String[] parts = scope.split("/");
+      String[] parts = scope.split("/", -1);
       return new Credential(parts[0], parts.length > 2 && !parts[2].isEmpty() ? parts[2] : null);
+    }
+  }
+
+  /**
+   * The parts of a well-formed signature, as sent: {@code scope} is the whole credential
+   * ({@code AKID/yyyymmdd/region/service/aws4_request}), {@code date} the X-Amz-Date (or Date) value,
+   * {@code expires} the presigned X-Amz-Expires (null for a header signature).
+   */
+  public record Signature(String algorithm, String scope, List<String> signedHeaders, String signature, String date,
+      boolean presigned, String expires) {
+    public Credential credential() {
+      return Credential.parse(scope);
     }
   }
 
@@ -24,8 +37,8 @@ public final class SignatureShape {
 
   private SignatureShape() { }
 
-  /** The request's credential, or a KinesisException saying what is missing. */
-  public static Credential check(MultiMap headers, MultiMap query) {
+  /** The request's signature, or a KinesisException saying what is missing. */
+  public static Signature check(MultiMap headers, MultiMap query) {
     String authorization = headers.get("Authorization");
     boolean presigned = query.contains("X-Amz-Algorithm");
     if (authorization != null && presigned) {
@@ -38,7 +51,7 @@ public final class SignatureShape {
     return authorization != null ? checkHeader(authorization, headers) : checkQuery(query);
   }
 
-  private static Credential checkHeader(String authorization, MultiMap headers) {
+  private static Signature checkHeader(String authorization, MultiMap headers) {
     Map<String, String> params = new HashMap<>();
     String[] tokens = SEPARATORS.split(authorization);
     for (int i = 1; i < tokens.length; i++) {
@@ -51,16 +64,18 @@ public final class SignatureShape {
         message.append("Authorization header requires '").append(required).append("' parameter. ");
       }
     }
-    if (headers.get("X-Amz-Date") == null && headers.get("Date") == null) {
+    String date = headers.get("X-Amz-Date") != null ? headers.get("X-Amz-Date") : headers.get("Date");
+    if (date == null) {
       message.append("Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ");
     }
     if (message.length() > 0) {
       throw KinesisException.client("IncompleteSignatureException", message + "Authorization=" + authorization);
     }
-    return Credential.parse(params.get("Credential"));
+    return new Signature(tokens[0], params.get("Credential"), List.of(params.get("SignedHeaders").split(";", -1)),
+        params.get("Signature"), date, false, null);
   }
 
-  private static Credential checkQuery(MultiMap query) {
+  private static Signature checkQuery(MultiMap query) {
     StringBuilder message = new StringBuilder();
     for (String required : new String[] {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature",
         "X-Amz-SignedHeaders", "X-Amz-Date"}) {
@@ -71,7 +86,9 @@ public final class SignatureShape {
     if (message.length() > 0) {
       throw KinesisException.client("IncompleteSignatureException", message + "Re-examine the query-string parameters.");
     }
-    return Credential.parse(query.get("X-Amz-Credential"));
+    return new Signature(query.get("X-Amz-Algorithm"), query.get("X-Amz-Credential"),
+        List.of(query.get("X-Amz-SignedHeaders").split(";", -1)), query.get("X-Amz-Signature"),
+        query.get("X-Amz-Date"), true, query.get("X-Amz-Expires"));
   }
 
   private static boolean isBlank(String value) {

@@ -48,11 +48,13 @@ public final class TlsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Settings settings = services.settings();
-    KinesisHttpHandler handler = new KinesisHttpHandler(services);
-    backEnd = vertx.createHttpServer(ApiVerticle.cleartextOptions().setHost(LOOPBACK).setPort(0))
-        .requestHandler(handler::handle);
     relayClient = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
-    return vertx.executeBlocking(() -> ServerCertificate.keyCertOptions(settings))
+    return vertx.executeBlocking(() -> Authentication.load(settings, services.clock()))
+        .compose(authentication -> {
+          backEnd = ApiVerticle.createServer(vertx, ApiVerticle.cleartextOptions(settings).setHost(LOOPBACK).setPort(0),
+              new KinesisHttpHandler(services, authentication), settings);
+          return vertx.executeBlocking(() -> ServerCertificate.keyCertOptions(settings));
+        })
         .compose(keyCert -> backEnd.listen().map(keyCert))
         .compose(keyCert -> {
           NetServerOptions options = new NetServerOptions()

@@ -57,8 +57,11 @@ public final class Settings {
     return new Settings(merged);
   }
 
+  /** The settings with every secret ({@code auth.credentials}) masked, so settings can be logged. */
   @Override
   public String toString() {
-    return values.toString();
+    Map<String, String> shown = new TreeMap<>(values);
+    shown.computeIfPresent("auth.credentials", (key, value) -> value.isBlank() ? value : "****");
+    return shown.toString();
   }
 }

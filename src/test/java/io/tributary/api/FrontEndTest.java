@@ -102,6 +102,53 @@ class FrontEndTest {
     assertError(empty, 400, "SerializationException", null);
   }
 
+  /** Found by FrontEndFuzzTest: these once answered 500, or never. */
+  @Test
+  void answersExtremeNumbersAsAwsDoes() throws Exception {
+    assertError(call("ListStreams", JSON, "{\"Limit\":1e999}"), 400, "ValidationException", "1 validation error detected: "
+        + "Value '2147483647' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 10000");
+    assertError(call("ListStreams", JSON, "{\"Limit\":-1e999}"), 400, "ValidationException", "1 validation error detected: "
+        + "Value '-2147483648' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    assertError(call("ListStreams", JSON, "{\"Limit\":1e-999999}"), 400, "ValidationException", "1 validation error "
+        + "detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    // A CBOR half-precision NaN.
+    HttpResponse<byte[]> nan = post(cborHeaders("ListStreams"), new byte[] {(byte) 0xA1, 0x65, 'L', 'i', 'm', 'i', 't',
+        (byte) 0xF9, 0x7E, 0x00});
+    assertEquals(400, nan.statusCode());
+    JsonNode nanError = CBOR_MAPPER.readTree(nan.body());
+    assertEquals("SerializationException", nanError.get("__type").asText());
+    assertEquals("class com.amazon.coral.value.json.numbers.TruncatingBigNumber can not be converted to an Integer",
+        nanError.get("Message").asText());
+    // A CBOR decimal fraction (tag 4) of 1 x 10^2147483647: capped at once, not expanded.
+    byte[] hugeDecimal = {(byte) 0xA1, 0x65, 'L', 'i', 'm', 'i', 't', (byte) 0xC4, (byte) 0x82, 0x1A, 0x7F, (byte) 0xFF,
+        (byte) 0xFF, (byte) 0xFF, 0x01};
+    HttpResponse<byte[]> capped = post(cborHeaders("ListStreams"), hugeDecimal);
+    assertEquals(400, capped.statusCode());
+    assertEquals("ValidationException", CBOR_MAPPER.readTree(capped.body()).get("__type").asText());
+    HttpResponse<byte[]> farFuture = call("GetShardIterator", JSON, "{\"StreamName\":\"none\",\"ShardId\":\"s\","
+        + "\"ShardIteratorType\":\"AT_TIMESTAMP\",\"Timestamp\":1e999}");
+    assertEquals(400, farFuture.statusCode());
+    assertTrue(json(farFuture).get("__type").asText().endsWith("Exception"));
+  }
+
+  /** Found by FrontEndFuzzTest: an error that quoted such a value was never answered. */
+  @Test
+  void answersStringsWithBrokenUnicode() throws Exception {
+    String expected = "1 validation error detected: Value 'a\uFFFDb' at 'streamName' failed to satisfy constraint: "
+        + "Member must satisfy regular expression pattern: [a-zA-Z0-9_.-]+";
+    assertError(call("DescribeStream", JSON, "{\"StreamName\":\"a\\ud800b\"}"), 400, "ValidationException", expected);
+    // CBOR text "f", 0xF5 'z' 'z' 'e' (read as one 4-byte sequence beyond U+10FFFF), "d".
+    HttpResponse<byte[]> cbor = post(cborHeaders("DescribeStream"), new byte[] {(byte) 0xA1, 0x6A, 'S', 't', 'r', 'e', 'a',
+        'm', 'N', 'a', 'm', 'e', 0x66, 'f', (byte) 0xF5, 'z', 'z', 'e', 'd'});
+    assertEquals(400, cbor.statusCode());
+    assertEquals("ValidationException", CBOR_MAPPER.readTree(cbor.body()).get("__type").asText());
+  }
+
+  private static Map<String, String> cborHeaders(String operation) {
+    return Map.of("Content-Type", CBOR, "X-Amz-Target", "Kinesis_20131202." + operation, "Authorization", AUTH,
+        "X-Amz-Date", "20260101T000000Z");
+  }
+
   @Test
   void answersCborInCbor() throws Exception {
     byte[] body = CBOR_MAPPER.writeValueAsBytes(Map.of("StreamName", "missing-in-cbor"));

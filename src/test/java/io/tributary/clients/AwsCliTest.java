@@ -68,6 +68,26 @@ class AwsCliTest {
         error);
   }
 
+  /** botocore's SigV4, checked in full: the CLI's signatures are accepted, and refused with another secret. */
+  @Test
+  void signsAsAVerifyingServerRequires() throws Exception {
+    String aws = findAws();
+    Assumptions.assumeTrue(aws != null || System.getenv("CI") != null, "no AWS CLI on this machine");
+    if (aws == null) throw new AssertionError("CI must provide the AWS CLI (see .ci/run)");
+    try (TestServer server = TestServer.start(java.util.Map.of("auth.mode", "verify", "auth.credentials", "AKIDCLI:secret"))) {
+      run(aws, server, "kinesis", "create-stream", "--stream-name", "verified-cli", "--shard-count", "1");
+      JsonNode put = run(aws, server, "kinesis", "put-record", "--stream-name", "verified-cli", "--partition-key", "a",
+          "--data", Base64.getEncoder().encodeToString("signed".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("shardId-000000000000", put.get("ShardId").asText());
+
+      Process wrongSecret = startWithSecret(aws, server, "not-the-secret", "kinesis", "list-streams");
+      String error = new String(wrongSecret.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(wrongSecret.waitFor(60, TimeUnit.SECONDS));
+      assertTrue(wrongSecret.exitValue() != 0);
+      assertTrue(error.contains("InvalidSignatureException"), error);
+    }
+  }
+
   private static JsonNode run(String aws, TestServer server, String... args) throws IOException, InterruptedException {
     Process process = start(aws, server, args);
     byte[] out = process.getInputStream().readAllBytes();
@@ -78,11 +98,15 @@ class AwsCliTest {
   }
 
   private static Process start(String aws, TestServer server, String... args) throws IOException {
+    return startWithSecret(aws, server, "secret", args);
+  }
+
+  private static Process startWithSecret(String aws, TestServer server, String secret, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(aws, "--endpoint-url", server.endpoint().toString(), "--output", "json"));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("AWS_ACCESS_KEY_ID", "AKIDCLI");
-    builder.environment().put("AWS_SECRET_ACCESS_KEY", "secret");
+    builder.environment().put("AWS_SECRET_ACCESS_KEY", secret);
     builder.environment().put("AWS_DEFAULT_REGION", "us-east-1");
     builder.environment().put("AWS_EC2_METADATA_DISABLED", "true");
     builder.environment().put("AWS_PAGER", "");

@@ -55,12 +55,34 @@ public final class ResponseWriter {
   }
 
   public ResponseWriter string(String value) {
-    return run(() -> generator.writeString(value));
+    return run(() -> generator.writeString(wellFormed(value)));
   }
 
   public ResponseWriter field(String name, String value) {
     if (value == null) return this;
-    return run(() -> generator.writeStringField(name, value));
+    return run(() -> generator.writeStringField(name, wellFormed(value)));
+  }
+
+  /**
+   * The text with each unpaired surrogate replaced by U+FFFD. Request strings can hold them (a JSON escape
+   * of a lone surrogate, or invalid UTF-8 in CBOR text), and neither UTF-8 encoder writes one back.
+   */
+  static String wellFormed(String value) {
+    StringBuilder fixed = null;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1));
+      if (paired) {
+        if (fixed != null) fixed.append(c).append(value.charAt(i + 1));
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        if (fixed == null) fixed = new StringBuilder(value.length()).append(value, 0, i);
+        fixed.append('\uFFFD');
+      } else if (fixed != null) {
+        fixed.append(c);
+      }
+    }
+    return fixed == null ? value : fixed.toString();
   }
 
   public ResponseWriter field(String name, long value) {

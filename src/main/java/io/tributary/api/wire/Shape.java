@@ -27,6 +27,13 @@ public final class Shape {
   private static final int MAX_VALIDATION_ERRORS = 10;
   private static final BigDecimal INT_MAX = BigDecimal.valueOf(Integer.MAX_VALUE);
   private static final BigDecimal INT_MIN = BigDecimal.valueOf(Integer.MIN_VALUE);
+  private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
+  private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
+  /** Beyond every number member (and beyond a long), so a larger number acts as this one. */
+  private static final BigDecimal HUGE = BigDecimal.TEN.pow(30);
+  /** Floors to -1, as every negative number closer to 0 than 10^-30 does. */
+  private static final BigDecimal TINY_NEGATIVE = BigDecimal.valueOf(-1, 30);
+  private static final int MAX_DIGITS = 1000;
   private static final Pattern BASE64_BAD_CHAR = Pattern.compile("[^a-zA-Z0-9+/=]|=[^=]");
 
   private final List<Member> members;
@@ -117,8 +124,8 @@ public final class Shape {
       }
       case INTEGER, LONG -> {
         if (value.isNumber()) {
-          BigDecimal floored = value.decimalValue().setScale(0, RoundingMode.FLOOR);
-          if (type == MemberType.LONG) yield floored.longValue();
+          BigDecimal floored = number(value, "an " + type.javaName).setScale(0, RoundingMode.FLOOR);
+          if (type == MemberType.LONG) yield clampedLong(floored);
           // AWS caps integers given out of range rather than rejecting them.
           if (floored.compareTo(INT_MAX) > 0) yield (long) Integer.MAX_VALUE;
           if (floored.compareTo(INT_MIN) < 0) yield (long) Integer.MIN_VALUE;
@@ -140,15 +147,42 @@ public final class Shape {
       case TIMESTAMP -> {
         if (value.isNumber()) {
           // CBOR timestamps are epoch milliseconds (tag 1), JSON ones epoch seconds with a fraction.
-          BigDecimal number = value.decimalValue();
-          yield format == WireFormat.CBOR
-              ? number.setScale(0, RoundingMode.FLOOR).longValue()
-              : number.movePointRight(3).setScale(0, RoundingMode.FLOOR).longValue();
+          BigDecimal number = number(value, "milliseconds since epoch");
+          yield clampedLong(format == WireFormat.CBOR
+              ? number.setScale(0, RoundingMode.FLOOR)
+              : number.movePointRight(3).setScale(0, RoundingMode.FLOOR));
         }
         throw cannotConvert(value, "milliseconds since epoch");
       }
       default -> throw new IllegalStateException("not a scalar: " + type);
     };
+  }
+
+  /**
+   * A number as a decimal that is cheap to floor and scale, whatever was sent: infinities (a JSON
+   * {@code 1e999} read as a double) and magnitudes beyond {@link #HUGE} become ±HUGE, nonzero magnitudes
+   * below 10^-30 act as 0 (negative ones as {@link #TINY_NEGATIVE}), and NaN (a CBOR float) and numbers of
+   * more than {@link #MAX_DIGITS} digits (a giant CBOR bignum) are refused as values that cannot be converted.
+   */
+  private static BigDecimal number(JsonNode value, String target) {
+    if (value.isFloatingPointNumber() && !value.isBigDecimal()) {
+      double d = value.doubleValue();
+      if (Double.isNaN(d)) throw cannotConvert(value, target);
+      if (Double.isInfinite(d)) return d > 0 ? HUGE : HUGE.negate();
+    }
+    BigDecimal decimal = value.decimalValue();
+    if (decimal.signum() == 0) return BigDecimal.ZERO;
+    if (decimal.precision() > MAX_DIGITS) throw cannotConvert(value, target);
+    long magnitude = (long) decimal.precision() - decimal.scale();
+    if (magnitude > 30) return decimal.signum() > 0 ? HUGE : HUGE.negate();
+    if (magnitude < -30) return decimal.signum() > 0 ? BigDecimal.ZERO : TINY_NEGATIVE;
+    return decimal.scale() > 60 ? decimal.setScale(60, RoundingMode.FLOOR) : decimal;
+  }
+
+  private static long clampedLong(BigDecimal integral) {
+    if (integral.compareTo(LONG_MAX) > 0) return Long.MAX_VALUE;
+    if (integral.compareTo(LONG_MIN) < 0) return Long.MIN_VALUE;
+    return integral.longValue();
   }
 
   private static byte[] decodeBase64(String text) {
