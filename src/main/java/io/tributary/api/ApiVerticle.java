@@ -8,6 +8,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves the Kinesis API on the plain-text port: HTTP/1.1 and HTTP/2 with prior knowledge on the same
@@ -15,6 +17,7 @@ import java.util.concurrent.TimeUnit;
  * the port.
  */
 public final class ApiVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiVerticle.class);
   private final Services services;
   private HttpServer server;
 
@@ -57,6 +60,9 @@ public final class ApiVerticle extends VerticleBase {
   static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Settings settings) {
     ConnectionGuard guard = new ConnectionGuard(vertx, settings.integer("limits.connections"));
     return vertx.createHttpServer(options)
+        // Failures of a connection before Vert.x knows its protocol (a client gone while the h2c preface is
+        // checked): the client's business, so not logged as the server's errors.
+        .exceptionHandler(failure -> LOG.debug("API connection failed before its first request: {}", failure.toString()))
         .connectionHandler(guard::connected)
         .requestHandler(handler::handle);
   }
