@@ -32,6 +32,7 @@ public final class ManagementVerticle extends VerticleBase {
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "READY" : "STARTING"));
     });
+    io.tributary.bridge.MirrorRoutes.mount(vertx, router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.settings().string("host"))
         .setPort(services.settings().integer("management.port"));
