@@ -4,25 +4,32 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
-import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Creates the topics a mirror needs, through the Vert.x admin client (Kafka's own threads, no blocking). */
+/**
+ * Creates the topics a mirror needs through the Vert.x admin client; the admin client is made and closed on a
+ * worker, and its calls run on Kafka's own thread.
+ */
 final class KafkaTopics {
   private KafkaTopics() { }
 
   /** Creates the topic unless it exists; its existing partition count and configuration are kept. */
   static Future<Void> ensure(Vertx vertx, KafkaClientSettings kafka, String topic, int partitions,
       Map<String, String> config) {
-    Map<String, String> adminConfig = new HashMap<>();
-    kafka.common().forEach((key, value) -> adminConfig.put(key, String.valueOf(value)));
-    KafkaAdminClient admin = KafkaAdminClient.create(vertx, adminConfig);
     NewTopic newTopic = new NewTopic(topic, partitions, kafka.replicationFactor()).setConfig(config);
-    return admin.createTopics(List.of(newTopic))
-        .recover(failure -> exists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
-        .eventually(admin::close);
+    return vertx.executeBlocking(() -> AdminClient.create(kafka.common()), false).compose(created -> {
+      KafkaAdminClient admin = KafkaAdminClient.create(vertx, created);
+      return admin.createTopics(List.of(newTopic))
+          .recover(failure -> exists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+          .eventually(() -> vertx.executeBlocking(() -> {
+            created.close(Duration.ofSeconds(1));
+            return null;
+          }, false));
+    });
   }
 
   private static boolean exists(Throwable failure) {

@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,10 @@ abstract class Mirror {
   private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
   /** Wait after a batch that found nothing to mirror. */
   static final long IDLE_MILLIS = 20;
+  /** A step that has not ended by then has lost its answer; it fails and the mirror reconnects. */
+  private static final long STEP_TIMEOUT_MILLIS = 120_000;
+  /** How long stopping waits for the batch under way before it closes the clients anyway. */
+  private static final long STOP_WAIT_MILLIS = 5_000;
 
   enum State { CONNECTING, RUNNING, RETRYING, PAUSED, STOPPED }
 
@@ -90,7 +95,7 @@ abstract class Mirror {
     });
     if (looping) {
       stopped = Promise.promise();
-      stopped.future().onComplete(v -> finish.run());
+      stopped.future().timeout(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS).onComplete(v -> finish.run());
     } else {
       finish.run();
     }
@@ -136,7 +141,7 @@ abstract class Mirror {
           connected = true;
           return true;
         });
-    step.onComplete(result -> {
+    step.timeout(STEP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).onComplete(result -> {
       looping = false;
       if (result.succeeded()) {
         if (state == State.CONNECTING || state == State.RETRYING) state = State.RUNNING;

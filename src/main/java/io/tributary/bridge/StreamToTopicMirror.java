@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
@@ -59,8 +60,10 @@ final class StreamToTopicMirror extends Mirror {
     int partitions = definition.partitions() > 0 ? definition.partitions() : stream.openShardCount();
     return KafkaTopics.ensure(vertx, kafka, definition.topic(), partitions, Map.of())
         .compose(v -> KafkaTopics.ensure(vertx, kafka, checkpointTopic, 1, StreamCheckpoints.TOPIC_CONFIG))
-        .compose(v -> {
-          producer = KafkaWriteStream.create(vertx, kafka.transactionalProducer("tributary-mirror-" + definition.name()));
+        .compose(v -> vertx.executeBlocking(() -> new KafkaProducer<byte[], byte[]>(
+            kafka.transactionalProducer("tributary-mirror-" + definition.name())), false))
+        .compose(created -> {
+          producer = KafkaWriteStream.create(vertx, created);
           return producer.initTransactions();
         })
         .compose(v -> StreamCheckpoints.read(vertx, kafka, checkpointTopic, stream.uid()))

@@ -25,8 +25,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -56,6 +59,8 @@ final class TopicToStreamMirror extends Mirror {
   private KafkaReadStream<byte[], byte[]> consumer;
   private Set<TopicPartition> partitions = Set.of();
   private TopicJournal journal;
+  /** The group's committed offsets at connect, by partition: where a partition the journal lacks starts. */
+  private Map<Integer, Long> committed = Map.of();
   /** Whether the file still holds a batch that has since been appended. */
   private boolean fileBehind;
   private long lastLagCheck;
@@ -72,7 +77,9 @@ final class TopicToStreamMirror extends Mirror {
     StreamDescriptor stream = currentStream();
     return loadJournal(stream).compose(loaded -> {
       journal = loaded;
-      consumer = KafkaReadStream.create(vertx, kafka.consumer(definition.consumerGroup()));
+      return vertx.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
+    }).compose(created -> {
+      consumer = KafkaReadStream.create(vertx, created);
       return consumer.partitionsFor(definition.topic());
     }).compose(infos -> {
       if (infos == null || infos.isEmpty()) {
@@ -80,8 +87,12 @@ final class TopicToStreamMirror extends Mirror {
       }
       partitions = infos.stream().map(info -> new TopicPartition(info.topic(), info.partition())).collect(Collectors.toSet());
       return consumer.assign(partitions);
-    }).compose(v -> journal.uncertain() ? reconcile(stream) : Future.succeededFuture())
-        .compose(v -> seekToSettled());
+    }).compose(v -> {
+      return groupOffsets();
+    }).compose(offsets -> {
+      committed = offsets;
+      return journal.uncertain() ? reconcile(stream) : Future.succeededFuture();
+    }).compose(v -> seekToSettled());
   }
 
   private Future<TopicJournal> loadJournal(StreamDescriptor stream) {
@@ -100,14 +111,34 @@ final class TopicToStreamMirror extends Mirror {
     List<Future<Void>> seeks = new ArrayList<>();
     for (TopicPartition partition : partitions) {
       Long settled = journal.settled().get(partition.partition());
-      if (settled != null) {
-        seeks.add(consumer.seek(partition, settled));
-      } else {
-        seeks.add(consumer.committed(partition).compose(committed -> committed != null
-            ? consumer.seek(partition, committed.offset()) : consumer.seekToBeginning(Set.of(partition))));
-      }
+      seeks.add(seekTo(partition, settled));
     }
     return Future.all(seeks).mapEmpty();
+  }
+
+  /** To the offset if known, else to the group's committed offset, else to the beginning. */
+  private Future<Void> seekTo(TopicPartition partition, Long offset) {
+    if (offset == null) offset = committed.get(partition.partition());
+    return offset != null ? consumer.seek(partition, offset) : consumer.seekToBeginning(Set.of(partition));
+  }
+
+  /**
+   * The offsets the group committed, through the admin client on a worker (the Vert.x consumer's own
+   * committed() calls a method that kafka-clients 4 no longer has).
+   */
+  private Future<Map<Integer, Long>> groupOffsets() {
+    Map<String, Object> config = kafka.common();
+    String group = definition.consumerGroup();
+    return vertx.executeBlocking(() -> {
+      try (AdminClient admin = AdminClient.create(config)) {
+        Map<Integer, Long> offsets = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+            .forEach((partition, offset) -> {
+              if (partition.topic().equals(definition.topic()) && offset != null) offsets.put(partition.partition(), offset.offset());
+            });
+        return offsets;
+      }
+    }, false);
   }
 
   /** Settles the batch a crash or failure left uncertain: appends what the shards do not hold yet. */
@@ -139,8 +170,7 @@ final class TopicToStreamMirror extends Mirror {
         continue;
       }
       read.put(partition.partition(), new ArrayList<>());
-      seeks.add(start != null ? consumer.seek(partition, start) : consumer.committed(partition).compose(committed ->
-          committed != null ? consumer.seek(partition, committed.offset()) : consumer.seekToBeginning(Set.of(partition))));
+      seeks.add(seekTo(partition, start));
     }
     long deadline = System.currentTimeMillis() + 30_000;
     return Future.all(seeks).compose(v -> pollUntil(read, to, deadline)).compose(v -> consumer.resume(partitions)).map(v -> {
