@@ -34,6 +34,11 @@ final class KafkaClientSettings {
     config.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
     config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
     config.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 2_000);
+    return withOverrides(config);
+  }
+
+  /** The {@code kafka.client.*} settings win over the bridge's choices. */
+  private Map<String, Object> withOverrides(Map<String, Object> config) {
     for (Map.Entry<String, String> entry : settings.asMap().entrySet()) {
       if (entry.getKey().startsWith(CLIENT_PREFIX)) {
         config.put(entry.getKey().substring(CLIENT_PREFIX.length()), entry.getValue());
@@ -55,7 +60,7 @@ final class KafkaClientSettings {
     config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-    return config;
+    return withOverrides(config);
   }
 
   /** A consumer that sees committed records only and commits nothing by itself. */
@@ -70,6 +75,6 @@ final class KafkaClientSettings {
     config.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 * 1024 * 1024);
     config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
     config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-    return config;
+    return withOverrides(config);
   }
 }
