@@ -150,6 +150,40 @@ class StreamToTopicMirrorTest {
     }
   }
 
+  @Test
+  void managementApiCreatesListsPausesResumesAndDeletes() throws Exception {
+    int port = server.managementPort();
+    kinesis.createStream(b -> b.streamName("s2t-api").shardCount(1));
+    JsonObject definition = new JsonObject().put("name", "s2t-api").put("direction", "STREAM_TO_TOPIC")
+        .put("stream", "s2t-api").put("topic", "s2t-api");
+    assertEquals(201, management(port, "POST", "/mirrors", definition).status());
+    assertEquals(409, management(port, "POST", "/mirrors", definition).status());
+    MirrorFixture.Answer bad = management(port, "POST", "/mirrors", definition.copy().put("name", "x").put("direction", "SIDEWAYS"));
+    assertEquals(400, bad.status());
+    assertTrue(bad.body().getString("error").startsWith("direction must be one of"), bad.body().encode());
+    assertEquals(404, management(port, "GET", "/mirrors/none", null).status());
+    assertTrue(management(port, "GET", "/mirrors", null).body().getJsonArray("mirrors").stream()
+        .anyMatch(m -> ((JsonObject) m).getString("name").equals("s2t-api")));
+
+    List<String> keys = keys("a", 5);
+    putRecords(kinesis, "s2t-api", keys, 0, 10);
+    await("the first records mirrored", Duration.ofSeconds(30),
+        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "s2t-api").size() == 50);
+    JsonObject paused = management(port, "POST", "/mirrors/s2t-api/pause", null).body();
+    assertEquals("PAUSED", paused.getString("state"));
+    putRecords(kinesis, "s2t-api", keys, 10, 10);
+    Thread.sleep(1_000);
+    assertEquals(50, MirrorFixture.readTopic(broker.bootstrapServers(), "s2t-api").size(), "nothing mirrored while paused");
+    assertEquals("RUNNING", management(port, "POST", "/mirrors/s2t-api/resume", null).body().getString("state"));
+    await("the rest mirrored after resume", Duration.ofSeconds(30),
+        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "s2t-api").size() == 100);
+    assertExactlyOnceInOrder(MirrorFixture.topicByKey(broker.bootstrapServers(), "s2t-api"), keys, 20);
+
+    assertEquals(200, management(port, "DELETE", "/mirrors/s2t-api", null).status());
+    assertEquals(404, management(port, "GET", "/mirrors/s2t-api", null).status());
+    assertTrue(!MirrorFixture.metrics(port).contains("mirror=\"s2t-api\""), "the deleted mirror's meters are gone");
+  }
+
   private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
     return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
   }
