@@ -154,7 +154,10 @@ final class TopicToStreamMirror extends Mirror {
       }
       LOG.info("mirror {}: uncertain batch of {} records, {} already in the stream, appending {}",
           definition.name(), batch.size(), batch.size() - missing.size(), missing.size());
-      return append(stream, missing);
+      long bytes = 0;
+      for (Outgoing record : missing) bytes += record.data().length + record.partitionKey().length();
+      long size = bytes;
+      return append(stream, missing).onSuccess(v -> metrics.mirrored(missing.size(), size));
     })).compose(v -> writeJournal(journal.settle(to))).mapEmpty();
   }
 

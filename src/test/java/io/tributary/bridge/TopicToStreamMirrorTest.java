@@ -94,6 +94,45 @@ class TopicToStreamMirrorTest {
     assertEquals(4, status.getJsonObject("positions").getJsonObject("settledOffsets").size());
   }
 
+  /**
+   * The state a crash leaves in the middle of an append: the journal names a batch of 100 records as in
+   * flight and the stream holds its first 50. On start the mirror appends the other 50, and only them.
+   */
+  @Test
+  void uncertainBatchIsReconciledAgainstWhatTheShardsHold(@TempDir Path dir) throws Exception {
+    Path data = dir.resolve("data");
+    List<String> keys = keys("u", 5);
+    String uid;
+    try (TestServer first = TestServer.start(Map.of("data.dir", data.toString(), "mirrors.file", ""))) {
+      KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, first.endpoint());
+      client.createStream(b -> b.streamName("uncertain").shardCount(1));
+      MirrorFixture.putRecords(client, "uncertain", keys, 0, 10);
+      uid = first.server().services().registry().find(new io.tributary.stream.StreamKey("000000000000", "us-east-1",
+          "uncertain")).uid();
+    }
+    try (Admin admin = broker.admin()) {
+      admin.createTopics(List.of(new NewTopic("uncertain", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    produce(broker.bootstrapServers(), "uncertain", keys, 0, 20);
+    Files.createDirectories(data.resolve("mirrors"));
+    Files.writeString(data.resolve("mirrors").resolve("uncertain.journal.json"), new JsonObject()
+        .put("streamUid", uid).put("settled", new JsonObject())
+        .put("inFlight", new JsonObject().put("next", new JsonObject().put("0", 100))
+            .put("tips", new JsonObject().put("shardId-000000000000", 0))).encode());
+    Path mirrors = dir.resolve("mirrors.json");
+    Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", "uncertain")
+        .put("direction", "TOPIC_TO_STREAM").put("stream", "uncertain").put("topic", "uncertain")).encode());
+    try (TestServer second = TestServer.start(Map.of("data.dir", data.toString(), "mirrors.file", mirrors.toString(),
+        "kafka.bootstrap.servers", broker.bootstrapServers()))) {
+      KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, second.endpoint());
+      await("the settled journal", Duration.ofSeconds(30), () -> management(second.managementPort(), "GET",
+          "/mirrors/uncertain", null).body().getJsonObject("positions").getJsonObject("settledOffsets").getLong("0", 0L) == 100);
+      assertEquals(50L, management(second.managementPort(), "GET", "/mirrors/uncertain", null).body().getLong("recordsMirrored"),
+          "only the records the stream lacked were appended");
+      assertExactlyOnceInOrder(MirrorFixture.streamByKey(client, "uncertain"), keys, 20);
+    }
+  }
+
   @Test
   void sigkillWhileMirroringLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
