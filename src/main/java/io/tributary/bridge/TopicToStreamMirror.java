@@ -14,9 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -143,20 +141,13 @@ final class TopicToStreamMirror extends Mirror {
   private Future<Void> reconcile(StreamDescriptor stream) {
     Map<Integer, Long> from = journal.settled();
     Map<Integer, Long> to = journal.inFlightNext();
-    return readBatchAgain(from, to).compose(batch -> findLanded(stream, batch, journal.tips()).compose(landed -> {
-      List<Outgoing> missing = new ArrayList<>();
-      Map<String, Integer> landedPerKey = new HashMap<>(landed);
-      for (Outgoing record : batch) {
-        int alreadyThere = landedPerKey.getOrDefault(record.partitionKey(), 0);
-        if (alreadyThere > 0) landedPerKey.put(record.partitionKey(), alreadyThere - 1); else missing.add(record);
-      }
-      LOG.info("mirror {}: uncertain batch of {} records, {} already in the stream, appending {}",
-          definition.name(), batch.size(), batch.size() - missing.size(), missing.size());
-      long bytes = 0;
-      for (Outgoing record : missing) bytes += record.data().length + record.partitionKey().length();
-      long size = bytes;
-      return append(stream, missing).onSuccess(v -> metrics.mirrored(missing.size(), size));
-    })).compose(v -> writeJournal(journal.settle(to))).mapEmpty();
+    return readBatchAgain(from, to)
+        .compose(batch -> UncertainBatch.notInStream(services, stream, batch, journal.tips()).compose(missing -> {
+          LOG.info("mirror {}: uncertain batch of {} records, {} already in the stream, appending {}",
+              definition.name(), batch.size(), batch.size() - missing.size(), missing.size());
+          return append(stream, missing).onSuccess(v -> metrics.mirrored(missing.size(), size(missing)));
+        }))
+        .compose(v -> writeJournal(journal.settle(to))).mapEmpty();
   }
 
   /** The records of partitions from {@code from} (inclusive) to {@code to} (exclusive), as they were mirrored. */
@@ -210,37 +201,6 @@ final class TopicToStreamMirror extends Mirror {
     });
   }
 
-  /**
-   * How many records of each partition key of the batch the shards hold after the tips journaled before the
-   * append (shards created since then from their start), matched in order by key and data.
-   */
-  private Future<Map<String, Integer>> findLanded(StreamDescriptor stream, List<Outgoing> batch, Map<String, Long> tips) {
-    Map<String, ArrayDeque<byte[]>> expected = new HashMap<>();
-    for (Outgoing record : batch) expected.computeIfAbsent(record.partitionKey(), k -> new ArrayDeque<>()).add(record.data());
-    Map<String, Integer> landed = new HashMap<>();
-    Future<Void> scanned = Future.succeededFuture();
-    for (ShardDescriptor shard : currentStream().shards()) {
-      long start = tips.getOrDefault(shard.shardId(), 0L);
-      scanned = scanned.compose(v -> scanShard(stream, shard, start, expected, landed));
-    }
-    return scanned.map(v -> landed);
-  }
-
-  private Future<Void> scanShard(StreamDescriptor stream, ShardDescriptor shard, long from,
-      Map<String, ArrayDeque<byte[]>> expected, Map<String, Integer> landed) {
-    return services.shards().read(stream, shard, from, 10_000, 8L * 1024 * 1024).compose(page -> {
-      for (var stored : page.records()) {
-        ArrayDeque<byte[]> waiting = expected.get(stored.partitionKey());
-        if (waiting != null && !waiting.isEmpty() && Arrays.equals(waiting.peek(), stored.data())) {
-          waiting.poll();
-          landed.merge(stored.partitionKey(), 1, Integer::sum);
-        }
-      }
-      return page.records().isEmpty() || page.nextOffset() >= page.endOffset()
-          ? Future.succeededFuture() : scanShard(stream, shard, page.nextOffset(), expected, landed);
-    });
-  }
-
   @Override
   protected Future<Boolean> mirrorBatch() {
     long now = System.currentTimeMillis();
@@ -260,17 +220,14 @@ final class TopicToStreamMirror extends Mirror {
     StreamDescriptor stream = currentStream();
     List<Outgoing> batch = new ArrayList<>(records.count());
     Map<Integer, Long> next = new HashMap<>();
-    long bytes = 0;
     long newest = -1;
     for (ConsumerRecord<byte[], byte[]> record : records) {
       next.put(record.partition(), record.offset() + 1);
       Outgoing outgoing = toStream(stream, record);
       if (outgoing == null) continue;
       batch.add(outgoing);
-      bytes += outgoing.data().length + outgoing.partitionKey().length();
       newest = Math.max(newest, record.timestamp());
     }
-    long size = bytes;
     long newestTimestamp = newest;
     return shardTips(stream)
         .compose(tips -> writeJournal(journal.inFlight(next, tips)))
@@ -278,7 +235,7 @@ final class TopicToStreamMirror extends Mirror {
         .map(v -> {
           journal = journal.settle(next);
           fileBehind = true;
-          metrics.mirrored(batch.size(), size);
+          metrics.mirrored(batch.size(), size(batch));
           if (newestTimestamp >= 0) newestMirroredTimestamp = newestTimestamp;
           Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
           next.forEach((partition, offset) -> offsets.put(new TopicPartition(definition.topic(), partition), new OffsetAndMetadata(offset)));
@@ -310,6 +267,13 @@ final class TopicToStreamMirror extends Mirror {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Bytes of data and partition keys, as the metrics count them. */
+  private static long size(List<Outgoing> records) {
+    long bytes = 0;
+    for (Outgoing record : records) bytes += record.data().length + record.partitionKey().length();
+    return bytes;
   }
 
   /** Where each open shard ends now: the records of the next batch go after these. */
