@@ -104,6 +104,27 @@ final class MirrorFixture {
     }
   }
 
+  /**
+   * The sum of the topic's last stable offsets: it grows with every committed transaction (records and
+   * markers), which tells that a mirror is producing without reading the topic.
+   */
+  static long lastStableOffsets(String bootstrap, String topic) {
+    try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+        Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+      for (int p = 0; p < partitions; p++) latest.put(new TopicPartition(topic, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
+      return admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
+          org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get().values().stream()
+          .mapToLong(org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return 0;  // the mirror has not created the topic yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** The data of every record of the topic, as text, per key in the topic's order. */
   static Map<String, List<String>> topicByKey(String bootstrap, String topic) {
     Map<String, List<String>> byKey = new LinkedHashMap<>();

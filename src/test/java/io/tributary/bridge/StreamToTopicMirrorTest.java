@@ -128,10 +128,14 @@ class StreamToTopicMirrorTest {
       ChildServer child = ChildServer.start(data, environment);
       KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, child.endpoint());
       if (round == 0) client.createStream(b -> b.streamName("crash").shardCount(2));
+      long before = MirrorFixture.lastStableOffsets(broker.bootstrapServers(), "s2t-crash");
       putRecords(client, "crash", keys, round * perRound, perRound);
-      // Killed while the mirror is still catching up with what was just put.
-      Thread.sleep(150);
+      // Killed as soon as the mirror has committed a transaction of this round: while it still produces.
+      await("the mirror to produce", Duration.ofSeconds(30),
+          () -> MirrorFixture.lastStableOffsets(broker.bootstrapServers(), "s2t-crash") > before);
       child.kill();
+      System.out.printf("round %d: killed with %d of %d records in the topic%n", round,
+          MirrorFixture.readTopic(broker.bootstrapServers(), "s2t-crash").size(), keys.size() * (round + 1) * perRound);
     }
     ChildServer last = ChildServer.start(data, environment);
     try {

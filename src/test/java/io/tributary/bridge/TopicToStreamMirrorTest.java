@@ -140,18 +140,23 @@ class TopicToStreamMirrorTest {
     Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", "t2s-crash")
         .put("direction", "TOPIC_TO_STREAM").put("stream", "crash").put("topic", "t2s-crash")).encode());
     Map<String, String> environment = Map.of("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "TRIBUTARY_MIRRORS_FILE", mirrors.toString(), "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100");
+        "TRIBUTARY_MIRRORS_FILE", mirrors.toString(), "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100",
+        "TRIBUTARY_KAFKA_CLIENT_MAX_POLL_RECORDS", "200");
     List<String> keys = keys("c", 40);
     int rounds = 3;
     int perRound = 150;
     for (int round = 0; round < rounds; round++) {
       ChildServer child = ChildServer.start(data, environment);
-      if (round == 0) KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, child.endpoint())
-          .createStream(b -> b.streamName("crash").shardCount(2));
+      KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, child.endpoint());
+      if (round == 0) client.createStream(b -> b.streamName("crash").shardCount(2));
+      int before = count(MirrorFixture.streamByKey(client, "crash"));
       produce(broker.bootstrapServers(), "t2s-crash", keys, round * perRound, perRound);
-      // Killed while the mirror is appending what was just produced.
-      Thread.sleep(300);
+      // Killed as soon as the mirror has appended part of this round (batches of at most 200 records).
+      int[] seen = {before};
+      await("the mirror to append", Duration.ofSeconds(30), () -> (seen[0] = count(MirrorFixture.streamByKey(client, "crash"))) > before);
       child.kill();
+      System.out.printf("round %d: killed after %d of %d records were seen in the stream%n", round, seen[0],
+          keys.size() * (round + 1) * perRound);
     }
     ChildServer last = ChildServer.start(data, environment);
     try {
