@@ -1,6 +1,7 @@
 package io.tributary.metrics;
 
 import io.tributary.Services;
+import io.tributary.bridge.MirrorRoutes;
 import io.tributary.faults.FaultRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,6 +36,7 @@ public final class ManagementVerticle extends VerticleBase {
       ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "READY" : "STARTING"));
     });
     new FaultRoutes(services.faults()).mount(router);
+    MirrorRoutes.mount(vertx, router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(services.settings().string("host"))
         .setPort(services.settings().integer("management.port"));

@@ -21,20 +21,21 @@ import java.util.Map;
  * stream (which the registry publishes right after the close) until they land or the attempts run out.
  * Records a shard does not take (over its quota, or its queue full) are throttled, and counted as
  * WriteProvisionedThroughputExceeded.
+ * The Kafka bridge appends through here too, so mirrored records route exactly as put records do.
  */
-final class RecordAppender {
+public final class RecordAppender {
   private static final int ATTEMPTS = 200;
   private static final long RETRY_DELAY_MILLIS = 5;
 
   /** A record to put, as the request gave it. */
-  record Outgoing(String partitionKey, String explicitHashKey, byte[] data) { }
+  public record Outgoing(String partitionKey, String explicitHashKey, byte[] data) { }
 
   /**
    * Where each record went: its shard and sequence number. A record that failed has no sequence number;
    * if it was throttled, its shard is the one that refused it.
    */
-  record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled) {
-    int failedCount() {
+  public record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled) {
+    public int failedCount() {
       int failed = 0;
       for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
       return failed;
@@ -55,7 +56,7 @@ final class RecordAppender {
    * Appends the records; the caller has routed each once already, so a bad ExplicitHashKey failed the
    * whole call before anything was written.
    */
-  static Future<Placed> append(Services services, StreamDescriptor stream, List<Outgoing> records) {
+  public static Future<Placed> append(Services services, StreamDescriptor stream, List<Outgoing> records) {
     RecordAppender appender = new RecordAppender(services, records);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);

@@ -1,0 +1,177 @@
+package io.tributary.bridge;
+
+import io.tributary.Services;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both directions share: the loop that connects (and recovers its position from the durable
+ * checkpoints), then mirrors one batch after another; on any failure it counts an error, reports itself
+ * unhealthy, drops its Kafka clients and connects again after a backoff that doubles from
+ * {@code mirror.retry.initial.ms} to {@code mirror.retry.max.ms}. Reconnecting always recovers from the
+ * checkpoints, so a failure whose outcome is unknown (a commit that timed out) is settled the same way as a
+ * restart. Runs on the bridge verticle's event loop; every blocking call goes to a worker or Kafka's threads.
+ */
+abstract class Mirror {
+  private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
+  /** Wait after a batch that found nothing to mirror. */
+  static final long IDLE_MILLIS = 20;
+  /** A step that has not ended by then has lost its answer; it fails and the mirror reconnects. */
+  private static final long STEP_TIMEOUT_MILLIS = 120_000;
+  /** How long stopping waits for the batch under way before it closes the clients anyway. */
+  private static final long STOP_WAIT_MILLIS = 5_000;
+
+  enum State { CONNECTING, RUNNING, RETRYING, PAUSED, STOPPED }
+
+  protected final Services services;
+  protected final Vertx vertx;
+  protected final KafkaClientSettings kafka;
+  protected final MirrorMetrics metrics;
+  protected MirrorDefinition definition;
+  private final long initialBackoffMillis;
+  private final long maxBackoffMillis;
+  private long backoffMillis;
+  private State state = State.CONNECTING;
+  private boolean connected;
+  private boolean looping;
+  private String lastError;
+  private Promise<Void> stopped;
+
+  Mirror(Services services, KafkaClientSettings kafka, MirrorDefinition definition) {
+    this.services = services;
+    this.vertx = services.vertx();
+    this.kafka = kafka;
+    this.definition = definition;
+    this.metrics = new MirrorMetrics(services.meters(), definition);
+    this.initialBackoffMillis = services.settings().longValue("mirror.retry.initial.ms");
+    this.maxBackoffMillis = services.settings().longValue("mirror.retry.max.ms");
+    this.backoffMillis = initialBackoffMillis;
+    if (definition.paused()) state = State.PAUSED;
+  }
+
+  /** Creates the Kafka clients and recovers the position from the checkpoints. */
+  protected abstract Future<Void> connect();
+
+  /** Mirrors one batch; true when it found records (or shard ends) to mirror. */
+  protected abstract Future<Boolean> mirrorBatch();
+
+  /** Closes the Kafka clients; never fails. */
+  protected abstract Future<Void> disconnect();
+
+  /** Where the mirror stands, for the status answer: per shard or per partition. */
+  protected abstract JsonObject positions();
+
+  void start() {
+    if (state != State.PAUSED) loop();
+  }
+
+  void pause() {
+    definition = definition.withPaused(true);
+    if (state != State.STOPPED) state = State.PAUSED;
+  }
+
+  void resume() {
+    definition = definition.withPaused(false);
+    if (state == State.PAUSED) {
+      state = connected ? State.RUNNING : State.CONNECTING;
+      loop();
+    }
+  }
+
+  /** Stops after the batch under way and closes the clients; the meters go too when {@code forget}. */
+  Future<Void> stop(boolean forget) {
+    state = State.STOPPED;
+    Promise<Void> promise = Promise.promise();
+    Runnable finish = () -> disconnect().onComplete(done -> {
+      connected = false;
+      if (forget) metrics.remove();
+      promise.complete();
+    });
+    if (looping) {
+      stopped = Promise.promise();
+      stopped.future().timeout(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS).onComplete(v -> finish.run());
+    } else {
+      finish.run();
+    }
+    return promise.future();
+  }
+
+  MirrorDefinition definition() { return definition; }
+
+  boolean healthy() { return state != State.RETRYING; }
+
+  JsonObject status() {
+    return definition.toJson()
+        .put("state", state.name())
+        .put("healthy", healthy())
+        .put("lastError", lastError)
+        .put("recordsMirrored", metrics.records())
+        .put("bytesMirrored", metrics.bytes())
+        .put("errors", metrics.errors())
+        .put("lagRecords", metrics.lagRecords())
+        .put("lagMillis", metrics.lagMillis())
+        .put("positions", positions());
+  }
+
+  /** The stream as the registry has it now, or a failure when it does not exist or does not take data. */
+  protected StreamDescriptor currentStream() {
+    StreamDescriptor stream = services.registry().find(definition.stream());
+    if (stream == null || !stream.acceptsData()) {
+      throw new IllegalStateException("stream " + definition.stream().name() + " does not exist or is not ACTIVE");
+    }
+    return stream;
+  }
+
+  private void loop() {
+    if (looping) return;
+    if (state == State.STOPPED || state == State.PAUSED) {
+      if (stopped != null) stopped.tryComplete();
+      return;
+    }
+    looping = true;
+    Future<Boolean> step = connected
+        ? Future.<Future<Boolean>>future(p -> p.complete(mirrorBatch())).compose(f -> f)
+        : Future.<Future<Void>>future(p -> p.complete(connect())).compose(f -> f).map(v -> {
+          connected = true;
+          return true;
+        });
+    step.timeout(STEP_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).onComplete(result -> {
+      looping = false;
+      if (result.succeeded()) {
+        if (state == State.CONNECTING || state == State.RETRYING) state = State.RUNNING;
+        metrics.healthy(true);
+        backoffMillis = initialBackoffMillis;
+        lastError = null;
+        if (result.result()) loop(); else vertx.setTimer(IDLE_MILLIS, t -> loop());
+      } else {
+        failed(result.cause());
+      }
+    });
+  }
+
+  private void failed(Throwable failure) {
+    metrics.error();
+    metrics.healthy(false);
+    lastError = String.valueOf(failure.getMessage());
+    if (state == State.RUNNING || state == State.CONNECTING) state = State.RETRYING;
+    LOG.warn("mirror {} failed; retrying in {} ms: {}", definition.name(), backoffMillis, lastError);
+    long delay = backoffMillis;
+    backoffMillis = Math.min(maxBackoffMillis, backoffMillis * 2);
+    looping = true;
+    disconnect().onComplete(closed -> {
+      connected = false;
+      looping = false;
+      if (state == State.STOPPED || state == State.PAUSED) {
+        loop();
+      } else {
+        vertx.setTimer(delay, t -> loop());
+      }
+    });
+  }
+}

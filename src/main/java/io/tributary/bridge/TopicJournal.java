@@ -1,0 +1,78 @@
+package io.tributary.bridge;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The durable progress of a topic-to-stream mirror, in {@code <data dir>/mirrors/<mirror>.journal.json},
+ * replaced atomically before every batch is appended:
+ *
+ * <pre>
+ * {"streamUid": "...",
+ *  "settled":  {"<partition>": <next offset>, ...},   every record before is in the stream, once
+ *  "inFlight": {"next": {"<partition>": <offset>, ...},   the batch being appended ends before these
+ *               "tips": {"<shard id>": <end offset>, ...}}   where each open shard ended before it}
+ * </pre>
+ *
+ * {@code inFlight} is absent when no batch is uncertain. After a crash, the records of the uncertain batch
+ * ({@code settled} up to {@code next}, read again from Kafka) are looked for in the shards after the tips,
+ * and only those not found are appended.
+ */
+record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, Long> inFlightNext,
+    Map<String, Long> tips) {
+
+  static TopicJournal empty(String streamUid) {
+    return new TopicJournal(streamUid, Map.of(), null, null);
+  }
+
+  boolean uncertain() { return inFlightNext != null; }
+
+  TopicJournal inFlight(Map<Integer, Long> next, Map<String, Long> shardTips) {
+    return new TopicJournal(streamUid, settled, Map.copyOf(next), Map.copyOf(shardTips));
+  }
+
+  TopicJournal settle(Map<Integer, Long> next) {
+    Map<Integer, Long> merged = new HashMap<>(settled);
+    merged.putAll(next);
+    return new TopicJournal(streamUid, Map.copyOf(merged), null, null);
+  }
+
+  static DurableJsonFile file(Path mirrorsDir, String mirror) {
+    return new DurableJsonFile(mirrorsDir.resolve(mirror + ".journal.json"));
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject().put("streamUid", streamUid).put("settled", partitions(settled));
+    if (inFlightNext != null) {
+      JsonObject shardTips = new JsonObject();
+      tips.forEach(shardTips::put);
+      json.put("inFlight", new JsonObject().put("next", partitions(inFlightNext)).put("tips", shardTips));
+    }
+    return json;
+  }
+
+  static TopicJournal fromJson(JsonObject json) {
+    JsonObject inFlight = json.getJsonObject("inFlight");
+    Map<String, Long> tips = null;
+    if (inFlight != null) {
+      tips = new HashMap<>();
+      for (String shardId : inFlight.getJsonObject("tips").fieldNames()) tips.put(shardId, inFlight.getJsonObject("tips").getLong(shardId));
+    }
+    return new TopicJournal(json.getString("streamUid"), partitions(json.getJsonObject("settled")),
+        inFlight == null ? null : partitions(inFlight.getJsonObject("next")), tips);
+  }
+
+  private static JsonObject partitions(Map<Integer, Long> offsets) {
+    JsonObject json = new JsonObject();
+    offsets.forEach((partition, offset) -> json.put(String.valueOf(partition), offset));
+    return json;
+  }
+
+  private static Map<Integer, Long> partitions(JsonObject json) {
+    Map<Integer, Long> offsets = new HashMap<>();
+    for (String partition : json.fieldNames()) offsets.put(Integer.parseInt(partition), json.getLong(partition));
+    return offsets;
+  }
+}

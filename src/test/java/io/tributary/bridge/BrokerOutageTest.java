@@ -1,0 +1,103 @@
+package io.tributary.bridge;
+
+import static io.tributary.bridge.MirrorFixture.assertExactlyOnceInOrder;
+import static io.tributary.bridge.MirrorFixture.await;
+import static io.tributary.bridge.MirrorFixture.count;
+import static io.tributary.bridge.MirrorFixture.keys;
+import static io.tributary.bridge.MirrorFixture.management;
+import static io.tributary.bridge.MirrorFixture.produce;
+import static io.tributary.bridge.MirrorFixture.putRecords;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.support.ClientKind;
+import io.tributary.support.KafkaBroker;
+import io.tributary.support.KinesisClients;
+import io.tributary.support.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * The broker stopped and started again while both directions mirror: the Kinesis API keeps answering
+ * fast, both mirrors report themselves unhealthy (status and metrics), and once the broker is back they
+ * resume and every record is on the other side exactly once, in per-key order.
+ */
+class BrokerOutageTest {
+  private static KafkaBroker broker;
+  private static TestServer server;
+  private static KinesisClient kinesis;
+
+  @BeforeAll
+  static void start() throws Exception {
+    broker = KafkaBroker.start();
+    try (Admin admin = broker.admin()) {
+      admin.createTopics(List.of(new NewTopic("outage-in", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    server = TestServer.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "mirrors.file", "",
+        "mirror.retry.initial.ms", "100", "mirror.retry.max.ms", "1000",
+        "kafka.client.delivery.timeout.ms", "6000", "kafka.client.request.timeout.ms", "3000"));
+    kinesis = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, server.endpoint());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (server != null) server.close();
+    if (broker != null) broker.close();
+  }
+
+  @Test
+  void mirrorsWaitWhileTheBrokerIsDownAndResumeWithNothingLostOrDuplicated() throws Exception {
+    kinesis.createStream(b -> b.streamName("outage-src").shardCount(2));
+    kinesis.createStream(b -> b.streamName("outage-dst").shardCount(2));
+    int port = server.managementPort();
+    assertEquals(201, management(port, "POST", "/mirrors", new JsonObject().put("name", "out")
+        .put("direction", "STREAM_TO_TOPIC").put("stream", "outage-src").put("topic", "outage-out")).status());
+    assertEquals(201, management(port, "POST", "/mirrors", new JsonObject().put("name", "in")
+        .put("direction", "TOPIC_TO_STREAM").put("stream", "outage-dst").put("topic", "outage-in")).status());
+    List<String> keys = keys("o", 20);
+
+    putRecords(kinesis, "outage-src", keys, 0, 50);
+    produce(broker.bootstrapServers(), "outage-in", keys, 0, 50);
+    await("both mirrors to catch up", Duration.ofSeconds(30),
+        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "outage-out").size() == 1000
+            && count(MirrorFixture.streamByKey(kinesis, "outage-dst")) == 1000);
+
+    broker.stop();
+    long slowest = 0;
+    for (int n = 50; n < 100; n += 10) {
+      long started = System.nanoTime();
+      putRecords(kinesis, "outage-src", keys, n, 10);
+      assertEquals(1000, count(MirrorFixture.streamByKey(kinesis, "outage-dst")));
+      slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
+    }
+    assertTrue(slowest < 2_000, "puts and gets while Kafka is down took up to " + slowest + " ms");
+    await("both mirrors to report themselves unhealthy", Duration.ofSeconds(40),
+        () -> !management(port, "GET", "/mirrors/out", null).body().getBoolean("healthy")
+            && !management(port, "GET", "/mirrors/in", null).body().getBoolean("healthy"));
+    String metrics = MirrorFixture.metrics(port);
+    assertTrue(metrics.contains("tributary_mirror_healthy{direction=\"STREAM_TO_TOPIC\",mirror=\"out\"} 0.0"), metrics);
+    assertTrue(metrics.contains("tributary_mirror_healthy{direction=\"TOPIC_TO_STREAM\",mirror=\"in\"} 0.0"), metrics);
+    assertTrue(management(port, "GET", "/mirrors/out", null).body().getLong("errors") > 0);
+
+    broker.restart();
+    produce(broker.bootstrapServers(), "outage-in", keys, 50, 50);
+    await("both mirrors to catch up after the outage", Duration.ofSeconds(60),
+        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "outage-out").size() >= 2000
+            && count(MirrorFixture.streamByKey(kinesis, "outage-dst")) >= 2000);
+    Thread.sleep(300);  // a duplicate would show up after the last record
+    assertExactlyOnceInOrder(MirrorFixture.topicByKey(broker.bootstrapServers(), "outage-out"), keys, 100);
+    assertExactlyOnceInOrder(MirrorFixture.streamByKey(kinesis, "outage-dst"), keys, 100);
+    await("both mirrors healthy again", Duration.ofSeconds(10),
+        () -> management(port, "GET", "/mirrors/out", null).body().getBoolean("healthy")
+            && management(port, "GET", "/mirrors/in", null).body().getBoolean("healthy"));
+  }
+}
