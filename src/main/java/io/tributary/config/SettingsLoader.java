@@ -21,6 +21,8 @@ import java.util.Properties;
  */
 public final class SettingsLoader {
   public static final String DEFAULTS_RESOURCE = "/tributary.properties";
+  /** Keys under this prefix are handed to the Kafka clients as they are, so they have no defaults here. */
+  private static final String PASSED_THROUGH_PREFIX = "kafka.client.";
   private static final Path DEFAULT_FILE = Path.of("conf", "tributary.properties");
 
   /** The start interface's flags and the keys they set. */
@@ -45,6 +47,12 @@ public final class SettingsLoader {
       file.putAll(read(DEFAULT_FILE));
     }
 
+    for (String key : file.keySet()) {
+      if (!defaults.containsKey(key) && !key.startsWith(PASSED_THROUGH_PREFIX)) {
+        throw new IllegalArgumentException("unknown setting '" + key + "' in " + (configFile != null ? configFile
+            : DEFAULT_FILE) + " (java -jar tributary.jar --help lists them)");
+      }
+    }
     Map<String, String> merged = new LinkedHashMap<>(defaults);
     merged.putAll(file);
     for (String key : List.copyOf(merged.keySet())) {

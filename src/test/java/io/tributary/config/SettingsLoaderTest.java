@@ -55,6 +55,20 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void rejectsAMisspelledSettingInTheFileButPassesKafkaClientSettings(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("typo.properties");
+    Files.writeString(file, "auth.mdoe=verify\n");
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> SettingsLoader.load(List.of("--config", file.toString()), Map.of()));
+    assertEquals("unknown setting 'auth.mdoe' in " + file + " (java -jar tributary.jar --help lists them)",
+        refused.getMessage());
+
+    Files.writeString(file, "kafka.client.security.protocol=SSL\n");
+    assertEquals("SSL", SettingsLoader.load(List.of("--config", file.toString()), Map.of())
+        .string("kafka.client.security.protocol"));
+  }
+
+  @Test
   void namesEnvironmentVariablesFromKeys() {
     assertEquals("TRIBUTARY_TLS_PORT", SettingsLoader.envName("tls.port"));
     assertEquals("TRIBUTARY_STREAM_ON_DEMAND_SHARDS", SettingsLoader.envName("stream.on.demand.shards"));
