@@ -9,12 +9,10 @@ import io.tributary.bench.LoadRunner.Outcome;
 import io.tributary.bench.LoadRunner.PhaseResult;
 import io.tributary.bench.LoadRunner.Stats;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
@@ -27,7 +25,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -200,14 +197,7 @@ public final class ApiBenchmark {
 
   /** One lane per client event loop: a context (from a verticle instance) and an HTTP client made on it. */
   private List<Lane> startLanes(Vertx vertx) throws Exception {
-    List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
-    vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        contexts.add(context);
-        return Future.succeededFuture();
-      }
-    }, new DeploymentOptions().setInstances(lanes)).await(30, TimeUnit.SECONDS);
+    List<Context> contexts = LoadRunner.eventLoopContexts(vertx, lanes);
     int maxInFlight = Math.max(putRecordsConcurrency, putRecordConcurrency);
     int perLane = (maxInFlight + lanes - 1) / lanes;
     List<Lane> result = new ArrayList<>();
@@ -233,17 +223,7 @@ public final class ApiBenchmark {
   }
 
   private void createStream(Lane lane, String stream) throws InterruptedException {
-    Reply created = LoadRunner.onLane(lane, () -> lane.api.call(Op.CreateStream, KinesisWire.createStream(stream, shards)));
-    if (!created.ok()) throw new IllegalStateException("CreateStream " + stream + ": " + created.error());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      Reply described = LoadRunner.onLane(lane,
-          () -> lane.api.call(Op.DescribeStreamSummary, KinesisWire.streamName(stream)));
-      if (!described.ok()) throw new IllegalStateException("DescribeStreamSummary " + stream + ": " + described.error());
-      if ("ACTIVE".equals(KinesisWire.streamStatus(described.body()))) return;
-      if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE in 30 s");
-      Thread.sleep(20);
-    }
+    LoadRunner.createStreamAndWait(lane.context, lane.api, stream, shards);
   }
 
   // ---- GetRecords drain --------------------------------------------------------------------------
@@ -272,7 +252,7 @@ public final class ApiBenchmark {
     for (int i = 0; i < shardIds.size(); i++) {
       Lane lane = laneList.get(i % laneList.size());
       String shardId = shardIds.get(i);
-      perShard.add(LoadRunner.onLaneAsync(lane, () -> drainShard(lane, stream, shardId)));
+      perShard.add(LoadRunner.onContextAsync(lane.context, () -> drainShard(lane, stream, shardId)));
     }
     for (CompletableFuture<Long> shard : perShard) result.records += shard.join();
     result.seconds = (System.nanoTime() - started) / 1e9;

@@ -1,9 +1,15 @@
 package io.tributary.bench;
 
 import io.tributary.bench.KinesisWire.Api;
+import io.tributary.bench.KinesisWire.Op;
+import io.tributary.bench.KinesisWire.Reply;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -205,10 +211,10 @@ final class LoadRunner {
     }
   }
 
-  /** Runs a task on a lane's context; the returned future completes with the task's future. */
-  static <T> CompletableFuture<T> onLaneAsync(Lane lane, Supplier<Future<T>> task) {
+  /** Runs a task on a context; the returned future completes with the task's future. */
+  static <T> CompletableFuture<T> onContextAsync(Context context, Supplier<Future<T>> task) {
     CompletableFuture<T> result = new CompletableFuture<>();
-    lane.context.runOnContext(v -> {
+    context.runOnContext(v -> {
       Future<T> future;
       try {
         future = task.get();
@@ -224,6 +230,34 @@ final class LoadRunner {
 
   /** Runs a task on a lane's context and waits for the future it returns. */
   static <T> T onLane(Lane lane, Supplier<Future<T>> task) {
-    return onLaneAsync(lane, task).join();
+    return onContextAsync(lane.context, task).join();
+  }
+
+  /** One event-loop context per lane: those of a verticle that does nothing, deployed {@code count} times. */
+  static List<Context> eventLoopContexts(Vertx vertx, int count) throws Exception {
+    List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        contexts.add(context);
+        return Future.succeededFuture();
+      }
+    }, new DeploymentOptions().setInstances(count)).await(30, TimeUnit.SECONDS);
+    return contexts;
+  }
+
+  /** CreateStream from a context, then DescribeStreamSummary until the stream is ACTIVE (30 s at most). */
+  static void createStreamAndWait(Context context, Api api, String stream, int shards) throws InterruptedException {
+    Reply created = onContextAsync(context, () -> api.call(Op.CreateStream, KinesisWire.createStream(stream, shards))).join();
+    if (!created.ok()) throw new IllegalStateException("CreateStream " + stream + ": " + created.error());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Reply described = onContextAsync(context,
+          () -> api.call(Op.DescribeStreamSummary, KinesisWire.streamName(stream))).join();
+      if (!described.ok()) throw new IllegalStateException("DescribeStreamSummary " + stream + ": " + described.error());
+      if ("ACTIVE".equals(KinesisWire.streamStatus(described.body()))) return;
+      if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE in 30 s");
+      Thread.sleep(20);
+    }
   }
 }

@@ -4,9 +4,7 @@ import io.tributary.bench.KinesisWire.Api;
 import io.tributary.bench.KinesisWire.Op;
 import io.tributary.bench.KinesisWire.Reply;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -24,7 +22,6 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -244,7 +241,7 @@ public final class SoakBenchmark {
     HttpClient management = HttpClient.newHttpClient();
     CpuUsage cpu = new CpuUsage(serverPid);
     try {
-      List<Context> contexts = contexts(vertx, laneCount);
+      List<Context> contexts = LoadRunner.eventLoopContexts(vertx, laneCount);
       SplittableRandom random = new SplittableRandom(20261122L);
       List<Buffer> bodies = new ArrayList<>();
       for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, recordBytes, random));
@@ -258,7 +255,7 @@ public final class SoakBenchmark {
             callsPerSecond / laneCount));
       }
       Lane first = lanes.get(0);
-      createStream(first);
+      LoadRunner.createStreamAndWait(first.context, first.api, stream, shards);
       log("stream %s (%d shards); %,.0f records/s = %,.1f PutRecords calls/s of %d x %d B for %d s, windows of %d s,"
               + " abusive clients %s", stream, shards, rate, callsPerSecond, recordsPerCall, recordBytes,
           durationMillis / 1000, windowMillis / 1000, abuse ? "on" : "off");
@@ -307,33 +304,10 @@ public final class SoakBenchmark {
     }
   }
 
-  private static List<Context> contexts(Vertx vertx, int count) throws Exception {
-    List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
-    vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        contexts.add(context);
-        return Future.succeededFuture();
-      }
-    }, new DeploymentOptions().setInstances(count)).await(30, TimeUnit.SECONDS);
-    return contexts;
-  }
-
-  private void createStream(Lane lane) throws InterruptedException {
-    Reply created = onContextAsync(lane.context, () -> lane.api.call(Op.CreateStream, KinesisWire.createStream(stream, shards)));
-    if (!created.ok()) throw new IllegalStateException("CreateStream " + stream + ": " + created.error());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!"ACTIVE".equals(KinesisWire.streamStatus(onContextAsync(lane.context,
-        () -> lane.api.call(Op.DescribeStreamSummary, KinesisWire.streamName(stream))).body()))) {
-      if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE in 30 s");
-      Thread.sleep(20);
-    }
-  }
-
   /** A JSON GetRecords body from a TRIM_HORIZON iterator of shard 0: as large an answer as the stream gives. */
   private String trimHorizonGetRecordsJson(Lane lane) {
-    Reply reply = onContextAsync(lane.context,
-        () -> lane.api.call(Op.GetShardIterator, KinesisWire.getShardIterator(stream, "shardId-000000000000", "TRIM_HORIZON")));
+    Reply reply = LoadRunner.onContextAsync(lane.context,
+        () -> lane.api.call(Op.GetShardIterator, KinesisWire.getShardIterator(stream, "shardId-000000000000", "TRIM_HORIZON"))).join();
     return "{\"ShardIterator\":\"" + KinesisWire.stringMember(reply.body(), "ShardIterator") + "\",\"Limit\":10000}";
   }
 
@@ -484,14 +458,6 @@ public final class SoakBenchmark {
       task.run();
       return null;
     });
-  }
-
-  private static <T> T onContextAsync(Context context, java.util.function.Supplier<Future<T>> task) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    context.runOnContext(v -> task.get().onComplete(ar -> {
-      if (ar.succeeded()) result.complete(ar.result()); else result.completeExceptionally(ar.cause());
-    }));
-    return result.join();
   }
 
   private static void sleepUntil(long nanoTime) throws InterruptedException {

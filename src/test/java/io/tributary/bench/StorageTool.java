@@ -7,12 +7,10 @@ import io.tributary.bench.KinesisWire.Reply;
 import io.tributary.bench.LoadRunner.Lane;
 import io.tributary.bench.LoadRunner.Stats;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
@@ -22,7 +20,6 @@ import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -116,14 +113,7 @@ public final class StorageTool {
   }
 
   private List<Lane> startLanes(Vertx vertx, int concurrency) throws Exception {
-    List<Context> contexts = Collections.synchronizedList(new ArrayList<>());
-    vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        contexts.add(context);
-        return Future.succeededFuture();
-      }
-    }, new DeploymentOptions().setInstances(lanes)).await(30, TimeUnit.SECONDS);
+    List<Context> contexts = LoadRunner.eventLoopContexts(vertx, lanes);
     int perLane = (concurrency + lanes - 1) / lanes;
     List<Lane> result = new ArrayList<>();
     for (Context context : contexts) {
@@ -140,17 +130,7 @@ public final class StorageTool {
   private int create(Lane lane) throws InterruptedException {
     String stream = required("stream");
     int shards = Integer.parseInt(required("shards"));
-    Reply created = LoadRunner.onLane(lane, () -> lane.api.call(Op.CreateStream, KinesisWire.createStream(stream, shards)));
-    if (!created.ok()) throw new IllegalStateException("CreateStream " + stream + ": " + created.error());
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      Reply described = LoadRunner.onLane(lane,
-          () -> lane.api.call(Op.DescribeStreamSummary, KinesisWire.streamName(stream)));
-      if (!described.ok()) throw new IllegalStateException("DescribeStreamSummary " + stream + ": " + described.error());
-      if ("ACTIVE".equals(KinesisWire.streamStatus(described.body()))) break;
-      if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE in 30 s");
-      Thread.sleep(20);
-    }
+    LoadRunner.createStreamAndWait(lane.context, lane.api, stream, shards);
     log("stream %s ACTIVE with %d shard(s)", stream, shards);
     return 0;
   }
@@ -285,7 +265,7 @@ public final class StorageTool {
     for (int i = 0; i < shardIds.size(); i++) {
       Lane lane = laneList.get(i % laneList.size());
       String shardId = shardIds.get(i);
-      perShard.add(LoadRunner.onLaneAsync(lane, () -> drainShard(lane, stream, shardId, limit)));
+      perShard.add(LoadRunner.onContextAsync(lane.context, () -> drainShard(lane, stream, shardId, limit)));
     }
     long records = 0;
     for (CompletableFuture<Long> shard : perShard) records += shard.join();
