@@ -40,7 +40,7 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo '```'
   sed -n '/---- Global Information/,/^=====/p' "$WORK/gatling.log"
-  grep -E "assertion|Please open the following file" "$WORK/gatling.log" || true
+  grep -E "^Global:|Please open the following file" "$WORK/gatling.log" || true
   echo '```'
 } >> "$OUT"
 log "summary appended to $OUT; exit status $status"

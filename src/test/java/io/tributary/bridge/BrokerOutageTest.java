@@ -10,16 +10,12 @@ import static io.tributary.bridge.MirrorFixture.putRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.support.ClientKind;
 import io.tributary.support.KafkaBroker;
-import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,26 +28,22 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * resume and every record is on the other side exactly once, in per-key order.
  */
 class BrokerOutageTest {
+  private static BridgeTestBed bed;
   private static KafkaBroker broker;
   private static TestServer server;
   private static KinesisClient kinesis;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    try (Admin admin = broker.admin()) {
-      admin.createTopics(List.of(new NewTopic("outage-in", 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
-    }
-    server = TestServer.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "mirrors.file", "",
-        "mirror.retry.initial.ms", "100", "mirror.retry.max.ms", "1000",
-        "kafka.client.delivery.timeout.ms", "6000", "kafka.client.request.timeout.ms", "3000"));
-    kinesis = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, server.endpoint());
+    bed = BridgeTestBed.start(Map.of("kafka.client.delivery.timeout.ms", "6000", "kafka.client.request.timeout.ms", "3000"), new NewTopic("outage-in", 3, (short) 1));
+    broker = bed.broker();
+    server = bed.server();
+    kinesis = bed.kinesis();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) server.close();
-    if (broker != null) broker.close();
+    if (bed != null) bed.close();
   }
 
   @Test

@@ -16,11 +16,9 @@ import io.tributary.support.ClientKind;
 import io.tributary.support.KafkaBroker;
 import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -41,22 +39,22 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * once (read_committed), in per-key order, with its sequence number, shard and arrival in headers.
  */
 class StreamToTopicMirrorTest {
+  private static BridgeTestBed bed;
   private static KafkaBroker broker;
   private static TestServer server;
   private static KinesisClient kinesis;
 
   @BeforeAll
-  static void start() {
-    broker = KafkaBroker.start();
-    server = TestServer.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "mirrors.file", "",
-        "mirror.retry.initial.ms", "100", "mirror.retry.max.ms", "1000"));
-    kinesis = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, server.endpoint());
+  static void start() throws Exception {
+    bed = BridgeTestBed.start(Map.of());
+    broker = bed.broker();
+    server = bed.server();
+    kinesis = bed.kinesis();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) server.close();
-    if (broker != null) broker.close();
+    if (bed != null) bed.close();
   }
 
   @Test
@@ -115,12 +113,8 @@ class StreamToTopicMirrorTest {
   @Test
   void sigkillWhileMirroringLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    Path mirrors = dir.resolve("mirrors.json");
-    Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", "s2t-crash")
-        .put("direction", "STREAM_TO_TOPIC").put("stream", "crash").put("topic", "s2t-crash")).encode());
-    Map<String, String> environment = Map.of("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "TRIBUTARY_MIRRORS_FILE", mirrors.toString(), "TRIBUTARY_MIRROR_BATCH_RECORDS", "500",
-        "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100");
+    Map<String, String> environment = bed.childEnvironment(dir.resolve("mirrors.json"), "s2t-crash", "STREAM_TO_TOPIC",
+        "crash", "s2t-crash", Map.of("TRIBUTARY_MIRROR_BATCH_RECORDS", "500"));
     List<String> keys = keys("c", 40);
     int rounds = 3;
     int perRound = 100;

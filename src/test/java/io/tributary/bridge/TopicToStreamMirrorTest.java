@@ -38,26 +38,22 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * once, in per-key order, routed by its Kafka key.
  */
 class TopicToStreamMirrorTest {
+  private static BridgeTestBed bed;
   private static KafkaBroker broker;
   private static TestServer server;
   private static KinesisClient kinesis;
 
   @BeforeAll
   static void start() throws Exception {
-    broker = KafkaBroker.start();
-    try (Admin admin = broker.admin()) {
-      admin.createTopics(List.of(new NewTopic("t2s-split", 4, (short) 1), new NewTopic("t2s-crash", 3, (short) 1)))
-          .all().get(30, TimeUnit.SECONDS);
-    }
-    server = TestServer.start(Map.of("kafka.bootstrap.servers", broker.bootstrapServers(), "mirrors.file", "",
-        "mirror.retry.initial.ms", "100", "mirror.retry.max.ms", "1000"));
-    kinesis = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, server.endpoint());
+    bed = BridgeTestBed.start(Map.of(), new NewTopic("t2s-split", 4, (short) 1), new NewTopic("t2s-crash", 3, (short) 1));
+    broker = bed.broker();
+    server = bed.server();
+    kinesis = bed.kinesis();
   }
 
   @AfterAll
   static void stop() {
-    if (server != null) server.close();
-    if (broker != null) broker.close();
+    if (bed != null) bed.close();
   }
 
   @Test
@@ -136,12 +132,8 @@ class TopicToStreamMirrorTest {
   @Test
   void sigkillWhileMirroringLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    Path mirrors = dir.resolve("mirrors.json");
-    Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", "t2s-crash")
-        .put("direction", "TOPIC_TO_STREAM").put("stream", "crash").put("topic", "t2s-crash")).encode());
-    Map<String, String> environment = Map.of("TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-        "TRIBUTARY_MIRRORS_FILE", mirrors.toString(), "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100",
-        "TRIBUTARY_KAFKA_CLIENT_MAX_POLL_RECORDS", "200");
+    Map<String, String> environment = bed.childEnvironment(dir.resolve("mirrors.json"), "t2s-crash", "TOPIC_TO_STREAM",
+        "crash", "t2s-crash", Map.of("TRIBUTARY_KAFKA_CLIENT_MAX_POLL_RECORDS", "200"));
     List<String> keys = keys("c", 40);
     int rounds = 3;
     int perRound = 150;
