@@ -10,17 +10,13 @@ import static io.tributary.bridge.MirrorFixture.putRecords;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.support.KafkaBroker;
-import io.tributary.support.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The broker stopped and started again while both directions mirror: the Kinesis API keeps answering
@@ -28,47 +24,32 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * resume and every record is on the other side exactly once, in per-key order.
  */
 class BrokerOutageTest {
-  private static BridgeTestBed bed;
-  private static KafkaBroker broker;
-  private static TestServer server;
-  private static KinesisClient kinesis;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = BridgeTestBed.start(Map.of("kafka.client.delivery.timeout.ms", "6000", "kafka.client.request.timeout.ms", "3000"), new NewTopic("outage-in", 3, (short) 1));
-    broker = bed.broker();
-    server = bed.server();
-    kinesis = bed.kinesis();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) bed.close();
-  }
+  @RegisterExtension
+  static final BridgeTestBed BED = BridgeTestBed.with(Map.of("kafka.client.delivery.timeout.ms", "6000", "kafka.client.request.timeout.ms", "3000"), new NewTopic("outage-in", 3, (short) 1));
 
   @Test
   void mirrorsWaitWhileTheBrokerIsDownAndResumeWithNothingLostOrDuplicated() throws Exception {
-    kinesis.createStream(b -> b.streamName("outage-src").shardCount(2));
-    kinesis.createStream(b -> b.streamName("outage-dst").shardCount(2));
-    int port = server.managementPort();
+    BED.kinesis().createStream(b -> b.streamName("outage-src").shardCount(2));
+    BED.kinesis().createStream(b -> b.streamName("outage-dst").shardCount(2));
+    int port = BED.server().managementPort();
     assertEquals(201, management(port, "POST", "/mirrors", new JsonObject().put("name", "out")
         .put("direction", "STREAM_TO_TOPIC").put("stream", "outage-src").put("topic", "outage-out")).status());
     assertEquals(201, management(port, "POST", "/mirrors", new JsonObject().put("name", "in")
         .put("direction", "TOPIC_TO_STREAM").put("stream", "outage-dst").put("topic", "outage-in")).status());
     List<String> keys = keys("o", 20);
 
-    putRecords(kinesis, "outage-src", keys, 0, 50);
-    produce(broker.bootstrapServers(), "outage-in", keys, 0, 50);
+    putRecords(BED.kinesis(), "outage-src", keys, 0, 50);
+    produce(BED.broker().bootstrapServers(), "outage-in", keys, 0, 50);
     await("both mirrors to catch up", Duration.ofSeconds(30),
-        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "outage-out").size() == 1000
-            && count(MirrorFixture.streamByKey(kinesis, "outage-dst")) == 1000);
+        () -> MirrorFixture.readTopic(BED.broker().bootstrapServers(), "outage-out").size() == 1000
+            && count(MirrorFixture.streamByKey(BED.kinesis(), "outage-dst")) == 1000);
 
-    broker.stop();
+    BED.broker().stop();
     long slowest = 0;
     for (int n = 50; n < 100; n += 10) {
       long started = System.nanoTime();
-      putRecords(kinesis, "outage-src", keys, n, 10);
-      assertEquals(1000, count(MirrorFixture.streamByKey(kinesis, "outage-dst")));
+      putRecords(BED.kinesis(), "outage-src", keys, n, 10);
+      assertEquals(1000, count(MirrorFixture.streamByKey(BED.kinesis(), "outage-dst")));
       slowest = Math.max(slowest, (System.nanoTime() - started) / 1_000_000);
     }
     assertTrue(slowest < 2_000, "puts and gets while Kafka is down took up to " + slowest + " ms");
@@ -80,14 +61,14 @@ class BrokerOutageTest {
     assertTrue(metrics.contains("tributary_mirror_healthy{direction=\"TOPIC_TO_STREAM\",mirror=\"in\"} 0.0"), metrics);
     assertTrue(management(port, "GET", "/mirrors/out", null).body().getLong("errors") > 0);
 
-    broker.restart();
-    produce(broker.bootstrapServers(), "outage-in", keys, 50, 50);
+    BED.broker().restart();
+    produce(BED.broker().bootstrapServers(), "outage-in", keys, 50, 50);
     await("both mirrors to catch up after the outage", Duration.ofSeconds(60),
-        () -> MirrorFixture.readTopic(broker.bootstrapServers(), "outage-out").size() >= 2000
-            && count(MirrorFixture.streamByKey(kinesis, "outage-dst")) >= 2000);
+        () -> MirrorFixture.readTopic(BED.broker().bootstrapServers(), "outage-out").size() >= 2000
+            && count(MirrorFixture.streamByKey(BED.kinesis(), "outage-dst")) >= 2000);
     Thread.sleep(300);  // a duplicate would show up after the last record
-    assertExactlyOnceInOrder(MirrorFixture.topicByKey(broker.bootstrapServers(), "outage-out"), keys, 100);
-    assertExactlyOnceInOrder(MirrorFixture.streamByKey(kinesis, "outage-dst"), keys, 100);
+    assertExactlyOnceInOrder(MirrorFixture.topicByKey(BED.broker().bootstrapServers(), "outage-out"), keys, 100);
+    assertExactlyOnceInOrder(MirrorFixture.streamByKey(BED.kinesis(), "outage-dst"), keys, 100);
     await("both mirrors healthy again", Duration.ofSeconds(10),
         () -> management(port, "GET", "/mirrors/out", null).body().getBoolean("healthy")
             && management(port, "GET", "/mirrors/in", null).body().getBoolean("healthy"));

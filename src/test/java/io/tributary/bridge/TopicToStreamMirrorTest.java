@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
-import io.tributary.support.KafkaBroker;
 import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -25,9 +24,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -38,54 +36,39 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * once, in per-key order, routed by its Kafka key.
  */
 class TopicToStreamMirrorTest {
-  private static BridgeTestBed bed;
-  private static KafkaBroker broker;
-  private static TestServer server;
-  private static KinesisClient kinesis;
-
-  @BeforeAll
-  static void start() throws Exception {
-    bed = BridgeTestBed.start(Map.of(), new NewTopic("t2s-split", 4, (short) 1), new NewTopic("t2s-crash", 3, (short) 1));
-    broker = bed.broker();
-    server = bed.server();
-    kinesis = bed.kinesis();
-  }
-
-  @AfterAll
-  static void stop() {
-    if (bed != null) bed.close();
-  }
+  @RegisterExtension
+  static final BridgeTestBed BED = BridgeTestBed.with(Map.of(), new NewTopic("t2s-split", 4, (short) 1), new NewTopic("t2s-crash", 3, (short) 1));
 
   @Test
   void mirrorsEveryPartitionInPerKeyOrderAcrossASplit() throws Exception {
     String stream = "t2s-split";
-    kinesis.createStream(b -> b.streamName(stream).shardCount(3));
-    assertEquals(201, management(server.managementPort(), "POST", "/mirrors", new JsonObject()
+    BED.kinesis().createStream(b -> b.streamName(stream).shardCount(3));
+    assertEquals(201, management(BED.server().managementPort(), "POST", "/mirrors", new JsonObject()
         .put("name", "t2s-split").put("direction", "TOPIC_TO_STREAM").put("stream", stream).put("topic", "t2s-split")).status());
     List<String> keys = keys("k", 60);
-    produce(broker.bootstrapServers(), "t2s-split", keys, 0, 50);
+    produce(BED.broker().bootstrapServers(), "t2s-split", keys, 0, 50);
     await("half of the records in the stream", Duration.ofSeconds(30),
-        () -> count(MirrorFixture.streamByKey(kinesis, stream)) >= keys.size() * 25);
-    Shard first = kinesis.listShards(b -> b.streamName(stream)).shards().get(0);
+        () -> count(MirrorFixture.streamByKey(BED.kinesis(), stream)) >= keys.size() * 25);
+    Shard first = BED.kinesis().listShards(b -> b.streamName(stream)).shards().get(0);
     BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
     BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
-    kinesis.splitShard(b -> b.streamName(stream).shardToSplit(first.shardId())
+    BED.kinesis().splitShard(b -> b.streamName(stream).shardToSplit(first.shardId())
         .newStartingHashKey(start.add(end).shiftRight(1).toString()));
-    produce(broker.bootstrapServers(), "t2s-split", keys, 50, 50);
+    produce(BED.broker().bootstrapServers(), "t2s-split", keys, 50, 50);
 
     int expected = keys.size() * 100;
     await("the stream to hold every record", Duration.ofSeconds(60),
-        () -> count(MirrorFixture.streamByKey(kinesis, stream)) >= expected);
+        () -> count(MirrorFixture.streamByKey(BED.kinesis(), stream)) >= expected);
     Thread.sleep(300);  // a duplicate would show up after the last record
-    Map<String, List<String>> byKey = MirrorFixture.streamByKey(kinesis, stream);
+    Map<String, List<String>> byKey = MirrorFixture.streamByKey(BED.kinesis(), stream);
     assertEquals(expected, count(byKey), "records in the stream");
     assertExactlyOnceInOrder(byKey, keys, 100);
-    assertEquals(5, kinesis.listShards(b -> b.streamName(stream)).shards().size());
+    assertEquals(5, BED.kinesis().listShards(b -> b.streamName(stream)).shards().size());
 
-    JsonObject comparison = management(server.managementPort(), "GET", "/mirrors/t2s-split/compare", null).body();
+    JsonObject comparison = management(BED.server().managementPort(), "GET", "/mirrors/t2s-split/compare", null).body();
     assertEquals(true, comparison.getBoolean("match"), comparison.encodePrettily());
     assertEquals((long) expected, comparison.getJsonObject("topic").getLong("records"));
-    JsonObject status = management(server.managementPort(), "GET", "/mirrors/t2s-split", null).body();
+    JsonObject status = management(BED.server().managementPort(), "GET", "/mirrors/t2s-split", null).body();
     assertEquals((long) expected, status.getLong("recordsMirrored"));
     assertEquals(4, status.getJsonObject("positions").getJsonObject("settledOffsets").size());
   }
@@ -106,10 +89,10 @@ class TopicToStreamMirrorTest {
       uid = first.server().services().registry().find(new io.tributary.stream.StreamKey("000000000000", "us-east-1",
           "uncertain")).uid();
     }
-    try (Admin admin = broker.admin()) {
+    try (Admin admin = BED.broker().admin()) {
       admin.createTopics(List.of(new NewTopic("uncertain", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
-    produce(broker.bootstrapServers(), "uncertain", keys, 0, 20);
+    produce(BED.broker().bootstrapServers(), "uncertain", keys, 0, 20);
     Files.createDirectories(data.resolve("mirrors"));
     Files.writeString(data.resolve("mirrors").resolve("uncertain.journal.json"), new JsonObject()
         .put("streamUid", uid).put("settled", new JsonObject())
@@ -119,7 +102,7 @@ class TopicToStreamMirrorTest {
     Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", "uncertain")
         .put("direction", "TOPIC_TO_STREAM").put("stream", "uncertain").put("topic", "uncertain")).encode());
     try (TestServer second = TestServer.start(Map.of("data.dir", data.toString(), "mirrors.file", mirrors.toString(),
-        "kafka.bootstrap.servers", broker.bootstrapServers()))) {
+        "kafka.bootstrap.servers", BED.broker().bootstrapServers()))) {
       KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, second.endpoint());
       await("the settled journal", Duration.ofSeconds(30), () -> management(second.managementPort(), "GET",
           "/mirrors/uncertain", null).body().getJsonObject("positions").getJsonObject("settledOffsets").getLong("0", 0L) == 100);
@@ -132,7 +115,7 @@ class TopicToStreamMirrorTest {
   @Test
   void sigkillWhileMirroringLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
     Path data = dir.resolve("data");
-    Map<String, String> environment = bed.childEnvironment(dir.resolve("mirrors.json"), "t2s-crash", "TOPIC_TO_STREAM",
+    Map<String, String> environment = BED.childEnvironment(dir.resolve("mirrors.json"), "t2s-crash", "TOPIC_TO_STREAM",
         "crash", "t2s-crash", Map.of("TRIBUTARY_KAFKA_CLIENT_MAX_POLL_RECORDS", "200"));
     List<String> keys = keys("c", 40);
     int rounds = 3;
@@ -142,7 +125,7 @@ class TopicToStreamMirrorTest {
       KinesisClient client = KinesisClients.of(ClientKind.ASYNC_CBOR_H2C, child.endpoint());
       if (round == 0) client.createStream(b -> b.streamName("crash").shardCount(2));
       int before = count(MirrorFixture.streamByKey(client, "crash"));
-      produce(broker.bootstrapServers(), "t2s-crash", keys, round * perRound, perRound);
+      produce(BED.broker().bootstrapServers(), "t2s-crash", keys, round * perRound, perRound);
       // Killed as soon as the mirror has appended part of this round (batches of at most 200 records).
       int[] seen = {before};
       await("the mirror to append", Duration.ofSeconds(30), () -> (seen[0] = count(MirrorFixture.streamByKey(client, "crash"))) > before);
