@@ -14,7 +14,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
@@ -36,8 +35,9 @@ import software.amazon.kinesis.producer.UserRecordResult;
  * aggregated user records with many partition keys to a four-shard stream through the TLS port; then the KCL
  * reads the stream back and de-aggregates. Every user record must arrive exactly once: the KCL drops user records
  * whose hash key is outside its shard's range, so this holds only if the server routes each aggregate by its
- * ExplicitHashKey. A plain GetRecords shows what is stored: KPL aggregates, sent with partition key "a" (apart
- * from the first user record, put alone and awaited so that the KPL's shard map is ready for the rest).
+ * ExplicitHashKey. A plain GetRecords shows what is stored: KPL aggregates, sent with partition key "a", apart
+ * from the first user record (put alone and awaited so that the KPL's shard map is ready for the rest) and the
+ * odd record a buffer flush finds alone.
  */
 class KplTest extends ApiTest {
   private static final int SHARDS = 4;
@@ -70,13 +70,23 @@ class KplTest extends ApiTest {
       }
     }
     System.out.printf("kpl: stored records %s%n", stored);
-    assertEquals(Set.of("aggregate, partition key a", "plain, data " + expected.get(0)), stored.keySet(),
-        "stored: the first user record alone (sent before the KPL's shard map was ready), then only aggregates"
-        + " with partition key \"a\"; " + stored);
-    int aggregates = stored.get("aggregate, partition key a");
-    assertTrue(aggregates >= SHARDS && aggregates <= (USER_RECORDS - 1) / 2,
-        "the other " + (USER_RECORDS - 1) + " user records were aggregated, at least one aggregate per shard: "
-        + aggregates + " aggregates");
+    // The first user record goes alone (put before the KPL's shard map is ready); after it the KPL sends a
+    // record plain only when a buffer flushes holding just that one record, which timing decides.
+    int plain = 0;
+    for (Map.Entry<String, Integer> entry : stored.entrySet()) {
+      if (entry.getKey().startsWith("plain, data ")) {
+        assertTrue(expected.contains(entry.getKey().substring("plain, data ".length())) && entry.getValue() == 1,
+            "a plain record is one user record, stored once: " + entry);
+        plain++;
+      } else {
+        assertEquals("aggregate, partition key a", entry.getKey(), "aggregates carry the KPL's partition key");
+      }
+    }
+    assertTrue(stored.containsKey("plain, data " + expected.get(0)), "the first user record alone: " + stored);
+    int aggregates = stored.getOrDefault("aggregate, partition key a", 0);
+    assertTrue(plain <= USER_RECORDS / 20 && aggregates >= SHARDS && aggregates <= (USER_RECORDS - plain) / 2,
+        "the user records were aggregated, at least one aggregate per shard: " + aggregates + " aggregates, "
+        + plain + " plain records");
     try (KclConsumer kcl = KclConsumer.start(server().endpoint(), stream, true)) {
       KclConsumer.Collected collected = kcl.collected;
       kcl.await("every KPL user record (de-aggregated)", () -> collected.records.keySet().containsAll(expected));
