@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.PutRecordResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -103,6 +105,20 @@ public abstract class ApiTest {
         throw new AssertionError(e);
       }
     }
+  }
+
+  /** Asserts the call, made by {@code kind} on a stream that is still CREATING, fails as AWS answers it. */
+  protected static void assertNeedsAnActiveStream(ClientKind kind, BiConsumer<KinesisClient, String> call) {
+    String name = creatingStream(kind);
+    assertKinesisError(ResourceInUseException.class,
+        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
+        () -> call.accept(KinesisClients.of(kind, TestServer.sharedCreating().endpoint()), name));
+  }
+
+  /** Asserts the call, made by {@code kind} on a stream that does not exist, fails as AWS answers it. */
+  protected static void assertReportsAMissingStream(ClientKind kind, BiConsumer<KinesisClient, String> call) {
+    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
+        () -> call.accept(client(kind), "no-such-stream"));
   }
 
   /** Asserts the call fails with exactly this Kinesis error type and message. */

@@ -10,7 +10,6 @@ import io.tributary.support.ClientKind;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamDescription;
 
@@ -46,10 +45,8 @@ class DescribeStreamTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).describeStream(b -> b.streamName("no-such-stream")));
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).describeStreamSummary(b -> b.streamName("no-such-stream")));
+    assertReportsAMissingStream(kind, (client, name) -> client.describeStream(b -> b.streamName(name)));
+    assertReportsAMissingStream(kind, (client, name) -> client.describeStreamSummary(b -> b.streamName(name)));
   }
 
   @ParameterizedTest

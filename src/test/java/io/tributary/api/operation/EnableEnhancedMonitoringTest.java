@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
-import io.tributary.support.KinesisClients;
-import io.tributary.support.TestServer;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -13,8 +11,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.EnableEnhancedMonitoringResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.MetricsName;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 class EnableEnhancedMonitoringTest extends ApiTest {
   /** Every metric, in the order AWS lists them. */
@@ -66,18 +62,14 @@ class EnableEnhancedMonitoringTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint())
-            .enableEnhancedMonitoring(b -> b.streamName(name).shardLevelMetrics(MetricsName.ALL)));
+    assertNeedsAnActiveStream(kind, (client, name) ->
+        client.enableEnhancedMonitoring(b -> b.streamName(name).shardLevelMetrics(MetricsName.ALL)));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).enableEnhancedMonitoring(b -> b.streamName("no-such-stream")
+    assertReportsAMissingStream(kind, (client, name) -> client.enableEnhancedMonitoring(b -> b.streamName(name)
             .shardLevelMetrics(MetricsName.ALL)));
   }
 

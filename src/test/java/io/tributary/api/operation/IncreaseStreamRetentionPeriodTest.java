@@ -17,8 +17,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 class IncreaseStreamRetentionPeriodTest extends ApiTest {
@@ -86,18 +84,15 @@ class IncreaseStreamRetentionPeriodTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint())
-            .increaseStreamRetentionPeriod(b -> b.streamName(name).retentionPeriodHours(48)));
+    assertNeedsAnActiveStream(kind, (client, name) ->
+        client.increaseStreamRetentionPeriod(b -> b.streamName(name).retentionPeriodHours(48)));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).increaseStreamRetentionPeriod(b -> b.streamName("no-such-stream").retentionPeriodHours(48)));
+    assertReportsAMissingStream(kind, (client, name) ->
+        client.increaseStreamRetentionPeriod(b -> b.streamName(name).retentionPeriodHours(48)));
   }
 
   @ParameterizedTest

@@ -19,8 +19,6 @@ import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescription;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
@@ -117,18 +115,15 @@ class StartStreamEncryptionTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint()).startStreamEncryption(b -> b
+    assertNeedsAnActiveStream(kind, (client, name) -> client.startStreamEncryption(b -> b
             .streamName(name).encryptionType(EncryptionType.KMS).keyId("alias/aws/kinesis")));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).startStreamEncryption(b -> b.streamName("no-such-stream").encryptionType(EncryptionType.KMS)
+    assertReportsAMissingStream(kind, (client, name) ->
+        client.startStreamEncryption(b -> b.streamName(name).encryptionType(EncryptionType.KMS)
             .keyId("alias/aws/kinesis")));
   }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
-import io.tributary.support.KinesisClients;
-import io.tributary.support.TestServer;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -17,8 +15,6 @@ import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescription;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
@@ -89,18 +85,15 @@ class StopStreamEncryptionTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint()).stopStreamEncryption(b -> b
+    assertNeedsAnActiveStream(kind, (client, name) -> client.stopStreamEncryption(b -> b
             .streamName(name).encryptionType(EncryptionType.KMS).keyId(KEY)));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).stopStreamEncryption(b -> b.streamName("no-such-stream").encryptionType(EncryptionType.KMS)
+    assertReportsAMissingStream(kind, (client, name) ->
+        client.stopStreamEncryption(b -> b.streamName(name).encryptionType(EncryptionType.KMS)
             .keyId(KEY)));
   }
 

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
-import io.tributary.support.KinesisClients;
-import io.tributary.support.TestServer;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -15,8 +13,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 class UpdateMaxRecordSizeTest extends ApiTest {
@@ -77,18 +73,15 @@ class UpdateMaxRecordSizeTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint())
-            .updateMaxRecordSize(b -> b.streamARN(arn(name)).maxRecordSizeInKiB(2048)));
+    assertNeedsAnActiveStream(kind, (client, name) ->
+        client.updateMaxRecordSize(b -> b.streamARN(arn(name)).maxRecordSizeInKiB(2048)));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).updateMaxRecordSize(b -> b.streamARN(arn("no-such-stream")).maxRecordSizeInKiB(2048)));
+    assertReportsAMissingStream(kind, (client, name) ->
+        client.updateMaxRecordSize(b -> b.streamARN(arn(name)).maxRecordSizeInKiB(2048)));
   }
 
   @ParameterizedTest

@@ -20,7 +20,6 @@ import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -179,18 +178,14 @@ class UpdateStreamModeTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint()).updateStreamMode(b -> b
+    assertNeedsAnActiveStream(kind, (client, name) -> client.updateStreamMode(b -> b
             .streamARN(arn(name)).streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).updateStreamMode(b -> b.streamARN(arn("no-such-stream"))
+    assertReportsAMissingStream(kind, (client, name) -> client.updateStreamMode(b -> b.streamARN(arn(name))
             .streamModeDetails(m -> m.streamMode(StreamMode.ON_DEMAND))));
   }
 

@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -119,18 +118,15 @@ class UpdateStreamWarmThroughputTest extends ApiTest {
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void needsAnActiveStream(ClientKind kind) {
-    String name = creatingStream(kind);
-    assertKinesisError(ResourceInUseException.class,
-        "Stream " + name + " under account 000000000000 not ACTIVE, instead in state CREATING",
-        () -> KinesisClients.of(kind, TestServer.sharedCreating().endpoint())
-            .updateStreamWarmThroughput(b -> b.streamName(name).warmThroughputMiBps(10)));
+    assertNeedsAnActiveStream(kind, (client, name) ->
+        client.updateStreamWarmThroughput(b -> b.streamName(name).warmThroughputMiBps(10)));
   }
 
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void reportsAMissingStream(ClientKind kind) {
-    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
-        () -> client(kind).updateStreamWarmThroughput(b -> b.streamName("no-such-stream").warmThroughputMiBps(10)));
+    assertReportsAMissingStream(kind, (client, name) ->
+        client.updateStreamWarmThroughput(b -> b.streamName(name).warmThroughputMiBps(10)));
   }
 
   @ParameterizedTest
