@@ -53,13 +53,4 @@ LOOPS_TEXT=$SERVER_EVENT_LOOPS
 SERVER_INFO="commit $(commit_info), separate JVM, $SERVER_JAVA, flags: $SERVER_JVM_OPTS, event loops: $LOOPS_TEXT, auth.mode=shape, storage=$BENCH_STORAGE, fsync=$BENCH_FSYNC, data dir on $(stat -f -c %T "$WORK" 2>/dev/null || echo '?') in $(dirname "$WORK")"
 
 # ---- client ------------------------------------------------------------------------------------------
-mkdir -p "$(dirname "$OUT")"
-status=0
-# shellcheck disable=SC2086
-timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.ApiBenchmark \
-  --host 127.0.0.1 --port "$API_PORT" --out "$OUT" --server-info "$SERVER_INFO" \
-  --server-pid "$SERVER_PID" \
-  --command "loadtest/bench.sh${*:+ $*}" "$@" || status=$?
-report_server_errors
-log "results: $OUT"
-exit $status
+run_bench_client ApiBenchmark bench.sh "$@"

@@ -43,13 +43,4 @@ SERVER_JAVA=$(java -version 2>&1 | head -1)
 SERVER_INFO="commit $(commit_info), separate JVM, $SERVER_JAVA, flags: ${SERVER_JVM_OPTS:-none (JVM defaults)}, default settings (event loops: one per processor, storage=file), auth.mode=shape, fsync=$BENCH_FSYNC, data dir on $(stat -f -c %T "$WORK" 2>/dev/null || echo '?') in $(dirname "$WORK")"
 
 # ---- client ------------------------------------------------------------------------------------------
-mkdir -p "$(dirname "$OUT")"
-status=0
-# shellcheck disable=SC2086
-timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.LatencyBenchmark \
-  --host 127.0.0.1 --port "$API_PORT" --out "$OUT" --server-info "$SERVER_INFO" \
-  --server-pid "$SERVER_PID" \
-  --command "loadtest/latency-bench.sh${*:+ $*}" "$@" || status=$?
-report_server_errors
-log "results: $OUT"
-exit $status
+run_bench_client LatencyBenchmark latency-bench.sh "$@"

@@ -11,6 +11,10 @@
 #                              TLS_PORT, MGMT_PORT), data under a fresh temp dir WORK, the given
 #                              TRIBUTARY_* settings; waits for /ready; sets SERVER_PID; stops it on exit
 #                              and keeps its log as target/NAME-server.log
+#   run_bench_client CLASS SCRIPT ARGS...
+#                              runs io.tributary.bench.CLASS against the server (CLIENT_JVM_OPTS, at most
+#                              CLIENT_TIMEOUT_S s) writing OUT, SERVER_INFO describing the server; reports
+#                              the server's errors; returns the client's status
 #   commit_info                prints the commit, noting uncommitted server changes
 #   report_server_errors NAME  prints the server log's first errors, if any
 
@@ -97,6 +101,19 @@ start_bench_server() {
     exit 1
   fi
   log "server ready (pid $SERVER_PID)"
+}
+
+run_bench_client() {
+  local class=$1 script=$2 status=0
+  shift 2
+  mkdir -p "$(dirname "$OUT")"
+  # shellcheck disable=SC2086
+  timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" "io.tributary.bench.$class" \
+    --host 127.0.0.1 --port "$API_PORT" --out "$OUT" --server-info "$SERVER_INFO" --server-pid "$SERVER_PID" \
+    --command "loadtest/$script${*:+ $*}" "$@" || status=$?
+  report_server_errors
+  log "results: $OUT"
+  return $status
 }
 
 commit_info() {

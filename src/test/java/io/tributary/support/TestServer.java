@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
+import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 
 /**
  * A real server in the test JVM, on free loopback ports, with durable storage in a fresh temporary
@@ -44,6 +45,17 @@ public final class TestServer implements AutoCloseable {
       Runtime.getRuntime().addShutdownHook(new Thread(creating::close));
     }
     return creating;
+  }
+
+  /**
+   * A private server whose account has a minimum throughput billing commitment (which warm throughput needs)
+   * and whose stream updates take 400 ms, so that UPDATING can be seen.
+   */
+  public static TestServer startCommitted() {
+    TestServer committed = start(Map.of("stream.update.delay.ms", "400"));
+    KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, committed.endpoint()).updateAccountSettings(b -> b
+        .minimumThroughputBillingCommitment(c -> c.status(MinimumThroughputBillingCommitmentInputStatus.ENABLED)));
+    return committed;
   }
 
   public static TestServer start(Map<String, String> overrides) {

@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
-import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
@@ -30,9 +29,7 @@ class UpdateStreamModeTest extends ApiTest {
 
   @BeforeAll
   static void startCommittedServer() {
-    committed = TestServer.start(Map.of("stream.update.delay.ms", "400"));
-    KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, committed.endpoint()).updateAccountSettings(b -> b
-        .minimumThroughputBillingCommitment(c -> c.status(MinimumThroughputBillingCommitmentInputStatus.ENABLED)));
+    committed = TestServer.startCommitted();
   }
 
   @AfterAll

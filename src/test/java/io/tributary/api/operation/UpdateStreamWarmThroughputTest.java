@@ -7,7 +7,6 @@ import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +15,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.InvalidArgumentException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
-import software.amazon.awssdk.services.kinesis.model.MinimumThroughputBillingCommitmentInputStatus;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.StreamMode;
@@ -29,9 +27,7 @@ class UpdateStreamWarmThroughputTest extends ApiTest {
 
   @BeforeAll
   static void startCommittedServer() {
-    committed = TestServer.start(Map.of("stream.update.delay.ms", "400"));
-    KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, committed.endpoint()).updateAccountSettings(b -> b
-        .minimumThroughputBillingCommitment(c -> c.status(MinimumThroughputBillingCommitmentInputStatus.ENABLED)));
+    committed = TestServer.startCommitted();
   }
 
   @AfterAll
