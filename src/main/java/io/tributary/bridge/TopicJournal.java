@@ -1,5 +1,6 @@
 package io.tributary.bridge;
 
+import io.tributary.DurableJsonFile;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
 package io.tributary.bridge;
 
+import io.tributary.DurableJsonFile;
 import io.tributary.Services;
 import io.tributary.api.operation.RecordAppender;
 import io.tributary.api.operation.RecordAppender.Outgoing;

@@ -1,20 +1,13 @@
 package io.tributary.stream;
 
+import io.tributary.DurableJsonFile;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,9 +17,8 @@ import java.util.Map;
  * The registries' streams and channels, and the account settings, in one JSON file,
  * {@code <data dir>/streams.json}, under the top-level members {@code streams}, {@code channels} and
  * {@code accounts} (a file written before channels or account settings existed lacks those members and
- * loads with none). The file is replaced atomically: the new content goes to {@code streams.json.tmp}, is
- * fsynced, renamed over the old file, and the directory is fsynced, so a crash leaves either the old or the
- * new catalog, never a torn one.
+ * loads with none). The file is replaced atomically ({@link DurableJsonFile}), so a crash leaves either the
+ * old or the new catalog, never a torn one.
  *
  * <p>Writes run on a worker, one at a time; saves that arrive during a write share the next one.
  */
@@ -34,8 +26,7 @@ public final class StreamCatalogFile implements StreamCatalog {
   private static final int FORMAT_VERSION = 1;
 
   private final Vertx vertx;
-  private final Path file;
-  private final Path temporary;
+  private final DurableJsonFile file;
   private final StreamRegistry registry;
   private final ChannelRegistry channels;
   private List<Promise<Void>> waiting = new ArrayList<>();
@@ -43,8 +34,7 @@ public final class StreamCatalogFile implements StreamCatalog {
 
   public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry, ChannelRegistry channels) {
     this.vertx = vertx;
-    this.file = dataDir.resolve("streams.json");
-    this.temporary = dataDir.resolve("streams.json.tmp");
+    this.file = new DurableJsonFile(dataDir.resolve("streams.json"));
     this.registry = registry;
     this.channels = channels;
   }
@@ -52,8 +42,8 @@ public final class StreamCatalogFile implements StreamCatalog {
   @Override
   public Future<Contents> load() {
     return vertx.executeBlocking(() -> {
-      if (!Files.exists(file)) return Contents.EMPTY;
-      JsonObject root = new JsonObject(Files.readString(file));
+      JsonObject root = file.read();
+      if (root == null) return Contents.EMPTY;
       List<StreamDescriptor> streams = new ArrayList<>();
       for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
       List<ChannelDescriptor> kept = new ArrayList<>();
@@ -81,7 +71,7 @@ public final class StreamCatalogFile implements StreamCatalog {
     List<Promise<Void>> batch = waiting;
     waiting = new ArrayList<>();
     vertx.executeBlocking(() -> {
-      write(toJson(registry.all(), channels.all(), registry.allAccountSettings()));
+      file.write(toJson(registry.all(), channels.all(), registry.allAccountSettings()));
       return null;
     }, false).onComplete(result -> {
       for (Promise<Void> promise : batch) {
@@ -91,26 +81,6 @@ public final class StreamCatalogFile implements StreamCatalog {
         if (waiting.isEmpty()) writing = false; else writeNext();
       }
     });
-  }
-
-  private void write(JsonObject content) throws IOException {
-    byte[] bytes = content.encodePrettily().getBytes(StandardCharsets.UTF_8);
-    try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) channel.write(buffer);
-      channel.force(true);
-    }
-    Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(file.getParent());
-  }
-
-  static void fsyncDirectory(Path directory) {
-    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot fsync directory " + directory, e);
-    }
   }
 
   private static JsonObject toJson(List<StreamDescriptor> streams, List<ChannelDescriptor> channels,

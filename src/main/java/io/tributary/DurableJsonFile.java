@@ -1,4 +1,4 @@
-package io.tributary.bridge;
+package io.tributary;
 
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -16,17 +16,17 @@ import java.nio.file.StandardOpenOption;
  * file, and the directory is fsynced, so a crash leaves the old or the new content, never a torn one.
  * Blocking: call on a worker.
  */
-final class DurableJsonFile {
+public final class DurableJsonFile {
   private final Path file;
   private final Path temporary;
 
-  DurableJsonFile(Path file) {
+  public DurableJsonFile(Path file) {
     this.file = file;
     this.temporary = file.resolveSibling(file.getFileName() + ".tmp");
   }
 
   /** The content, or null when the file does not exist. */
-  JsonObject read() {
+  public JsonObject read() {
     try {
       return Files.exists(file) ? new JsonObject(Files.readString(file)) : null;
     } catch (IOException e) {
@@ -34,12 +34,12 @@ final class DurableJsonFile {
     }
   }
 
-  void write(JsonObject content) {
+  public void write(JsonObject content) {
     try {
       Files.createDirectories(file.getParent());
       try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content.encode().getBytes(StandardCharsets.UTF_8));
+        ByteBuffer buffer = ByteBuffer.wrap(content.encodePrettily().getBytes(StandardCharsets.UTF_8));
         while (buffer.hasRemaining()) channel.write(buffer);
         channel.force(true);
       }
@@ -52,7 +52,7 @@ final class DurableJsonFile {
     }
   }
 
-  void delete() {
+  public void delete() {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
