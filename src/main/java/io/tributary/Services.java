@@ -10,7 +10,7 @@ import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.ChannelLifecycle;
 import io.tributary.stream.ChannelRegistry;
-import io.tributary.stream.StreamCatalog;
+import io.tributary.stream.MetadataWriter;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Vertx;
@@ -23,7 +23,7 @@ public record Services(
     Settings settings,
     Clock clock,
     StreamRegistry registry,
-    StreamCatalog catalog,
+    MetadataWriter metadata,
     StreamLifecycle lifecycle,
     ConsumerLifecycle consumers,
     ChannelRegistry channels,

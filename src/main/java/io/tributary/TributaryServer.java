@@ -20,6 +20,7 @@ import io.tributary.shard.ShardStorage;
 import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.ChannelLifecycle;
 import io.tributary.stream.ChannelRegistry;
+import io.tributary.stream.MetadataWriter;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.tributary.stream.StreamLifecycle;
@@ -90,7 +91,7 @@ public final class TributaryServer {
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
-          catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
+          catalog = new StreamCatalogFile(vertx, dataDirectory.root());
           storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
@@ -102,26 +103,26 @@ public final class TributaryServer {
     }
     Quotas quotas = new Quotas(enforceQuotas, clock, meters);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
+    MetadataWriter metadata = new MetadataWriter(registry, channels, catalog);
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
-    ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, catalog, clock,
+    ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, metadata, clock,
         settings.longValue("consumer.create.delay.ms"), settings.longValue("consumer.delete.delay.ms"));
-    ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
+    ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, metadata,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
     ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
-    Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
+    Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
         new AtomicBoolean());
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
-        .compose(kept -> {
-          registry.restoreAccountSettings(kept.accounts());
-          return lifecycle.restore(kept.streams()).compose(v -> channelLifecycle.restore(kept.channels()));
-        })
+        .compose(kept -> storage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
+            .compose(v -> lifecycle.restore(kept.streams(), kept.accounts()))
+            .compose(v -> channelLifecycle.restore(kept.channels())))
         .compose(v -> consumers.restore());
     // Descriptors are read here, on the starting thread, so no event loop ever reads a file.
     List<VerticleDescriptor> descriptors = new java.util.ArrayList<>();

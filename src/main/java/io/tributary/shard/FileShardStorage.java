@@ -13,14 +13,22 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code storage=file}: each shard's log in {@code <data dir>/shards/<stream uid>/<shard id>/}, as segment
- * files with their indexes (see {@link FileShardLog}).
+ * files with their indexes (see {@link FileShardLog}). Logs the catalog does not list are moved to
+ * {@code <data dir>/unlisted/<stream uid>/<shard id>.<epoch ms>/} at start, for an operator to inspect.
  */
 public final class FileShardStorage implements ShardStorage {
+  private static final Logger LOG = LoggerFactory.getLogger(FileShardStorage.class);
   private final Vertx vertx;
   private final Path root;
   private final LogConfig config;
@@ -56,6 +64,48 @@ public final class FileShardStorage implements ShardStorage {
   @Override
   public Future<Void> deleteShard(String streamUid, String shardId) {
     return deleteTree(root.resolve(streamUid).resolve(shardId));
+  }
+
+  @Override
+  public Future<Void> setAsideUnlisted(Map<String, Set<String>> listed) {
+    return vertx.executeBlocking(() -> {
+      if (!Files.isDirectory(root)) return null;
+      Path aside = root.resolveSibling("unlisted");
+      try (Stream<Path> streams = Files.list(root)) {
+        for (Path streamDirectory : streams.toList()) {
+          String uid = streamDirectory.getFileName().toString();
+          Set<String> shards = listed.get(uid);
+          if (shards == null) {
+            setAside(streamDirectory, aside.resolve(uid + "." + clock.millis()), "stream " + uid);
+            continue;
+          }
+          try (Stream<Path> shardDirectories = Files.list(streamDirectory)) {
+            for (Path shardDirectory : shardDirectories.toList()) {
+              String shardId = shardDirectory.getFileName().toString();
+              if (!shards.contains(shardId)) {
+                setAside(shardDirectory, aside.resolve(uid).resolve(shardId + "." + clock.millis()),
+                    "shard " + shardId + " of stream " + uid);
+              }
+            }
+          }
+        }
+      }
+      return null;
+    }, false);
+  }
+
+  private static void setAside(Path from, Path to, String what) throws IOException {
+    Files.createDirectories(to.getParent());
+    Files.move(from, to, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    syncDirectory(to.getParent());
+    syncDirectory(from.getParent());
+    LOG.warn("the catalog does not list the log of {}; moved it aside to {}", what, to);
+  }
+
+  private static void syncDirectory(Path directory) throws IOException {
+    try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
   }
 
   private Future<Void> deleteTree(Path directory) {

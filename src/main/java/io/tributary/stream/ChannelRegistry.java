@@ -9,11 +9,12 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * Every channel, by ARN. As in {@link StreamRegistry}, readers take the current immutable snapshot without
- * locking and every change goes through one writer (the methods here are serialised).
+ * Every channel, by ARN. As in {@link StreamRegistry}, readers see the published snapshot without locking,
+ * and the {@link MetadataWriter} makes changes to a staged one that is published once the catalog holds it.
  */
 public final class ChannelRegistry {
   private volatile NavigableMap<String, ChannelDescriptor> channels = Collections.emptyNavigableMap();
+  private NavigableMap<String, ChannelDescriptor> staged = channels;
 
   public ChannelDescriptor find(String arn) {
     return channels.get(arn);
@@ -36,43 +37,65 @@ public final class ChannelRegistry {
     return List.copyOf(channels.values());
   }
 
-  /** Puts back channels kept from an earlier run, before the server takes calls. */
-  public synchronized void restore(List<ChannelDescriptor> kept) {
-    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(channels);
-    for (ChannelDescriptor channel : kept) next.put(channel.arn(), channel);
-    channels = Collections.unmodifiableNavigableMap(next);
+  synchronized List<ChannelDescriptor> stagedChannels() {
+    return List.copyOf(staged.values());
   }
 
-  /** Adds a new channel, failing when its name is taken in its account and region. */
-  public synchronized void add(ChannelDescriptor channel) {
-    for (ChannelDescriptor existing : channels.values()) {
+  /** Puts back channels kept from an earlier run, before the server takes calls. */
+  public synchronized void restore(List<ChannelDescriptor> kept) {
+    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(staged);
+    for (ChannelDescriptor channel : kept) next.put(channel.arn(), channel);
+    staged = Collections.unmodifiableNavigableMap(next);
+    publish();
+  }
+
+  synchronized NavigableMap<String, ChannelDescriptor> mark() {
+    return staged;
+  }
+
+  synchronized void reset(NavigableMap<String, ChannelDescriptor> mark) {
+    staged = mark;
+  }
+
+  synchronized void publish() {
+    channels = staged;
+  }
+
+  synchronized void discard() {
+    staged = channels;
+  }
+
+  /** Adds a new channel, failing when its name is taken in its account and region. Only within a change. */
+  synchronized void add(ChannelDescriptor channel) {
+    for (ChannelDescriptor existing : staged.values()) {
       if (existing.name().equals(channel.name()) && existing.account().equals(channel.account())
           && existing.region().equals(channel.region())) {
         throw KinesisException.resourceInUse("Channel " + channel.name() + " under account " + channel.account()
             + " already exists.");
       }
     }
-    publish(channel);
+    stage(channel);
   }
 
-  /** Replaces a channel with what the change makes of it; null when it is gone. */
-  public synchronized ChannelDescriptor update(String arn, UnaryOperator<ChannelDescriptor> change) {
-    ChannelDescriptor current = channels.get(arn);
+  /** Replaces a channel with what the change makes of it; null when it is gone. Only within a change. */
+  synchronized ChannelDescriptor update(String arn, UnaryOperator<ChannelDescriptor> change) {
+    ChannelDescriptor current = staged.get(arn);
     if (current == null) return null;
     ChannelDescriptor changed = change.apply(current);
-    publish(changed);
+    stage(changed);
     return changed;
   }
 
-  public synchronized void remove(String arn) {
-    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(channels);
+  /** Only within a change. */
+  synchronized void remove(String arn) {
+    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(staged);
     next.remove(arn);
-    channels = Collections.unmodifiableNavigableMap(next);
+    staged = Collections.unmodifiableNavigableMap(next);
   }
 
-  private void publish(ChannelDescriptor channel) {
-    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(channels);
+  private void stage(ChannelDescriptor channel) {
+    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>(staged);
     next.put(channel.arn(), channel);
-    channels = Collections.unmodifiableNavigableMap(next);
+    staged = Collections.unmodifiableNavigableMap(next);
   }
 }

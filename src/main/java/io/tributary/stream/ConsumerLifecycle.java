@@ -9,33 +9,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Registers and deregisters enhanced fan-out consumers. A new consumer is CREATING for the create delay,
  * then ACTIVE; a deregistered one is DELETING for the delete delay, then gone, and its resource policy
- * with it. Each change is made in the registry and saved with the catalog before it is acknowledged; after
- * a restart {@link #restore} finishes what was under way (CREATING turns ACTIVE, DELETING goes).
+ * with it. Each change is kept in the catalog ({@link MetadataWriter}) before it is seen or acknowledged;
+ * the step that ends CREATING or DELETING is retried until it is kept ({@link RetriedSteps}), and after a
+ * restart {@link #restore} finishes what was under way (CREATING turns ACTIVE, DELETING goes).
  */
 public final class ConsumerLifecycle {
-  private static final Logger LOG = LoggerFactory.getLogger(ConsumerLifecycle.class);
   /** AWS's limits: consumers registered on one stream, and of those, CREATING at once. */
   public static final int MAX_CONSUMERS = 20;
   public static final int MAX_CREATING = 5;
 
   private final Vertx vertx;
   private final StreamRegistry registry;
-  private final StreamCatalog catalog;
+  private final MetadataWriter metadata;
+  private final RetriedSteps steps;
   private final Clock clock;
   private final long createDelayMillis;
   private final long deleteDelayMillis;
 
-  public ConsumerLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, Clock clock,
+  public ConsumerLifecycle(Vertx vertx, StreamRegistry registry, MetadataWriter metadata, Clock clock,
       long createDelayMillis, long deleteDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
-    this.catalog = catalog;
+    this.metadata = metadata;
+    this.steps = new RetriedSteps(vertx);
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
     this.deleteDelayMillis = deleteDelayMillis;
@@ -50,20 +50,18 @@ public final class ConsumerLifecycle {
     long now = clock.millis();
     ConsumerDescriptor consumer = new ConsumerDescriptor(name, ConsumerDescriptor.arnOf(stream.arn(), name, now),
         ConsumerStatus.CREATING, now, tags);
-    StreamDescriptor updated = registry.update(stream.key(), stream.uid(), current -> {
+    Future<StreamDescriptor> kept = metadata.commit(() -> registry.update(stream.key(), stream.uid(), current -> {
       checkRegistration(current, name);
       List<ConsumerDescriptor> consumers = new ArrayList<>(current.consumers());
       consumers.add(consumer);
       return current.toBuilder().consumers(consumers).build();
-    });
-    if (updated == null) return Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account()));
-    Future<Void> saved = catalog.save();
-    Future<Void> active = saved
+    })).compose(updated -> updated != null ? Future.succeededFuture(updated)
+        : Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account())));
+    Future<Void> active = kept
         .compose(v -> after(createDelayMillis))
-        .compose(v -> change(stream, consumer.arn(),
-            c -> c.status() == ConsumerStatus.CREATING ? c.withStatus(ConsumerStatus.ACTIVE) : c));
-    active.onFailure(failure -> LOG.error("consumer {} did not become ACTIVE", consumer.arn(), failure));
-    return (createDelayMillis <= 0 ? active : saved).map(consumer);
+        .compose(v -> steps.run("activation of consumer " + consumer.arn(), () -> change(stream, consumer.arn(),
+            c -> c.status() == ConsumerStatus.CREATING ? c.withStatus(ConsumerStatus.ACTIVE) : c)));
+    return (createDelayMillis <= 0 ? active : kept.mapEmpty()).map(consumer);
   }
 
   private static void checkRegistration(StreamDescriptor stream, String name) {
@@ -90,10 +88,10 @@ public final class ConsumerLifecycle {
    * delay, completes only once it is gone.
    */
   public Future<Void> deregister(StreamDescriptor stream, ConsumerDescriptor consumer) {
-    Future<Void> saved = change(stream, consumer.arn(), c -> c.withStatus(ConsumerStatus.DELETING));
-    Future<Void> gone = saved.compose(v -> after(deleteDelayMillis)).compose(v -> change(stream, consumer.arn(), c -> null));
-    gone.onFailure(failure -> LOG.error("consumer {} was not fully deregistered", consumer.arn(), failure));
-    return deleteDelayMillis <= 0 ? gone : saved;
+    Future<Void> kept = change(stream, consumer.arn(), c -> c.withStatus(ConsumerStatus.DELETING));
+    Future<Void> gone = kept.compose(v -> after(deleteDelayMillis))
+        .compose(v -> steps.run("deregistration of consumer " + consumer.arn(), () -> change(stream, consumer.arn(), c -> null)));
+    return deleteDelayMillis <= 0 ? gone : kept;
   }
 
   /** Changes one consumer's tags. */
@@ -104,32 +102,35 @@ public final class ConsumerLifecycle {
 
   /** Finishes what a stopped server left under way: CREATING consumers turn ACTIVE, DELETING ones go. */
   public Future<Void> restore() {
-    boolean changed = false;
-    for (StreamDescriptor stream : registry.all()) {
-      if (stream.consumers().stream().allMatch(c -> c.status() == ConsumerStatus.ACTIVE)) continue;
-      registry.update(stream.key(), stream.uid(), current -> {
-        StreamDescriptor result = current;
-        for (ConsumerDescriptor consumer : current.consumers()) {
-          if (consumer.status() == ConsumerStatus.CREATING) {
-            result = withConsumer(result, consumer.arn(), c -> c.withStatus(ConsumerStatus.ACTIVE));
-          } else if (consumer.status() == ConsumerStatus.DELETING) {
-            result = withConsumer(result, consumer.arn(), c -> null);
+    List<StreamDescriptor> unfinished = registry.all().stream()
+        .filter(stream -> !stream.consumers().stream().allMatch(c -> c.status() == ConsumerStatus.ACTIVE))
+        .toList();
+    if (unfinished.isEmpty()) return Future.succeededFuture();
+    return steps.run("restart of consumers", () -> metadata.commit(() -> {
+      for (StreamDescriptor stream : unfinished) {
+        registry.update(stream.key(), stream.uid(), current -> {
+          StreamDescriptor result = current;
+          for (ConsumerDescriptor consumer : current.consumers()) {
+            if (consumer.status() == ConsumerStatus.CREATING) {
+              result = withConsumer(result, consumer.arn(), c -> c.withStatus(ConsumerStatus.ACTIVE));
+            } else if (consumer.status() == ConsumerStatus.DELETING) {
+              result = withConsumer(result, consumer.arn(), c -> null);
+            }
           }
-        }
-        return result;
-      });
-      changed = true;
-    }
-    return changed ? catalog.save() : Future.succeededFuture();
+          return result;
+        });
+      }
+      return null;
+    }));
   }
 
   /**
-   * Applies a change to the consumer of that ARN, if the stream and consumer are still there, and saves
+   * Applies a change to the consumer of that ARN, if the stream and consumer are still there, and keeps
    * it; a change that returns null removes the consumer and its policy.
    */
   private Future<Void> change(StreamDescriptor stream, String consumerArn, UnaryOperator<ConsumerDescriptor> change) {
-    StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> withConsumer(s, consumerArn, change));
-    return updated == null ? Future.succeededFuture() : catalog.save();
+    return metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> withConsumer(s, consumerArn, change)))
+        .mapEmpty();
   }
 
   private static StreamDescriptor withConsumer(StreamDescriptor stream, String consumerArn,

@@ -16,8 +16,14 @@ public final class Resharding {
    * @param closing the open shards the change closes
    * @param created the shards it makes, in order: open ones, and for UpdateShardCount short-lived
    *     intermediate shards that are closed at once (as AWS's own uniform scaling leaves behind)
+   * @param scaling whether it is an UpdateShardCount, which counts against AWS's limit of scalings a day
    */
-  public record Plan(List<String> closing, List<ShardDescriptor> created) { }
+  public record Plan(List<String> closing, List<ShardDescriptor> created, boolean scaling) {
+    public Plan {
+      closing = List.copyOf(closing);
+      created = List.copyOf(created);
+    }
+  }
 
   private Resharding() { }
 
@@ -34,7 +40,8 @@ public final class Resharding {
     return new Plan(List.of(shard.shardId()), List.of(
         ShardDescriptor.open(next, new HashKeyRange(range.start(), newStartingHashKey.subtract(BigInteger.ONE)),
             shard.shardId(), null, now),
-        ShardDescriptor.open(next + 1, new HashKeyRange(newStartingHashKey, range.end()), shard.shardId(), null, now)));
+        ShardDescriptor.open(next + 1, new HashKeyRange(newStartingHashKey, range.end()), shard.shardId(), null, now)),
+        false);
   }
 
   /** MergeShards: two open shards with adjacent ranges become one child. */
@@ -48,7 +55,7 @@ public final class Resharding {
     }
     ShardDescriptor child = ShardDescriptor.open(stream.nextShardIndex(),
         new HashKeyRange(lower.hashKeyRange().start(), upper.hashKeyRange().end()), shard.shardId(), adjacent.shardId(), now);
-    return new Plan(List.of(shard.shardId(), adjacent.shardId()), List.of(child));
+    return new Plan(List.of(shard.shardId(), adjacent.shardId()), List.of(child), false);
   }
 
   /**
@@ -108,7 +115,7 @@ public final class Resharding {
     for (ShardDescriptor shard : result) {
       if (!open.contains(shard)) created.add(shard);
     }
-    return new Plan(closing, created);
+    return new Plan(closing, created, true);
   }
 
   /** A piece consumed by a merge: an existing open shard closes; a new piece is made closed. */

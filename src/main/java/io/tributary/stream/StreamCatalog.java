@@ -3,7 +3,10 @@ package io.tributary.stream;
 import io.vertx.core.Future;
 import java.util.List;
 
-/** Keeps the registries' streams and channels, and the account settings, across restarts. */
+/**
+ * Keeps the registries' streams and channels, and the account settings, across restarts. Written only by
+ * the {@link MetadataWriter}, one write at a time.
+ */
 public interface StreamCatalog {
 
   /** What a catalog holds. */
@@ -14,11 +17,8 @@ public interface StreamCatalog {
   /** The streams, channels and account settings saved last, as they were. */
   Future<Contents> load();
 
-  /**
-   * Saves the registries as they are when the write starts; completes once a write that began after this
-   * call is durable, so a caller that changed a registry first knows its change is kept.
-   */
-  Future<Void> save();
+  /** Replaces what the catalog holds with these contents; completes once they are durable. */
+  Future<Void> write(Contents contents);
 
   /** For {@code storage=memory}: nothing is kept. */
   StreamCatalog NONE = new StreamCatalog() {
@@ -28,7 +28,7 @@ public interface StreamCatalog {
     }
 
     @Override
-    public Future<Void> save() {
+    public Future<Void> write(Contents contents) {
       return Future.succeededFuture();
     }
   };

@@ -2,7 +2,6 @@ package io.tributary.stream;
 
 import io.tributary.DurableJsonFile;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,23 +19,17 @@ import java.util.Map;
  * loads with none). The file is replaced atomically ({@link DurableJsonFile}), so a crash leaves either the
  * old or the new catalog, never a torn one.
  *
- * <p>Writes run on a worker, one at a time; saves that arrive during a write share the next one.
+ * <p>Writes run on a worker; the {@link MetadataWriter} issues one at a time.
  */
 public final class StreamCatalogFile implements StreamCatalog {
   private static final int FORMAT_VERSION = 1;
 
   private final Vertx vertx;
   private final DurableJsonFile file;
-  private final StreamRegistry registry;
-  private final ChannelRegistry channels;
-  private List<Promise<Void>> waiting = new ArrayList<>();
-  private boolean writing;
 
-  public StreamCatalogFile(Vertx vertx, Path dataDir, StreamRegistry registry, ChannelRegistry channels) {
+  public StreamCatalogFile(Vertx vertx, Path dataDir) {
     this.vertx = vertx;
     this.file = new DurableJsonFile(dataDir.resolve("streams.json"));
-    this.registry = registry;
-    this.channels = channels;
   }
 
   @Override
@@ -57,49 +50,17 @@ public final class StreamCatalogFile implements StreamCatalog {
   }
 
   @Override
-  public synchronized Future<Void> save() {
-    Promise<Void> promise = Promise.promise();
-    waiting.add(promise);
-    if (!writing) {
-      writing = true;
-      writeNext();
-    }
-    return promise.future();
-  }
-
-  private synchronized void writeNext() {
-    List<Promise<Void>> batch = waiting;
-    waiting = new ArrayList<>();
-    vertx.executeBlocking(() -> {
-      file.write(toJson(registry.all(), channels.all(), registry.allAccountSettings()));
+  public Future<Void> write(Contents contents) {
+    return vertx.executeBlocking(() -> {
+      file.write(toJson(contents.streams(), contents.channels(), contents.accounts()));
       return null;
-    }, false).onComplete(result -> {
-      for (Promise<Void> promise : batch) {
-        if (result.succeeded()) promise.complete(); else promise.fail(result.cause());
-      }
-      synchronized (this) {
-        if (waiting.isEmpty()) writing = false; else writeNext();
-      }
-    });
+    }, false);
   }
 
   private static JsonObject toJson(List<StreamDescriptor> streams, List<ChannelDescriptor> channels,
       List<AccountSettings> accountSettings) {
     JsonArray array = new JsonArray();
     for (StreamDescriptor stream : streams) {
-      JsonArray shards = new JsonArray();
-      for (ShardDescriptor shard : stream.shards()) {
-        shards.add(new JsonObject()
-            .put("shardId", shard.shardId())
-            .put("index", shard.index())
-            .put("startingHashKey", shard.hashKeyRange().start().toString())
-            .put("endingHashKey", shard.hashKeyRange().end().toString())
-            .put("parentShardId", shard.parentShardId())
-            .put("adjacentParentShardId", shard.adjacentParentShardId())
-            .put("createdMillis", shard.createdMillis())
-            .put("endingSequenceNumber", shard.endingSequenceNumber())
-            .put("closedMillis", shard.closedMillis()));
-      }
       JsonArray consumers = new JsonArray();
       for (ConsumerDescriptor consumer : stream.consumers()) {
         consumers.add(new JsonObject()
@@ -119,7 +80,8 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("createdMillis", stream.createdMillis())
           .put("retentionHours", stream.retentionHours())
           .put("maxRecordSizeKiB", stream.maxRecordSizeKiB())
-          .put("shards", shards)
+          .put("shards", shardsToJson(stream.shards()))
+          .put("pendingReshard", reshardToJson(stream.pendingReshard()))
           .put("nextShardIndex", stream.nextShardIndex())
           .put("tags", new JsonObject(new LinkedHashMap<>(stream.tags())))
           .put("encryptionType", stream.encryptionType())
@@ -156,14 +118,7 @@ public final class StreamCatalogFile implements StreamCatalog {
   }
 
   private static StreamDescriptor fromJson(JsonObject json) {
-    List<ShardDescriptor> shards = new ArrayList<>();
-    for (Object item : json.getJsonArray("shards")) {
-      JsonObject shard = (JsonObject) item;
-      shards.add(new ShardDescriptor(shard.getString("shardId"), shard.getInteger("index"),
-          new HashKeyRange(new BigInteger(shard.getString("startingHashKey")), new BigInteger(shard.getString("endingHashKey"))),
-          shard.getString("parentShardId"), shard.getString("adjacentParentShardId"), shard.getLong("createdMillis"),
-          shard.getString("endingSequenceNumber"), shard.getLong("closedMillis")));
-    }
+    List<ShardDescriptor> shards = shardsFromJson(json.getJsonArray("shards"));
     List<ConsumerDescriptor> consumers = new ArrayList<>();
     for (Object item : json.getJsonArray("consumers", new JsonArray())) {
       JsonObject consumer = (JsonObject) item;
@@ -186,6 +141,7 @@ public final class StreamCatalogFile implements StreamCatalog {
         .retentionHours(json.getInteger("retentionHours"))
         .maxRecordSizeKiB(json.getInteger("maxRecordSizeKiB"))
         .shards(shards)
+        .pendingReshard(reshardFromJson(json.getJsonObject("pendingReshard")))
         .nextShardIndex(json.getInteger("nextShardIndex", 0))
         .tags(strings(json.getJsonObject("tags")))
         .encryption(json.getString("encryptionType", "NONE"), json.getString("keyId"))
@@ -199,6 +155,51 @@ public final class StreamCatalogFile implements StreamCatalog {
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)
         .build();
+  }
+
+  private static JsonArray shardsToJson(List<ShardDescriptor> shards) {
+    JsonArray array = new JsonArray();
+    for (ShardDescriptor shard : shards) {
+      array.add(new JsonObject()
+          .put("shardId", shard.shardId())
+          .put("index", shard.index())
+          .put("startingHashKey", shard.hashKeyRange().start().toString())
+          .put("endingHashKey", shard.hashKeyRange().end().toString())
+          .put("parentShardId", shard.parentShardId())
+          .put("adjacentParentShardId", shard.adjacentParentShardId())
+          .put("createdMillis", shard.createdMillis())
+          .put("endingSequenceNumber", shard.endingSequenceNumber())
+          .put("closedMillis", shard.closedMillis()));
+    }
+    return array;
+  }
+
+  private static List<ShardDescriptor> shardsFromJson(JsonArray array) {
+    List<ShardDescriptor> shards = new ArrayList<>();
+    for (Object item : array) {
+      JsonObject shard = (JsonObject) item;
+      shards.add(new ShardDescriptor(shard.getString("shardId"), shard.getInteger("index"),
+          new HashKeyRange(new BigInteger(shard.getString("startingHashKey")), new BigInteger(shard.getString("endingHashKey"))),
+          shard.getString("parentShardId"), shard.getString("adjacentParentShardId"), shard.getLong("createdMillis"),
+          shard.getString("endingSequenceNumber"), shard.getLong("closedMillis")));
+    }
+    return shards;
+  }
+
+  /** A reshard under way: {@code {"closing": [shard ids], "created": [shards], "scaling": bool}}, or null. */
+  private static JsonObject reshardToJson(Resharding.Plan plan) {
+    if (plan == null) return null;
+    return new JsonObject()
+        .put("closing", new JsonArray(new ArrayList<>(plan.closing())))
+        .put("created", shardsToJson(plan.created()))
+        .put("scaling", plan.scaling());
+  }
+
+  private static Resharding.Plan reshardFromJson(JsonObject json) {
+    if (json == null) return null;
+    List<String> closing = new ArrayList<>();
+    json.getJsonArray("closing").forEach(id -> closing.add((String) id));
+    return new Resharding.Plan(closing, shardsFromJson(json.getJsonArray("created")), json.getBoolean("scaling", false));
   }
 
   private static JsonArray channelsToJson(List<ChannelDescriptor> channels) {

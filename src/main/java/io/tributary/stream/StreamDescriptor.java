@@ -33,6 +33,7 @@ public final class StreamDescriptor {
   private final Map<String, String> policies;
   private final List<Long> scalingTimes;
   private final int nextShardIndex;
+  private final Resharding.Plan pendingReshard;
   /** The open shards ordered by starting hash key, for routing records by binary search. */
   private final ShardDescriptor[] routing;
 
@@ -56,8 +57,12 @@ public final class StreamDescriptor {
     this.consumers = List.copyOf(b.consumers);
     this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
     this.scalingTimes = List.copyOf(b.scalingTimes);
-    this.nextShardIndex = Math.max(b.nextShardIndex,
-        this.shards.stream().mapToInt(ShardDescriptor::index).max().orElse(-1) + 1);
+    this.pendingReshard = b.pendingReshard;
+    int highestIndex = this.shards.stream().mapToInt(ShardDescriptor::index).max().orElse(-1);
+    if (pendingReshard != null) {
+      for (ShardDescriptor shard : pendingReshard.created()) highestIndex = Math.max(highestIndex, shard.index());
+    }
+    this.nextShardIndex = Math.max(b.nextShardIndex, highestIndex + 1);
     this.routing = this.shards.stream().filter(ShardDescriptor::isOpen)
         .sorted(Comparator.comparing(s -> s.hashKeyRange().start()))
         .toArray(ShardDescriptor[]::new);
@@ -88,6 +93,7 @@ public final class StreamDescriptor {
     b.policies = new LinkedHashMap<>(policies);
     b.scalingTimes = new ArrayList<>(scalingTimes);
     b.nextShardIndex = nextShardIndex;
+    b.pendingReshard = pendingReshard;
     return b;
   }
 
@@ -157,6 +163,19 @@ public final class StreamDescriptor {
 
   /** The index the next new shard gets: shard ids are never reused within a stream. */
   public int nextShardIndex() { return nextShardIndex; }
+
+  /**
+   * A split, merge or scaling that is decided and kept but not yet carried out: its new shards are not
+   * listed or routed to until it is, and their ids are taken. Null when none is under way.
+   */
+  public Resharding.Plan pendingReshard() { return pendingReshard; }
+
+  /** Open shards once the pending reshard is done: what counts against the account's shard limit. */
+  public int openShardCountAfterReshard() {
+    if (pendingReshard == null) return routing.length;
+    int opened = (int) pendingReshard.created().stream().filter(ShardDescriptor::isOpen).count();
+    return routing.length + opened - pendingReshard.closing().size();
+  }
 
   public StreamDescriptor withStatus(StreamStatus newStatus) {
     return toBuilder().status(newStatus).build();
@@ -229,6 +248,7 @@ public final class StreamDescriptor {
     private Map<String, String> policies = new LinkedHashMap<>();
     private List<Long> scalingTimes = new ArrayList<>();
     private int nextShardIndex;
+    private Resharding.Plan pendingReshard;
 
     private Builder(StreamKey key, String uid) {
       this.key = key;
@@ -296,6 +316,8 @@ public final class StreamDescriptor {
     public Builder scalingTimes(List<Long> value) { scalingTimes = new ArrayList<>(value); return this; }
 
     public Builder nextShardIndex(int value) { nextShardIndex = value; return this; }
+
+    public Builder pendingReshard(Resharding.Plan value) { pendingReshard = value; return this; }
 
     public StreamDescriptor build() {
       return new StreamDescriptor(this);

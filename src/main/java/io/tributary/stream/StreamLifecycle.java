@@ -13,88 +13,123 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import io.tributary.api.KinesisException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Creates, deletes and restores streams: records each change in the registry and saves the catalog,
- * deploys or undeploys one {@link ShardVerticle} per shard, and moves a stream through CREATING → ACTIVE
- * and DELETING → gone after the configured delays. A change is acknowledged only once the catalog holds it.
+ * Creates, deletes, reshards and restores streams. Every change follows one order: the intent is kept in
+ * the catalog first ({@link MetadataWriter}: a new stream CREATING, a stream UPDATING with its reshard plan,
+ * a stream DELETING), then it is carried out (shard verticles deployed or closed, data removed), then the
+ * outcome is kept and published in one step (ACTIVE with the new shards routed to; gone). A caller is
+ * answered once the intent is kept. The steps that carry a change out are retried until they succeed
+ * ({@link RetriedSteps}), and on start {@link #restore} finishes whatever a stopped server left under way,
+ * so no stream stays CREATING, UPDATING or DELETING for ever.
  */
 public final class StreamLifecycle {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamLifecycle.class);
   private static final char[] UID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
 
   private final Vertx vertx;
   private final StreamRegistry registry;
-  private final StreamCatalog catalog;
+  private final MetadataWriter metadata;
   private final ShardStorage storage;
   private final ShardClient shards;
   private final Clock clock;
   private final long createDelayMillis;
   private final long deleteDelayMillis;
   private final long updateDelayMillis;
+  private final RetriedSteps steps;
   private final SecureRandom random = new SecureRandom();
   /** Deployment id of each shard verticle, by shard address. */
   private final Map<String, String> deploymentIds = new ConcurrentHashMap<>();
 
-  public StreamLifecycle(Vertx vertx, StreamRegistry registry, StreamCatalog catalog, ShardStorage storage,
+  public StreamLifecycle(Vertx vertx, StreamRegistry registry, MetadataWriter metadata, ShardStorage storage,
       ShardClient shards, Clock clock, long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
-    this.catalog = catalog;
+    this.metadata = metadata;
     this.storage = storage;
     this.shards = shards;
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
     this.deleteDelayMillis = deleteDelayMillis;
     this.updateDelayMillis = updateDelayMillis;
+    this.steps = new RetriedSteps(vertx);
   }
 
   public Clock clock() { return clock; }
 
   /**
-   * Applies a change to a stream that takes effect at once (tags, policies, monitoring, limits) and saves
+   * Applies a change to a stream that takes effect at once (tags, policies, monitoring, limits) and keeps
    * it; fails with ResourceNotFoundException if the stream was deleted or replaced meanwhile.
    */
   public Future<StreamDescriptor> update(StreamDescriptor stream, UnaryOperator<StreamDescriptor.Builder> change) {
-    StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> change.apply(s.toBuilder()).build());
-    if (updated == null) return Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account()));
-    return catalog.save().map(updated);
+    return update(stream, change, current -> { });
+  }
+
+  /** As {@link #update}, after a check of the stream as it is when the change applies, which may refuse it. */
+  private Future<StreamDescriptor> update(StreamDescriptor stream, UnaryOperator<StreamDescriptor.Builder> change,
+      java.util.function.Consumer<StreamDescriptor> check) {
+    return metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> {
+          check.accept(s);
+          return change.apply(s.toBuilder()).build();
+        }))
+        .compose(updated -> updated != null ? Future.succeededFuture(updated)
+            : Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account())));
   }
 
   /**
-   * Carries out a split, merge or scaling: the stream is UPDATING until, after the update delay, the new
-   * shards are up, the closing shards have stopped taking appends (every append they took is durable),
-   * and the registry switches routing to the new shards in one step. With no delay the future waits for
-   * ACTIVE; otherwise it completes once UPDATING is saved.
+   * Carries out a split, merge or scaling. First the plan is kept with the stream UPDATING (its new shard ids
+   * taken for good); after the update delay the new shards are deployed, the closing shards stop taking
+   * appends (every append they took is durable), and one last change makes the new shards routable, closes
+   * the old ones and makes the stream ACTIVE. With no delay the future waits for that; otherwise it
+   * completes once the plan is kept.
    */
-  public Future<Void> reshard(StreamDescriptor stream, Resharding.Plan plan, boolean countsAsScaling) {
-    Future<StreamDescriptor> updating = update(stream, b -> b.status(StreamStatus.UPDATING));
-    Future<Void> done = updating
-        .compose(v -> after(updateDelayMillis))
-        .compose(v -> deployShards(stream, plan.created()))
-        .compose(v -> closeShards(stream, plan.closing()))
-        .compose(v -> {
-          long now = clock.millis();
-          StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> {
-            List<ShardDescriptor> shards = new ArrayList<>();
-            for (ShardDescriptor shard : s.shards()) {
-              shards.add(plan.closing().contains(shard.shardId())
-                  ? shard.closed(Resharding.endingSequenceNumber(shard, now), now) : shard);
-            }
-            shards.addAll(plan.created());
-            shards.sort(java.util.Comparator.comparingInt(ShardDescriptor::index));
-            List<Long> scalings = new ArrayList<>(s.scalingTimes());
-            if (countsAsScaling) scalings.add(now);
-            return s.toBuilder().shards(shards).scalingTimes(scalings).status(StreamStatus.ACTIVE).build();
-          });
-          return updated == null ? Future.succeededFuture() : catalog.save();
+  public Future<Void> reshard(StreamDescriptor stream, Resharding.Plan plan) {
+    Future<StreamDescriptor> decided = update(stream, b -> b.status(StreamStatus.UPDATING).pendingReshard(plan),
+        current -> {
+          // Another reshard may have been decided since the caller looked.
+          if (current.status() != StreamStatus.ACTIVE || current.pendingReshard() != null) {
+            throw KinesisException.resourceInUse("Stream " + stream.name() + " under account "
+                + stream.key().account() + " not ACTIVE, instead in state " + current.status());
+          }
+          int added = (int) plan.created().stream().filter(ShardDescriptor::isOpen).count() - plan.closing().size();
+          if (added > 0) registry.checkShardLimit(stream.key(), added);
         });
-    done.onFailure(failure -> LOG.error("resharding of {} failed", stream.key(), failure));
-    return updateDelayMillis <= 0 ? done : updating.mapEmpty();
+    Future<Void> done = decided.compose(v -> after(updateDelayMillis)).compose(v -> finishReshard(stream.key(), stream.uid()));
+    return updateDelayMillis <= 0 ? done : decided.mapEmpty();
+  }
+
+  private Future<Void> finishReshard(StreamKey key, String uid) {
+    return steps.run("resharding of " + key, () -> {
+      StreamDescriptor current = registry.find(key);
+      if (current == null || !current.uid().equals(uid) || current.pendingReshard() == null
+          || current.status() != StreamStatus.UPDATING) {
+        return Future.succeededFuture();
+      }
+      Resharding.Plan plan = current.pendingReshard();
+      return deployShards(current, plan.created())
+          .compose(v -> closeShards(current, plan.closing()))
+          .compose(v -> metadata.commit(() -> registry.update(key, uid, s -> s.pendingReshard() == null ? s
+              : applyReshard(s, clock.millis()))))
+          .mapEmpty();
+    });
+  }
+
+  /** The stream once its pending reshard is done: new shards listed and routed to, old ones closed. */
+  private static StreamDescriptor applyReshard(StreamDescriptor stream, long now) {
+    Resharding.Plan plan = stream.pendingReshard();
+    List<ShardDescriptor> shards = new ArrayList<>();
+    for (ShardDescriptor shard : stream.shards()) {
+      shards.add(plan.closing().contains(shard.shardId())
+          ? shard.closed(Resharding.endingSequenceNumber(shard, now), now) : shard);
+    }
+    shards.addAll(plan.created());
+    shards.sort(java.util.Comparator.comparingInt(ShardDescriptor::index));
+    List<Long> scalings = new ArrayList<>(stream.scalingTimes());
+    if (plan.scaling()) scalings.add(now);
+    return stream.toBuilder().shards(shards).pendingReshard(null).scalingTimes(scalings).status(StreamStatus.ACTIVE)
+        .build();
   }
 
   private Future<Void> closeShards(StreamDescriptor stream, List<String> shardIds) {
@@ -105,7 +140,7 @@ public final class StreamLifecycle {
 
   /**
    * Drops closed shards whose every record is past retention, as AWS stops listing them, and removes their
-   * logs; runs periodically.
+   * logs; runs periodically. A log left behind by a crash is set aside at the next start.
    */
   public Future<Void> expireClosedShards() {
     long now = clock.millis();
@@ -115,19 +150,19 @@ public final class StreamLifecycle {
       List<ShardDescriptor> gone = stream.shards().stream()
           .filter(shard -> !shard.isOpen() && shard.closedMillis() + retention < now)
           .toList();
-      if (gone.isEmpty() || !stream.acceptsData()) continue;
-      StreamDescriptor updated = registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
-          .shards(s.shards().stream().filter(shard -> !gone.contains(shard)).toList()).build());
-      if (updated == null) continue;
-      expired.add(catalog.save().compose(v -> {
-        List<Future<Void>> removed = new ArrayList<>();
-        for (ShardDescriptor shard : gone) {
-          String id = deploymentIds.remove(ShardAddress.of(stream.uid(), shard.shardId()));
-          removed.add((id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id))
-              .compose(u -> storage.deleteShard(stream.uid(), shard.shardId())));
-        }
-        return Future.join(removed).mapEmpty();
-      }));
+      if (gone.isEmpty() || stream.status() != StreamStatus.ACTIVE) continue;
+      expired.add(metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
+          .shards(s.shards().stream().filter(shard -> !gone.contains(shard)).toList()).build()))
+          .compose(updated -> {
+            if (updated == null) return Future.succeededFuture();
+            List<Future<Void>> removed = new ArrayList<>();
+            for (ShardDescriptor shard : gone) {
+              String id = deploymentIds.remove(ShardAddress.of(stream.uid(), shard.shardId()));
+              removed.add((id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id))
+                  .compose(u -> storage.deleteShard(stream.uid(), shard.shardId())));
+            }
+            return Future.join(removed).mapEmpty();
+          }));
     }
     return Future.join(expired).mapEmpty();
   }
@@ -146,22 +181,22 @@ public final class StreamLifecycle {
   /**
    * Applies a change that AWS carries out asynchronously (encryption, stream mode): the stream is UPDATING
    * with the change made, and ACTIVE again after the update delay. With no delay the future waits for
-   * ACTIVE; otherwise it completes once UPDATING is saved.
+   * ACTIVE; otherwise it completes once UPDATING is kept.
    */
   public Future<StreamDescriptor> updateThroughUpdating(StreamDescriptor stream,
       UnaryOperator<StreamDescriptor.Builder> change) {
     Future<StreamDescriptor> updating = update(stream, b -> change.apply(b).status(StreamStatus.UPDATING));
     Future<StreamDescriptor> active = updating
         .compose(updated -> after(updateDelayMillis))
-        .compose(v -> activate(stream))
+        .compose(v -> steps.run("update of " + stream.key(), () -> activate(stream)))
         .map(v -> registry.find(stream.key()));
     return updateDelayMillis <= 0 ? active : updating;
   }
 
   /**
-   * Registers a new stream as CREATING and deploys its shards; it turns ACTIVE once they are up and the
+   * Registers a new stream as CREATING, then deploys its shards; it turns ACTIVE once they are up and the
    * create delay has passed. With no delay the returned future waits for ACTIVE, so the caller sees the
-   * stream usable at once; otherwise it completes once the new stream is saved.
+   * stream usable at once; otherwise it completes once the new stream is kept.
    */
   public Future<Void> create(StreamKey key, StreamMode mode, int shardCount, int retentionHours, int maxRecordSizeKiB,
       Integer warmThroughputMiBps, Map<String, String> tags, RecordDistributionStrategy recordDistributionStrategy) {
@@ -179,14 +214,15 @@ public final class StreamLifecycle {
         .tags(tags)
         .recordDistributionStrategy(recordDistributionStrategy)
         .build();
-    registry.add(stream);
-    Future<Void> saved = catalog.save();
-    Future<Void> active = saved
-        .compose(v -> deployShards(stream))
+    Future<Void> kept = metadata.commit(() -> {
+      registry.add(stream);
+      return null;
+    });
+    Future<Void> active = kept
+        .compose(v -> deployShards(stream).otherwiseEmpty())
         .compose(v -> after(createDelayMillis))
-        .compose(v -> activate(stream));
-    active.onFailure(failure -> LOG.error("stream {} did not become ACTIVE", key, failure));
-    return createDelayMillis <= 0 ? active : saved;
+        .compose(v -> steps.run("creation of " + key, () -> deployShards(stream).compose(d -> activate(stream))));
+    return createDelayMillis <= 0 ? active : kept;
   }
 
   /**
@@ -194,24 +230,49 @@ public final class StreamLifecycle {
    * removed and it is gone.
    */
   public Future<Void> delete(StreamDescriptor stream) {
-    registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
+    Future<StreamDescriptor> kept = metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
         .status(StreamStatus.DELETING)
         .consumers(s.consumers().stream().map(c -> c.withStatus(ConsumerStatus.DELETING)).toList())
-        .build());
-    Future<Void> saved = catalog.save();
-    Future<Void> gone = saved.compose(v -> after(deleteDelayMillis)).compose(v -> finishDeleting(stream));
-    gone.onFailure(failure -> LOG.error("stream {} was not fully deleted", stream.key(), failure));
-    return deleteDelayMillis <= 0 ? gone : saved;
+        .build()));
+    Future<Void> gone = kept.compose(v -> after(deleteDelayMillis)).compose(v -> finishDeleting(stream));
+    return deleteDelayMillis <= 0 ? gone : kept.mapEmpty();
   }
 
-  /** Brings back the streams kept from an earlier run: shards deployed, unfinished changes finished. */
-  public Future<Void> restore(List<StreamDescriptor> kept) {
-    registry.restore(kept);
+  /**
+   * The shard directories the catalog lists for each stream incarnation (by uid): its shards, and the new
+   * shards of a reshard under way. Anything else in the data directory is not adopted.
+   */
+  public static Map<String, Set<String>> listedShards(List<StreamDescriptor> streams) {
+    Map<String, Set<String>> listed = new java.util.HashMap<>();
+    for (StreamDescriptor stream : streams) {
+      Set<String> ids = new java.util.HashSet<>();
+      for (ShardDescriptor shard : stream.shards()) ids.add(shard.shardId());
+      if (stream.pendingReshard() != null) {
+        for (ShardDescriptor shard : stream.pendingReshard().created()) ids.add(shard.shardId());
+      }
+      listed.put(stream.uid(), ids);
+    }
+    return listed;
+  }
+
+  /**
+   * Brings back the streams kept from an earlier run and finishes what was under way: a stream being
+   * created turns ACTIVE, a reshard is carried out, a deletion completes. A shard whose log cannot be
+   * opened stays offline (its calls fail) and is tried again; the rest of the server is served meanwhile.
+   * Completes once the first attempt at each stream is over.
+   */
+  public Future<Void> restore(List<StreamDescriptor> kept, List<AccountSettings> accounts) {
+    registry.restore(kept, accounts);
     List<Future<Void>> restored = new ArrayList<>();
     for (StreamDescriptor stream : kept) {
-      restored.add(stream.status() == StreamStatus.DELETING
-          ? finishDeleting(stream)
-          : deployShards(stream).compose(v -> activate(stream)));
+      if (stream.status() == StreamStatus.DELETING) {
+        restored.add(finishDeleting(stream));
+      } else if (stream.pendingReshard() != null) {
+        restored.add(steps.run("restart of " + stream.key(), () -> deployShards(stream))
+            .compose(v -> finishReshard(stream.key(), stream.uid())));
+      } else {
+        restored.add(steps.run("restart of " + stream.key(), () -> deployShards(stream).compose(v -> activate(stream))));
+      }
     }
     return Future.all(restored).mapEmpty();
   }
@@ -220,38 +281,44 @@ public final class StreamLifecycle {
     return deployShards(stream, stream.shards());
   }
 
+  /** Deploys the verticles of those shards that have none yet; a shard that fails to start does not stop the others. */
   private Future<Void> deployShards(StreamDescriptor stream, List<ShardDescriptor> toDeploy) {
     List<Future<String>> deployed = new ArrayList<>();
     for (ShardDescriptor shard : toDeploy) {
       String address = ShardAddress.of(stream.uid(), shard.shardId());
+      if (deploymentIds.containsKey(address)) continue;
       deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
-          .onSuccess(id -> deploymentIds.put(address, id)));
+          .onSuccess(id -> deploymentIds.put(address, id))
+          .recover(failure -> Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of "
+              + stream.key() + " did not start: " + failure.getMessage(), failure))));
     }
-    return Future.all(deployed).compose(all -> {
+    return Future.join(deployed).transform(all -> {
       StreamDescriptor current = registry.find(stream.key());
       if (current == null || !current.uid().equals(stream.uid())) {
         return undeployShards(stream.uid());  // deleted while its shards were starting
       }
-      return Future.succeededFuture();
+      return all.succeeded() ? Future.succeededFuture() : Future.failedFuture(all.cause());
     });
   }
 
-  /** Ends CREATING or UPDATING; a stream that turns ACTIVE has reached its warm throughput target. */
+  /**
+   * Ends CREATING or UPDATING; a stream that turns ACTIVE has reached its warm throughput target. A stream
+   * with a reshard under way stays UPDATING: the reshard ends it.
+   */
   private Future<Void> activate(StreamDescriptor stream) {
-    StreamDescriptor updated = registry.update(stream.key(), stream.uid(),
-        s -> s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING
+    return metadata.commit(() -> registry.update(stream.key(), stream.uid(),
+        s -> (s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING) && s.pendingReshard() == null
             ? s.toBuilder().status(StreamStatus.ACTIVE).warmThroughputCurrentMiBps(s.warmThroughputMiBps()).build()
-            : s);
-    return updated == null ? Future.succeededFuture() : catalog.save();
+            : s)).mapEmpty();
   }
 
   private Future<Void> finishDeleting(StreamDescriptor stream) {
-    return undeployShards(stream.uid())
+    return steps.run("deletion of " + stream.key(), () -> undeployShards(stream.uid())
         .compose(v -> storage.deleteStream(stream.uid()))
-        .compose(v -> {
+        .compose(v -> metadata.commit(() -> {
           registry.remove(stream.key(), stream.uid());
-          return catalog.save();
-        });
+          return null;
+        })));
   }
 
   private Future<Void> undeployShards(String uid) {

@@ -11,10 +11,12 @@ import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 
 /**
- * The metadata of every stream, and the settings of every account. Readers on any thread take the current
- * immutable snapshot without locking; every change goes through one writer (the methods here are
- * serialised) and publishes a new snapshot, so a change such as "create unless the name is taken and the
- * shard limit allows" is atomic.
+ * The metadata of every stream, and the settings of every account, in two immutable snapshots. Readers on
+ * any thread see the <em>published</em> one without locking. Changes are made only by the
+ * {@link MetadataWriter}, to the <em>staged</em> snapshot, and are published once the catalog holds them;
+ * a change that could not be kept is discarded, so what readers see is always what a restart would bring
+ * back. The checks of a change ("create unless the name is taken and the shard limit allows") read the
+ * staged snapshot, so they see the changes committed before them.
  */
 public final class StreamRegistry {
   public static final int DEFAULT_ON_DEMAND_STREAM_LIMIT = 50;
@@ -26,6 +28,11 @@ public final class StreamRegistry {
   private final int onDemandStreamLimit;
   private volatile NavigableMap<StreamKey, StreamDescriptor> streams = Collections.emptyNavigableMap();
   private volatile Map<Scope, AccountSettings> accounts = Map.of();
+  private NavigableMap<StreamKey, StreamDescriptor> stagedStreams = streams;
+  private Map<Scope, AccountSettings> stagedAccounts = accounts;
+
+  /** The staged snapshot at one moment, to return to if a change fails halfway. */
+  record Mark(NavigableMap<StreamKey, StreamDescriptor> streams, Map<Scope, AccountSettings> accounts) { }
 
   public StreamRegistry(int shardLimit) {
     this(shardLimit, DEFAULT_ON_DEMAND_STREAM_LIMIT);
@@ -42,6 +49,11 @@ public final class StreamRegistry {
 
   /** The streams of an account and region, by name. */
   public List<StreamDescriptor> list(String account, String region) {
+    return list(streams, account, region);
+  }
+
+  private static List<StreamDescriptor> list(NavigableMap<StreamKey, StreamDescriptor> streams, String account,
+      String region) {
     StreamKey from = new StreamKey(account, region, "");
     List<StreamDescriptor> result = new ArrayList<>();
     for (StreamDescriptor stream : streams.tailMap(from, true).values()) {
@@ -56,44 +68,93 @@ public final class StreamRegistry {
     return List.copyOf(streams.values());
   }
 
-  /** Puts back streams kept from an earlier run, before the server takes calls. */
-  public synchronized void restore(List<StreamDescriptor> kept) {
-    for (StreamDescriptor stream : kept) publish(stream.key(), stream);
+  /** The staged streams: what the catalog is to hold once the changes under way are kept. */
+  synchronized List<StreamDescriptor> stagedStreams() {
+    return List.copyOf(stagedStreams.values());
+  }
+
+  synchronized List<AccountSettings> stagedAccountSettings() {
+    return List.copyOf(stagedAccounts.values());
+  }
+
+  /** Puts back streams and account settings kept from an earlier run, before the server takes calls. */
+  public synchronized void restore(List<StreamDescriptor> kept, List<AccountSettings> keptAccounts) {
+    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>(stagedStreams);
+    for (StreamDescriptor stream : kept) next.put(stream.key(), stream);
+    Map<Scope, AccountSettings> nextAccounts = new HashMap<>(stagedAccounts);
+    for (AccountSettings settings : keptAccounts) nextAccounts.put(new Scope(settings.account(), settings.region()), settings);
+    stagedStreams = Collections.unmodifiableNavigableMap(next);
+    stagedAccounts = Map.copyOf(nextAccounts);
+    publish();
+  }
+
+  synchronized Mark mark() {
+    return new Mark(stagedStreams, stagedAccounts);
+  }
+
+  synchronized void reset(Mark mark) {
+    stagedStreams = mark.streams();
+    stagedAccounts = mark.accounts();
+  }
+
+  /** Makes the staged snapshot the one readers see. */
+  synchronized void publish() {
+    streams = stagedStreams;
+    accounts = stagedAccounts;
+  }
+
+  /** Drops the staged changes: they could not be kept. */
+  synchronized void discard() {
+    stagedStreams = streams;
+    stagedAccounts = accounts;
   }
 
   public int shardLimit() { return shardLimit; }
 
   public int onDemandStreamLimit() { return onDemandStreamLimit; }
 
+  /** Open shards of an account and region, counting the outcome of reshards under way. */
   public int openShardCount(String account, String region) {
+    return openShardCount(streams, account, region);
+  }
+
+  private static int openShardCount(NavigableMap<StreamKey, StreamDescriptor> streams, String account, String region) {
     int count = 0;
-    for (StreamDescriptor stream : list(account, region)) count += stream.openShardCount();
+    for (StreamDescriptor stream : list(streams, account, region)) count += stream.openShardCountAfterReshard();
     return count;
   }
 
   public int onDemandStreamCount(String account, String region) {
+    return onDemandStreamCount(streams, account, region);
+  }
+
+  private static int onDemandStreamCount(NavigableMap<StreamKey, StreamDescriptor> streams, String account,
+      String region) {
     int count = 0;
-    for (StreamDescriptor stream : list(account, region)) if (stream.mode() == StreamMode.ON_DEMAND) count++;
+    for (StreamDescriptor stream : list(streams, account, region)) if (stream.mode() == StreamMode.ON_DEMAND) count++;
     return count;
   }
 
   /**
    * Adds a new stream, failing as AWS does when the name is taken, or the account's on-demand stream limit
-   * or shard limit is reached.
+   * or shard limit is reached. Only within a {@link MetadataWriter} change.
    */
-  public synchronized void add(StreamDescriptor stream) {
+  synchronized void add(StreamDescriptor stream) {
     StreamKey key = stream.key();
-    if (streams.containsKey(key)) {
+    if (stagedStreams.containsKey(key)) {
       throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " already exists.");
     }
     if (stream.mode() == StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
     checkShardLimit(key, stream.openShardCount());
-    publish(key, stream);
+    stage(key, stream);
   }
 
-  /** Fails as AWS does when adding shards would take the account past its open shard limit. */
-  public void checkShardLimit(StreamKey key, int added) {
-    int current = openShardCount(key.account(), key.region());
+  /**
+   * Fails as AWS does when adding shards would take the account past its open shard limit; counts the
+   * staged streams, so it also holds within a change.
+   */
+  public synchronized void checkShardLimit(StreamKey key, int added) {
+    int current = openShardCount(stagedStreams, key.account(), key.region());
     if (current + added > shardLimit) {
       throw KinesisException.limitExceeded("This request would exceed the shard limit for the account "
           + key.account() + " in " + key.region() + ". Current shard count for the account: " + current
@@ -107,19 +168,26 @@ public final class StreamRegistry {
   /**
    * Replaces a stream with what the change makes of it, if the same incarnation is still there. A change
    * that makes the stream on-demand fails as AWS does when the account's on-demand stream limit is reached.
+   * Only within a {@link MetadataWriter} change.
    */
-  public synchronized StreamDescriptor update(StreamKey key, String uid, UnaryOperator<StreamDescriptor> change) {
-    StreamDescriptor current = streams.get(key);
+  synchronized StreamDescriptor update(StreamKey key, String uid, UnaryOperator<StreamDescriptor> change) {
+    StreamDescriptor current = stagedStreams.get(key);
     if (current == null || !current.uid().equals(uid)) return null;
     StreamDescriptor changed = change.apply(current);
     if (changed.mode() == StreamMode.ON_DEMAND && current.mode() != StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
-    publish(key, changed);
+    stage(key, changed);
     return changed;
+  }
+
+  /** The staged stream of that key, if it is still the same incarnation; null otherwise. */
+  synchronized StreamDescriptor staged(StreamKey key, String uid) {
+    StreamDescriptor current = stagedStreams.get(key);
+    return current == null || !current.uid().equals(uid) ? null : current;
   }
 
   // AWS's wording for this limit is not known; it is modelled on its shard limit message.
   private void checkOnDemandStreamLimit(StreamKey key) {
-    int current = onDemandStreamCount(key.account(), key.region());
+    int current = onDemandStreamCount(stagedStreams, key.account(), key.region());
     if (current >= onDemandStreamLimit) {
       throw KinesisException.limitExceeded("This request would exceed the on-demand stream limit for the account "
           + key.account() + " in " + key.region() + ". Current on-demand stream count for the account: " + current
@@ -140,33 +208,30 @@ public final class StreamRegistry {
     return List.copyOf(accounts.values());
   }
 
+  /** Changes an account's settings. Only within a {@link MetadataWriter} change. */
   public synchronized AccountSettings updateAccountSettings(String account, String region,
       UnaryOperator<AccountSettings> change) {
-    AccountSettings changed = change.apply(accountSettings(account, region));
-    Map<Scope, AccountSettings> next = new HashMap<>(accounts);
-    next.put(new Scope(account, region), changed);
-    accounts = Map.copyOf(next);
+    Scope scope = new Scope(account, region);
+    AccountSettings current = stagedAccounts.get(scope);
+    AccountSettings changed = change.apply(current != null ? current : AccountSettings.defaults(account, region));
+    Map<Scope, AccountSettings> next = new HashMap<>(stagedAccounts);
+    next.put(scope, changed);
+    stagedAccounts = Map.copyOf(next);
     return changed;
   }
 
-  /** Puts back account settings kept from an earlier run, before the server takes calls. */
-  public synchronized void restoreAccountSettings(List<AccountSettings> kept) {
-    Map<Scope, AccountSettings> next = new HashMap<>(accounts);
-    for (AccountSettings settings : kept) next.put(new Scope(settings.account(), settings.region()), settings);
-    accounts = Map.copyOf(next);
-  }
-
-  public synchronized void remove(StreamKey key, String uid) {
-    StreamDescriptor current = streams.get(key);
+  /** Removes a stream if it is still that incarnation. Only within a {@link MetadataWriter} change. */
+  synchronized void remove(StreamKey key, String uid) {
+    StreamDescriptor current = stagedStreams.get(key);
     if (current == null || !current.uid().equals(uid)) return;
-    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>(streams);
+    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>(stagedStreams);
     next.remove(key);
-    streams = Collections.unmodifiableNavigableMap(next);
+    stagedStreams = Collections.unmodifiableNavigableMap(next);
   }
 
-  private void publish(StreamKey key, StreamDescriptor stream) {
-    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>(streams);
+  private void stage(StreamKey key, StreamDescriptor stream) {
+    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>(stagedStreams);
     next.put(key, stream);
-    streams = Collections.unmodifiableNavigableMap(next);
+    stagedStreams = Collections.unmodifiableNavigableMap(next);
   }
 }

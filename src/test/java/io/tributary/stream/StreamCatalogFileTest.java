@@ -22,9 +22,8 @@ class StreamCatalogFileTest {
 
   @Test
   void keepsAccountSettingsWarmThroughputAndEncryptionHistory(@TempDir Path dir) {
-    StreamRegistry registry = new StreamRegistry(500);
     StreamKey key = new StreamKey("000000000000", "us-east-1", "orders");
-    registry.add(StreamDescriptor.builder(key, "abcdefghijklmnopqrst")
+    StreamDescriptor written = StreamDescriptor.builder(key, "abcdefghijklmnopqrst")
         .status(StreamStatus.ACTIVE)
         .mode(StreamMode.ON_DEMAND)
         .createdMillis(1_000)
@@ -33,12 +32,12 @@ class StreamCatalogFileTest {
         .warmThroughputMiBps(200)
         .warmThroughputCurrentMiBps(100)
         .encryption("KMS", "alias/aws/kinesis", 5_000)
-        .build());
+        .build();
     BillingCommitment commitment = BillingCommitment.NEVER.enable(7_000).disable(8_000);
-    registry.updateAccountSettings("000000000000", "us-east-1", settings -> settings.withCommitment(commitment));
-    new StreamCatalogFile(vertx, dir, registry, new ChannelRegistry()).save().await();
+    new StreamCatalogFile(vertx, dir).write(new StreamCatalog.Contents(List.of(written), List.of(),
+        List.of(new AccountSettings("000000000000", "us-east-1", commitment)))).await();
 
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500), new ChannelRegistry()).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir).load().await();
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals(200, stream.warmThroughputMiBps());
     assertEquals(100, stream.warmThroughputCurrentMiBps());
@@ -67,12 +66,36 @@ class StreamCatalogFileTest {
           } ]
         }
         """);
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir, new StreamRegistry(500), new ChannelRegistry()).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir).load().await();
     assertEquals(List.of(), loaded.accounts());
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals("old", stream.name());
     assertNull(stream.warmThroughputCurrentMiBps());
     assertEquals(List.of(), stream.encryptionChanges());
     assertEquals("NONE", stream.encryptionTypeAt(2_000));
+  }
+
+  @Test
+  void keepsAReshardUnderWayWithTheShardIdsItTook(@TempDir Path dir) {
+    StreamKey key = new StreamKey("000000000000", "us-east-1", "splitting");
+    StreamDescriptor stream = StreamDescriptor.builder(key, "abcdefghijklmnopqrst")
+        .status(StreamStatus.ACTIVE)
+        .createdMillis(1_000)
+        .shards(List.of(ShardDescriptor.open(0, HashKeyRange.split(1).get(0), null, null, 1_000)))
+        .build();
+    Resharding.Plan plan = Resharding.split(stream, stream.shard("shardId-000000000000"),
+        HashKeyRange.split(2).get(1).start(), 2_000);
+    StreamDescriptor updating = stream.toBuilder().status(StreamStatus.UPDATING).pendingReshard(plan).build();
+    assertEquals(3, updating.nextShardIndex(), "the children's ids are taken while the split is under way");
+    assertEquals(1, updating.shards().size(), "the children are not listed before the split is done");
+
+    new StreamCatalogFile(vertx, dir).write(new StreamCatalog.Contents(List.of(updating), List.of(), List.of())).await();
+    StreamDescriptor loaded = new StreamCatalogFile(vertx, dir).load().await().streams().get(0);
+
+    assertEquals(StreamStatus.UPDATING, loaded.status());
+    assertEquals(plan, loaded.pendingReshard());
+    assertEquals(3, loaded.nextShardIndex());
+    assertEquals(List.of("shardId-000000000001", "shardId-000000000002"),
+        loaded.pendingReshard().created().stream().map(ShardDescriptor::shardId).toList());
   }
 }

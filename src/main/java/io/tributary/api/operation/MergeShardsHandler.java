@@ -39,6 +39,6 @@ public final class MergeShardsHandler implements OperationHandler {
     ShardDescriptor adjacent = StreamMembers.openShardToReshard(stream, input.string("AdjacentShardToMerge"));
     Resharding.Plan plan = Resharding.merge(stream, shard, adjacent, services.clock().millis());
     StreamMembers.checkReshardable(stream, "MergeShards");
-    return services.lifecycle().reshard(stream, plan, false).map(Response.EMPTY);
+    return services.lifecycle().reshard(stream, plan).map(Response.EMPTY);
   }
 }

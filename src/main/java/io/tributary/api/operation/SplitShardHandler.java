@@ -41,6 +41,6 @@ public final class SplitShardHandler implements OperationHandler {
     Resharding.Plan plan = Resharding.split(stream, shard, new BigInteger(input.string("NewStartingHashKey")),
         services.clock().millis());
     StreamMembers.checkReshardable(stream, "SplitShard");
-    return services.lifecycle().reshard(stream, plan, false).map(Response.EMPTY);
+    return services.lifecycle().reshard(stream, plan).map(Response.EMPTY);
   }
 }

@@ -38,11 +38,11 @@ public final class UpdateAccountSettingsHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     boolean enable = input.structure("MinimumThroughputBillingCommitment").string("Status").equals("ENABLED");
     long now = services.clock().millis();
-    AccountSettings updated = services.registry().updateAccountSettings(context.account(), context.region(),
-        settings -> {
-          BillingCommitment commitment = settings.commitment();
-          return settings.withCommitment(enable ? commitment.enable(now) : commitment.disable(now));
-        });
-    return services.catalog().save().map(v -> writer -> AccountSettingsWriter.write(writer, updated.commitment(), now));
+    return services.metadata().commit(() -> services.registry().updateAccountSettings(context.account(),
+            context.region(), settings -> {
+              BillingCommitment commitment = settings.commitment();
+              return settings.withCommitment(enable ? commitment.enable(now) : commitment.disable(now));
+            }))
+        .map(updated -> writer -> AccountSettingsWriter.write(writer, updated.commitment(), now));
   }
 }

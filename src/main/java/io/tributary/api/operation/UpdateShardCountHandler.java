@@ -71,6 +71,6 @@ public final class UpdateShardCountHandler implements OperationHandler {
         .field("StreamARN", stream.arn());
     Resharding.Plan plan = Resharding.uniformScaling(stream, target, now);
     if (plan.closing().isEmpty()) return Future.succeededFuture(answer);  // already that many equal shards
-    return services.lifecycle().reshard(stream, plan, true).map(answer);
+    return services.lifecycle().reshard(stream, plan).map(answer);
   }
 }
