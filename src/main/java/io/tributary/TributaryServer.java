@@ -9,6 +9,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
+import io.tributary.faults.CatalogWriteFaults;
 import io.tributary.faults.FaultInjector;
 import io.tributary.faults.FaultRule;
 import io.tributary.limits.Quotas;
@@ -103,7 +104,9 @@ public final class TributaryServer {
     }
     Quotas quotas = new Quotas(enforceQuotas, clock, meters);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
-    MetadataWriter metadata = new MetadataWriter(registry, channels, catalog);
+    double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
+    MetadataWriter metadata = new MetadataWriter(registry, channels,
+        catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));

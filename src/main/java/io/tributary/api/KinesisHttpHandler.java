@@ -1,5 +1,6 @@
 package io.tributary.api;
 
+import io.tributary.stream.MetadataNotKeptException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -222,6 +223,11 @@ public final class KinesisHttpHandler {
 
   private static KinesisException asKinesisError(Operation operation, Throwable failure) {
     if (failure instanceof KinesisException kinesis) return kinesis;
+    if (failure instanceof MetadataNotKeptException notKept) {
+      // A full disk fails every change alike: one line each, not a stack trace.
+      LOG.warn("{} changed nothing: {}", operation == null ? "request" : operation.wireName(), notKept.getMessage());
+      return KinesisException.internalFailure();
+    }
     LOG.error("{} failed", operation == null ? "request" : operation.wireName(), failure);
     return KinesisException.internalFailure();
   }

@@ -306,10 +306,16 @@ public final class StreamLifecycle {
    * with a reshard under way stays UPDATING: the reshard ends it.
    */
   private Future<Void> activate(StreamDescriptor stream) {
-    return metadata.commit(() -> registry.update(stream.key(), stream.uid(),
-        s -> (s.status() == StreamStatus.CREATING || s.status() == StreamStatus.UPDATING) && s.pendingReshard() == null
-            ? s.toBuilder().status(StreamStatus.ACTIVE).warmThroughputCurrentMiBps(s.warmThroughputMiBps()).build()
-            : s)).mapEmpty();
+    StreamDescriptor current = registry.find(stream.key());
+    if (current == null || !current.uid().equals(stream.uid()) || !activates(current)) return Future.succeededFuture();
+    return metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> activates(s)
+        ? s.toBuilder().status(StreamStatus.ACTIVE).warmThroughputCurrentMiBps(s.warmThroughputMiBps()).build()
+        : s)).mapEmpty();
+  }
+
+  private static boolean activates(StreamDescriptor stream) {
+    return (stream.status() == StreamStatus.CREATING || stream.status() == StreamStatus.UPDATING)
+        && stream.pendingReshard() == null;
   }
 
   private Future<Void> finishDeleting(StreamDescriptor stream) {
