@@ -62,6 +62,12 @@ class ManagementAuthTest {
   }
 
   @Test
+  void theTokenIsNeverShownWithTheSettings() {
+    assertFalse(guarded.server().settings().toString().contains(TOKEN));
+    assertTrue(guarded.server().settings().toString().contains("management.token=****"));
+  }
+
+  @Test
   void faultsAndMirrorsNeedTheToken() throws Exception {
     for (String[] call : new String[][] {{"GET", "/faults"}, {"PUT", "/faults"}, {"DELETE", "/faults"},
         {"GET", "/mirrors"}, {"POST", "/mirrors"}, {"GET", "/mirrors/m"}, {"POST", "/mirrors/m/pause"},
@@ -97,6 +103,15 @@ class ManagementAuthTest {
     assertEquals(1, rules(guarded, "bearer " + TOKEN).size(), "the scheme is case-insensitive");
     assertEquals(204, send(guarded, "DELETE", "/faults", null, "Bearer " + TOKEN).statusCode());
     assertEquals(new JsonArray(), rules(guarded, "Bearer " + TOKEN));
+
+    // curl -d sends its data as a form: the body is read as it is all the same.
+    HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+            + guarded.managementPort() + "/faults")).PUT(HttpRequest.BodyPublishers.ofString(rules))
+        .header("Authorization", "Bearer " + TOKEN).header("Content-Type", "application/x-www-form-urlencoded").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, form.statusCode(), form.body());
+    assertEquals(1, rules(guarded, "Bearer " + TOKEN).size());
+    assertEquals(204, send(guarded, "DELETE", "/faults", null, "Bearer " + TOKEN).statusCode());
 
     HttpResponse<String> mirrors = send(guarded, "GET", "/mirrors", null, "Bearer " + TOKEN);
     assertEquals(200, mirrors.statusCode(), mirrors.body());
@@ -210,23 +225,33 @@ class ManagementAuthTest {
 
   @Test
   void theCommandLineReportsTheRefusalAndExitsWithOne() throws Exception {
+    String output = failedStart(Map.of("TRIBUTARY_MANAGEMENT_HOST", "0.0.0.0"));
+    assertTrue(output.contains("Tributary failed to start: "), output);
+    assertTrue(output.contains("set 'management.token' or 'management.token.file'"), output);
+
+    String badFault = failedStart(Map.of("TRIBUTARY_FAULTS", "*:*:latency:1:60001"));
+    assertTrue(badFault.contains("Tributary failed to start: setting 'faults': rule '*:*:latency:1:60001': "
+        + "latencyMs must be from 0 to 60000, not 60001"), badFault);
+  }
+
+  /** The output of the command line started with these environment variables, which must exit with 1. */
+  private static String failedStart(Map<String, String> environment) throws Exception {
     Path dataDir = Files.createTempDirectory("tributary-refused");
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Xmx128m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary",
         "--port", String.valueOf(TestServer.freePort()), "--tls-port", String.valueOf(TestServer.freePort()),
         "--management-port", String.valueOf(TestServer.freePort()), "--data-dir", dataDir.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().keySet().removeIf(name -> name.startsWith("TRIBUTARY_"));
     builder.environment().put("TRIBUTARY_HOST", "127.0.0.1");
     builder.environment().put("TRIBUTARY_TLS_ENABLED", "false");
-    builder.environment().put("TRIBUTARY_MANAGEMENT_HOST", "0.0.0.0");
-    builder.environment().remove("TRIBUTARY_MANAGEMENT_TOKEN");
+    builder.environment().putAll(environment);
     Process process = builder.start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(process.waitFor(60, TimeUnit.SECONDS), output);
     assertEquals(1, process.exitValue(), output);
-    assertTrue(output.contains("Tributary failed to start: "), output);
-    assertTrue(output.contains("set 'management.token' or 'management.token.file'"), output);
     assertFalse(output.contains("\tat io.tributary"), "a settings error needs no stack trace: " + output);
+    return output;
   }
 
   @Test
