@@ -2,6 +2,7 @@ package io.tributary;
 
 import io.tributary.config.Settings;
 import io.tributary.config.SettingsLoader;
+import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,7 @@ public final class Tributary {
       System.exit(2);
       return;
     }
-    io.vertx.core.Future<TributaryServer> starting;
+    Future<TributaryServer> starting;
     try {
       starting = TributaryServer.start(settings);
     } catch (IllegalArgumentException e) {

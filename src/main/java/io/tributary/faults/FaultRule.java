@@ -28,7 +28,8 @@ public record FaultRule(String operation, String stream, FaultKind kind, double 
       throw new IllegalArgumentException("probability must be a number from 0 to 1, not " + probability);
     }
     if (latencyMillis < 0 || latencyMillis > MAX_LATENCY_MILLIS) {
-      throw new IllegalArgumentException("latencyMs must be from 0 to " + MAX_LATENCY_MILLIS + ", not " + latencyMillis);
+      throw new IllegalArgumentException("latencyMs must be a whole number from 0 to " + MAX_LATENCY_MILLIS + ", not "
+          + latencyMillis);
     }
     if ((kind == FaultKind.LATENCY) != (latencyMillis > 0)) {
       throw new IllegalArgumentException("latencyMs must be positive for a latency rule, and only for it");

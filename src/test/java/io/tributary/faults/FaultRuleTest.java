@@ -36,7 +36,7 @@ class FaultRuleTest {
         assertThrows(IllegalArgumentException.class, () -> FaultRule.parseSetting("*:*:InternalFailure:often")).getMessage());
     assertThrows(IllegalArgumentException.class, () -> FaultRule.parseSetting("*:*:InternalFailure:Infinity"));
     assertThrows(IllegalArgumentException.class, () -> FaultRule.parseSetting("*:*:InternalFailure:-0.01"));
-    assertEquals("setting 'faults': rule '*:*:latency:1:60001': latencyMs must be from 0 to 60000, not 60001",
+    assertEquals("setting 'faults': rule '*:*:latency:1:60001': latencyMs must be a whole number from 0 to 60000, not 60001",
         assertThrows(IllegalArgumentException.class, () -> FaultRule.parseSetting("*:*:latency:1:60001")).getMessage());
     assertEquals("setting 'faults': rule '*:*:latency:1:99999999999999999999': latencyMs must be a whole number from 0 "
         + "to 60000, not '99999999999999999999'", assertThrows(IllegalArgumentException.class,

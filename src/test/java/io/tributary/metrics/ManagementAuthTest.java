@@ -231,7 +231,7 @@ class ManagementAuthTest {
 
     String badFault = failedStart(Map.of("TRIBUTARY_FAULTS", "*:*:latency:1:60001"));
     assertTrue(badFault.contains("Tributary failed to start: setting 'faults': rule '*:*:latency:1:60001': "
-        + "latencyMs must be from 0 to 60000, not 60001"), badFault);
+        + "latencyMs must be a whole number from 0 to 60000, not 60001"), badFault);
   }
 
   /** The output of the command line started with these environment variables, which must exit with 1. */
@@ -302,7 +302,7 @@ class ManagementAuthTest {
     assertEquals(204, send(guarded, "DELETE", "/faults", null, "Bearer " + TOKEN).statusCode());
 
     assertTrue(messages(assertThrows(Exception.class, () -> TestServer.start(Map.of("storage", "memory",
-        "faults", "*:*:latency:1:60001")))).contains("latencyMs must be from 0 to 60000, not 60001"));
+        "faults", "*:*:latency:1:60001")))).contains("latencyMs must be a whole number from 0 to 60000, not 60001"));
     assertTrue(messages(assertThrows(Exception.class, () -> TestServer.start(Map.of("storage", "memory",
         "faults", "*:*:InternalFailure:NaN")))).contains("probability must be a number from 0 to 1, not NaN"));
   }
