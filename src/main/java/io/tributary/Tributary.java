@@ -2,6 +2,7 @@ package io.tributary;
 
 import io.tributary.config.Settings;
 import io.tributary.config.SettingsLoader;
+import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -28,19 +29,29 @@ public final class Tributary {
       System.exit(2);
       return;
     }
-    TributaryServer.start(settings)
+    Future<TributaryServer> starting;
+    try {
+      starting = TributaryServer.start(settings);
+    } catch (IllegalArgumentException e) {
+      LOG.error("Tributary failed to start: {}", e.getMessage());
+      System.exit(1);
+      return;
+    }
+    starting
         .onSuccess(server -> {
           String host = settings.string("host");
           String tls = settings.bool("tls.enabled")
               ? " and https://" + host + ":" + settings.string("tls.port") + " (HTTP/1.1 and h2)"
               : "";
           LOG.info("Tributary ready: Kinesis API on http://{}:{} (HTTP/1.1 and h2c){}, management on http://{}:{}, data in {}",
-              host, settings.string("port"), tls, host, settings.string("management.port"), settings.string("data.dir"));
+              host, settings.string("port"), tls, settings.string("management.host"), settings.string("management.port"),
+              settings.string("data.dir"));
           Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().await(), "tributary-shutdown"));
         })
         .onFailure(failure -> {
-          // A port in use or a locked data directory is the operator's to fix: the message says it all.
+          // A port in use, a locked data directory or a bad setting is the operator's to fix: the message says it all.
           boolean expected = failure.getCause() instanceof java.net.BindException
+              || failure.getCause() instanceof IllegalArgumentException
               || failure instanceof IllegalStateException && failure.getCause() == null;
           if (expected) {
             LOG.error("Tributary failed to start: {}", failure.getMessage());

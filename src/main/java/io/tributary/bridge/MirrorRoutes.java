@@ -6,7 +6,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * The mirror API of the management port, answered by {@link BridgeVerticle} over the event bus:
@@ -19,7 +18,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  *   DELETE /mirrors/{name}           stop and forget it                      200, 404, 409
  *   GET    /mirrors/{name}/compare   compare the stream and the topic        200, 404
  * </pre>
- * Errors answer {@code {"error": "..."}}.
+ * Errors answer {@code {"error": "..."}}. The management router reads the body, within its bound, before
+ * these routes run.
  */
 public final class MirrorRoutes {
   /** A comparison reads both sides in full. */
@@ -30,7 +30,7 @@ public final class MirrorRoutes {
   /** Adds the routes to the management router. */
   public static void mount(Vertx vertx, Router router) {
     router.get("/mirrors").handler(ctx -> ask(vertx, ctx, "list", null, null, 200));
-    router.post("/mirrors").handler(BodyHandler.create().setBodyLimit(64 * 1024)).handler(ctx -> {
+    router.post("/mirrors").handler(ctx -> {
       JsonObject definition;
       try {
         definition = ctx.body().asJsonObject();

@@ -1,6 +1,8 @@
 package io.tributary.faults;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -18,7 +20,9 @@ import java.util.List;
  * </ul>
  * A rule is {@code {"operation": "PutRecords" | "*", "stream": "name" | "*", "fault":
  * "ProvisionedThroughputExceeded" | "InternalFailure" | "latency", "probability": 0.1, "latencyMs": 200}};
- * operation and stream default to {@code *}, probability to 1.
+ * operation and stream default to {@code *}, probability to 1; probability is from 0 to 1 and latencyMs from
+ * 1 to 60000 (latency rules only). The management router reads the body, within its bound, before these
+ * routes run.
  */
 public final class FaultRoutes {
   private final FaultInjector faults;
@@ -43,21 +47,25 @@ public final class FaultRoutes {
   }
 
   private void replace(RoutingContext ctx) {
-    ctx.request().body().onSuccess(body -> {
-      List<FaultRule> rules = new ArrayList<>();
-      Long seed;
-      try {
-        JsonObject document = body.toJsonObject();
-        JsonArray given = document.getJsonArray("rules", new JsonArray());
-        for (int i = 0; i < given.size(); i++) rules.add(FaultRule.fromJson(given.getJsonObject(i)));
-        seed = document.getLong("seed");
-      } catch (IllegalArgumentException | ClassCastException | DecodeException e) {
-        ctx.response().setStatusCode(400);
-        ctx.json(new JsonObject().put("message", String.valueOf(e.getMessage())));
-        return;
-      }
-      faults.replace(rules, seed);
-      answerRules(ctx);
-    }).onFailure(ctx::fail);
+    List<FaultRule> rules = new ArrayList<>();
+    Long seed;
+    try {
+      JsonObject document = document(ctx.body().buffer());
+      JsonArray given = document.getJsonArray("rules", new JsonArray());
+      for (int i = 0; i < given.size(); i++) rules.add(FaultRule.fromJson(given.getJsonObject(i)));
+      seed = document.getLong("seed");
+    } catch (IllegalArgumentException | ClassCastException | DecodeException e) {
+      ctx.response().setStatusCode(400);
+      ctx.json(new JsonObject().put("message", String.valueOf(e.getMessage())));
+      return;
+    }
+    faults.replace(rules, seed);
+    answerRules(ctx);
+  }
+
+  private static JsonObject document(Buffer body) {
+    Object parsed = body == null || body.length() == 0 ? null : Json.decodeValue(body);
+    if (parsed instanceof JsonObject document) return document;
+    throw new IllegalArgumentException("the body must be a JSON object: {\"rules\": [rule, ...], \"seed\": 42}");
   }
 }

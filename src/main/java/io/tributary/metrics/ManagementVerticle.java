@@ -7,15 +7,26 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Set;
 
 /**
  * The management port: {@code /metrics} in Prometheus text format, {@code /health} (the process is up)
  * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on a worker, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
- * ({@link FaultRoutes}).
+ * ({@link FaultRoutes}) and {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}).
+ *
+ * <p>With a token ({@link ManagementSettings}), every route but the probes requires it ({@link
+ * BearerTokenCheck}), and the probes too with {@code management.probes.auth}; paths not listed here are
+ * covered as well, so a route added later is closed by default. Every body is read to at most
+ * {@code management.body.bytes}: a larger declared Content-Length gets 413 before a byte of it is read, a
+ * chunked body as soon as it exceeds the bound.
  */
 public final class ManagementVerticle extends VerticleBase {
+  private static final Set<String> PROBES = Set.of("/health", "/ready", "/metrics");
+
   private final Services services;
   private HttpServer server;
 
@@ -25,20 +36,30 @@ public final class ManagementVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(() -> ManagementSettings.load(services.settings())).compose(this::listen);
+  }
+
+  private Future<HttpServer> listen(ManagementSettings management) {
     Router router = Router.router(vertx);
+    if (management.token() != null) {
+      router.route().handler(new BearerTokenCheck(management.token(), management.probesAuth() ? Set.of() : PROBES));
+    }
+    router.route().handler(BodyHandler.create(false).setBodyLimit(management.bodyBytes()));
+    router.errorHandler(413, ctx -> ManagementRefusal.refuse(ctx, 413,
+        "the body is larger than management.body.bytes (" + management.bodyBytes() + " bytes)"));
     router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> services.meters().scrape(), false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
-    router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(ctx -> {
       boolean ready = services.ready().get();
       ctx.response().setStatusCode(ready ? 200 : 503);
-      ctx.json(new io.vertx.core.json.JsonObject().put("status", ready ? "READY" : "STARTING"));
+      ctx.json(new JsonObject().put("status", ready ? "READY" : "STARTING"));
     });
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
     HttpServerOptions options = new HttpServerOptions()
-        .setHost(services.settings().string("host"))
+        .setHost(management.host())
         .setPort(services.settings().integer("management.port"));
     server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen();
