@@ -1,5 +1,7 @@
 package io.tributary.api;
 
+import io.tributary.DomainException;
+
 /**
  * A Kinesis error as the client sees it: the error type ({@code __type}), its message and the HTTP status.
  * Handlers fail with this one exception type; {@link KinesisHttpHandler} alone turns it into a response.
@@ -56,6 +58,17 @@ public final class KinesisException extends RuntimeException {
 
   public static KinesisException internalFailure() {
     return new KinesisException("InternalFailure", null, 500, MessageKey.NONE);
+  }
+
+  /** The Kinesis error of a refusal raised below the API layer. */
+  public static KinesisException from(DomainException refusal) {
+    String type = switch (refusal.kind()) {
+      case NOT_FOUND -> "ResourceNotFoundException";
+      case IN_USE -> "ResourceInUseException";
+      case LIMIT_EXCEEDED -> "LimitExceededException";
+      case INVALID_ARGUMENT -> "InvalidArgumentException";
+    };
+    return client(type, refusal.getMessage());
   }
 
   public static KinesisException streamNotFound(String streamName, String account) {

@@ -1,5 +1,6 @@
 package io.tributary.api;
 
+import io.tributary.DomainException;
 import io.tributary.stream.MetadataNotKeptException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -223,6 +224,7 @@ public final class KinesisHttpHandler {
 
   private static KinesisException asKinesisError(Operation operation, Throwable failure) {
     if (failure instanceof KinesisException kinesis) return kinesis;
+    if (failure instanceof DomainException refusal) return KinesisException.from(refusal);
     if (failure instanceof MetadataNotKeptException notKept) {
       // A full disk fails every change alike: one line each, not a stack trace.
       LOG.warn("{} changed nothing: {}", operation == null ? "request" : operation.wireName(), notKept.getMessage());

@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +49,7 @@ public final class ChannelLifecycle {
     Future<ChannelDescriptor> kept = metadata.commit(() -> registry.update(channel.arn(),
             current -> current.withSettings(settings).withStatus(ChannelStatus.UPDATING)))
         .compose(updating -> updating != null ? Future.succeededFuture(updating)
-            : Future.failedFuture(KinesisException.channelNotFound(channel.id(), channel.account())));
+            : Future.failedFuture(DomainException.channelNotFound(channel.id(), channel.account())));
     Future<Void> active = kept.compose(v -> after(updateDelayMillis)).compose(v -> activate(channel.arn()));
     return updateDelayMillis <= 0 ? active.compose(v -> kept) : kept;
   }

@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
@@ -70,7 +70,7 @@ public final class ChannelRegistry {
     for (ChannelDescriptor existing : staged.values()) {
       if (existing.name().equals(channel.name()) && existing.account().equals(channel.account())
           && existing.region().equals(channel.region())) {
-        throw KinesisException.resourceInUse("Channel " + channel.name() + " under account " + channel.account()
+        throw DomainException.inUse("Channel " + channel.name() + " under account " + channel.account()
             + " already exists.");
       }
     }

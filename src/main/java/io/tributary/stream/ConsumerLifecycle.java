@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -56,7 +56,7 @@ public final class ConsumerLifecycle {
       consumers.add(consumer);
       return current.toBuilder().consumers(consumers).build();
     })).compose(updated -> updated != null ? Future.succeededFuture(updated)
-        : Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account())));
+        : Future.failedFuture(DomainException.streamNotFound(stream.name(), stream.key().account())));
     Future<Void> active = kept
         .compose(v -> after(createDelayMillis))
         .compose(v -> steps.run("activation of consumer " + consumer.arn(), () -> change(stream, consumer.arn(),
@@ -68,17 +68,17 @@ public final class ConsumerLifecycle {
     String where = "stream " + stream.name() + " under account " + stream.key().account();
     ConsumerDescriptor existing = stream.consumer(name);
     if (existing != null) {
-      throw KinesisException.resourceInUse("Consumer " + name + " with creation timestamp "
+      throw DomainException.inUse("Consumer " + name + " with creation timestamp "
           + existing.createdMillis() / 1000 + " under stream " + stream.name() + " and account "
           + stream.key().account() + " already exists.");
     }
     if (stream.consumers().size() >= MAX_CONSUMERS) {
-      throw KinesisException.limitExceeded("This request would exceed the consumer limit for the " + where
+      throw DomainException.limitExceeded("This request would exceed the consumer limit for the " + where
           + ". Current consumer count for the stream: " + stream.consumers().size() + ". Limit: " + MAX_CONSUMERS + ".");
     }
     long creating = stream.consumers().stream().filter(c -> c.status() == ConsumerStatus.CREATING).count();
     if (creating >= MAX_CREATING) {
-      throw KinesisException.limitExceeded("This request would exceed the limit of " + MAX_CREATING
+      throw DomainException.limitExceeded("This request would exceed the limit of " + MAX_CREATING
           + " consumers in CREATING status for the " + where + ".");
     }
   }

@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +31,7 @@ public final class Resharding {
   public static Plan split(StreamDescriptor stream, ShardDescriptor shard, BigInteger newStartingHashKey, long now) {
     HashKeyRange range = shard.hashKeyRange();
     if (newStartingHashKey.compareTo(range.start().add(BigInteger.ONE)) <= 0 || newStartingHashKey.compareTo(range.end()) >= 0) {
-      throw KinesisException.invalidArgument("NewStartingHashKey " + newStartingHashKey + " used in SplitShard() on shard "
+      throw DomainException.invalidArgument("NewStartingHashKey " + newStartingHashKey + " used in SplitShard() on shard "
           + shard.shardId() + " in stream " + stream.name() + " under account " + stream.key().account()
           + " is not both greater than one plus the shard's StartingHashKey " + range.start()
           + " and less than the shard's EndingHashKey " + range.end() + ".");
@@ -49,7 +49,7 @@ public final class Resharding {
     ShardDescriptor lower = shard.hashKeyRange().start().compareTo(adjacent.hashKeyRange().start()) < 0 ? shard : adjacent;
     ShardDescriptor upper = lower == shard ? adjacent : shard;
     if (!lower.hashKeyRange().end().add(BigInteger.ONE).equals(upper.hashKeyRange().start())) {
-      throw KinesisException.invalidArgument("Shards " + shard.shardId() + " and " + adjacent.shardId() + " in stream "
+      throw DomainException.invalidArgument("Shards " + shard.shardId() + " and " + adjacent.shardId() + " in stream "
           + stream.name() + " under account " + stream.key().account()
           + " are not an adjacent pair of shards eligible for merging");
     }

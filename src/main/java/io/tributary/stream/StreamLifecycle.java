@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
 import java.util.function.UnaryOperator;
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 
 /**
  * Creates, deletes, reshards and restores streams. Every change follows one order: the intent is kept in
@@ -75,7 +75,7 @@ public final class StreamLifecycle {
           return change.apply(s.toBuilder()).build();
         }))
         .compose(updated -> updated != null ? Future.succeededFuture(updated)
-            : Future.failedFuture(KinesisException.streamNotFound(stream.name(), stream.key().account())));
+            : Future.failedFuture(DomainException.streamNotFound(stream.name(), stream.key().account())));
   }
 
   /**
@@ -90,7 +90,7 @@ public final class StreamLifecycle {
         current -> {
           // Another reshard may have been decided since the caller looked.
           if (current.status() != StreamStatus.ACTIVE || current.pendingReshard() != null) {
-            throw KinesisException.resourceInUse("Stream " + stream.name() + " under account "
+            throw DomainException.inUse("Stream " + stream.name() + " under account "
                 + stream.key().account() + " not ACTIVE, instead in state " + current.status());
           }
           int added = (int) plan.created().stream().filter(ShardDescriptor::isOpen).count() - plan.closing().size();

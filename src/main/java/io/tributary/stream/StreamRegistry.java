@@ -1,6 +1,6 @@
 package io.tributary.stream;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -142,7 +142,7 @@ public final class StreamRegistry {
   synchronized void add(StreamDescriptor stream) {
     StreamKey key = stream.key();
     if (stagedStreams.containsKey(key)) {
-      throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " already exists.");
+      throw DomainException.inUse("Stream " + key.name() + " under account " + key.account() + " already exists.");
     }
     if (stream.mode() == StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
     checkShardLimit(key, stream.openShardCount());
@@ -156,7 +156,7 @@ public final class StreamRegistry {
   public synchronized void checkShardLimit(StreamKey key, int added) {
     int current = openShardCount(stagedStreams, key.account(), key.region());
     if (current + added > shardLimit) {
-      throw KinesisException.limitExceeded("This request would exceed the shard limit for the account "
+      throw DomainException.limitExceeded("This request would exceed the shard limit for the account "
           + key.account() + " in " + key.region() + ". Current shard count for the account: " + current
           + ". Limit: " + shardLimit + ". Number of additional shards that would have resulted from this request: "
           + added + ". Refer to the AWS Service Limits page "
@@ -189,7 +189,7 @@ public final class StreamRegistry {
   private void checkOnDemandStreamLimit(StreamKey key) {
     int current = onDemandStreamCount(stagedStreams, key.account(), key.region());
     if (current >= onDemandStreamLimit) {
-      throw KinesisException.limitExceeded("This request would exceed the on-demand stream limit for the account "
+      throw DomainException.limitExceeded("This request would exceed the on-demand stream limit for the account "
           + key.account() + " in " + key.region() + ". Current on-demand stream count for the account: " + current
           + ". Limit: " + onDemandStreamLimit + ". Refer to the AWS Service Limits page "
           + "(http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "

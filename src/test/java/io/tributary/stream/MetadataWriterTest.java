@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.api.KinesisException;
+import io.tributary.DomainException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
@@ -110,7 +110,7 @@ class MetadataWriterTest {
 
     assertEquals(2, catalog.writes.size(), "one write for both waiting changes");
     assertTrue(duplicate.failed());
-    assertInstanceOf(KinesisException.class, duplicate.cause());
+    assertInstanceOf(DomainException.class, duplicate.cause());
     assertEquals(List.of("audit", "orders"),
         catalog.written.get(1).streams().stream().map(StreamDescriptor::name).toList());
     catalog.writes.get(1).complete();
