@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.Services;
+import io.tributary.api.operation.ResourceAccess;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
@@ -53,7 +54,8 @@ public final class KinesisHttpHandler {
   public KinesisHttpHandler(Services services, Authentication authentication) {
     this.services = services;
     for (Operation operation : Operation.values()) {
-      handlers.put(operation, Admission.wrap(services, operation, operation.newHandler(services)));
+      handlers.put(operation, ResourceAccess.wrap(services, operation,
+          Admission.wrap(services, operation, operation.newHandler(services))));
     }
     this.authentication = authentication;
     this.maxRequestBytes = services.settings().longValue("limits.request.bytes");
