@@ -79,13 +79,8 @@ public final class ListShardsHandler implements OperationHandler {
       filter = null;
     }
 
-    StreamDescriptor stream = services.registry().find(key);
-    if (stream == null) {
-      if (!key.account().equals(context.account())) throw ResourceAccess.notAllowed(context, Operation.LIST_SHARDS, key.arn());
-      throw KinesisException.streamNotFound(key.name(), key.account());
-    }
     // A later page names its stream only in the token: the caller must still be allowed it.
-    ResourceAccess.require(context, Operation.LIST_SHARDS, stream, null);
+    StreamDescriptor stream = ResourceAccess.findStream(services.registry(), context, Operation.LIST_SHARDS, key);
     if (stream.status() == StreamStatus.CREATING) {
       throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " is not ACTIVE.");
     }

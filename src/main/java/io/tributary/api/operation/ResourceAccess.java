@@ -113,6 +113,26 @@ public final class ResourceAccess {
     if (!shared || decision != ResourcePolicy.Decision.ALLOW) throw denied(context, operation, arn, false);
   }
 
+  /**
+   * The stream a nested member names (a StreamARN or StreamName inside a structure), which the front end's
+   * check does not see: ResourceNotFoundException for a missing stream of the caller's account, the
+   * refusal for another account's stream the caller is not allowed.
+   */
+  static StreamDescriptor findStream(StreamRegistry registry, RequestContext context, Operation operation, Input named) {
+    return findStream(registry, context, operation, StreamMembers.keyOf(context, named));
+  }
+
+  /** The stream of a key that a token or a nested member gave, under the same checks. */
+  static StreamDescriptor findStream(StreamRegistry registry, RequestContext context, Operation operation, StreamKey key) {
+    StreamDescriptor stream = registry.find(key);
+    if (stream == null) {
+      if (!key.account().equals(context.account())) throw notAllowed(context, operation, key.arn());
+      throw KinesisException.streamNotFound(key.name(), key.account());
+    }
+    require(context, operation, stream, null);
+    return stream;
+  }
+
   private static Named named(RequestContext context, Operation operation, Input input) {
     String consumerArn = input.string("ConsumerARN");
     if (consumerArn != null) {
