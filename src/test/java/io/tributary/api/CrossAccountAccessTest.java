@@ -133,9 +133,10 @@ class CrossAccountAccessTest {
     String arn = arn(name);
     owner.putRecord(b -> b.streamName(name).partitionKey("k").data(SdkBytes.fromUtf8String("from the owner")));
 
-    List<String> shared = List.of("DescribeStreamSummary", "ListShards", "GetShardIterator", "PutRecord", "PutRecords",
+    List<String> shared = List.of("DescribeStream", "DescribeStreamSummary", "ListShards", "GetShardIterator", "PutRecord", "PutRecords",
         "ListStreamConsumers", "RegisterStreamConsumer");
     Map<String, Executable> calls = Map.of(
+        "DescribeStream", () -> guest.describeStream(b -> b.streamARN(arn)),
         "DescribeStreamSummary", () -> guest.describeStreamSummary(b -> b.streamARN(arn)),
         "ListShards", () -> guest.listShards(b -> b.streamARN(arn)),
         "GetShardIterator", () -> guest.getShardIterator(b -> b.streamARN(arn).shardId("shardId-000000000000")
@@ -149,8 +150,9 @@ class CrossAccountAccessTest {
 
     // Operations Kinesis never shares across accounts stay refused, whatever the policy says.
     Map<String, Executable> ownerOnly = Map.of(
-        "DescribeStream", () -> guest.describeStream(b -> b.streamARN(arn)),
         "AddTagsToStream", () -> guest.addTagsToStream(b -> b.streamARN(arn).tags(Map.of("k", "v"))),
+        "IncreaseStreamRetentionPeriod", () -> guest.increaseStreamRetentionPeriod(b -> b.streamARN(arn).retentionPeriodHours(48)),
+        "EnableEnhancedMonitoring", () -> guest.enableEnhancedMonitoring(b -> b.streamARN(arn).shardLevelMetricsWithStrings("ALL")),
         "ListTagsForResource", () -> guest.listTagsForResource(b -> b.resourceARN(arn)),
         "GetResourcePolicy", () -> guest.getResourcePolicy(b -> b.resourceARN(arn)),
         "PutResourcePolicy", () -> guest.putResourcePolicy(b -> b.resourceARN(arn).policy(policy(allow(GUEST, "*", "*")))),
@@ -163,6 +165,7 @@ class CrossAccountAccessTest {
 
     assertEquals(arn, guest.describeStreamSummary(b -> b.streamARN(arn)).streamDescriptionSummary().streamARN());
     assertEquals(2, guest.listShards(b -> b.streamARN(arn)).shards().size());
+    assertEquals(2, guest.describeStream(b -> b.streamARN(arn)).streamDescription().shards().size());
     String iterator = guest.getShardIterator(b -> b.streamARN(arn).shardId("shardId-000000000000")
         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     String otherShard = guest.getShardIterator(b -> b.streamARN(arn).shardId("shardId-000000000001")

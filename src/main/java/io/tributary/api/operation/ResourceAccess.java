@@ -32,7 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ResourceAccess {
   /** What another account may be allowed on a stream. */
-  private static final Set<Operation> SHARED_ON_STREAMS = EnumSet.of(Operation.DESCRIBE_STREAM_SUMMARY,
+  private static final Set<Operation> SHARED_ON_STREAMS = EnumSet.of(Operation.DESCRIBE_STREAM, Operation.DESCRIBE_STREAM_SUMMARY,
       Operation.LIST_SHARDS, Operation.GET_SHARD_ITERATOR, Operation.GET_RECORDS, Operation.PUT_RECORD,
       Operation.PUT_RECORDS, Operation.LIST_STREAM_CONSUMERS, Operation.REGISTER_STREAM_CONSUMER);
   /** What another account may be allowed on a consumer. */
