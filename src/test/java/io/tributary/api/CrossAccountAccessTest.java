@@ -44,14 +44,16 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 class CrossAccountAccessTest {
   private static final String OWNER = "111111111111";
   private static final String GUEST = "222222222222";
+  /** A user of the guest account, whom a policy may name alone. */
+  private static final String ALICE = "arn:aws:iam::" + GUEST + ":user/alice";
   private static final AtomicInteger NAMES = new AtomicInteger();
   private static TestServer server;
 
   @BeforeAll
   static void startServer() {
     server = TestServer.start(Map.of("auth.mode", "verify",
-        "auth.credentials", "AKIDOWNER:owner-secret,AKIDGUEST:guest-secret",
-        "accounts", "AKIDOWNER=" + OWNER + ",AKIDGUEST=" + GUEST));
+        "auth.credentials", "AKIDOWNER:owner-secret,AKIDGUEST:guest-secret,AKIDALICE:alice-secret",
+        "accounts", "AKIDOWNER=" + OWNER + ",AKIDGUEST=" + GUEST + ",AKIDALICE=" + ALICE));
   }
 
   @AfterAll
@@ -288,6 +290,39 @@ class CrossAccountAccessTest {
     assertThrowsInvalidToken(() -> guest.listStreamConsumers(b -> b.streamARN(arn).nextToken(consumersToken)));
     assertThrowsInvalidToken(() -> owner.listStreamConsumers(b -> b.streamARN(arn(other)).nextToken(consumersToken)));
     assertEquals(1, owner.listStreamConsumers(b -> b.streamARN(arn).nextToken(consumersToken)).consumers().size());
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aPolicyMayNameOneUserOfAnotherAccount(boolean cbor) {
+    KinesisClient owner = owner(cbor);
+    KinesisClient guest = guest(cbor);
+    KinesisClient alice = client("AKIDALICE", "alice-secret", cbor);
+    String name = newStream(owner, 1);
+    String arn = arn(name);
+    owner.putResourcePolicy(b -> b.resourceARN(arn).policy(policy("{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\""
+        + ALICE + "\"]},\"Action\":\"kinesis:DescribeStreamSummary\",\"Resource\":\"" + arn + "\"}")));
+    assertEquals(name, alice.describeStreamSummary(b -> b.streamARN(arn)).streamDescriptionSummary().streamName());
+    assertDenied(notAllowed(GUEST, "DescribeStreamSummary", arn), () -> guest.describeStreamSummary(b -> b.streamARN(arn)));
+    AccessDeniedException denied = assertThrows(AccessDeniedException.class, () -> alice.listShards(b -> b.streamARN(arn)));
+    assertEquals("User: " + ALICE + " is not authorized to perform: kinesis:ListShards on resource: " + arn
+        + " because no resource-based policy allows the kinesis:ListShards action", denied.awsErrorDetails().errorMessage());
+    // Alice acts in the guest account: a StreamName is the guest account's.
+    assertThrows(ResourceNotFoundException.class, () -> alice.describeStreamSummary(b -> b.streamName(name)));
+  }
+
+  @Test
+  void theAccountsSettingTakesAccountsOrUserArns() {
+    AccountPrincipals principals = AccountPrincipals.parse("AKIDA=111111111111, AKIDB=arn:aws:iam::222222222222:user/bob");
+    assertEquals(new AccountPrincipals.Principal("111111111111", "arn:aws:iam::111111111111:root"),
+        principals.of("AKIDA", "000000000000"));
+    assertEquals(new AccountPrincipals.Principal("222222222222", "arn:aws:iam::222222222222:user/bob"),
+        principals.of("AKIDB", "000000000000"));
+    assertEquals("arn:aws:iam::000000000000:root", principals.of("AKIDOTHER", "000000000000").arn());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+        () -> AccountPrincipals.parse("AKIDA=1234,AKIDB=222222222222"));
+    assertEquals("setting 'accounts' takes <access key id>=<12-digit account> or <access key id>=arn:aws:iam::<account>"
+        + ":user/<name>, not 'AKIDA=1234'", bad.getMessage());
   }
 
   private static void assertThrowsInvalidToken(Executable call) {

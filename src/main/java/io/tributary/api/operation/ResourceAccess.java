@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * another account (named by StreamARN, ConsumerARN or ResourceARN) is served only for the operations
  * Kinesis shares across accounts, and only when the resource's policy allows the caller the action. An
  * explicit Deny in the policy refuses everyone it names, the owner's account included. Refusals are
- * AccessDeniedException in IAM's wording, with the caller named as its account's root principal.
+ * AccessDeniedException in IAM's wording, naming the caller's principal (its account's root unless the
+ * {@code accounts} setting names a user or role for its access key).
  *
  * <p>Checked before the operation's handler runs ({@link #wrap}); handlers whose resource is known only
  * from a sealed token or iterator call {@link #require} themselves.
@@ -169,9 +170,8 @@ public final class ResourceAccess {
     return null;
   }
 
-  /** The caller's principal: the root of its account, the only identity an access key maps to here. */
-  static String principalOf(RequestContext context) {
-    return "arn:aws:iam::" + context.account() + ":root";
+  private static String principalOf(RequestContext context) {
+    return context.principal();
   }
 
   private static String action(Operation operation) {
