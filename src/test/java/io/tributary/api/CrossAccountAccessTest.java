@@ -151,15 +151,41 @@ class CrossAccountAccessTest {
     for (String operation : shared) assertDenied(notAllowed(GUEST, operation, arn), calls.get(operation));
 
     // Operations Kinesis never shares across accounts stay refused, whatever the policy says.
-    Map<String, Executable> ownerOnly = Map.of(
-        "AddTagsToStream", () -> guest.addTagsToStream(b -> b.streamARN(arn).tags(Map.of("k", "v"))),
-        "IncreaseStreamRetentionPeriod", () -> guest.increaseStreamRetentionPeriod(b -> b.streamARN(arn).retentionPeriodHours(48)),
-        "EnableEnhancedMonitoring", () -> guest.enableEnhancedMonitoring(b -> b.streamARN(arn).shardLevelMetricsWithStrings("ALL")),
-        "ListTagsForResource", () -> guest.listTagsForResource(b -> b.resourceARN(arn)),
-        "GetResourcePolicy", () -> guest.getResourcePolicy(b -> b.resourceARN(arn)),
-        "PutResourcePolicy", () -> guest.putResourcePolicy(b -> b.resourceARN(arn).policy(policy(allow(GUEST, "*", "*")))),
-        "DeleteStream", () -> guest.deleteStream(b -> b.streamARN(arn)),
-        "UpdateShardCount", () -> guest.updateShardCount(b -> b.streamARN(arn).targetShardCount(4).scalingType("UNIFORM_SCALING")));
+    Map<String, Executable> ownerOnly = Map.ofEntries(
+        Map.entry("AddTagsToStream", () -> guest.addTagsToStream(b -> b.streamARN(arn).tags(Map.of("k", "v")))),
+        Map.entry("RemoveTagsFromStream", () -> guest.removeTagsFromStream(b -> b.streamARN(arn).tagKeys("k"))),
+        Map.entry("ListTagsForStream", () -> guest.listTagsForStream(b -> b.streamARN(arn))),
+        Map.entry("TagResource", () -> guest.tagResource(b -> b.resourceARN(arn).tags(Map.of("k", "v")))),
+        Map.entry("UntagResource", () -> guest.untagResource(b -> b.resourceARN(arn).tagKeys("k"))),
+        Map.entry("ListTagsForResource", () -> guest.listTagsForResource(b -> b.resourceARN(arn))),
+        Map.entry("GetResourcePolicy", () -> guest.getResourcePolicy(b -> b.resourceARN(arn))),
+        Map.entry("PutResourcePolicy",
+            () -> guest.putResourcePolicy(b -> b.resourceARN(arn).policy(policy(allow(GUEST, "*", "*"))))),
+        Map.entry("DeleteResourcePolicy", () -> guest.deleteResourcePolicy(b -> b.resourceARN(arn))),
+        Map.entry("DeleteStream", () -> guest.deleteStream(b -> b.streamARN(arn))),
+        Map.entry("IncreaseStreamRetentionPeriod",
+            () -> guest.increaseStreamRetentionPeriod(b -> b.streamARN(arn).retentionPeriodHours(48))),
+        Map.entry("DecreaseStreamRetentionPeriod",
+            () -> guest.decreaseStreamRetentionPeriod(b -> b.streamARN(arn).retentionPeriodHours(24))),
+        Map.entry("EnableEnhancedMonitoring",
+            () -> guest.enableEnhancedMonitoring(b -> b.streamARN(arn).shardLevelMetricsWithStrings("ALL"))),
+        Map.entry("DisableEnhancedMonitoring",
+            () -> guest.disableEnhancedMonitoring(b -> b.streamARN(arn).shardLevelMetricsWithStrings("ALL"))),
+        Map.entry("StartStreamEncryption", () -> guest.startStreamEncryption(b -> b.streamARN(arn)
+            .encryptionType("KMS").keyId("alias/aws/kinesis"))),
+        Map.entry("StopStreamEncryption", () -> guest.stopStreamEncryption(b -> b.streamARN(arn)
+            .encryptionType("KMS").keyId("alias/aws/kinesis"))),
+        Map.entry("SplitShard", () -> guest.splitShard(b -> b.streamARN(arn).shardToSplit("shardId-000000000000")
+            .newStartingHashKey("1000"))),
+        Map.entry("MergeShards", () -> guest.mergeShards(b -> b.streamARN(arn).shardToMerge("shardId-000000000000")
+            .adjacentShardToMerge("shardId-000000000001"))),
+        Map.entry("UpdateShardCount",
+            () -> guest.updateShardCount(b -> b.streamARN(arn).targetShardCount(4).scalingType("UNIFORM_SCALING"))),
+        Map.entry("UpdateStreamMode", () -> guest.updateStreamMode(b -> b.streamARN(arn)
+            .streamModeDetails(d -> d.streamMode("ON_DEMAND")))),
+        Map.entry("UpdateMaxRecordSize", () -> guest.updateMaxRecordSize(b -> b.streamARN(arn).maxRecordSizeInKiB(2048))),
+        Map.entry("UpdateStreamWarmThroughput",
+            () -> guest.updateStreamWarmThroughput(b -> b.streamARN(arn).warmThroughputMiBps(10))));
     owner.putResourcePolicy(b -> b.resourceARN(arn).policy(policy(allow(GUEST, arn, "kinesis:*"))));
     for (Map.Entry<String, Executable> call : ownerOnly.entrySet()) {
       assertDenied(notAllowed(GUEST, call.getKey(), arn), call.getValue());
