@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.Services;
+import io.tributary.api.operation.ResourceAccess;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
@@ -46,8 +47,8 @@ public final class KinesisHttpHandler {
   private final long maxRequestBytes;
   private final long requestTimeoutMs;
   private final String defaultAccount;
-  /** Accounts of access keys that act outside the default account. */
-  private final Map<String, String> accountsByAccessKey;
+  /** Accounts (and IAM principals) of access keys that act outside the default account. */
+  private final AccountPrincipals principals;
   private final String defaultRegion;
   private final MeterRegistry meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
@@ -55,13 +56,14 @@ public final class KinesisHttpHandler {
   public KinesisHttpHandler(Services services, Authentication authentication) {
     this.services = services;
     for (Operation operation : Operation.values()) {
-      handlers.put(operation, Admission.wrap(services, operation, operation.newHandler(services)));
+      handlers.put(operation, ResourceAccess.wrap(services, operation,
+          Admission.wrap(services, operation, operation.newHandler(services))));
     }
     this.authentication = authentication;
     this.maxRequestBytes = services.settings().longValue("limits.request.bytes");
     this.requestTimeoutMs = services.settings().longValue("limits.request.timeout.ms");
     this.defaultAccount = services.settings().string("account");
-    this.accountsByAccessKey = accountsByAccessKey(services.settings().string("accounts"));
+    this.principals = AccountPrincipals.parse(services.settings().string("accounts"));
     this.defaultRegion = services.settings().string("region");
     this.meters = services.meters();
   }
@@ -142,13 +144,13 @@ public final class KinesisHttpHandler {
 
     try {
       String region = defaultRegion;
-      String account = defaultAccount;
+      AccountPrincipals.Principal caller = AccountPrincipals.Principal.rootOf(defaultAccount);
       SignatureShape.Credential credential = authentication.authenticate(request, body);
       if (credential != null) {
         if (credential.region() != null) region = credential.region();
-        account = accountsByAccessKey.getOrDefault(credential.accessKey(), defaultAccount);
+        caller = principals.of(credential.accessKey(), defaultAccount);
       }
-      RequestContext context = new RequestContext(account, region, format, requestId);
+      RequestContext context = new RequestContext(caller.account(), region, format, requestId, caller.arn());
       OperationHandler handler = handlers.get(operation);
       Input input = handler.input().decode(document, format);
       handler.input().validate(input);
@@ -276,20 +278,6 @@ public final class KinesisHttpHandler {
     long high = (random.nextLong() & ~0xF000L) | 0x4000L;
     long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
     return new UUID(high, low).toString();
-  }
-
-  /** Parses {@code AKID1=111111111111,AKID2=222222222222}. */
-  static Map<String, String> accountsByAccessKey(String setting) {
-    Map<String, String> accounts = new java.util.HashMap<>();
-    for (String pair : setting.split(",")) {
-      if (pair.isBlank()) continue;
-      String[] parts = pair.split("=", 2);
-      if (parts.length != 2 || !parts[1].trim().matches("\\d{12}")) {
-        throw new IllegalArgumentException("setting 'accounts' takes <access key id>=<12-digit account>, not '" + pair + "'");
-      }
-      accounts.put(parts[0].trim(), parts[1].trim());
-    }
-    return accounts;
   }
 
   /** AWS's x-amz-id-2: 72 random bytes in base64. */

@@ -41,12 +41,21 @@ public record ShardIterator(long createdMillis, String account, String region, S
       putString(plain, iterator.region);
       putString(plain, iterator.streamName);
       putString(plain, iterator.shardId);
+      return seal(java.util.Arrays.copyOf(plain.array(), plain.position()));
+    }
+
+    /**
+     * Any other opaque token the server hands out (page tokens), sealed the same way: base64url(nonce (12)
+     * | AES-GCM(plain) with its tag). The plain text's first byte tells the kinds apart, so no token
+     * passes as another kind.
+     */
+    public String seal(byte[] plain) {
       // A nonce must never repeat under one key: a random prefix per server start plus a counter.
       byte[] nonce = ByteBuffer.allocate(12).putInt(noncePrefix).putLong(counter.incrementAndGet()).array();
       try {
         Cipher cipher = ciphers.get();
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
-        byte[] sealed = cipher.doFinal(plain.array(), 0, plain.position());
+        byte[] sealed = cipher.doFinal(plain);
         byte[] out = ByteBuffer.allocate(12 + sealed.length).put(nonce).put(sealed).array();
         return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
       } catch (GeneralSecurityException e) {
@@ -54,21 +63,32 @@ public record ShardIterator(long createdMillis, String account, String region, S
       }
     }
 
-    /** The iterator a string encodes, or null when it is not one of ours (malformed, forged or altered). */
-    public ShardIterator decode(String text) {
+    /** The plain bytes of a sealed token, or null when it is not one of ours (malformed, forged or altered). */
+    public byte[] open(String text) {
       try {
         byte[] raw = Base64.getUrlDecoder().decode(text);
-        if (raw.length < 12 + 16 + 25) return null;
+        if (raw.length < 12 + 16) return null;
         Cipher cipher = ciphers.get();
         cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, raw, 0, 12));
-        ByteBuffer plain = ByteBuffer.wrap(cipher.doFinal(raw, 12, raw.length - 12));
+        return cipher.doFinal(raw, 12, raw.length - 12);
+      } catch (GeneralSecurityException | RuntimeException e) {
+        return null;
+      }
+    }
+
+    /** The iterator a string encodes, or null when it is not one of ours (malformed, forged or altered). */
+    public ShardIterator decode(String text) {
+      byte[] opened = open(text);
+      if (opened == null || opened.length < 25) return null;
+      try {
+        ByteBuffer plain = ByteBuffer.wrap(opened);
         if (plain.get() != VERSION) return null;
         long created = plain.getLong();
         long streamCreated = plain.getLong();
         long offset = plain.getLong();
         return new ShardIterator(created, getString(plain), getString(plain), getString(plain), streamCreated,
             getString(plain), offset);
-      } catch (GeneralSecurityException | RuntimeException e) {
+      } catch (RuntimeException e) {
         return null;
       }
     }

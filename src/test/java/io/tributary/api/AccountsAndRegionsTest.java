@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.retry.RetryPolicy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.AccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 /** Streams belong to the account of the caller's access key and the region of its credential scope. */
@@ -47,9 +48,14 @@ class AccountsAndRegionsTest {
       assertEquals("Stream shared-name under account 000000000000 not found.", elsewhere.awsErrorDetails().errorMessage());
       assertFalse(teamAInEurope.listStreams().streamNames().contains("shared-name"));
 
-      // An ARN names its own account and region, whoever asks.
-      assertEquals(1, teamA.describeStreamSummary(b -> b.streamARN("arn:aws:kinesis:us-east-1:111122223333:stream/shared-name"))
+      // An ARN names its own account and region, whoever asks; another account's stream needs its policy's leave.
+      assertEquals(1, teamB.describeStreamSummary(b -> b.streamARN("arn:aws:kinesis:us-east-1:111122223333:stream/shared-name"))
           .streamDescriptionSummary().openShardCount());
+      AccessDeniedException denied = assertThrows(AccessDeniedException.class,
+          () -> teamA.describeStreamSummary(b -> b.streamARN("arn:aws:kinesis:us-east-1:111122223333:stream/shared-name")));
+      assertEquals("User: arn:aws:iam::000000000000:root is not authorized to perform: kinesis:DescribeStreamSummary on "
+          + "resource: arn:aws:kinesis:us-east-1:111122223333:stream/shared-name because no resource-based policy allows "
+          + "the kinesis:DescribeStreamSummary action", denied.awsErrorDetails().errorMessage());
     }
   }
 }

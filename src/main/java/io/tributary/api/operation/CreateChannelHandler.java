@@ -2,6 +2,7 @@ package io.tributary.api.operation;
 
 import io.tributary.Services;
 import io.tributary.api.KinesisException;
+import io.tributary.api.Operation;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -104,7 +105,7 @@ public final class CreateChannelHandler implements OperationHandler {
     Input recordConfiguration = source.structure("RecordConfiguration");
     checkRecordFormat(recordConfiguration, tables != null);
 
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, source);
+    StreamDescriptor stream = ResourceAccess.findStream(services.registry(), context, Operation.CREATE_CHANNEL, source);
     StreamMembers.requireActive(stream);
     if (stream.mode() != StreamMode.ON_DEMAND) {
       throw KinesisException.client("ValidationException", "CreateChannel is not supported for stream " + stream.name()

@@ -2,6 +2,7 @@ package io.tributary.api.operation;
 
 import io.tributary.Services;
 import io.tributary.api.KinesisException;
+import io.tributary.api.Operation;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -64,6 +65,12 @@ public final class GetRecordsHandler implements OperationHandler {
     }
     StreamKey key = new StreamKey(iterator.account(), iterator.region(), iterator.streamName());
     StreamDescriptor stream = services.registry().find(key);
+    // An iterator names its stream's account, not the caller's: another account reads only if allowed.
+    if (stream != null) {
+      ResourceAccess.require(context, Operation.GET_RECORDS, stream, null);
+    } else if (!key.account().equals(context.account())) {
+      throw ResourceAccess.notAllowed(context, Operation.GET_RECORDS, key.arn());
+    }
     ShardDescriptor shard = stream == null || stream.createdMillis() != iterator.streamCreatedMillis()
         ? null : stream.shard(iterator.shardId());
     if (shard == null) {

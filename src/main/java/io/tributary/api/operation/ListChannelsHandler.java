@@ -57,8 +57,8 @@ public final class ListChannelsHandler implements OperationHandler {
     String scope = context.account() + "/" + context.region();
     String after = null;
     if (input.has("NextToken")) {
-      PageToken token = PageToken.decode(input.string("NextToken"), services.clock().millis());
-      if (!token.scope().equals(scope)) throw KinesisException.invalidArgument("Invalid NextToken.");
+      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), services.clock().millis(),
+          context.account(), scope);
       after = token.lastKey();
     }
     List<Filter> filters = new ArrayList<>();
@@ -75,7 +75,8 @@ public final class ListChannelsHandler implements OperationHandler {
     int limit = Math.min(input.integer("MaxResults", MAX_PAGE), MAX_PAGE);
     List<ChannelDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     String nextToken = page.size() < remaining.size()
-        ? new PageToken(services.clock().millis(), scope, page.get(page.size() - 1).name()).encode() : null;
+        ? new PageToken(services.clock().millis(), context.account(), scope, page.get(page.size() - 1).name())
+            .seal(services.iterators()) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("ChannelSummaries");
       for (ChannelDescriptor channel : page) ChannelMembers.writeSummary(writer, channel);

@@ -49,8 +49,7 @@ public final class ListStreamConsumersHandler implements OperationHandler {
     }
     Position after = null;
     if (input.has("NextToken")) {
-      PageToken token = PageToken.decode(input.string("NextToken"), now);
-      if (!token.scope().equals(stream.uid())) throw KinesisException.invalidArgument("Invalid NextToken.");
+      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), now, context.account(), stream.uid());
       after = Position.parse(token.lastKey());
     }
     Position exclusiveStart = after;
@@ -61,7 +60,8 @@ public final class ListStreamConsumersHandler implements OperationHandler {
     int limit = input.integer("MaxResults", DEFAULT_MAX_RESULTS);
     List<ConsumerDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     String nextToken = page.size() < remaining.size()
-        ? new PageToken(now, stream.uid(), Position.of(page.get(page.size() - 1)).key()).encode() : null;
+        ? new PageToken(now, context.account(), stream.uid(), Position.of(page.get(page.size() - 1)).key())
+            .seal(services.iterators()) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("Consumers");
       for (ConsumerDescriptor consumer : page) {

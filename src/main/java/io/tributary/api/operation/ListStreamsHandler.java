@@ -36,8 +36,8 @@ public final class ListStreamsHandler implements OperationHandler {
     String scope = context.account() + "/" + context.region();
     String after = input.string("ExclusiveStartStreamName");
     if (input.has("NextToken")) {
-      PageToken token = PageToken.decode(input.string("NextToken"), services.clock().millis());
-      if (!token.scope().equals(scope)) throw KinesisException.invalidArgument("Invalid NextToken.");
+      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), services.clock().millis(),
+          context.account(), scope);
       after = token.lastKey();
     }
     String exclusiveStart = after;
@@ -48,7 +48,8 @@ public final class ListStreamsHandler implements OperationHandler {
     List<StreamDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     boolean more = page.size() < remaining.size();
     String nextToken = more
-        ? new PageToken(services.clock().millis(), scope, page.get(page.size() - 1).name()).encode() : null;
+        ? new PageToken(services.clock().millis(), context.account(), scope, page.get(page.size() - 1).name())
+            .seal(services.iterators()) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("StreamNames");
       for (StreamDescriptor stream : page) writer.string(stream.name());

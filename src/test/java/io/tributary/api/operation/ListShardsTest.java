@@ -81,6 +81,44 @@ class ListShardsTest extends ApiTest {
     assertEquals("ValidationException", error.awsErrorDetails().errorCode());
   }
 
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void everyPageHonoursTheShardFilter(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("filter-pages", 4);
+    client.splitShard(b -> b.streamName(name).shardToSplit("shardId-000000000001")
+        .newStartingHashKey("127605887595351923798765477786913079296"));
+    awaitActive(client, name);
+    List<String> seen = new ArrayList<>();
+    ListShardsResponse page = client.listShards(b -> b.streamName(name).maxResults(1)
+        .shardFilter(f -> f.type(ShardFilterType.AT_LATEST)));
+    seen.addAll(ids(page));
+    while (page.nextToken() != null) {
+      String token = page.nextToken();
+      page = client.listShards(b -> b.nextToken(token).maxResults(1));
+      seen.addAll(ids(page));
+    }
+    // The split shard is closed: AT_LATEST leaves it out of every page, not only the first.
+    assertEquals(List.of("shardId-000000000000", "shardId-000000000002", "shardId-000000000003",
+        "shardId-000000000004", "shardId-000000000005"), seen);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void refusesATokenThatIsNotOneOfOurs(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("forged-token", 3);
+    String token = client.listShards(b -> b.streamName(name).maxResults(1)).nextToken();
+    String altered = token.substring(0, token.length() - 2) + (token.endsWith("AA") ? "AB" : "AA");
+    assertKinesisError(InvalidArgumentException.class, "Invalid NextToken.",
+        () -> client.listShards(b -> b.nextToken(altered)));
+    String plain = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+        (System.currentTimeMillis() + "\n000000000000/us-east-1/" + name + "\nshardId-000000000000")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertKinesisError(InvalidArgumentException.class, "Invalid NextToken.",
+        () -> client.listShards(b -> b.nextToken(plain)));
+  }
+
   private static List<String> ids(ListShardsResponse response) {
     return response.shards().stream().map(Shard::shardId).toList();
   }
