@@ -70,6 +70,7 @@ public final class TributaryServer {
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
+    WorkerPools pools = WorkerPools.create(vertx, settings, meters);
 
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
@@ -91,7 +92,7 @@ public final class TributaryServer {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
           catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
-          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
+          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
@@ -114,7 +115,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean());
+        new AtomicBoolean(), pools);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
@@ -181,8 +182,17 @@ public final class TributaryServer {
   /** Stops every verticle (shard logs flush and close) and releases the data directory. */
   public Future<Void> close() {
     services.ready().set(false);
-    return services.vertx().close().andThen(closed -> {
+    return undeployAll(services.vertx()).eventually(() -> services.vertx().close()).andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();
     });
+  }
+
+  /**
+   * Undeploys every verticle while the worker pools still run: Vert.x closes the pools before it undeploys,
+   * and the shard logs flush on theirs as they stop.
+   */
+  private static Future<Void> undeployAll(Vertx vertx) {
+    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).<Void>mapEmpty()
+        .recover(failure -> Future.succeededFuture());
   }
 }

@@ -74,7 +74,7 @@ final class TopicToStreamMirror extends Mirror {
     StreamDescriptor stream = currentStream();
     return loadJournal(stream).compose(loaded -> {
       journal = loaded;
-      return vertx.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
+      return kafkaWorkers.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
     }).compose(created -> {
       consumer = KafkaReadStream.create(vertx, created);
       return consumer.partitionsFor(definition.topic());
@@ -94,7 +94,7 @@ final class TopicToStreamMirror extends Mirror {
 
   private Future<TopicJournal> loadJournal(StreamDescriptor stream) {
     if (journalFile == null) return Future.succeededFuture(journal != null ? journal : TopicJournal.empty(stream.uid()));
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       JsonObject json = journalFile.read();
       if (json == null) return TopicJournal.empty(stream.uid());
       TopicJournal kept = TopicJournal.fromJson(json);
@@ -126,7 +126,7 @@ final class TopicToStreamMirror extends Mirror {
   private Future<Map<Integer, Long>> groupOffsets() {
     Map<String, Object> config = kafka.common();
     String group = definition.consumerGroup();
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       try (AdminClient admin = AdminClient.create(config)) {
         Map<Integer, Long> offsets = new HashMap<>();
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
@@ -301,7 +301,7 @@ final class TopicToStreamMirror extends Mirror {
     fileBehind = false;
     if (journalFile == null) return Future.succeededFuture(true);
     JsonObject content = next.toJson();
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       journalFile.write(content);
       return true;
     }, false);

@@ -11,7 +11,7 @@ import io.vertx.ext.web.Router;
 
 /**
  * The management port: {@code /metrics} in Prometheus text format, {@code /health} (the process is up)
- * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on a worker, since
+ * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on the control-plane pool, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
  * ({@link FaultRoutes}).
  */
@@ -26,7 +26,7 @@ public final class ManagementVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> services.meters().scrape(), false)
+    router.get("/metrics").handler(ctx -> services.pools().control().executeBlocking(() -> services.meters().scrape(), false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
     router.get("/health").handler(ctx -> ctx.json(new io.vertx.core.json.JsonObject().put("status", "UP")));
