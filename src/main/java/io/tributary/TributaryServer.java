@@ -111,7 +111,7 @@ public final class TributaryServer {
     ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, catalog,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
-    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
+    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey);
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
