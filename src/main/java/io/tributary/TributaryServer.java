@@ -86,7 +86,7 @@ public final class TributaryServer {
           iteratorKey = new byte[16];
           random.nextBytes(iteratorKey);
           catalog = StreamCatalog.NONE;
-          storage = new MemoryShardStorage();
+          storage = new MemoryShardStorage(vertx, clock, settings.longValue("log.retention.check.ms"));
         }
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
