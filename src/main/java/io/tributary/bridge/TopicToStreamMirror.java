@@ -4,6 +4,7 @@ import io.tributary.DurableJsonFile;
 import io.tributary.Services;
 import io.tributary.api.operation.RecordAppender;
 import io.tributary.api.operation.RecordAppender.Outgoing;
+import io.tributary.log.RecordSize;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -273,7 +274,7 @@ final class TopicToStreamMirror extends Mirror {
   /** Bytes of data and partition keys, as the metrics count them. */
   private static long size(List<Outgoing> records) {
     long bytes = 0;
-    for (Outgoing record : records) bytes += record.data().length + record.partitionKey().length();
+    for (Outgoing record : records) bytes += RecordSize.of(record.partitionKey(), record.data().length);
     return bytes;
   }
 
