@@ -116,7 +116,7 @@ public final class FileShardLog implements ShardLog {
    */
   private void recover() throws IOException {
     long started = System.nanoTime();
-    Files.createDirectories(directory);
+    SegmentFiles.createDirectories(directory);
     List<Long> bases = SegmentFiles.baseOffsets(directory);
     SegmentFiles.deleteOrphanIndexes(directory, new HashSet<>(bases));
     if (bases.isEmpty()) {
