@@ -38,6 +38,8 @@ public final class MeteredWorkerExecutor implements WorkerExecutor {
 
   public int active() { return active.get(); }
 
+  public long completed() { return completed.sum(); }
+
   public void bindTo(MeterRegistry meters) {
     Gauge.builder("tributary.worker.pool.size", this, MeteredWorkerExecutor::size).tag("pool", name)
         .description("Threads of the worker pool").register(meters);

@@ -151,7 +151,7 @@ public final class TributaryServer {
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {
-        vertx.close().onComplete(closed -> {
+        undeployAll(vertx).eventually(vertx::close).onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
         });

@@ -100,6 +100,19 @@ class WorkerPoolsTest {
     }
   }
 
+  @Test
+  void closingTheServerClosesEachShardLogOnTheWritePoolBeforeThePoolStops() throws Exception {
+    TestServer own = TestServer.start(Map.of());
+    KinesisClient ownClient = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, own.endpoint());
+    ownClient.createStream(b -> b.streamName("closing").shardCount(2));
+    ownClient.putRecord(b -> b.streamName("closing").partitionKey("k").data(SdkBytes.fromUtf8String("v")));
+    MeteredWorkerExecutor writes = own.server().services().pools().logWrite();
+    long before = writes.completed();
+    own.close();
+    assertEquals(before + 2, writes.completed(), "one close task per shard log ran");
+    assertEquals(0, writes.queued());
+  }
+
   private static PutRecordResponse put(String stream, String hashKey, String data) {
     return client.putRecord(b -> b.streamName(stream).partitionKey("k").explicitHashKey(hashKey)
         .data(SdkBytes.fromUtf8String(data)));
