@@ -92,7 +92,8 @@ public final class TributaryServer {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
           catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
-          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
+          storage = new FileShardStorage(vertx, dataDirectory.shards(),
+              FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: one shard verticle calls the log from its event-loop context, and nothing here blocks
  * that context. Appends and maintenance (roll, flush, retention, close) run through the {@link WriteQueue}:
  * one thread of the write pool ({@link LogWorkers}) at a time writes. Reads and time lookups run on the
- * read pool concurrently with it, for acknowledged offsets only. The writer publishes what is acknowledged in volatile fields before it
- * completes the appends' futures, on the caller's context.
+ * read pool concurrently with it, for acknowledged offsets only. The writer publishes what is acknowledged
+ * in volatile fields before it completes the appends' futures, on the caller's context.
  *
  * <p>Invariants: segments are keyed by base offset; the last is the active one; batches' offsets run on
  * without a gap from one segment to the next (a segment cut by recovery may leave one, which reads skip);

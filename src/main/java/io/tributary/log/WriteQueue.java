@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer of one log. Appends and maintenance tasks (flush, retention, close) queue here from
- * any thread and run one at a time, in order, on a thread of the log's write pool. Appends waiting side by side are
- * handed over as one group, so everything that queued while the previous group was being written and
- * fsynced shares the next write round and its fsync: group commit.
+ * any thread and run one at a time, in order, on a thread of the log's write pool. Appends waiting side by
+ * side are handed over as one group, so everything that queued while the previous group was being
+ * written and fsynced shares the next write round and its fsync: group commit.
  *
  * <p>Offsets are assigned when an append queues, so the next append follows on at once. When an append
  * fails, {@link #releaseOffsets} takes its offsets back and the appends behind it move down, so the log
