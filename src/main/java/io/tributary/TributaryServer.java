@@ -72,6 +72,7 @@ public final class TributaryServer {
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
+    WorkerPools pools = WorkerPools.create(vertx, settings, meters);
 
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
@@ -87,13 +88,14 @@ public final class TributaryServer {
           iteratorKey = new byte[16];
           random.nextBytes(iteratorKey);
           catalog = StreamCatalog.NONE;
-          storage = new MemoryShardStorage();
+          storage = new MemoryShardStorage(vertx, clock, settings.longValue("log.retention.check.ms"));
         }
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
-          catalog = new StreamCatalogFile(vertx, dataDirectory.root());
-          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
+          catalog = new StreamCatalogFile(pools.control(), dataDirectory.root());
+          storage = new FileShardStorage(vertx, dataDirectory.shards(),
+              FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
@@ -115,11 +117,11 @@ public final class TributaryServer {
     ChannelLifecycle channelLifecycle = new ChannelLifecycle(vertx, channels, metadata,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.update.delay.ms"),
         settings.longValue("stream.delete.delay.ms"));
-    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey, random.nextInt());
+    ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey);
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean());
+        new AtomicBoolean(), pools);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
@@ -154,7 +156,7 @@ public final class TributaryServer {
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {
-        vertx.close().onComplete(closed -> {
+        undeployAll(vertx).eventually(vertx::close).onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
         });
@@ -185,8 +187,17 @@ public final class TributaryServer {
   /** Stops every verticle (shard logs flush and close) and releases the data directory. */
   public Future<Void> close() {
     services.ready().set(false);
-    return services.vertx().close().andThen(closed -> {
+    return undeployAll(services.vertx()).eventually(() -> services.vertx().close()).andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();
     });
+  }
+
+  /**
+   * Undeploys every verticle while the worker pools still run: Vert.x closes the pools before it undeploys,
+   * and the shard logs flush on theirs as they stop.
+   */
+  private static Future<Void> undeployAll(Vertx vertx) {
+    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).<Void>mapEmpty()
+        .recover(failure -> Future.succeededFuture());
   }
 }

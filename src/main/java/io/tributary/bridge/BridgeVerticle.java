@@ -41,7 +41,7 @@ public final class BridgeVerticle extends VerticleBase {
     mirrorsDir = "file".equals(settings.string("storage")) ? settings.path("data.dir").resolve("mirrors") : null;
     String file = settings.string("mirrors.file");
     Path configFile = file.isEmpty() ? null : Path.of(file);
-    return vertx.executeBlocking(() -> MirrorCatalog.load(configFile, mirrorsDir, settings.string("account"),
+    return services.pools().control().executeBlocking(() -> MirrorCatalog.load(configFile, mirrorsDir, settings.string("account"),
         settings.string("region")), false).map(loaded -> {
           catalog = loaded;
           for (MirrorDefinition definition : catalog.all()) launch(definition);
@@ -139,7 +139,7 @@ public final class BridgeVerticle extends VerticleBase {
 
   private Future<Void> save() {
     JsonObject snapshot = catalog.snapshot();
-    return vertx.executeBlocking(() -> {
+    return services.pools().control().executeBlocking(() -> {
       catalog.save(snapshot);
       return null;
     }, true);

@@ -2,6 +2,7 @@ package io.tributary.bridge;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import java.time.Duration;
@@ -18,14 +19,14 @@ final class KafkaTopics {
   private KafkaTopics() { }
 
   /** Creates the topic unless it exists; its existing partition count and configuration are kept. */
-  static Future<Void> ensure(Vertx vertx, KafkaClientSettings kafka, String topic, int partitions,
-      Map<String, String> config) {
+  static Future<Void> ensure(Vertx vertx, WorkerExecutor workers, KafkaClientSettings kafka, String topic,
+      int partitions, Map<String, String> config) {
     NewTopic newTopic = new NewTopic(topic, partitions, kafka.replicationFactor()).setConfig(config);
-    return vertx.executeBlocking(() -> AdminClient.create(kafka.common()), false).compose(created -> {
+    return workers.executeBlocking(() -> AdminClient.create(kafka.common()), false).compose(created -> {
       KafkaAdminClient admin = KafkaAdminClient.create(vertx, created);
       return admin.createTopics(List.of(newTopic))
           .recover(failure -> exists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
-          .eventually(() -> vertx.executeBlocking(() -> {
+          .eventually(() -> workers.executeBlocking(() -> {
             created.close(Duration.ofSeconds(1));
             return null;
           }, false));

@@ -5,6 +5,7 @@ import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ abstract class Mirror {
 
   protected final Services services;
   protected final Vertx vertx;
+  /** Where the mirror's blocking Kafka client calls run: the bridge's own pool. */
+  protected final WorkerExecutor kafkaWorkers;
   protected final KafkaClientSettings kafka;
   protected final MirrorMetrics metrics;
   protected MirrorDefinition definition;
@@ -46,6 +49,7 @@ abstract class Mirror {
   Mirror(Services services, KafkaClientSettings kafka, MirrorDefinition definition) {
     this.services = services;
     this.vertx = services.vertx();
+    this.kafkaWorkers = services.pools().bridge();
     this.kafka = kafka;
     this.definition = definition;
     this.metrics = new MirrorMetrics(services.meters(), definition);

@@ -1,7 +1,7 @@
 package io.tributary.bridge;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -47,10 +47,10 @@ final class StreamCheckpoints {
   /**
    * The latest committed checkpoint of each shard of the stream, by shard id. Call after the producer's
    * initTransactions, which ends any transaction a previous instance left open, so the last stable offset
-   * is the end of the partition. Blocking calls, on a worker.
+   * is the end of the partition. Blocking calls, on the bridge's pool.
    */
-  static Future<Map<String, Checkpoint>> read(Vertx vertx, KafkaClientSettings kafka, String topic, String streamUid) {
-    return vertx.executeBlocking(() -> {
+  static Future<Map<String, Checkpoint>> read(WorkerExecutor workers, KafkaClientSettings kafka, String topic, String streamUid) {
+    return workers.executeBlocking(() -> {
       Map<String, Checkpoint> checkpoints = new HashMap<>();
       String prefix = streamUid + "/";
       TopicPartition partition = new TopicPartition(topic, 0);

@@ -58,15 +58,15 @@ final class StreamToTopicMirror extends Mirror {
   protected Future<Void> connect() {
     StreamDescriptor stream = currentStream();
     int partitions = definition.partitions() > 0 ? definition.partitions() : stream.openShardCount();
-    return KafkaTopics.ensure(vertx, kafka, definition.topic(), partitions, Map.of())
-        .compose(v -> KafkaTopics.ensure(vertx, kafka, checkpointTopic, 1, StreamCheckpoints.TOPIC_CONFIG))
-        .compose(v -> vertx.executeBlocking(() -> new KafkaProducer<byte[], byte[]>(
+    return KafkaTopics.ensure(vertx, kafkaWorkers, kafka, definition.topic(), partitions, Map.of())
+        .compose(v -> KafkaTopics.ensure(vertx, kafkaWorkers, kafka, checkpointTopic, 1, StreamCheckpoints.TOPIC_CONFIG))
+        .compose(v -> kafkaWorkers.executeBlocking(() -> new KafkaProducer<byte[], byte[]>(
             kafka.transactionalProducer("tributary-mirror-" + definition.name())), false))
         .compose(created -> {
           producer = KafkaWriteStream.create(vertx, created);
           return producer.initTransactions();
         })
-        .compose(v -> StreamCheckpoints.read(vertx, kafka, checkpointTopic, stream.uid()))
+        .compose(v -> StreamCheckpoints.read(kafkaWorkers, kafka, checkpointTopic, stream.uid()))
         .compose(kept -> {
           streamUid = stream.uid();
           progress.clear();

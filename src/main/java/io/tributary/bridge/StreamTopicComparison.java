@@ -79,7 +79,7 @@ final class StreamTopicComparison {
       read = read.compose(v -> services.shards().locate(stream, shard, Position.TRIM_HORIZON, 0))
           .compose(start -> readShard(services, stream, shard, start, streamSide));
     }
-    return read.compose(v -> services.vertx().executeBlocking(() -> readTopic(kafka, definition), false))
+    return read.compose(v -> services.pools().bridge().executeBlocking(() -> readTopic(kafka, definition), false))
         .map(topicSide -> report(definition, streamSide, topicSide, mirrorStatus));
   }
 

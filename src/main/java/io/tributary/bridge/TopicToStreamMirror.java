@@ -4,6 +4,7 @@ import io.tributary.DurableJsonFile;
 import io.tributary.Services;
 import io.tributary.api.operation.RecordAppender;
 import io.tributary.api.operation.RecordAppender.Outgoing;
+import io.tributary.log.RecordSize;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -74,7 +75,7 @@ final class TopicToStreamMirror extends Mirror {
     StreamDescriptor stream = currentStream();
     return loadJournal(stream).compose(loaded -> {
       journal = loaded;
-      return vertx.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
+      return kafkaWorkers.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
     }).compose(created -> {
       consumer = KafkaReadStream.create(vertx, created);
       return consumer.partitionsFor(definition.topic());
@@ -94,7 +95,7 @@ final class TopicToStreamMirror extends Mirror {
 
   private Future<TopicJournal> loadJournal(StreamDescriptor stream) {
     if (journalFile == null) return Future.succeededFuture(journal != null ? journal : TopicJournal.empty(stream.uid()));
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       JsonObject json = journalFile.read();
       if (json == null) return TopicJournal.empty(stream.uid());
       TopicJournal kept = TopicJournal.fromJson(json);
@@ -126,7 +127,7 @@ final class TopicToStreamMirror extends Mirror {
   private Future<Map<Integer, Long>> groupOffsets() {
     Map<String, Object> config = kafka.common();
     String group = definition.consumerGroup();
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       try (AdminClient admin = AdminClient.create(config)) {
         Map<Integer, Long> offsets = new HashMap<>();
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
@@ -273,7 +274,7 @@ final class TopicToStreamMirror extends Mirror {
   /** Bytes of data and partition keys, as the metrics count them. */
   private static long size(List<Outgoing> records) {
     long bytes = 0;
-    for (Outgoing record : records) bytes += record.data().length + record.partitionKey().length();
+    for (Outgoing record : records) bytes += RecordSize.of(record.partitionKey(), record.data().length);
     return bytes;
   }
 
@@ -301,7 +302,7 @@ final class TopicToStreamMirror extends Mirror {
     fileBehind = false;
     if (journalFile == null) return Future.succeededFuture(true);
     JsonObject content = next.toJson();
-    return vertx.executeBlocking(() -> {
+    return kafkaWorkers.executeBlocking(() -> {
       journalFile.write(content);
       return true;
     }, false);

@@ -1,5 +1,6 @@
 package io.tributary.limits;
 
+import io.tributary.log.RecordSize;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import java.time.Clock;
 import java.util.List;
@@ -35,7 +36,7 @@ public final class ShardThroughput {
     follow(current);
     int admitted = 0;
     for (IncomingRecord record : records) {
-      int size = record.data().length + record.partitionKey().length();
+      long size = RecordSize.of(record.partitionKey(), record.data().length);
       if (!writeBytes.allows(size) || !writeRecords.allows(1)) break;
       writeBytes.spend(size);
       writeRecords.spend(1);

@@ -38,9 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: one shard verticle calls the log from its event-loop context, and nothing here blocks
  * that context. Appends and maintenance (roll, flush, retention, close) run through the {@link WriteQueue}:
- * one worker thread at a time writes. Reads and time lookups run on other worker threads concurrently with
- * it, for acknowledged offsets only. The writer publishes what is acknowledged in volatile fields before it
- * completes the appends' futures, on the caller's context.
+ * one thread of the write pool ({@link LogWorkers}) at a time writes. Reads and time lookups run on the
+ * read pool concurrently with it, for acknowledged offsets only. The writer publishes what is acknowledged
+ * in volatile fields before it completes the appends' futures, on the caller's context.
  *
  * <p>Invariants: segments are keyed by base offset; the last is the active one; batches' offsets run on
  * without a gap from one segment to the next (a segment cut by recovery may leave one, which reads skip);
@@ -93,7 +93,7 @@ public final class FileShardLog implements ShardLog {
   }
 
   static Future<FileShardLog> open(Vertx vertx, Path directory, LogConfig config, Clock clock, ChannelOpener opener) {
-    return vertx.executeBlocking(() -> {
+    return config.workers().write(vertx, () -> {
       FileShardLog log = new FileShardLog(vertx, directory, config, clock, opener);
       try {
         log.recover();
@@ -102,7 +102,7 @@ public final class FileShardLog implements ShardLog {
         throw e;
       }
       return log;
-    }, false).map(log -> {
+    }).map(log -> {
       log.startTimers();
       return log;
     });
@@ -116,7 +116,7 @@ public final class FileShardLog implements ShardLog {
    */
   private void recover() throws IOException {
     long started = System.nanoTime();
-    Files.createDirectories(directory);
+    SegmentFiles.createDirectories(directory);
     List<Long> bases = SegmentFiles.baseOffsets(directory);
     SegmentFiles.deleteOrphanIndexes(directory, new HashSet<>(bases));
     if (bases.isEmpty()) {
@@ -139,7 +139,7 @@ public final class FileShardLog implements ShardLog {
     lastArrivalMillis = segments.newestArrivalMillis();
     lastQueuedArrival = lastArrivalMillis;
     startOffset = segments.offsetAtOrAfter(clock.millis() - retentionMillis, endOffset);
-    writes = new WriteQueue(vertx, endOffset, this::write);
+    writes = new WriteQueue(vertx, config.workers(), endOffset, this::write);
     LOG.info("Opened {}: offsets {} to {} in {} segments, recovered in {} ms", directory, startOffset, endOffset,
         segments.count(), (System.nanoTime() - started) / 1_000_000);
   }
@@ -407,7 +407,7 @@ public final class FileShardLog implements ShardLog {
    */
   private <T> Future<T> onWorker(Callable<T> work) {
     if (closed) return Future.failedFuture(new IllegalStateException("the log is closed"));
-    return vertx.getOrCreateContext().executeBlocking(() -> {
+    return config.workers().read(vertx, () -> {
       for (int attempt = 1; ; attempt++) {
         try {
           return work.call();
@@ -415,6 +415,6 @@ public final class FileShardLog implements ShardLog {
           if (closed || attempt == READ_ATTEMPTS) throw e;
         }
       }
-    }, false);
+    });
   }
 }

@@ -12,9 +12,10 @@ import java.time.Duration;
  *     bigger indexes and shorter scans
  * @param retentionMillis records older than this stop being readable; their segments are then deleted
  * @param retentionCheckIntervalMillis how often expired segments are looked for
+ * @param workers the worker pools the log writes and reads on
  */
 public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBytes, long retentionMillis,
-    long retentionCheckIntervalMillis) {
+    long retentionCheckIntervalMillis, LogWorkers workers) {
 
   public static final int DEFAULT_SEGMENT_BYTES = 128 * 1024 * 1024;
   public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
@@ -26,6 +27,13 @@ public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBy
     if (retentionCheckIntervalMillis <= 0) {
       throw new IllegalArgumentException("retention check interval must be positive: " + retentionCheckIntervalMillis);
     }
+    if (workers == null) throw new IllegalArgumentException("worker pools missing");
+  }
+
+  /** A config on Vert.x's default worker pool. */
+  public LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBytes, long retentionMillis,
+      long retentionCheckIntervalMillis) {
+    this(fsync, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis, LogWorkers.DEFAULT);
   }
 
   /** fsync=always, 128 MiB segments, an index entry every 4 KiB, 24 hours' retention checked every 5 minutes. */
@@ -35,19 +43,23 @@ public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBy
   }
 
   public LogConfig withFsync(FsyncPolicy policy) {
-    return new LogConfig(policy, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis);
+    return new LogConfig(policy, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis, workers);
   }
 
   public LogConfig withSegmentBytes(int bytes) {
-    return new LogConfig(fsync, bytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis);
+    return new LogConfig(fsync, bytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis, workers);
   }
 
   public LogConfig withIndexIntervalBytes(int bytes) {
-    return new LogConfig(fsync, segmentBytes, bytes, retentionMillis, retentionCheckIntervalMillis);
+    return new LogConfig(fsync, segmentBytes, bytes, retentionMillis, retentionCheckIntervalMillis, workers);
   }
 
   public LogConfig withRetention(long millis, long checkIntervalMillis) {
-    return new LogConfig(fsync, segmentBytes, indexIntervalBytes, millis, checkIntervalMillis);
+    return new LogConfig(fsync, segmentBytes, indexIntervalBytes, millis, checkIntervalMillis, workers);
+  }
+
+  public LogConfig withWorkers(LogWorkers pools) {
+    return new LogConfig(fsync, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis, pools);
   }
 
   /** Entries an index needs for a segment of the given size: one per full interval, plus slack. */

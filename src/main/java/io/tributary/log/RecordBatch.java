@@ -56,28 +56,8 @@ record RecordBatch(long position, int bodyLength, int crc, long baseOffset, int 
   /** Bytes the entries take encoded as one batch. */
   static long sizeOf(List<ShardLog.Entry> entries) {
     long size = SUMMARY_BYTES;
-    for (ShardLog.Entry entry : entries) size += 6 + utf8Length(entry.partitionKey()) + entry.data().length;
+    for (ShardLog.Entry entry : entries) size += 6 + RecordSize.utf8Length(entry.partitionKey()) + entry.data().length;
     return size;
-  }
-
-  private static int utf8Length(String text) {
-    int length = 0;
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (c < 0x80) {
-        length += 1;
-      } else if (c < 0x800) {
-        length += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        length += 4;
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        length += 1; // a lone surrogate encodes as '?'
-      } else {
-        length += 3;
-      }
-    }
-    return length;
   }
 
   /**
@@ -152,7 +132,7 @@ record RecordBatch(long position, int bodyLength, int crc, long baseOffset, int 
         buffer.position(dataAt + dataLength);
         if (offset < fromOffset) continue;
         String key = new String(body, keyAt, keyLength, StandardCharsets.UTF_8);
-        long size = (long) dataLength + key.length();
+        long size = (long) dataLength + keyLength;
         if (bytes + size > maxBytes && !(atLeastOne && records.isEmpty())) break;
         byte[] data = new byte[dataLength];
         System.arraycopy(body, dataAt, data, 0, dataLength);

@@ -3,6 +3,7 @@ package io.tributary.log;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -72,6 +73,34 @@ final class SegmentFiles {
       }
     }
     for (Path orphan : orphans) Files.deleteIfExists(orphan);
+  }
+
+  /** fsyncs a directory; tests substitute one that records what it is given. */
+  @FunctionalInterface
+  interface DirectoryFlush {
+    void flush(Path directory) throws IOException;
+  }
+
+  /**
+   * Creates the directory and whichever of its parents are missing, each made durable by an fsync of the
+   * directory holding it: without that, a crash could lose a new shard's directory with its first segment.
+   */
+  static void createDirectories(Path directory) throws IOException {
+    createDirectories(directory, SegmentFiles::flushDirectory);
+  }
+
+  static void createDirectories(Path directory, DirectoryFlush flush) throws IOException {
+    Path absolute = directory.toAbsolutePath();
+    if (Files.isDirectory(absolute)) return;
+    Path parent = absolute.getParent();
+    if (parent != null) createDirectories(parent, flush);
+    try {
+      Files.createDirectory(absolute);
+    } catch (FileAlreadyExistsException e) {
+      if (Files.isDirectory(absolute)) return; // made at the same moment by another shard's log
+      throw e;
+    }
+    if (parent != null) flush.flush(parent);
   }
 
   /** Makes the directory's entries (a new or deleted segment) durable. */

@@ -13,8 +13,8 @@ public record StoredRecord(long offset, long arrivalMillis, String partitionKey,
    */
   public static final String NO_PARTITION_KEY = "";
 
-  /** The size that counts against read limits, as AWS counts it: data plus partition key. */
+  /** The size that counts against read limits, as AWS counts it: data plus partition key ({@link RecordSize}). */
   public int size() {
-    return data.length + partitionKey.length();
+    return (int) RecordSize.of(partitionKey, data.length);
   }
 }

@@ -13,9 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single writer of one log. Appends and maintenance tasks (flush, retention, close) queue here from
- * any thread and run one at a time, in order, on a Vert.x worker thread. Appends waiting side by side are
- * handed over as one group, so everything that queued while the previous group was being written and
- * fsynced shares the next write round and its fsync: group commit.
+ * any thread and run one at a time, in order, on a thread of the log's write pool. Appends waiting side by
+ * side are handed over as one group, so everything that queued while the previous group was being
+ * written and fsynced shares the next write round and its fsync: group commit.
  *
  * <p>Offsets are assigned when an append queues, so the next append follows on at once. When an append
  * fails, {@link #releaseOffsets} takes its offsets back and the appends behind it move down, so the log
@@ -90,14 +90,16 @@ final class WriteQueue {
   }
 
   private final Vertx vertx;
+  private final LogWorkers workers;
   private final GroupWriter writer;
   private final ArrayDeque<Object> queue = new ArrayDeque<>();
   private long nextOffset;
   private boolean draining;
   private boolean closed;
 
-  WriteQueue(Vertx vertx, long nextOffset, GroupWriter writer) {
+  WriteQueue(Vertx vertx, LogWorkers workers, long nextOffset, GroupWriter writer) {
     this.vertx = vertx;
+    this.workers = workers;
     this.nextOffset = nextOffset;
     this.writer = writer;
   }
@@ -152,7 +154,7 @@ final class WriteQueue {
       if (draining) return;
       draining = true;
     }
-    vertx.executeBlocking(this::drain, false);
+    workers.write(vertx, this::drain);
   }
 
   private Void drain() {
@@ -166,7 +168,7 @@ final class WriteQueue {
           return null;
         }
         if (System.nanoTime() - started > DRAIN_SLICE_NANOS) {
-          vertx.executeBlocking(this::drain, false);
+          workers.write(vertx, this::drain);
           return null;
         }
         if (queue.peek() instanceof Task<?> next) {

@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * The management port: {@code /metrics} in Prometheus text format, {@code /health} (the process is up)
- * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on a worker, since
+ * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on the control-plane pool, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
  * ({@link FaultRoutes}) and {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}).
  *
@@ -47,7 +47,7 @@ public final class ManagementVerticle extends VerticleBase {
     router.route().handler(BodyHandler.create(false).setBodyLimit(management.bodyBytes()));
     router.errorHandler(413, ctx -> ManagementRefusal.refuse(ctx, 413,
         "the body is larger than management.body.bytes (" + management.bodyBytes() + " bytes)"));
-    router.get("/metrics").handler(ctx -> vertx.executeBlocking(() -> services.meters().scrape(), false)
+    router.get("/metrics").handler(ctx -> services.pools().control().executeBlocking(() -> services.meters().scrape(), false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));

@@ -3,8 +3,8 @@ package io.tributary.shard;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
@@ -25,13 +25,11 @@ public record ShardIterator(long createdMillis, String account, String region, S
   /** Encrypts and decrypts iterators with one server key. Thread-safe. */
   public static final class Codec {
     private final SecretKey key;
-    private final AtomicLong counter = new AtomicLong();
-    private final int noncePrefix;
+    private final SecureRandom random = new SecureRandom();
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(Codec::newCipher);
 
-    public Codec(byte[] key, int noncePrefix) {
+    public Codec(byte[] key) {
       this.key = new SecretKeySpec(key, "AES");
-      this.noncePrefix = noncePrefix;
     }
 
     public String encode(ShardIterator iterator) {
@@ -50,8 +48,10 @@ public record ShardIterator(long createdMillis, String account, String region, S
      * passes as another kind.
      */
     public String seal(byte[] plain) {
-      // A nonce must never repeat under one key: a random prefix per server start plus a counter.
-      byte[] nonce = ByteBuffer.allocate(12).putInt(noncePrefix).putLong(counter.incrementAndGet()).array();
+      // A nonce must never repeat under one key, which outlives restarts: 96 random bits per token, so a
+      // repeat is as unlikely as a collision among 2^96 values.
+      byte[] nonce = new byte[12];
+      random.nextBytes(nonce);
       try {
         Cipher cipher = ciphers.get();
         cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));

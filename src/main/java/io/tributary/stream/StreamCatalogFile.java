@@ -2,7 +2,7 @@ package io.tributary.stream;
 
 import io.tributary.DurableJsonFile;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigInteger;
@@ -24,17 +24,18 @@ import java.util.Map;
 public final class StreamCatalogFile implements StreamCatalog {
   private static final int FORMAT_VERSION = 1;
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final DurableJsonFile file;
 
-  public StreamCatalogFile(Vertx vertx, Path dataDir) {
-    this.vertx = vertx;
+  /** The catalog in the data directory, read and written on the control-plane workers. */
+  public StreamCatalogFile(WorkerExecutor workers, Path dataDir) {
+    this.workers = workers;
     this.file = new DurableJsonFile(dataDir.resolve("streams.json"));
   }
 
   @Override
   public Future<Contents> load() {
-    return vertx.executeBlocking(() -> {
+    return workers.executeBlocking(() -> {
       JsonObject root = file.read();
       if (root == null) return Contents.EMPTY;
       List<StreamDescriptor> streams = new ArrayList<>();
@@ -51,7 +52,7 @@ public final class StreamCatalogFile implements StreamCatalog {
 
   @Override
   public Future<Void> write(Contents contents) {
-    return vertx.executeBlocking(() -> {
+    return workers.executeBlocking(() -> {
       file.write(toJson(contents.streams(), contents.channels(), contents.accounts()));
       return null;
     }, false);

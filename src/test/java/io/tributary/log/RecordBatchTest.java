@@ -51,6 +51,18 @@ class RecordBatchTest {
   }
 
   @Test
+  void pagesCountPartitionKeysInUtf8Bytes() throws Exception {
+    String key = "€".repeat(10); // 10 characters, 30 bytes
+    List<ShardLog.Entry> entries = List.of(new ShardLog.Entry(ARRIVAL, key, new byte[10]),
+        new ShardLog.Entry(ARRIVAL, key, new byte[10]), new ShardLog.Entry(ARRIVAL, key, new byte[10]));
+    assertEquals(40, new StoredRecord(0, ARRIVAL, key, new byte[10]).size());
+    ByteBuffer bytes = RecordBatch.encode(0, entries);
+    RecordBatch batch = RecordBatch.parse(bytes, 0);
+    assertEquals(1, batch.decode(body(bytes), 0, 10, 79, true).size(), "two records take 80 bytes");
+    assertEquals(2, batch.decode(body(bytes), 0, 10, 80, true).size());
+  }
+
+  @Test
   void checksumCatchesAnyFlippedBit() {
     ByteBuffer bytes = RecordBatch.encode(0, entries(0, 5, ARRIVAL));
     RecordBatch batch = RecordBatch.parse(bytes, 0);

@@ -16,6 +16,23 @@ class SegmentFilesTest {
   Path dir;
 
   @Test
+  void createsMissingDirectoriesAndFlushesTheParentOfEach() throws Exception {
+    List<Path> flushed = new java.util.ArrayList<>();
+    Path shard = dir.resolve("stream-uid").resolve("shardId-000000000000");
+    SegmentFiles.createDirectories(shard, flushed::add);
+    assertTrue(Files.isDirectory(shard));
+    assertEquals(List.of(dir.toAbsolutePath(), shard.getParent().toAbsolutePath()), flushed);
+
+    flushed.clear();
+    Path sibling = dir.resolve("stream-uid").resolve("shardId-000000000001");
+    SegmentFiles.createDirectories(sibling, flushed::add);
+    SegmentFiles.createDirectories(shard, flushed::add);
+    assertEquals(List.of(shard.getParent().toAbsolutePath()), flushed, "only what was created");
+    SegmentFiles.createDirectories(dir.resolve("a").resolve("b"));
+    assertTrue(Files.isDirectory(dir.resolve("a").resolve("b")));
+  }
+
+  @Test
   void namesPadTheBaseOffsetTo20Digits() {
     assertEquals("00000000000000000000.log", SegmentFiles.name(0, SegmentFiles.LOG));
     assertEquals("00000000000000001234.index", SegmentFiles.index(dir, 1234).getFileName().toString());

@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ShardIteratorTest {
-  private final ShardIterator.Codec codec = new ShardIterator.Codec(new byte[16], 42);
+  private final ShardIterator.Codec codec = new ShardIterator.Codec(new byte[16]);
   private final ShardIterator iterator = new ShardIterator(1_787_000_000_000L, "000000000000", "us-east-1",
       "n".repeat(128), 1_786_000_000_000L, "shardId-000000000003", 99);
 
@@ -19,6 +24,20 @@ class ShardIteratorTest {
     assertTrue(text.length() <= 512, "length " + text.length());
     assertEquals(iterator, codec.decode(text));
     assertNotEquals(text, codec.encode(iterator), "each iterator is unique");
+  }
+
+  @Test
+  void noncesDoNotRepeatAcrossCodecsOfOneKey() {
+    ShardIterator.Codec restarted = new ShardIterator.Codec(new byte[16]);
+    Set<String> nonces = new HashSet<>();
+    for (int i = 0; i < 20_000; i++) {
+      for (ShardIterator.Codec each : List.of(codec, restarted)) {
+        byte[] raw = Base64.getUrlDecoder().decode(each.encode(iterator));
+        String nonce = HexFormat.of().formatHex(raw, 0, 12);
+        assertTrue(nonces.add(nonce), "nonce " + nonce + " repeated after " + nonces.size());
+      }
+    }
+    assertEquals(iterator, restarted.decode(codec.encode(iterator)), "both codecs share the key");
   }
 
   @Test
@@ -33,7 +52,7 @@ class ShardIteratorTest {
     }
     assertNull(codec.decode(text.substring(0, text.length() - 1)));
     assertNull(codec.decode("!!!"));
-    assertNull(new ShardIterator.Codec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 1).decode(text),
+    assertNull(new ShardIterator.Codec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).decode(text),
         "another server's key");
   }
 }

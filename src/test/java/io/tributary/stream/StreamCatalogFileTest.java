@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class StreamCatalogFileTest {
   private final Vertx vertx = Vertx.vertx();
+  private final WorkerExecutor workers = vertx.createSharedWorkerExecutor("catalog-test");
 
   @AfterEach
   void closeVertx() {
@@ -34,10 +36,10 @@ class StreamCatalogFileTest {
         .encryption("KMS", "alias/aws/kinesis", 5_000)
         .build();
     BillingCommitment commitment = BillingCommitment.NEVER.enable(7_000).disable(8_000);
-    new StreamCatalogFile(vertx, dir).write(new StreamCatalog.Contents(List.of(written), List.of(),
+    new StreamCatalogFile(workers, dir).write(new StreamCatalog.Contents(List.of(written), List.of(),
         List.of(new AccountSettings("000000000000", "us-east-1", commitment)))).await();
 
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(workers, dir).load().await();
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals(200, stream.warmThroughputMiBps());
     assertEquals(100, stream.warmThroughputCurrentMiBps());
@@ -66,7 +68,7 @@ class StreamCatalogFileTest {
           } ]
         }
         """);
-    StreamCatalog.Contents loaded = new StreamCatalogFile(vertx, dir).load().await();
+    StreamCatalog.Contents loaded = new StreamCatalogFile(workers, dir).load().await();
     assertEquals(List.of(), loaded.accounts());
     StreamDescriptor stream = loaded.streams().get(0);
     assertEquals("old", stream.name());
@@ -89,8 +91,8 @@ class StreamCatalogFileTest {
     assertEquals(3, updating.nextShardIndex(), "the children's ids are taken while the split is under way");
     assertEquals(1, updating.shards().size(), "the children are not listed before the split is done");
 
-    new StreamCatalogFile(vertx, dir).write(new StreamCatalog.Contents(List.of(updating), List.of(), List.of())).await();
-    StreamDescriptor loaded = new StreamCatalogFile(vertx, dir).load().await().streams().get(0);
+    new StreamCatalogFile(workers, dir).write(new StreamCatalog.Contents(List.of(updating), List.of(), List.of())).await();
+    StreamDescriptor loaded = new StreamCatalogFile(workers, dir).load().await().streams().get(0);
 
     assertEquals(StreamStatus.UPDATING, loaded.status());
     assertEquals(plan, loaded.pendingReshard());

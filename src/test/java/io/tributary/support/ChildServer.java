@@ -70,7 +70,7 @@ public final class ChildServer implements AutoCloseable {
     URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) throw new IllegalStateException("server exited; see " + log);
+      if (!process.isAlive()) throw new IllegalStateException("server exited; the end of " + log + ":\n" + tail(log));
       try {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(ready).GET().build(),
             HttpResponse.BodyHandlers.ofString());
@@ -90,6 +90,16 @@ public final class ChildServer implements AutoCloseable {
     }
     process.destroyForcibly();
     throw new IllegalStateException("server not ready within " + timeout + "; see " + log);
+  }
+
+  /** The last lines of a server's log, for a failure message that outlives the test's directory. */
+  private static String tail(Path log) {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 
   @Override

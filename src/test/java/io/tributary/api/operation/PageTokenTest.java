@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 class PageTokenTest {
-  private static final ShardIterator.Codec CODEC = new ShardIterator.Codec(new byte[16], 7);
+  private static final ShardIterator.Codec CODEC = new ShardIterator.Codec(new byte[16]);
   private static final long NOW = 1_750_000_000_000L;
 
   private static void assertInvalid(Executable call) {
@@ -50,7 +50,7 @@ class PageTokenTest {
     altered[20] = altered[20] == 'A' ? 'B' : 'A';
     assertInvalid(() -> PageToken.open(CODEC, new String(altered), NOW, "111111111111", "scope"));
     assertInvalid(() -> PageToken.open(new ShardIterator.Codec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-        14, 15, 16}, 7), text, NOW, "111111111111", "scope"));
+        14, 15, 16}), text, NOW, "111111111111", "scope"));
     assertInvalid(() -> PageToken.open(CODEC, "not-a-token", NOW, "111111111111", "scope"));
     assertInvalid(() -> PageToken.open(CODEC, CODEC.seal("P".getBytes(StandardCharsets.UTF_8)), NOW, "111111111111", "scope"));
 
