@@ -8,6 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
+import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -222,6 +223,7 @@ public final class KinesisHttpHandler {
 
   private static KinesisException asKinesisError(Operation operation, Throwable failure) {
     if (failure instanceof KinesisException kinesis) return kinesis;
+    if (failure instanceof ShardUnavailableException) return KinesisException.internalFailure();
     LOG.error("{} failed", operation == null ? "request" : operation.wireName(), failure);
     return KinesisException.internalFailure();
   }

@@ -34,6 +34,8 @@ final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
   static final int IO_SLICE_BYTES = 64 * 1024;
   private static final int SCAN_BUFFER_BYTES = 1024 * 1024;
+  /** What {@link #restore} writes past the end, and cuts again, to learn that the disk takes writes. */
+  static final int PROBE_BYTES = 64 * 1024;
 
   private final Path file;
   private final long baseOffset;
@@ -149,6 +151,40 @@ final class LogSegment {
     maxArrivalMillis = mark.maxArrivalMillis();
     bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
     channel.truncate(mark.size());
+  }
+
+  /**
+   * Brings the segment back after a failed write or fsync, once the disk may take writes again: cuts it
+   * back to the mark (the end of what was acknowledged), reads the batches from {@code rewriteFrom} to
+   * there, checks them and writes them again (after a failed fsync the kernel may hold those pages as
+   * clean though they never reached the disk, and a later fsync would pass over them), checks that
+   * {@link #PROBE_BYTES} more fit, and fsyncs. Throws when the disk still fails.
+   *
+   * @return true, or false when a batch before the mark was lost; the segment then ends before it
+   */
+  boolean restore(Mark mark, long rewriteFrom) throws IOException {
+    truncate(mark);
+    long position = rewriteFrom;
+    while (position < mark.size()) {
+      RecordBatch batch = readBatch(position, mark.size());
+      byte[] whole = batch == null ? null : new byte[batch.sizeInBytes()];
+      if (whole != null) readFully(ByteBuffer.wrap(whole), position);
+      if (whole == null || !batch.checksumMatches(ByteBuffer.wrap(whole).position(RecordBatch.HEADER_BYTES))) {
+        LOG.error("The batch at position {} of {} was acknowledged but is damaged after a failed fsync", position, file);
+        recover();
+        flush();
+        return false;
+      }
+      writeFully(ByteBuffer.wrap(whole), position);
+      position = batch.endPosition();
+    }
+    try {
+      writeFully(ByteBuffer.allocate(PROBE_BYTES), size);
+    } finally {
+      channel.truncate(size);
+    }
+    channel.force(true);
+    return true;
   }
 
   /** fsync of the file's data. */

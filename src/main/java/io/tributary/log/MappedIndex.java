@@ -144,15 +144,16 @@ abstract class MappedIndex implements Closeable {
     long at(ByteBuffer buffer, int position);
   }
 
+  /** Maps the file at a new length; the old mapping stays in place until the new one is made. */
   private void map(int length) throws IOException {
-    if (buffer != null) {
-      unmap(buffer);
-      buffer = null;
-    }
+    MappedByteBuffer mapped;
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(length);
-      buffer = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+      mapped = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
     }
+    MappedByteBuffer old = buffer;
+    buffer = mapped;
+    unmap(old);
   }
 
   private static final Method INVOKE_CLEANER;

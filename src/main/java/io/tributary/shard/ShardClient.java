@@ -130,8 +130,9 @@ public final class ShardClient {
 
   /**
    * Sends a request to a shard's verticle. An append refused by a closed shard fails with
-   * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}; any other
-   * failure becomes InternalFailure.
+   * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}, an append
+   * to a shard whose log is offline with {@link ShardUnavailableException}; any other failure becomes
+   * InternalFailure.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
     return eventBus.<T>request(address, request, options)
@@ -139,6 +140,7 @@ public final class ShardClient {
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {
           case ShardRequest.CLOSED_FAILURE -> new ShardClosedException();
           case ShardRequest.THROTTLED_FAILURE -> new ShardThrottledException();
+          case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
           default -> KinesisException.internalFailure();
         } : KinesisException.internalFailure()));
   }
