@@ -13,6 +13,7 @@ import io.tributary.faults.FaultInjector;
 import io.tributary.faults.FaultRule;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
+import io.tributary.shard.LogSettings;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -91,7 +92,8 @@ public final class TributaryServer {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
           catalog = new StreamCatalogFile(vertx, dataDirectory.root(), registry, channels);
-          storage = new FileShardStorage(vertx, dataDirectory.shards(), FileShardStorage.logConfig(settings), clock);
+          storage = new FileShardStorage(vertx, dataDirectory.shards(),
+              LogSettings.apply(settings, FileShardStorage.logConfig(settings)), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
