@@ -150,10 +150,13 @@ public final class FileShardLog implements ShardLog {
       segments.add(segment);
       if (i == bases.size() - 1) {
         segment.recover();
-      } else if (!segment.sanityCheck(bases.get(i + 1))) {
-        LOG.warn("Indexes of {} are missing or damaged; rebuilding them from the segment", segment);
-        segment.recover();
-        segment.seal();
+      } else {
+        if (!segment.sanityCheck(bases.get(i + 1))) {
+          LOG.warn("Indexes of {} are missing or damaged; rebuilding them from the segment", segment);
+          segment.recover();
+          segment.seal();
+        }
+        segment.retire(config.sealedFiles());
       }
     }
     active = segments.last();
@@ -381,6 +384,7 @@ public final class FileShardLog implements ShardLog {
     }
     segments.add(fresh);
     active = fresh;
+    sealed.retire(config.sealedFiles());
     acknowledged = fresh.mark();
     syncedSize = 0;
     dirty = false;

@@ -17,9 +17,12 @@ import java.time.Duration;
  *     tries to come back; the wait doubles after each failed try
  * @param offlineRetryMaxMillis the longest wait between two tries
  * @param channels opens the segments' files; only tests substitute one that fails
+ * @param sealedFiles the bound on the channels and index mappings sealed segments hold, shared by every
+ *     log of a server
  */
 public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBytes, long retentionMillis,
-    long retentionCheckIntervalMillis, long offlineRetryMillis, long offlineRetryMaxMillis, ChannelOpener channels) {
+    long retentionCheckIntervalMillis, long offlineRetryMillis, long offlineRetryMaxMillis, ChannelOpener channels,
+    SealedSegmentCache sealedFiles) {
 
   public static final int DEFAULT_SEGMENT_BYTES = 128 * 1024 * 1024;
   public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
@@ -35,46 +38,48 @@ public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBy
       throw new IllegalArgumentException("offline retry must be positive and at most its maximum: "
           + offlineRetryMillis + ", " + offlineRetryMaxMillis);
     }
-    if (channels == null) throw new IllegalArgumentException("no channel opener");
+    if (channels == null || sealedFiles == null) throw new IllegalArgumentException("no channel opener or cache");
   }
 
   /**
    * fsync=always, 128 MiB segments, an index entry every 4 KiB, 24 hours' retention checked every 5 minutes,
-   * an offline log retried after 200 ms, doubling to 10 s.
+   * an offline log retried after 200 ms, doubling to 10 s, and (in a cache of their own) at most 1,000
+   * channels and 10,000 index mappings of sealed segments.
    */
   public static LogConfig defaults() {
     return new LogConfig(new FsyncPolicy.Always(), DEFAULT_SEGMENT_BYTES, DEFAULT_INDEX_INTERVAL_BYTES,
-        Duration.ofHours(24).toMillis(), Duration.ofMinutes(5).toMillis(), 200, 10_000, ChannelOpener.FILES);
+        Duration.ofHours(24).toMillis(), Duration.ofMinutes(5).toMillis(), 200, 10_000, ChannelOpener.FILES,
+        new SealedSegmentCache(1_000, 10_000));
   }
 
   public LogConfig withFsync(FsyncPolicy policy) {
     return new LogConfig(policy, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis,
-        offlineRetryMillis, offlineRetryMaxMillis, channels);
+        offlineRetryMillis, offlineRetryMaxMillis, channels, sealedFiles);
   }
 
   public LogConfig withSegmentBytes(int bytes) {
     return new LogConfig(fsync, bytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis,
-        offlineRetryMillis, offlineRetryMaxMillis, channels);
+        offlineRetryMillis, offlineRetryMaxMillis, channels, sealedFiles);
   }
 
   public LogConfig withIndexIntervalBytes(int bytes) {
     return new LogConfig(fsync, segmentBytes, bytes, retentionMillis, retentionCheckIntervalMillis,
-        offlineRetryMillis, offlineRetryMaxMillis, channels);
+        offlineRetryMillis, offlineRetryMaxMillis, channels, sealedFiles);
   }
 
   public LogConfig withRetention(long millis, long checkIntervalMillis) {
     return new LogConfig(fsync, segmentBytes, indexIntervalBytes, millis, checkIntervalMillis,
-        offlineRetryMillis, offlineRetryMaxMillis, channels);
+        offlineRetryMillis, offlineRetryMaxMillis, channels, sealedFiles);
   }
 
   public LogConfig withOfflineRetry(long millis, long maxMillis) {
     return new LogConfig(fsync, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis,
-        millis, maxMillis, channels);
+        millis, maxMillis, channels, sealedFiles);
   }
 
   LogConfig withChannels(ChannelOpener opener) {
     return new LogConfig(fsync, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis,
-        offlineRetryMillis, offlineRetryMaxMillis, opener);
+        offlineRetryMillis, offlineRetryMaxMillis, opener, sealedFiles);
   }
 
   /**
@@ -83,6 +88,12 @@ public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBy
    */
   public LogConfig withDiskFullWhile(Path flagFile) {
     return withChannels(new DiskFullInjection(channels, flagFile));
+  }
+
+  /** A new cache with these bounds, for every log opened with this configuration and its copies. */
+  public LogConfig withSealedFileLimits(int maxOpenSegments, int maxMappedIndexes) {
+    return new LogConfig(fsync, segmentBytes, indexIntervalBytes, retentionMillis, retentionCheckIntervalMillis,
+        offlineRetryMillis, offlineRetryMaxMillis, channels, new SealedSegmentCache(maxOpenSegments, maxMappedIndexes));
   }
 
   /** Entries an index needs for a segment of the given size: one per full interval, plus slack. */

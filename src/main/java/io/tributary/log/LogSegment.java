@@ -3,6 +3,7 @@ package io.tributary.log;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
  * {@link #offsetAtOrAfter} concurrently with it, for offsets the log has acknowledged only: those batches
  * were written completely before they were acknowledged, so readers never see a batch being written.
- * Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES}, which bounds the JDK's
+ * A sealed segment (see {@link #retire}) gives its channel and index mappings back when the server-wide
+ * {@link SealedSegmentCache} needs them, and a read opens them again; a channel in use by a reader is
+ * closed by the last one. Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES}, which bounds the JDK's
  * per-thread temporary direct buffers; record data is never kept in memory.
  */
 final class LogSegment {
@@ -40,7 +43,16 @@ final class LogSegment {
   private final Path file;
   private final long baseOffset;
   private final LogConfig config;
-  private final FileChannel channel;
+  private final ChannelOpener opener;
+  /** Null while a sealed segment has given its channel back to the {@link SealedSegmentCache}. */
+  private volatile FileChannel channel;
+  /** Readers using the channel now; guarded by this. */
+  private int readers;
+  /** The cache asked for the channel while readers used it: the last one closes it; guarded by this. */
+  private boolean releaseWhenIdle;
+  private volatile boolean closed;
+  /** Set once the segment is sealed and its files may be given back between reads. */
+  private volatile SealedSegmentCache cache;
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
   private volatile long size;
@@ -56,6 +68,7 @@ final class LogSegment {
     this.file = SegmentFiles.log(directory, baseOffset);
     this.baseOffset = baseOffset;
     this.config = config;
+    this.opener = opener;
     this.channel = opener.open(file, create
         ? EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
             StandardOpenOption.WRITE)
@@ -328,6 +341,15 @@ final class LogSegment {
    */
   RecordBatch find(long offset) throws IOException {
     if (offset < baseOffset || offset >= nextOffset) return null;
+    acquire();
+    try {
+      return findAcquired(offset);
+    } finally {
+      release();
+    }
+  }
+
+  private RecordBatch findAcquired(long offset) throws IOException {
     OffsetIndex.OffsetPosition start = offsetIndex.lookup(offset);
     RecordBatch batch = readBatch(start.position(), size);
     if (batch == null || batch.baseOffset() != start.offset()) {
@@ -340,14 +362,25 @@ final class LogSegment {
 
   /** The batch after this one in the segment, or null at the end. For acknowledged offsets only. */
   RecordBatch next(RecordBatch batch) throws IOException {
-    return batch.endPosition() < size ? readBatch(batch.endPosition(), size) : null;
+    if (batch.endPosition() >= size) return null;
+    acquire();
+    try {
+      return readBatch(batch.endPosition(), size);
+    } finally {
+      release();
+    }
   }
 
   /** Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}). */
   List<StoredRecord> read(RecordBatch batch, long fromOffset, int maxRecords, long maxBytes, boolean atLeastOne)
       throws IOException {
     byte[] body = new byte[batch.bodyLength()];
-    readFully(ByteBuffer.wrap(body), batch.position() + RecordBatch.HEADER_BYTES);
+    acquire();
+    try {
+      readFully(ByteBuffer.wrap(body), batch.position() + RecordBatch.HEADER_BYTES);
+    } finally {
+      release();
+    }
     if (!batch.checksumMatches(ByteBuffer.wrap(body))) {
       throw new IOException("checksum mismatch in the batch at offset " + batch.baseOffset() + " of " + file);
     }
@@ -367,11 +400,83 @@ final class LogSegment {
     return -1;
   }
 
+  /**
+   * Marks the segment sealed for good: from now on its channel and index mappings may be given back
+   * between reads, as the server-wide cache decides, and are opened again by the next read.
+   */
+  void retire(SealedSegmentCache sealedFiles) {
+    cache = sealedFiles;
+    sealedFiles.used(this);
+  }
+
+  /** Called by the cache: closes the channel now, or when its last reader is done. */
+  void releaseChannel() {
+    FileChannel idle;
+    synchronized (this) {
+      if (readers > 0) {
+        releaseWhenIdle = true;
+        return;
+      }
+      idle = channel;
+      channel = null;
+    }
+    closeQuietly(idle);
+  }
+
+  /** Called by the cache: unmaps both indexes; they map again on their next lookup. */
+  void releaseIndexes() {
+    offsetIndex.release();
+    timeIndex.release();
+  }
+
+  /** Takes the channel for a read, opening it again if the cache had closed it. */
+  private void acquire() throws IOException {
+    synchronized (this) {
+      if (closed) throw new ClosedChannelException();
+      if (channel == null) channel = opener.open(file, EnumSet.of(StandardOpenOption.READ));
+      readers++;
+      releaseWhenIdle = false;
+    }
+  }
+
+  private void release() {
+    FileChannel idle = null;
+    synchronized (this) {
+      readers--;
+      if (readers == 0 && releaseWhenIdle) {
+        idle = channel;
+        channel = null;
+        releaseWhenIdle = false;
+      }
+    }
+    closeQuietly(idle);
+    SealedSegmentCache sealedFiles = cache;
+    if (sealedFiles != null && !closed) sealedFiles.used(this);
+  }
+
+  private void closeQuietly(FileChannel idle) {
+    if (idle == null) return;
+    try {
+      idle.close();
+    } catch (IOException e) {
+      LOG.warn("Could not close {}", file, e);
+    }
+  }
+
   /** Releases the channel and the index mappings; index files are trimmed to their entries. */
   void close() throws IOException {
-    try (channel) {
+    FileChannel open;
+    synchronized (this) {
+      closed = true;
+      open = channel;
+    }
+    SealedSegmentCache sealedFiles = cache;
+    if (sealedFiles != null) sealedFiles.forget(this);
+    try {
       offsetIndex.close();
       timeIndex.close();
+    } finally {
+      if (open != null) open.close();
     }
   }
 
