@@ -37,6 +37,10 @@ final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
   static final int IO_SLICE_BYTES = 64 * 1024;
   private static final int SCAN_BUFFER_BYTES = 1024 * 1024;
+  /** Batches up to this size are read whole each time; bigger ones once, then by the records a read takes. */
+  static final int PARTIAL_READ_MIN_BYTES = 256 * 1024;
+  /** How many big batches per segment keep their layout. */
+  private static final int LAYOUTS_KEPT = 8;
   /** What {@link #restore} writes past the end, and cuts again, to learn that the disk takes writes. */
   static final int PROBE_BYTES = 64 * 1024;
 
@@ -53,6 +57,8 @@ final class LogSegment {
   private volatile boolean closed;
   /** Set once the segment is sealed and its files may be given back between reads. */
   private volatile SealedSegmentCache cache;
+  /** Layouts of recently read big batches, by position; only for acknowledged batches, which never change. */
+  private final BatchLayouts layouts = new BatchLayouts(LAYOUTS_KEPT);
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
   private volatile long size;
@@ -163,6 +169,7 @@ final class LogSegment {
     nextOffset = mark.nextOffset();
     maxArrivalMillis = mark.maxArrivalMillis();
     bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+    layouts.dropFrom(mark.size());
     channel.truncate(mark.size());
   }
 
@@ -303,6 +310,7 @@ final class LogSegment {
       indexRecovered(batch);
     }
     long cut = fileSize - size;
+    layouts.dropFrom(size);
     if (cut > 0) {
       LOG.warn("Recovery of {} cut {} bytes at position {} (offset {}) after {}", file, cut, size, nextOffset, invalid);
       channel.truncate(size);
@@ -371,9 +379,27 @@ final class LogSegment {
     }
   }
 
-  /** Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}). */
+  /**
+   * Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}).
+   * The first read of a batch bigger than {@link #PARTIAL_READ_MIN_BYTES} reads it whole and checks its CRC,
+   * and keeps its {@link BatchLayout}; later reads of it read only the records they return.
+   */
   List<StoredRecord> read(RecordBatch batch, long fromOffset, int maxRecords, long maxBytes, boolean atLeastOne)
       throws IOException {
+    BatchLayout layout = batch.sizeInBytes() > PARTIAL_READ_MIN_BYTES ? layouts.get(batch.position()) : null;
+    if (layout != null) {
+      int first = (int) (fromOffset - batch.baseOffset());
+      int end = layout.endOfRead(first, maxRecords, maxBytes, atLeastOne);
+      if (end == first) return List.of();
+      byte[] records = new byte[layout.start(end) - layout.start(first)];
+      acquire();
+      try {
+        readFully(ByteBuffer.wrap(records), batch.position() + RecordBatch.HEADER_BYTES + layout.start(first));
+      } finally {
+        release();
+      }
+      return batch.decodeRecords(records, fromOffset, end - first);
+    }
     byte[] body = new byte[batch.bodyLength()];
     acquire();
     try {
@@ -383,6 +409,10 @@ final class LogSegment {
     }
     if (!batch.checksumMatches(ByteBuffer.wrap(body))) {
       throw new IOException("checksum mismatch in the batch at offset " + batch.baseOffset() + " of " + file);
+    }
+    if (batch.sizeInBytes() > PARTIAL_READ_MIN_BYTES) {
+      BatchLayout learned = BatchLayout.of(batch, body);
+      if (learned != null) layouts.put(batch.position(), learned);
     }
     return batch.decode(body, fromOffset, maxRecords, maxBytes, atLeastOne);
   }
