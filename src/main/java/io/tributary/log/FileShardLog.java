@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * base offset ({@link SegmentFiles}). Only the last segment, the active one, is written; it rolls when an
  * append would take it past the segment size, and a rolled segment is fsynced and never written again.
  * Record data lives only in the files: reads go through the page cache, and the heap holds per segment a
- * few numbers and two small index mappings.
+ * few numbers. The active segment keeps its channel and two index mappings; sealed segments hold theirs
+ * only while the server-wide {@link SealedSegmentCache} lets them, and open them again when read.
  *
  * <p>Durability follows the {@link FsyncPolicy}. An append is acknowledged (its future completes, and it
  * becomes visible to {@link #read}, {@link #endOffset()}, {@link #lastArrivalMillis()} and
@@ -463,7 +464,13 @@ public final class FileShardLog implements ShardLog {
   Future<Void> enforceRetention() {
     return writes.run(() -> {
       long expiredBefore = clock.millis() - retentionMillis;
-      if (offline == null && !active.isEmpty() && active.maxArrivalMillis() < expiredBefore) roll();
+      if (offline == null && !active.isEmpty() && active.maxArrivalMillis() < expiredBefore) {
+        try {
+          roll();
+        } catch (Throwable e) {
+          goOffline(e, List.of());
+        }
+      }
       startOffset = Math.max(startOffset, segments.offsetAtOrAfter(expiredBefore, endOffset));
       int deleted = 0;
       for (LogSegment segment : segments.all()) {

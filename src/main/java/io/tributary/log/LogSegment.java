@@ -24,14 +24,15 @@ import org.slf4j.LoggerFactory;
  * most that interval plus the last batch.
  *
  * <p>Threading: not thread-safe for writers. One writer at a time (the log's write queue) calls
- * {@link #append}, {@link #truncate}, {@link #flush}, {@link #seal}, {@link #recover} and
- * {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
+ * {@link #append}, {@link #truncate}, {@link #flush}, {@link #seal}, {@link #recover}, {@link #restore}
+ * and {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
  * {@link #offsetAtOrAfter} concurrently with it, for offsets the log has acknowledged only: those batches
  * were written completely before they were acknowledged, so readers never see a batch being written.
  * A sealed segment (see {@link #retire}) gives its channel and index mappings back when the server-wide
  * {@link SealedSegmentCache} needs them, and a read opens them again; a channel in use by a reader is
- * closed by the last one. Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES}, which bounds the JDK's
- * per-thread temporary direct buffers; record data is never kept in memory.
+ * closed by the last one. Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES},
+ * which bounds the JDK's per-thread temporary direct buffers; record data is never kept in memory, only
+ * the record layouts of a few recently read big batches ({@link BatchLayouts}).
  */
 final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
