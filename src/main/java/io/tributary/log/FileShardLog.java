@@ -332,10 +332,12 @@ public final class FileShardLog implements ShardLog {
       boolean intact = active.restore(acknowledged, fsyncFailed ? syncedSize : acknowledged.size());
       fsyncs.increment();
       if (!intact) {
-        LOG.error("{} lost acknowledged offsets {} to {} to a failed fsync", directory, active.nextOffset(),
-            acknowledged.nextOffset());
-        rollTo(acknowledged.nextOffset());
+        LOG.error("{} lost acknowledged offsets {} to {} to a failed fsync", directory, active.nextOffset(), endOffset);
+        acknowledged = active.mark(); // what is left, so that a later retry does not cut past it
+        syncedSize = active.size();
+        fsyncFailed = false;
       }
+      if (active.nextOffset() < endOffset) rollTo(endOffset);
     } catch (Throwable e) {
       LOG.warn("{} is still offline: {}; next try in {} ms", directory, e.toString(), retryDelayMillis);
       scheduleRetry();

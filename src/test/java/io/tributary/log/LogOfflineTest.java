@@ -158,6 +158,7 @@ class LogOfflineTest extends OpenLogTest {
     // As the kernel may after a failed write-back: the pages it could not write are gone from the file.
     faults.onFailedFsync = file -> file.write(ByteBuffer.allocate((int) (file.size() - synced)), synced);
     faults.fsyncsToFail.set(1);
+    faults.opensToFail.set(1); // the first retry cannot start the segment after the gap; the next one does
     for (int i = 2; i < 5; i++) await(log.append(entries(i, 1, T0)));
     awaitOffline();
     awaitOnline();
