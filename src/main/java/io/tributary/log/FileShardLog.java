@@ -305,8 +305,10 @@ public final class FileShardLog implements ShardLog {
     }
     try {
       active.truncate(acknowledged);
+      // Makes the cut survive a power loss as well; fsyncFailed stays set, so the retry still rewrites.
+      active.flush();
     } catch (Throwable e) {
-      LOG.warn("Could not cut {} back to {} bytes yet; the retry will", active, acknowledged.size(), e);
+      LOG.warn("Could not cut {} back to {} bytes and fsync yet; the retry will", active, acknowledged.size(), e);
     }
     unacknowledged.forEach(append -> failed(append, offline));
     if (wasOnline) scheduleRetry();
