@@ -8,11 +8,13 @@ import static io.tributary.log.LogFixtures.readAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.Future;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +60,35 @@ class SealedSegmentCacheTest extends OpenLogTest {
       assertWithinBound(config, "after recovering every segment");
       for (FileShardLog each : logs) assertAllThere(each);
       assertWithinBound(config, "after reading the recovered segments");
+    } finally {
+      for (FileShardLog each : logs) await(each.close());
+    }
+  }
+
+  @Test
+  void concurrentReadsUnderABoundOfOneFileAndTwoMappingsAllSucceed() {
+    LogConfig config = SMALL.withSegmentBytes(1024).withSealedFileLimits(1, 2);
+    List<FileShardLog> logs = openLogs(config);
+    try {
+      int appends = 300;
+      for (int i = 0; i < appends; i++) {
+        for (FileShardLog each : logs) await(each.append(entries((long) i * RECORDS_PER_APPEND, RECORDS_PER_APPEND, T0)));
+      }
+      Random random = new Random(7);
+      List<Future<ShardLog.Page>> reads = new ArrayList<>();
+      List<Long> from = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        long offset = random.nextInt(appends * RECORDS_PER_APPEND);
+        from.add(offset);
+        reads.add(logs.get(i % LOGS).read(offset, 10, Long.MAX_VALUE));
+      }
+      for (int i = 0; i < reads.size(); i++) {
+        List<StoredRecord> records = await(reads.get(i)).records();
+        assertEquals(Math.min(10, appends * RECORDS_PER_APPEND - from.get(i)), records.size(), "read " + i);
+        for (int j = 0; j < records.size(); j++) assertRecord(from.get(i) + j, T0, records.get(j));
+      }
+      assertTrue(config.sealedFiles().openChannels() <= 1);
+      assertTrue(config.sealedFiles().mappedIndexes() <= 2);
     } finally {
       for (FileShardLog each : logs) await(each.close());
     }
