@@ -11,6 +11,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
+import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -232,6 +233,7 @@ public final class KinesisHttpHandler {
       LOG.warn("{} changed nothing: {}", operation == null ? "request" : operation.wireName(), notKept.getMessage());
       return KinesisException.internalFailure();
     }
+    if (failure instanceof ShardUnavailableException) return KinesisException.internalFailure();
     LOG.error("{} failed", operation == null ? "request" : operation.wireName(), failure);
     return KinesisException.internalFailure();
   }

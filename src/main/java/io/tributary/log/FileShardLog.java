@@ -5,6 +5,7 @@ import io.tributary.log.WriteQueue.PendingAppend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,22 @@ import org.slf4j.LoggerFactory;
  * base offset ({@link SegmentFiles}). Only the last segment, the active one, is written; it rolls when an
  * append would take it past the segment size, and a rolled segment is fsynced and never written again.
  * Record data lives only in the files: reads go through the page cache, and the heap holds per segment a
- * few numbers and two small index mappings.
+ * few numbers. The active segment keeps its channel and two index mappings; sealed segments hold theirs
+ * only while the server-wide {@link SealedSegmentCache} lets them, and open them again when read.
  *
  * <p>Durability follows the {@link FsyncPolicy}. An append is acknowledged (its future completes, and it
  * becomes visible to {@link #read}, {@link #endOffset()}, {@link #lastArrivalMillis()} and
- * {@link #offsetAtOrAfter}) once written, and under {@code always} once fsynced. A failed write or fsync
- * fails the appends it covered, cuts the file back to the last good batch and leaves the log usable.
+ * {@link #offsetAtOrAfter}) once written, and under {@code always} once fsynced.
+ *
+ * <p>Failures: a write, fsync or roll that fails, with an exception or an {@link Error} (an mmapped index
+ * on a full disk throws {@link InternalError}), takes the log offline. The active segment is cut back to
+ * the end of what was acknowledged, every append not yet acknowledged fails, and appends fail at once
+ * with {@link LogOfflineException} while reads of acknowledged records go on. A retry on the write queue,
+ * after {@link LogConfig#offlineRetryMillis()} and doubling up to {@link LogConfig#offlineRetryMaxMillis()},
+ * cuts back again, rewrites what was acknowledged but not fsynced when an fsync was what failed, checks that
+ * the disk takes a write and fsyncs ({@link LogSegment#restore}); then appends resume at the acknowledged
+ * end. A failed append is cut from the file before it is reported failed, so it never becomes visible,
+ * before a restart or after one.
  *
  * <p>Retention: a record is readable while its arrival is within the retention of the log's clock.
  * Segments whose newest record has expired are deleted by a periodic check, which first rolls an active
@@ -64,11 +75,22 @@ public final class FileShardLog implements ShardLog {
   private volatile long endOffset;
   private volatile long lastArrivalMillis;
   private volatile boolean closed;
+  /** Why the log is offline, or null while it takes appends; written by the writer only. */
+  private volatile LogOfflineException offline;
+  private volatile long retryTimer = -1;
   private WriteQueue writes;
   /** Written by the writer only. */
   private LogSegment active;
   /** Whether the active segment has writes not yet fsynced; writer only. */
   private boolean dirty;
+  /** The active segment as of the last acknowledgement; writer only. */
+  private LogSegment.Mark acknowledged;
+  /** Size of the active segment at its last fsync; writer only. */
+  private long syncedSize;
+  /** An fsync failed since the last good one, so what follows syncedSize may be missing on disk; writer only. */
+  private boolean fsyncFailed;
+  /** The wait before the next retry of an offline log; writer only. */
+  private long retryDelayMillis;
   /** Arrival of the last append queued; caller's context only. */
   private long lastQueuedArrival;
   private Future<Void> closing;
@@ -82,6 +104,7 @@ public final class FileShardLog implements ShardLog {
     this.clock = clock;
     this.opener = opener;
     this.retentionMillis = config.retentionMillis();
+    this.retryDelayMillis = config.offlineRetryMillis();
   }
 
   /**
@@ -89,7 +112,7 @@ public final class FileShardLog implements ShardLog {
    * periodic retention check (and the fsync timer of {@code interval:<ms>}) run on the calling context.
    */
   public static Future<FileShardLog> open(Vertx vertx, Path directory, LogConfig config, Clock clock) {
-    return open(vertx, directory, config, clock, ChannelOpener.FILES);
+    return open(vertx, directory, config, clock, config.channels());
   }
 
   static Future<FileShardLog> open(Vertx vertx, Path directory, LogConfig config, Clock clock, ChannelOpener opener) {
@@ -128,13 +151,18 @@ public final class FileShardLog implements ShardLog {
       segments.add(segment);
       if (i == bases.size() - 1) {
         segment.recover();
-      } else if (!segment.sanityCheck(bases.get(i + 1))) {
-        LOG.warn("Indexes of {} are missing or damaged; rebuilding them from the segment", segment);
-        segment.recover();
-        segment.seal();
+      } else {
+        if (!segment.sanityCheck(bases.get(i + 1))) {
+          LOG.warn("Indexes of {} are missing or damaged; rebuilding them from the segment", segment);
+          segment.recover();
+          segment.seal();
+        }
+        segment.retire(config.sealedFiles());
       }
     }
     active = segments.last();
+    acknowledged = active.mark();
+    syncedSize = active.size();
     endOffset = active.nextOffset();
     lastArrivalMillis = segments.newestArrivalMillis();
     lastQueuedArrival = lastArrivalMillis;
@@ -154,10 +182,14 @@ public final class FileShardLog implements ShardLog {
         if (flushQueued.compareAndSet(false, true)) {
           writes.run(() -> {
             flushQueued.set(false);
-            if (dirty) flushActive();
+            if (dirty && offline == null) {
+              try {
+                flushActive();
+              } catch (Throwable e) {
+                goOffline(e, List.of());
+              }
+            }
             return null;
-          }).onFailure(e -> {
-            if (!closed) LOG.warn("Periodic fsync of {} failed", directory, e);
           });
         }
       });
@@ -166,6 +198,8 @@ public final class FileShardLog implements ShardLog {
 
   @Override
   public Future<Long> append(List<Entry> entries) {
+    LogOfflineException down = offline;
+    if (down != null) return Future.failedFuture(down);
     if (!entries.isEmpty()) {
       long arrival = entries.get(0).arrivalMillis();
       for (Entry entry : entries) {
@@ -185,65 +219,69 @@ public final class FileShardLog implements ShardLog {
   /**
    * One write round, on the writer's thread: writes the group's batches to the active segment, rolling it
    * when full, then acknowledges them together ({@link #acknowledge}). An append that cannot be encoded
-   * or written fails alone, after the segment is cut back to before it.
+   * fails alone, having written nothing; a write or roll that fails takes the log offline.
    */
   private void write(List<PendingAppend> group) {
     List<PendingAppend> written = new ArrayList<>();
-    LogSegment.Mark roundStart = active.mark();
     for (PendingAppend append : group) {
+      if (offline != null) {
+        failed(append, offline);
+        continue;
+      }
       int count = append.entries().size();
+      ByteBuffer batch = null;
       try {
-        int size = count == 0 ? 0 : (int) Math.min(Integer.MAX_VALUE, RecordBatch.sizeOf(append.entries()));
-        if (count > 0 && active.isFullFor(size, count)) {
-          acknowledge(written, roundStart);
-          written = new ArrayList<>();
-          roundStart = active.mark(); // what was acknowledged is never cut back, even if the roll fails
-          if (active.isFullFor(size, count)) { // unless a failed fsync just cut the segment back
-            roll();
-            roundStart = active.mark();
-          }
-        }
-      } catch (IOException | RuntimeException e) {
+        if (count > 0) batch = RecordBatch.encode(active.nextOffset(), append.entries());
+      } catch (Throwable e) { // an OutOfMemoryError too: nothing of this append was written
         failed(append, e);
         continue;
       }
+      if (count > 0 && active.isFullFor(batch.remaining(), count)) {
+        acknowledge(written);
+        written = new ArrayList<>();
+        try {
+          if (offline == null) roll();
+        } catch (Throwable e) {
+          goOffline(e, List.of());
+        }
+        if (offline != null) {
+          failed(append, offline);
+          continue;
+        }
+      }
       append.placeAt(active.nextOffset());
-      LogSegment.Mark before = active.mark();
+      written.add(append);
       try {
         if (count > 0) {
-          active.append(RecordBatch.encode(append.baseOffset(), append.entries()), append.baseOffset(), count,
-              append.arrivalMillis());
           dirty = true;
+          active.append(batch, append.baseOffset(), count, append.arrivalMillis());
         }
-        written.add(append);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("Append of {} records at offset {} to {} failed; cutting it back", count, append.baseOffset(), active, e);
-        cutBack(before);
-        failed(append, e);
+      } catch (Throwable e) {
+        goOffline(e, written);
+        written = new ArrayList<>();
       }
     }
-    acknowledge(written, roundStart);
+    acknowledge(written);
   }
 
   /**
    * Acknowledges what a round wrote once it is as durable as the policy asks; under {@code always} that
-   * takes an fsync, and if the fsync fails, all of it is cut back and fails.
+   * takes an fsync, and if the fsync fails, the log goes offline and all of it fails.
    */
-  private void acknowledge(List<PendingAppend> written, LogSegment.Mark roundStart) {
+  private void acknowledge(List<PendingAppend> written) {
     if (written.isEmpty()) return;
     if (config.fsync() instanceof FsyncPolicy.Always) {
       try {
         flushActive();
-      } catch (IOException e) {
-        LOG.warn("fsync of {} failed; cutting back {} appends", active, written.size(), e);
-        cutBack(roundStart);
-        written.forEach(append -> failed(append, e));
+      } catch (Throwable e) {
+        goOffline(e, written);
         return;
       }
     }
     for (PendingAppend append : written) {
       if (append.arrivalMillis() >= 0) lastArrivalMillis = append.arrivalMillis();
     }
+    acknowledged = active.mark();
     endOffset = active.nextOffset();
     written.forEach(PendingAppend::succeed);
   }
@@ -253,30 +291,95 @@ public final class FileShardLog implements ShardLog {
     append.fail(cause);
   }
 
-  private void cutBack(LogSegment.Mark mark) {
-    try {
-      active.truncate(mark);
-    } catch (IOException e) {
-      LOG.warn("Could not truncate {} to {} bytes; the next write overwrites the rest", active, mark.size(), e);
+  /**
+   * Takes the log offline after a failed write, fsync or roll: cuts the active segment back to what was
+   * acknowledged, then fails the appends not acknowledged, and schedules a retry. The cut comes first, so
+   * no append is reported failed while it is still in the file.
+   */
+  private void goOffline(Throwable cause, List<PendingAppend> unacknowledged) {
+    boolean wasOnline = offline == null;
+    offline = new LogOfflineException(directory.toString(), cause);
+    if (wasOnline) {
+      LOG.error("{} is offline after a failed write or fsync; appends fail until it can write again, reads go on; "
+          + "cutting it back to offset {}", directory, acknowledged.nextOffset(), cause);
     }
+    try {
+      active.truncate(acknowledged);
+      // Makes the cut survive a power loss as well; fsyncFailed stays set, so the retry still rewrites.
+      active.flush();
+    } catch (Throwable e) {
+      LOG.warn("Could not cut {} back to {} bytes and fsync yet; the retry will", active, acknowledged.size(), e);
+    }
+    unacknowledged.forEach(append -> failed(append, offline));
+    if (wasOnline) scheduleRetry();
+  }
+
+  private void scheduleRetry() {
+    long delay = retryDelayMillis;
+    retryDelayMillis = Math.min(config.offlineRetryMaxMillis(), 2 * delay);
+    retryTimer = vertx.setTimer(delay, id -> {
+      if (!closed) writes.run(this::retryOffline);
+    });
+  }
+
+  /**
+   * The retry of an offline log, on the write queue: restores the active segment to what was acknowledged
+   * and makes it durable. If acknowledged batches were lost to a failed fsync (the kernel dropped the pages
+   * it could not write), the log carries on after them at a fresh segment, leaving a gap that reads skip,
+   * so no offset is ever given twice.
+   */
+  private Void retryOffline() {
+    if (offline == null || closed) return null;
+    try {
+      boolean intact = active.restore(acknowledged, fsyncFailed ? syncedSize : acknowledged.size());
+      fsyncs.increment();
+      if (!intact) {
+        LOG.error("{} lost acknowledged offsets {} to {} to a failed fsync", directory, active.nextOffset(), endOffset);
+        acknowledged = active.mark(); // what is left, so that a later retry does not cut past it
+        syncedSize = active.size();
+        fsyncFailed = false;
+      }
+      if (active.nextOffset() < endOffset) rollTo(endOffset);
+    } catch (Throwable e) {
+      LOG.warn("{} is still offline: {}; next try in {} ms", directory, e.toString(), retryDelayMillis);
+      scheduleRetry();
+      return null;
+    }
+    acknowledged = active.mark();
+    syncedSize = active.size();
+    dirty = false;
+    fsyncFailed = false;
+    retryDelayMillis = config.offlineRetryMillis();
+    offline = null;
+    LOG.info("{} is back online at offset {}", directory, endOffset);
+    return null;
   }
 
   private void flushActive() throws IOException {
+    fsyncFailed = true; // until the fsync returns: a failed one may drop pages it could not write
     active.flush();
+    fsyncFailed = false;
+    syncedSize = active.size();
     fsyncs.increment();
     dirty = false;
   }
 
   /** Seals the active segment and starts a new one at its next offset; on failure the active one stays. */
   private void roll() throws IOException {
+    if (active.isEmpty()) return; // its successor would have the same name
+    rollTo(active.nextOffset());
+  }
+
+  private void rollTo(long baseOffset) throws IOException {
     LogSegment sealed = active;
-    if (sealed.isEmpty()) return; // its successor would have the same name
-    LogSegment fresh = LogSegment.create(directory, sealed.nextOffset(), config, opener);
+    LogSegment fresh = LogSegment.create(directory, baseOffset, config, opener);
     try {
+      fsyncFailed = true;
       sealed.seal();
+      fsyncFailed = false;
       fsyncs.increment();
       SegmentFiles.flushDirectory(directory);
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       try {
         fresh.delete();
       } catch (IOException suppressed) {
@@ -286,6 +389,9 @@ public final class FileShardLog implements ShardLog {
     }
     segments.add(fresh);
     active = fresh;
+    sealed.retire(config.sealedFiles());
+    acknowledged = fresh.mark();
+    syncedSize = 0;
     dirty = false;
     LOG.debug("Rolled {} at offset {}", sealed, fresh.baseOffset());
   }
@@ -362,7 +468,13 @@ public final class FileShardLog implements ShardLog {
   Future<Void> enforceRetention() {
     return writes.run(() -> {
       long expiredBefore = clock.millis() - retentionMillis;
-      if (!active.isEmpty() && active.maxArrivalMillis() < expiredBefore) roll();
+      if (offline == null && !active.isEmpty() && active.maxArrivalMillis() < expiredBefore) {
+        try {
+          roll();
+        } catch (Throwable e) {
+          goOffline(e, List.of());
+        }
+      }
       startOffset = Math.max(startOffset, segments.offsetAtOrAfter(expiredBefore, endOffset));
       int deleted = 0;
       for (LogSegment segment : segments.all()) {
@@ -389,11 +501,17 @@ public final class FileShardLog implements ShardLog {
     if (closing != null) return closing;
     vertx.cancelTimer(retentionTimer);
     vertx.cancelTimer(flushTimer);
+    vertx.cancelTimer(retryTimer);
     closing = writes.close(() -> {
-      closed = true;
       try {
-        flushActive();
+        // An offline log is restored rather than fsynced: after a failed fsync, a plain one passes over lost pages.
+        if (offline != null) {
+          retryOffline();
+        } else {
+          flushActive();
+        }
       } finally {
+        closed = true;
         segments.closeAll();
       }
       return null;

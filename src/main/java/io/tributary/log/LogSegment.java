@@ -3,6 +3,7 @@ package io.tributary.log;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,22 +24,42 @@ import org.slf4j.LoggerFactory;
  * most that interval plus the last batch.
  *
  * <p>Threading: not thread-safe for writers. One writer at a time (the log's write queue) calls
- * {@link #append}, {@link #truncate}, {@link #flush}, {@link #seal}, {@link #recover} and
- * {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
+ * {@link #append}, {@link #truncate}, {@link #flush}, {@link #seal}, {@link #recover}, {@link #restore}
+ * and {@link #close}. Readers may call {@link #find}, {@link #next}, {@link #read} and
  * {@link #offsetAtOrAfter} concurrently with it, for offsets the log has acknowledged only: those batches
  * were written completely before they were acknowledged, so readers never see a batch being written.
- * Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES}, which bounds the JDK's
- * per-thread temporary direct buffers; record data is never kept in memory.
+ * A sealed segment (see {@link #retire}) gives its channel and index mappings back when the server-wide
+ * {@link SealedSegmentCache} needs them, and a read opens them again; a channel in use by a reader is
+ * closed by the last one. Reads use positional channel reads in slices of at most {@link #IO_SLICE_BYTES},
+ * which bounds the JDK's per-thread temporary direct buffers; record data is never kept in memory, only
+ * the record layouts of a few recently read big batches ({@link BatchLayouts}).
  */
 final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
   static final int IO_SLICE_BYTES = 64 * 1024;
   private static final int SCAN_BUFFER_BYTES = 1024 * 1024;
+  /** Batches up to this size are read whole each time; bigger ones once, then by the records a read takes. */
+  static final int PARTIAL_READ_MIN_BYTES = 256 * 1024;
+  /** How many big batches per segment keep their layout. */
+  private static final int LAYOUTS_KEPT = 8;
+  /** What {@link #restore} writes past the end, and cuts again, to learn that the disk takes writes. */
+  static final int PROBE_BYTES = 64 * 1024;
 
   private final Path file;
   private final long baseOffset;
   private final LogConfig config;
-  private final FileChannel channel;
+  private final ChannelOpener opener;
+  /** Null while a sealed segment has given its channel back to the {@link SealedSegmentCache}. */
+  private volatile FileChannel channel;
+  /** Readers using the channel now; guarded by this. */
+  private int readers;
+  /** The cache asked for the channel while readers used it: the last one closes it; guarded by this. */
+  private boolean releaseWhenIdle;
+  private volatile boolean closed;
+  /** Set once the segment is sealed and its files may be given back between reads. */
+  private volatile SealedSegmentCache cache;
+  /** Layouts of recently read big batches, by position; only for acknowledged batches, which never change. */
+  private final BatchLayouts layouts = new BatchLayouts(LAYOUTS_KEPT);
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
   private volatile long size;
@@ -54,6 +75,7 @@ final class LogSegment {
     this.file = SegmentFiles.log(directory, baseOffset);
     this.baseOffset = baseOffset;
     this.config = config;
+    this.opener = opener;
     this.channel = opener.open(file, create
         ? EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.READ,
             StandardOpenOption.WRITE)
@@ -148,7 +170,42 @@ final class LogSegment {
     nextOffset = mark.nextOffset();
     maxArrivalMillis = mark.maxArrivalMillis();
     bytesSinceLastIndexEntry = mark.bytesSinceLastIndexEntry();
+    layouts.dropFrom(mark.size());
     channel.truncate(mark.size());
+  }
+
+  /**
+   * Brings the segment back after a failed write or fsync, once the disk may take writes again: cuts it
+   * back to the mark (the end of what was acknowledged), reads the batches from {@code rewriteFrom} to
+   * there, checks them and writes them again (after a failed fsync the kernel may hold those pages as
+   * clean though they never reached the disk, and a later fsync would pass over them), checks that
+   * {@link #PROBE_BYTES} more fit, and fsyncs. Throws when the disk still fails.
+   *
+   * @return true, or false when a batch before the mark was lost; the segment then ends before it
+   */
+  boolean restore(Mark mark, long rewriteFrom) throws IOException {
+    truncate(mark);
+    long position = rewriteFrom;
+    while (position < mark.size()) {
+      RecordBatch batch = readBatch(position, mark.size());
+      byte[] whole = batch == null ? null : new byte[batch.sizeInBytes()];
+      if (whole != null) readFully(ByteBuffer.wrap(whole), position);
+      if (whole == null || !batch.checksumMatches(ByteBuffer.wrap(whole).position(RecordBatch.HEADER_BYTES))) {
+        LOG.error("The batch at position {} of {} was acknowledged but is damaged after a failed fsync", position, file);
+        recover();
+        flush();
+        return false;
+      }
+      writeFully(ByteBuffer.wrap(whole), position);
+      position = batch.endPosition();
+    }
+    try {
+      writeFully(ByteBuffer.allocate(PROBE_BYTES), size);
+    } finally {
+      channel.truncate(size);
+    }
+    channel.force(true);
+    return true;
   }
 
   /** fsync of the file's data. */
@@ -254,6 +311,7 @@ final class LogSegment {
       indexRecovered(batch);
     }
     long cut = fileSize - size;
+    layouts.dropFrom(size);
     if (cut > 0) {
       LOG.warn("Recovery of {} cut {} bytes at position {} (offset {}) after {}", file, cut, size, nextOffset, invalid);
       channel.truncate(size);
@@ -292,6 +350,15 @@ final class LogSegment {
    */
   RecordBatch find(long offset) throws IOException {
     if (offset < baseOffset || offset >= nextOffset) return null;
+    acquire();
+    try {
+      return findAcquired(offset);
+    } finally {
+      release();
+    }
+  }
+
+  private RecordBatch findAcquired(long offset) throws IOException {
     OffsetIndex.OffsetPosition start = offsetIndex.lookup(offset);
     RecordBatch batch = readBatch(start.position(), size);
     if (batch == null || batch.baseOffset() != start.offset()) {
@@ -304,16 +371,49 @@ final class LogSegment {
 
   /** The batch after this one in the segment, or null at the end. For acknowledged offsets only. */
   RecordBatch next(RecordBatch batch) throws IOException {
-    return batch.endPosition() < size ? readBatch(batch.endPosition(), size) : null;
+    if (batch.endPosition() >= size) return null;
+    acquire();
+    try {
+      return readBatch(batch.endPosition(), size);
+    } finally {
+      release();
+    }
   }
 
-  /** Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}). */
+  /**
+   * Records of the batch from {@code fromOffset} on, within the limits (see {@link RecordBatch#decode}).
+   * The first read of a batch bigger than {@link #PARTIAL_READ_MIN_BYTES} reads it whole and checks its CRC,
+   * and keeps its {@link BatchLayout}; later reads of it read only the records they return.
+   */
   List<StoredRecord> read(RecordBatch batch, long fromOffset, int maxRecords, long maxBytes, boolean atLeastOne)
       throws IOException {
+    BatchLayout layout = batch.sizeInBytes() > PARTIAL_READ_MIN_BYTES ? layouts.get(batch.position()) : null;
+    if (layout != null) {
+      int first = (int) (fromOffset - batch.baseOffset());
+      int end = layout.endOfRead(first, maxRecords, maxBytes, atLeastOne);
+      if (end == first) return List.of();
+      byte[] records = new byte[layout.start(end) - layout.start(first)];
+      acquire();
+      try {
+        readFully(ByteBuffer.wrap(records), batch.position() + RecordBatch.HEADER_BYTES + layout.start(first));
+      } finally {
+        release();
+      }
+      return batch.decodeRecords(records, fromOffset, end - first);
+    }
     byte[] body = new byte[batch.bodyLength()];
-    readFully(ByteBuffer.wrap(body), batch.position() + RecordBatch.HEADER_BYTES);
+    acquire();
+    try {
+      readFully(ByteBuffer.wrap(body), batch.position() + RecordBatch.HEADER_BYTES);
+    } finally {
+      release();
+    }
     if (!batch.checksumMatches(ByteBuffer.wrap(body))) {
       throw new IOException("checksum mismatch in the batch at offset " + batch.baseOffset() + " of " + file);
+    }
+    if (batch.sizeInBytes() > PARTIAL_READ_MIN_BYTES) {
+      BatchLayout learned = BatchLayout.of(batch, body);
+      if (learned != null) layouts.put(batch.position(), learned);
     }
     return batch.decode(body, fromOffset, maxRecords, maxBytes, atLeastOne);
   }
@@ -331,11 +431,83 @@ final class LogSegment {
     return -1;
   }
 
+  /**
+   * Marks the segment sealed for good: from now on its channel and index mappings may be given back
+   * between reads, as the server-wide cache decides, and are opened again by the next read.
+   */
+  void retire(SealedSegmentCache sealedFiles) {
+    cache = sealedFiles;
+    sealedFiles.used(this);
+  }
+
+  /** Called by the cache: closes the channel now, or when its last reader is done. */
+  void releaseChannel() {
+    FileChannel idle;
+    synchronized (this) {
+      if (readers > 0) {
+        releaseWhenIdle = true;
+        return;
+      }
+      idle = channel;
+      channel = null;
+    }
+    closeQuietly(idle);
+  }
+
+  /** Called by the cache: unmaps both indexes; they map again on their next lookup. */
+  void releaseIndexes() {
+    offsetIndex.release();
+    timeIndex.release();
+  }
+
+  /** Takes the channel for a read, opening it again if the cache had closed it. */
+  private void acquire() throws IOException {
+    synchronized (this) {
+      if (closed) throw new ClosedChannelException();
+      if (channel == null) channel = opener.open(file, EnumSet.of(StandardOpenOption.READ));
+      readers++;
+      releaseWhenIdle = false;
+    }
+  }
+
+  private void release() {
+    FileChannel idle = null;
+    synchronized (this) {
+      readers--;
+      if (readers == 0 && releaseWhenIdle) {
+        idle = channel;
+        channel = null;
+        releaseWhenIdle = false;
+      }
+    }
+    closeQuietly(idle);
+    SealedSegmentCache sealedFiles = cache;
+    if (sealedFiles != null && !closed) sealedFiles.used(this);
+  }
+
+  private void closeQuietly(FileChannel idle) {
+    if (idle == null) return;
+    try {
+      idle.close();
+    } catch (IOException e) {
+      LOG.warn("Could not close {}", file, e);
+    }
+  }
+
   /** Releases the channel and the index mappings; index files are trimmed to their entries. */
   void close() throws IOException {
-    try (channel) {
+    FileChannel open;
+    synchronized (this) {
+      closed = true;
+      open = channel;
+    }
+    SealedSegmentCache sealedFiles = cache;
+    if (sealedFiles != null) sealedFiles.forget(this);
+    try {
       offsetIndex.close();
       timeIndex.close();
+    } finally {
+      if (open != null) open.close();
     }
   }
 

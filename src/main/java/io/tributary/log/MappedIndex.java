@@ -68,12 +68,26 @@ abstract class MappedIndex implements Closeable {
 
   /** Cuts the file to its entries. */
   synchronized void trim() throws IOException {
-    if (!closed && buffer.capacity() != entries * entryBytes) map(entries * entryBytes);
+    if (!closed && buffer != null && buffer.capacity() != entries * entryBytes) map(entries * entryBytes);
   }
 
   /** Writes dirty pages of the mapping to the file. */
   synchronized void flush() {
-    if (!closed) buffer.force();
+    if (!closed && buffer != null) buffer.force();
+  }
+
+  /** Unmaps a sealed index, whose file is exactly its entries; the next lookup maps it again. */
+  synchronized void release() {
+    if (closed || buffer == null) return;
+    MappedByteBuffer old = buffer;
+    buffer = null;
+    unmap(old);
+  }
+
+  /** The mapping, made again if it was released; call under the lock. */
+  private MappedByteBuffer mapping() throws IOException {
+    if (buffer == null) map(entries * entryBytes);
+    return buffer;
   }
 
   @Override
@@ -94,9 +108,9 @@ abstract class MappedIndex implements Closeable {
   }
 
   /** The buffer to read entry {@code i} from, after checking the index is open; call under the lock. */
-  protected final ByteBuffer entriesBuffer() throws ClosedChannelException {
+  protected final ByteBuffer entriesBuffer() throws IOException {
     if (closed) throw new ClosedChannelException();
-    return buffer;
+    return mapping();
   }
 
   protected final int entryAt(int i) {
@@ -106,7 +120,7 @@ abstract class MappedIndex implements Closeable {
   /** Position to write the next entry at, growing the file first when full; call under the lock. */
   protected final int nextEntryPosition() throws IOException {
     if (closed) throw new ClosedChannelException();
-    if ((entries + 1) * entryBytes > buffer.capacity()) map(Math.max(2 * buffer.capacity(), 64 * entryBytes));
+    if ((entries + 1) * entryBytes > mapping().capacity()) map(Math.max(2 * buffer.capacity(), 64 * entryBytes));
     return entries * entryBytes;
   }
 
@@ -121,7 +135,7 @@ abstract class MappedIndex implements Closeable {
   }
 
   /** Index of the last entry whose key is at most {@code key} ({@code strictly}: below it), or -1. */
-  protected final int floorEntry(long key, boolean strictly, EntryKey keyOf) throws ClosedChannelException {
+  protected final int floorEntry(long key, boolean strictly, EntryKey keyOf) throws IOException {
     ByteBuffer entriesBuffer = entriesBuffer();
     int low = 0;
     int high = entries - 1;
@@ -144,15 +158,16 @@ abstract class MappedIndex implements Closeable {
     long at(ByteBuffer buffer, int position);
   }
 
+  /** Maps the file at a new length; the old mapping stays in place until the new one is made. */
   private void map(int length) throws IOException {
-    if (buffer != null) {
-      unmap(buffer);
-      buffer = null;
-    }
+    MappedByteBuffer mapped;
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
       raf.setLength(length);
-      buffer = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
+      mapped = raf.getChannel().map(FileChannel.MapMode.READ_WRITE, 0, length);
     }
+    MappedByteBuffer old = buffer;
+    buffer = mapped;
+    unmap(old);
   }
 
   private static final Method INVOKE_CLEANER;

@@ -112,6 +112,28 @@ record RecordBatch(long position, int bodyLength, int crc, long baseOffset, int 
   }
 
   /**
+   * Decodes {@code count} records laid back to back in {@code records}, a part of the batch's body whose
+   * first record is at {@code firstOffset}.
+   */
+  List<StoredRecord> decodeRecords(byte[] records, long firstOffset, int count) throws IOException {
+    ByteBuffer buffer = ByteBuffer.wrap(records);
+    List<StoredRecord> decoded = new ArrayList<>(count);
+    try {
+      for (int i = 0; i < count; i++) {
+        int keyLength = Short.toUnsignedInt(buffer.getShort());
+        String key = new String(records, buffer.position(), keyLength, StandardCharsets.UTF_8);
+        buffer.position(buffer.position() + keyLength);
+        byte[] data = new byte[buffer.getInt()];
+        buffer.get(data);
+        decoded.add(new StoredRecord(firstOffset + i, arrivalMillis, key, data));
+      }
+    } catch (RuntimeException e) {
+      throw new IOException("malformed batch at offset " + baseOffset, e);
+    }
+    return decoded;
+  }
+
+  /**
    * Decodes records from {@code fromOffset} on out of the batch's body, up to {@code maxRecords} and
    * stopping before their total {@link StoredRecord#size()} would pass {@code maxBytes}, except that the
    * first record is taken whatever its size when {@code atLeastOne}.

@@ -41,12 +41,22 @@ public final class FileShardStorage implements ShardStorage {
     this.clock = clock;
   }
 
-  /** The log settings of a server: fsync policy, segment size, retention check interval. */
+  /**
+   * The log settings of a server: fsync policy, segment size, retention check interval, the bound on what
+   * sealed segments hold open ({@code log.open.segments.max}, {@code log.mapped.indexes.max}, one cache for
+   * the server), how an offline log retries ({@code log.offline.retry.ms}, {@code log.offline.retry.max.ms})
+   * and the test-only disk-full injection ({@code log.fault.injection.disk.full.file}, off when empty). Read
+   * once, at start: no client can turn the injection on.
+   */
   public static LogConfig logConfig(Settings settings) {
-    return LogConfig.defaults()
+    LogConfig config = LogConfig.defaults()
         .withFsync(FsyncPolicy.parse(settings.string("fsync")))
         .withSegmentBytes(settings.integer("log.segment.bytes"))
-        .withRetention(LogConfig.defaults().retentionMillis(), settings.longValue("log.retention.check.ms"));
+        .withRetention(LogConfig.defaults().retentionMillis(), settings.longValue("log.retention.check.ms"))
+        .withOfflineRetry(settings.longValue("log.offline.retry.ms"), settings.longValue("log.offline.retry.max.ms"))
+        .withSealedFileLimits(settings.integer("log.open.segments.max"), settings.integer("log.mapped.indexes.max"));
+    String diskFullFlag = settings.string("log.fault.injection.disk.full.file");
+    return diskFullFlag.isEmpty() ? config : config.withDiskFullWhile(Path.of(diskFullFlag));
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.tributary.shard;
 
-import io.tributary.api.KinesisException;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
@@ -130,8 +129,9 @@ public final class ShardClient {
 
   /**
    * Sends a request to a shard's verticle. An append refused by a closed shard fails with
-   * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}; any other
-   * failure becomes InternalFailure.
+   * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}, an append
+   * to a shard whose log is offline, or any request the shard does not answer, with
+   * {@link ShardUnavailableException}.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
     return eventBus.<T>request(address, request, options)
@@ -139,7 +139,8 @@ public final class ShardClient {
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {
           case ShardRequest.CLOSED_FAILURE -> new ShardClosedException();
           case ShardRequest.THROTTLED_FAILURE -> new ShardThrottledException();
-          default -> KinesisException.internalFailure();
-        } : KinesisException.internalFailure()));
+          case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
+          default -> new ShardUnavailableException(address + ": " + reply.getMessage());
+        } : new ShardUnavailableException(address + ": " + failure.getMessage())));
   }
 }

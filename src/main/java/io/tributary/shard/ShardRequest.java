@@ -68,4 +68,7 @@ public sealed interface ShardRequest {
 
   /** The failure code of a read over the shard's quota. */
   int THROTTLED_FAILURE = 429;
+
+  /** The failure code of an append to a shard whose log is offline after a failed write. */
+  int UNAVAILABLE_FAILURE = 503;
 }

@@ -2,6 +2,7 @@ package io.tributary.shard;
 
 import io.tributary.limits.ShardQuota;
 import io.tributary.limits.ShardThroughput;
+import io.tributary.log.LogOfflineException;
 import io.tributary.log.ShardLog;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardRequest.Append;
@@ -17,6 +18,7 @@ import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
 import static io.tributary.shard.ShardRequest.THROTTLED_FAILURE;
+import static io.tributary.shard.ShardRequest.UNAVAILABLE_FAILURE;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -118,6 +120,8 @@ public final class ShardVerticle extends VerticleBase {
         message.fail(CLOSED_FAILURE, "shard is closed");
       } else if (result.cause() instanceof ShardThrottledException) {
         message.fail(THROTTLED_FAILURE, "shard throughput exceeded");
+      } else if (result.cause() instanceof LogOfflineException) {
+        message.fail(UNAVAILABLE_FAILURE, result.cause().getMessage());
       } else {
         message.fail(500, String.valueOf(result.cause().getMessage()));
       }
