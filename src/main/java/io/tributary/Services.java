@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.faults.FaultInjector;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -34,5 +35,6 @@ public record Services(
     Subscriptions subscriptions,
     Quotas quotas,
     FaultInjector faults,
-    AtomicBoolean ready) {
+    AtomicBoolean ready,
+    MemoryBudgets budgets) {
 }

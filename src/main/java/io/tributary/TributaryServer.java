@@ -11,6 +11,7 @@ import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
 import io.tributary.faults.FaultInjector;
 import io.tributary.faults.FaultRule;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
@@ -101,7 +102,8 @@ public final class TributaryServer {
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
     Quotas quotas = new Quotas(enforceQuotas, clock, meters);
-    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
+    MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
+    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets);
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, catalog, storage, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
@@ -114,7 +116,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean());
+        new AtomicBoolean(), budgets);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

@@ -1,6 +1,8 @@
 package io.tributary.shard;
 
 import io.tributary.api.KinesisException;
+import io.tributary.limits.Budget;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
@@ -23,10 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
  *
- * <p>Appends and GetRecords reads are bounded per shard: with {@code queueLimit} of them sent and not yet
- * answered, the next fails at once with {@link ShardThrottledException}, so an overloaded shard sheds load
- * (its callers answer ProvisionedThroughputExceededException) rather than queueing without bound. They
- * carry the stream's {@link io.tributary.limits.ShardQuota} when quotas are enforced.
+ * <p>Appends and GetRecords reads are bounded per shard, in count ({@code queueLimit}) and in bytes
+ * ({@link MemoryBudgets#shardQueueBytes}), and across the server in bytes ({@link MemoryBudgets#appends},
+ * {@link MemoryBudgets#reads}): a request that would exceed a bound fails at once with
+ * {@link ShardThrottledException}, so an overloaded shard sheds load (its callers answer
+ * ProvisionedThroughputExceededException) rather than queueing without bound. An append counts the bytes of
+ * its records, a read the largest page it may return. They carry the stream's
+ * {@link io.tributary.limits.ShardQuota} when quotas are enforced.
  */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
@@ -35,13 +40,18 @@ public final class ShardClient {
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
   private final Quotas quotas;
   private final int queueLimit;
+  private final MemoryBudgets budgets;
   /** Appends and GetRecords reads sent and not yet answered, by shard address; an idle shard has no entry. */
-  private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Load> inFlight = new ConcurrentHashMap<>();
 
-  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit) {
+  /** What a shard has in flight: requests, and their bytes. */
+  private record Load(int requests, long bytes) { }
+
+  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets) {
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
+    this.budgets = budgets;
   }
 
   /** Registers the local codecs of the shard messages; once per Vert.x instance. */
@@ -66,13 +76,16 @@ public final class ShardClient {
 
   /** Appends records; with quotas on, the answer may take only the first of them (see {@link Appended}). */
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
-    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)));
+    long bytes = 0;
+    for (IncomingRecord record : records) bytes += record.data().length + 2L * record.partitionKey().length();
+    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), budgets.appends(), bytes);
   }
 
   /** A GetRecords read, which counts against the shard's read quota when quotas are on. */
   public Future<ShardPage> getRecords(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
       long maxBytes) {
-    return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)));
+    return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)), budgets.reads(),
+        maxBytes);
   }
 
   /**
@@ -110,18 +123,35 @@ public final class ShardClient {
     eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));
   }
 
-  /** Sends an append or GetRecords read, unless the shard already has {@code queueLimit} of them in flight. */
-  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
+  /**
+   * Sends an append or GetRecords read of {@code bytes}, unless the shard already has {@code queueLimit} of
+   * them in flight, or the bytes do not fit in the shard's byte bound or in the server-wide budget.
+   */
+  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request, Budget budget,
+      long bytes) {
     String address = ShardAddress.of(stream.uid(), shard.shardId());
-    if (inFlight.merge(address, 1, Integer::sum) > queueLimit) {
-      done(address);
+    boolean[] admitted = new boolean[1];
+    inFlight.compute(address, (key, load) -> {
+      int requests = load == null ? 0 : load.requests();
+      long held = load == null ? 0 : load.bytes();
+      admitted[0] = requests < queueLimit && held + bytes <= budgets.shardQueueBytes();
+      if (!admitted[0]) return load;
+      return new Load(requests + 1, held + bytes);
+    });
+    if (!admitted[0]) return Future.failedFuture(new ShardThrottledException());
+    if (!budget.tryReserve(bytes)) {
+      done(address, bytes);
       return Future.failedFuture(new ShardThrottledException());
     }
-    return this.<T>request(address, request).andThen(answered -> done(address));
+    return this.<T>request(address, request).andThen(answered -> {
+      budget.release(bytes);
+      done(address, bytes);
+    });
   }
 
-  private void done(String address) {
-    inFlight.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
+  private void done(String address, long bytes) {
+    inFlight.computeIfPresent(address, (key, load) ->
+        load.requests() == 1 ? null : new Load(load.requests() - 1, load.bytes() - bytes));
   }
 
   private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
