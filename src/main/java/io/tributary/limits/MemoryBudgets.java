@@ -16,7 +16,7 @@ import io.tributary.config.Settings;
  * </ul>
  *
  * A byte setting of 0 takes its default from the heap (Runtime.maxMemory()), so a server given more heap
- * admits more; {@link #shardQueueBytes} bounds the appends and reads in flight to any one shard.
+ * admits more; {@link #shardQueueBytes} bounds the bytes of appends in flight to any one shard.
  */
 public final class MemoryBudgets {
   private final Budget requests;

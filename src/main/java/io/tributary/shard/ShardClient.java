@@ -25,10 +25,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
  *
- * <p>Appends and GetRecords reads are bounded per shard, in count ({@code queueLimit}) and in bytes
- * ({@link MemoryBudgets#shardQueueBytes}), and across the server in bytes ({@link MemoryBudgets#appends},
- * {@link MemoryBudgets#reads}): a request that would exceed a bound fails at once with
- * {@link ShardThrottledException}, so an overloaded shard sheds load (its callers answer
+ * <p>Appends and GetRecords reads are bounded per shard in count ({@code queueLimit}), appends per shard in
+ * bytes ({@link MemoryBudgets#shardQueueBytes}), and both across the server in bytes
+ * ({@link MemoryBudgets#appends}, {@link MemoryBudgets#reads}): a request that would exceed a bound fails at
+ * once with {@link ShardThrottledException}, so an overloaded shard sheds load (its callers answer
  * ProvisionedThroughputExceededException) rather than queueing without bound. An append counts the bytes of
  * its records, a read the largest page it may return. They carry the stream's
  * {@link io.tributary.limits.ShardQuota} when quotas are enforced.
@@ -78,14 +78,14 @@ public final class ShardClient {
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
     long bytes = 0;
     for (IncomingRecord record : records) bytes += record.data().length + 2L * record.partitionKey().length();
-    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), budgets.appends(), bytes);
+    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), budgets.appends(), bytes, bytes);
   }
 
   /** A GetRecords read, which counts against the shard's read quota when quotas are on. */
   public Future<ShardPage> getRecords(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
       long maxBytes) {
     return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)), budgets.reads(),
-        maxBytes);
+        maxBytes, 0);
   }
 
   /**
@@ -125,27 +125,28 @@ public final class ShardClient {
 
   /**
    * Sends an append or GetRecords read of {@code bytes}, unless the shard already has {@code queueLimit} of
-   * them in flight, or the bytes do not fit in the shard's byte bound or in the server-wide budget.
+   * them in flight, or the bytes do not fit in the server-wide budget, or its {@code shardBytes} (an
+   * append's bytes, 0 for a read) do not fit in the shard's byte bound.
    */
   private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request, Budget budget,
-      long bytes) {
+      long bytes, long shardBytes) {
     String address = ShardAddress.of(stream.uid(), shard.shardId());
     boolean[] admitted = new boolean[1];
     inFlight.compute(address, (key, load) -> {
       int requests = load == null ? 0 : load.requests();
       long held = load == null ? 0 : load.bytes();
-      admitted[0] = requests < queueLimit && held + bytes <= budgets.shardQueueBytes();
+      admitted[0] = requests < queueLimit && held + shardBytes <= budgets.shardQueueBytes();
       if (!admitted[0]) return load;
-      return new Load(requests + 1, held + bytes);
+      return new Load(requests + 1, held + shardBytes);
     });
     if (!admitted[0]) return Future.failedFuture(new ShardThrottledException());
     if (!budget.tryReserve(bytes)) {
-      done(address, bytes);
+      done(address, shardBytes);
       return Future.failedFuture(new ShardThrottledException());
     }
     return this.<T>request(address, request).andThen(answered -> {
       budget.release(bytes);
-      done(address, bytes);
+      done(address, shardBytes);
     });
   }
 
