@@ -101,6 +101,12 @@ public final class KinesisHttpHandler {
         return;
       }
     }
+    // A declared large body meets a full decode queue before it is read, so overload costs no reading. Its
+    // place is taken only once it is read: a slow sender holds bytes of the request budget, never a place.
+    if (declared > LARGE_BODY_BYTES && declared <= maxRequestBytes && budgets.decodes().full()) {
+      refuseUnread(request, Overload.error(operationOf(request), accountOf(request)), started);
+      return;
+    }
     RequestBody.read(services.vertx(), request, maxRequestBytes, requestTimeoutMs, budgets.requests())
         .onSuccess(received -> {
           Future<?> served;

@@ -60,7 +60,8 @@ final class RequestBody {
       promise.fail(new OverBudget());
       return promise.future();
     }
-    Buffer body = Buffer.buffer();
+    // Sized from the declared length, so a large body is not copied again each time the buffer grows.
+    Buffer body = declared > 0 ? Buffer.buffer((int) declared) : Buffer.buffer();
     long timer = vertx.setTimer(timeoutMs, id -> promise.tryFail(new Refused(408)));
     request.handler(chunk -> {
       if (promise.future().isComplete()) return;

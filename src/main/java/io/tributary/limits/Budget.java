@@ -36,6 +36,9 @@ public final class Budget {
 
   public long used() { return used.get(); }
 
+  /** Nothing is left: every reservation fails until something is released. */
+  public boolean full() { return used.get() >= capacity; }
+
   public long capacity() { return capacity; }
 
   public String name() { return name; }
