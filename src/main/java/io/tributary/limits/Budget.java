@@ -30,6 +30,19 @@ public final class Budget {
     }
   }
 
+  /**
+   * Takes as much of {@code wanted} as is left, but not less than {@code least}; returns the amount taken,
+   * or 0 (nothing taken) when less than {@code least} is left.
+   */
+  public long reserveUpTo(long wanted, long least) {
+    while (true) {
+      long now = used.get();
+      long taken = Math.min(wanted, capacity - now);
+      if (taken < least || taken <= 0) return 0;
+      if (used.compareAndSet(now, now + taken)) return taken;
+    }
+  }
+
   public void release(long amount) {
     if (amount > 0) used.addAndGet(-amount);
   }

@@ -1,7 +1,6 @@
 package io.tributary.shard;
 
 import io.tributary.api.KinesisException;
-import io.tributary.limits.Budget;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardRequest.Append;
@@ -30,11 +29,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link MemoryBudgets#appends}, {@link MemoryBudgets#reads}): a request that would exceed a bound fails at
  * once with {@link ShardThrottledException}, so an overloaded shard sheds load (its callers answer
  * ProvisionedThroughputExceededException) rather than queueing without bound. An append counts the bytes of
- * its records, a read the largest page it may return. They carry the stream's
+ * its records, a read the largest page it asks for. They carry the stream's
  * {@link io.tributary.limits.ShardQuota} when quotas are enforced.
  */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
+  /** The smallest GetRecords page asked of a shard while the read budget runs low. */
+  static final long LEAST_PAGE_BYTES = 1024 * 1024;
 
   private final EventBus eventBus;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
@@ -78,14 +79,24 @@ public final class ShardClient {
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
     long bytes = 0;
     for (IncomingRecord record : records) bytes += record.data().length + 2L * record.partitionKey().length();
-    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), budgets.appends(), bytes, bytes);
+    long reserved = bytes;
+    if (!budgets.appends().tryReserve(reserved)) return Future.failedFuture(new ShardThrottledException());
+    return this.<Appended>bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), reserved)
+        .andThen(answered -> budgets.appends().release(reserved));
   }
 
-  /** A GetRecords read, which counts against the shard's read quota when quotas are on. */
+  /**
+   * A GetRecords read, which counts against the shard's read quota when quotas are on. Its page takes up
+   * to {@code maxBytes} of the server's read budget, and is cut to what it took: when the budget runs low
+   * pages get smaller (down to {@link #LEAST_PAGE_BYTES}, and always at least one record), and only below
+   * that is the read throttled.
+   */
   public Future<ShardPage> getRecords(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
       long maxBytes) {
-    return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)), budgets.reads(),
-        maxBytes, 0);
+    long pageBytes = budgets.reads().reserveUpTo(maxBytes, Math.min(maxBytes, LEAST_PAGE_BYTES));
+    if (pageBytes == 0) return Future.failedFuture(new ShardThrottledException());
+    return this.<ShardPage>bounded(stream, shard, new Read(fromOffset, maxRecords, pageBytes, quotas.shardQuota(stream)), 0)
+        .andThen(answered -> budgets.reads().release(pageBytes));
   }
 
   /**
@@ -124,12 +135,10 @@ public final class ShardClient {
   }
 
   /**
-   * Sends an append or GetRecords read of {@code bytes}, unless the shard already has {@code queueLimit} of
-   * them in flight, or the bytes do not fit in the server-wide budget, or its {@code shardBytes} (an
-   * append's bytes, 0 for a read) do not fit in the shard's byte bound.
+   * Sends an append or GetRecords read, unless the shard already has {@code queueLimit} of them in flight
+   * or its {@code shardBytes} (an append's bytes, 0 for a read) do not fit in the shard's byte bound.
    */
-  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request, Budget budget,
-      long bytes, long shardBytes) {
+  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request, long shardBytes) {
     String address = ShardAddress.of(stream.uid(), shard.shardId());
     boolean[] admitted = new boolean[1];
     inFlight.compute(address, (key, load) -> {
@@ -140,14 +149,7 @@ public final class ShardClient {
       return new Load(requests + 1, held + shardBytes);
     });
     if (!admitted[0]) return Future.failedFuture(new ShardThrottledException());
-    if (!budget.tryReserve(bytes)) {
-      done(address, shardBytes);
-      return Future.failedFuture(new ShardThrottledException());
-    }
-    return this.<T>request(address, request).andThen(answered -> {
-      budget.release(bytes);
-      done(address, shardBytes);
-    });
+    return this.<T>request(address, request).andThen(answered -> done(address, shardBytes));
   }
 
   private void done(String address, long bytes) {

@@ -32,10 +32,11 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * declared length, before it is read, while smaller calls are served; a large body within the budget is
  * decoded off the event loop and served; in verify mode a large body with an unknown access key or a
  * malformed Authorization header is refused from its headers alone; an invalid 10 MiB Data value is
- * quoted in a message of bounded length.
+ * quoted in a message of bounded length; a GetRecords page is cut to the read budget.
  */
 class MemoryBudgetTest {
   private static final int REQUEST_BUDGET = 1024 * 1024;
+  private static final int READ_BUDGET = 2 * 1024 * 1024;
   private static final String KEY = "AKIDBUDGET";
   private static final String SECRET = "budget-secret";
   private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -44,7 +45,8 @@ class MemoryBudgetTest {
 
   @BeforeAll
   static void startServers() {
-    budgeted = TestServer.start(Map.of("limits.inflight.request.bytes", String.valueOf(REQUEST_BUDGET), "storage", "memory"));
+    budgeted = TestServer.start(Map.of("limits.inflight.request.bytes", String.valueOf(REQUEST_BUDGET),
+        "limits.inflight.read.bytes", String.valueOf(READ_BUDGET), "storage", "memory"));
     verifying = TestServer.start(Map.of("auth.mode", "verify", "auth.credentials", KEY + ":" + SECRET, "storage", "memory"));
   }
 
@@ -104,6 +106,20 @@ class MemoryBudgetTest {
         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     assertArrayEquals(data, client.getRecords(b -> b.shardIterator(iterator)).records().get(0).data().asByteArray());
     assertEquals(0, budgeted.server().services().budgets().requests().used(), "every body's bytes are released");
+  }
+
+  @Test
+  void aGetRecordsPageIsCutToTheReadBudget() {
+    KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, budgeted.endpoint());
+    client.createStream(b -> b.streamName("read-budget").shardCount(1));
+    SdkBytes data = SdkBytes.fromByteArray(new byte[700 * 1024]);
+    for (int i = 0; i < 3; i++) client.putRecord(b -> b.streamName("read-budget").partitionKey("k").data(data));
+    String iterator = client.getShardIterator(b -> b.streamName("read-budget").shardId("shardId-000000000000")
+        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    var first = client.getRecords(b -> b.shardIterator(iterator));
+    assertEquals(2, first.records().size(), "three records would pass the 2 MiB read budget");
+    assertEquals(1, client.getRecords(b -> b.shardIterator(first.nextShardIterator())).records().size());
+    assertEquals(0, budgeted.server().services().budgets().reads().used());
   }
 
   @Test
