@@ -99,6 +99,9 @@ public final class KinesisHttpHandler {
       } catch (KinesisException refused) {
         refuseUnread(request, refused, started);
         return;
+      } catch (RuntimeException e) {
+        answerUnexpected(request, e);
+        return;
       }
     }
     // A declared large body meets a full decode queue before it is read, so overload costs no reading. Its
