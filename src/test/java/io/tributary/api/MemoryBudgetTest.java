@@ -32,7 +32,8 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  * declared length, before it is read, while smaller calls are served; a large body within the budget is
  * decoded off the event loop and served; in verify mode a large body with an unknown access key or a
  * malformed Authorization header is refused from its headers alone; an invalid 10 MiB Data value is
- * quoted in a message of bounded length; a GetRecords page is cut to the read budget.
+ * quoted in a message of bounded length; a GetRecords page is cut to the read budget; a large body is
+ * throttled from its headers while the decode queue is full.
  */
 class MemoryBudgetTest {
   private static final int REQUEST_BUDGET = 1024 * 1024;
@@ -106,6 +107,24 @@ class MemoryBudgetTest {
         .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     assertArrayEquals(data, client.getRecords(b -> b.shardIterator(iterator)).records().get(0).data().asByteArray());
     assertEquals(0, budgeted.server().services().budgets().requests().used(), "every body's bytes are released");
+  }
+
+  @Test
+  void aLargeBodyMeetingAFullDecodeQueueIsThrottledBeforeItIsRead() throws IOException {
+    io.tributary.limits.Budget decodes = budgeted.server().services().budgets().decodes();
+    long capacity = decodes.capacity();
+    assertTrue(decodes.tryReserve(capacity), "the test holds every place of the decode queue");
+    try {
+      String put = answerWithoutBody(budgeted, headers("PutRecord", wellFormedAuthorization("AKIDTEST"), 512 * 1024));
+      assertTrue(put.startsWith("HTTP/1.1 400"), put);
+      assertTrue(put.contains("x-amzn-ErrorType: ProvisionedThroughputExceededException"), put);
+    } finally {
+      decodes.release(capacity);
+    }
+    KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, budgeted.endpoint());
+    client.createStream(b -> b.streamName("decode-queue").shardCount(1));
+    assertNotNull(client.putRecord(b -> b.streamName("decode-queue").partitionKey("k")
+        .data(SdkBytes.fromByteArray(new byte[512 * 1024]))).sequenceNumber());
   }
 
   @Test
