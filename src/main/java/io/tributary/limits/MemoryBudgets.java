@@ -40,7 +40,9 @@ public final class MemoryBudgets {
     long heap = Runtime.getRuntime().maxMemory();
     long shardQueueBytes = bytes(settings, "limits.shard.queue.bytes", heap / 8);
     int threads = settings.integer("limits.decode.threads");
-    if (threads <= 0) threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+    // Half the processors by default: decoding is CPU-bound, and the event loops need the other half to keep
+    // answering small calls while large bodies are decoded.
+    if (threads <= 0) threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     int queue = settings.integer("limits.decode.queue");
     if (queue <= 0) queue = threads * 4;
     return new MemoryBudgets(
