@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.faults.FaultInjector;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -35,5 +36,6 @@ public record Services(
     Quotas quotas,
     FaultInjector faults,
     AtomicBoolean ready,
-    WorkerPools pools) {
+    WorkerPools pools,
+    MemoryBudgets budgets) {
 }

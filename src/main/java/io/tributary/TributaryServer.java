@@ -12,6 +12,7 @@ import io.tributary.config.VerticleDescriptor;
 import io.tributary.faults.CatalogWriteFaults;
 import io.tributary.faults.FaultInjector;
 import io.tributary.faults.FaultRule;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
@@ -105,7 +106,8 @@ public final class TributaryServer {
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
     Quotas quotas = new Quotas(enforceQuotas, clock, meters);
-    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue);
+    MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
+    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
@@ -121,7 +123,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean(), pools);
+        new AtomicBoolean(), pools, budgets);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

@@ -41,6 +41,16 @@ public final class Authentication {
     }
   }
 
+  /**
+   * The checks of {@link #authenticate} that need no body, for a request whose large body is not read yet:
+   * throws the KinesisException AWS would answer, so the body need never be read.
+   */
+  public void authenticateHeaders(HttpServerRequest request) {
+    if (mode == Mode.OFF) return;
+    SignatureShape.Signature signature = SignatureShape.check(request.headers(), request.params());
+    if (mode == Mode.VERIFY) verifier.verifyWithoutBody(signature);
+  }
+
   /** The credential a request acts with (null when auth is off), or the KinesisException AWS would answer. */
   public SignatureShape.Credential authenticate(HttpServerRequest request, Buffer body) {
     if (mode == Mode.OFF) return null;

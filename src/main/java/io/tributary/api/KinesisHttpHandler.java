@@ -8,11 +8,13 @@ import io.micrometer.core.instrument.Timer;
 import io.tributary.Services;
 import io.tributary.api.operation.ResourceAccess;
 import io.tributary.api.wire.Input;
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -35,8 +37,17 @@ import org.slf4j.LoggerFactory;
  * type, body syntax, target operation, authentication, member types, member rules; then the operation's
  * handler. Every answer carries {@code x-amzn-RequestId} and {@code x-amz-id-2}; every error carries
  * {@code __type} and its message in the body and {@code x-amzn-ErrorType} in the headers.
+ *
+ * <p>Bodies are held against the server's memory budgets ({@link MemoryBudgets}); a call with no room is
+ * throttled at once. A body over {@link #LARGE_BODY_BYTES} (or of undeclared length) is read only after the
+ * checks of its Authorization header that need no body, and is parsed, authenticated and validated on the
+ * {@code tributary-decode} pool rather than on the event loop; the pool takes at most
+ * {@code limits.decode.queue} of them at once, and throttles the next.
  */
 public final class KinesisHttpHandler {
+  /** Bodies above this are decoded off the event loop, and read only once their headers pass. */
+  static final int LARGE_BODY_BYTES = 256 * 1024;
+  private static final String DECODE_POOL = "tributary-decode";
   private static final Logger LOG = LoggerFactory.getLogger(KinesisHttpHandler.class);
   private static final String EXPOSED_HEADERS =
       "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
@@ -53,6 +64,19 @@ public final class KinesisHttpHandler {
   private final String defaultRegion;
   private final MeterRegistry meters;
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
+  private final MemoryBudgets budgets;
+  private final WorkerExecutor decodePool;
+
+  /**
+   * A parsed, authenticated and validated call, ready for its handler; or the error to answer instead; or,
+   * when {@code format} is null, a plain application/json document for {@link #answerPlainJson}.
+   */
+  private record Decoded(WireFormat format, JsonNode plainDocument, KinesisException error, RequestContext context,
+      OperationHandler handler, Input input) {
+    static Decoded failed(WireFormat format, KinesisException error) {
+      return new Decoded(format, null, error, null, null, null);
+    }
+  }
 
   public KinesisHttpHandler(Services services, Authentication authentication) {
     this.services = services;
@@ -67,22 +91,86 @@ public final class KinesisHttpHandler {
     this.principals = AccountPrincipals.parse(services.settings().string("accounts"));
     this.defaultRegion = services.settings().string("region");
     this.meters = services.meters();
+    this.budgets = services.budgets();
+    this.decodePool = services.vertx().createSharedWorkerExecutor(DECODE_POOL, budgets.decodeThreads());
   }
 
   public void handle(HttpServerRequest request) {
     long started = System.nanoTime();
-    RequestBody.read(services.vertx(), request, maxRequestBytes, requestTimeoutMs)
-        .onSuccess(body -> {
+    long declared = RequestBody.declaredLength(request);
+    if (request.method() == HttpMethod.POST && (declared < 0 || declared > LARGE_BODY_BYTES)) {
+      try {
+        authentication.authenticateHeaders(request);
+      } catch (KinesisException refused) {
+        refuseUnread(request, refused, started);
+        return;
+      } catch (RuntimeException e) {
+        answerUnexpected(request, e);
+        return;
+      }
+    }
+    // A declared large body meets a full decode queue before it is read, so overload costs no reading. Its
+    // place is taken only once it is read: a slow sender holds bytes of the request budget, never a place.
+    if (declared > LARGE_BODY_BYTES && declared <= maxRequestBytes && budgets.decodes().full()) {
+      refuseUnread(request, Overload.error(operationOf(request), accountOf(request)), started);
+      return;
+    }
+    RequestBody.read(services.vertx(), request, maxRequestBytes, requestTimeoutMs, budgets.requests())
+        .onSuccess(received -> {
+          Future<?> served;
           try {
-            process(request, body, started);
+            served = process(request, received.body(), started);
           } catch (RuntimeException e) {
             answerUnexpected(request, e);
+            served = Future.succeededFuture();
           }
+          served.onComplete(done -> received.release());
         })
-        .onFailure(failure -> RequestBody.reject(request, failure));
+        .onFailure(failure -> {
+          if (failure instanceof RequestBody.OverBudget) {
+            refuseUnread(request, Overload.error(operationOf(request), accountOf(request)), started);
+          } else {
+            RequestBody.reject(request, failure);
+          }
+        });
   }
 
-  private void process(HttpServerRequest request, Buffer body, long started) {
+  /** Answers a call whose body is not read (and will not be): the error, then the connection or stream is cut. */
+  private void refuseUnread(HttpServerRequest request, KinesisException error, long started) {
+    HttpServerResponse response = request.response();
+    if (response.ended() || response.closed()) return;
+    response.putHeader("x-amzn-RequestId", requestId());
+    response.putHeader("x-amz-id-2", extendedRequestId());
+    if (request.version() != HttpVersion.HTTP_2) response.putHeader("Connection", "close");
+    WireFormat format = WireFormat.ofContentType(mediaTypeOf(request)) == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
+    Operation operation = operationOf(request);
+    putErrorHeaders(response, format, error);
+    RequestBody.endAndStopReading(request, errorBody(format, error));
+    record(operation, error.type(), started);
+  }
+
+  private static String mediaTypeOf(HttpServerRequest request) {
+    String contentType = request.getHeader("Content-Type");
+    return contentType == null ? "" : WireFormat.mediaType(contentType);
+  }
+
+  private static Operation operationOf(HttpServerRequest request) {
+    String[] target = String.valueOf(request.getHeader("X-Amz-Target")).split("\\.");
+    return target.length > 1 && Operation.TARGET_PREFIX.equals(target[0]) ? Operation.named(target[1]) : null;
+  }
+
+  /** The account a call acts in, from its credential when its Authorization header is well formed. */
+  private String accountOf(HttpServerRequest request) {
+    try {
+      SignatureShape.Credential credential = SignatureShape.check(request.headers(), request.params()).credential();
+      return credential == null ? defaultAccount : principals.of(credential.accessKey(), defaultAccount).account();
+    } catch (RuntimeException e) {
+      return defaultAccount;
+    }
+  }
+
+  /** Serves a call whose body is read; completes once it is answered (or its streamed answer started). */
+  private Future<?> process(HttpServerRequest request, Buffer body, long started) {
     HttpServerResponse response = request.response();
     String requestId = requestId();
     response.putHeader("x-amzn-RequestId", requestId);
@@ -93,27 +181,26 @@ public final class KinesisHttpHandler {
       response.putHeader("Access-Control-Allow-Origin", "*");
       if (request.method() == HttpMethod.OPTIONS) {
         answerPreflight(request);
-        return;
+        return Future.succeededFuture();
       }
       response.putHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     }
     if (request.method() != HttpMethod.POST) {
       answerXml(response, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
-      return;
+      return Future.succeededFuture();
     }
 
-    String contentType = request.getHeader("Content-Type");
-    String mediaType = contentType == null ? "" : WireFormat.mediaType(contentType);
+    String mediaType = mediaTypeOf(request);
     WireFormat format = WireFormat.ofContentType(mediaType);
     String[] target = String.valueOf(request.getHeader("X-Amz-Target")).split("\\.");
     boolean serviceNamed = target.length > 1 && !target[0].isEmpty() && !target[1].isEmpty();
-    Operation operation = target.length > 1 && Operation.TARGET_PREFIX.equals(target[0]) ? Operation.named(target[1]) : null;
+    Operation operation = operationOf(request);
 
     if (body.length() == 0) {
       WireFormat answerFormat = format == WireFormat.JSON ? WireFormat.JSON : WireFormat.CBOR;
       answerError(response, answerFormat, null,
           KinesisException.bare(operation != null ? "SerializationException" : "UnknownOperationException"), started);
-      return;
+      return Future.succeededFuture();
     }
     if (format == null && !PLAIN_JSON.equals(mediaType)) {
       if (!serviceNamed) {
@@ -121,28 +208,41 @@ public final class KinesisHttpHandler {
       } else {
         response.setStatusCode(404).end("<UnknownOperationException/>\n");
       }
-      return;
+      return Future.succeededFuture();
     }
+    if (body.length() <= LARGE_BODY_BYTES) {
+      return serve(request, decode(request, body, format, operation, requestId), operation, started);
+    }
+    if (!budgets.decodes().tryReserve(1)) {
+      answerError(response, format == null ? WireFormat.JSON : format, operation,
+          Overload.error(operation, accountOf(request)), started);
+      return Future.succeededFuture();
+    }
+    return decodePool.executeBlocking(() -> decode(request, body, format, operation, requestId), false)
+        .andThen(done -> budgets.decodes().release(1))
+        .compose(decoded -> serve(request, decoded, operation, started), failure -> {
+          answerUnexpected(request, failure);
+          return Future.succeededFuture();
+        });
+  }
 
+  /**
+   * Parses the body, authenticates the call and decodes and validates its input: the work that grows with
+   * the body, so it runs on the decode pool for a large one. Never throws; a failure is in the result.
+   */
+  private Decoded decode(HttpServerRequest request, Buffer body, WireFormat format, Operation operation,
+      String requestId) {
     JsonNode document;
     try {
       document = (format == null ? WireFormat.JSON : format).mapper().readTree(body.getBytes());
     } catch (Exception e) {
       document = null;
     }
-    if (format == null) {
-      answerPlainJson(response, document);
-      return;
-    }
+    if (format == null) return new Decoded(null, document, null, null, null, null);
     if (document == null || !(document.isObject() || document.isArray())) {
-      answerError(response, format, operation, KinesisException.bare("SerializationException"), started);
-      return;
+      return Decoded.failed(format, KinesisException.bare("SerializationException"));
     }
-    if (operation == null) {
-      answerError(response, format, null, KinesisException.bare("UnknownOperationException"), started);
-      return;
-    }
-
+    if (operation == null) return Decoded.failed(format, KinesisException.bare("UnknownOperationException"));
     try {
       String region = defaultRegion;
       AccountPrincipals.Principal caller = AccountPrincipals.Principal.rootOf(defaultAccount);
@@ -155,17 +255,35 @@ public final class KinesisHttpHandler {
       OperationHandler handler = handlers.get(operation);
       Input input = handler.input().decode(document, format);
       handler.input().validate(input);
-      if (handler instanceof StreamingOperationHandler streaming) {
-        streaming.open(context, input).onComplete(result -> {
+      return new Decoded(format, null, null, context, handler, input);
+    } catch (RuntimeException e) {
+      return Decoded.failed(format, asKinesisError(operation, e));
+    }
+  }
+
+  /** Runs a decoded call's handler and answers it; completes once answered (or its streamed answer started). */
+  private Future<?> serve(HttpServerRequest request, Decoded decoded, Operation operation, long started) {
+    HttpServerResponse response = request.response();
+    WireFormat format = decoded.format();
+    if (format == null) {
+      answerPlainJson(response, decoded.plainDocument());
+      return Future.succeededFuture();
+    }
+    if (decoded.error() != null) {
+      answerError(response, format, operation, decoded.error(), started);
+      return Future.succeededFuture();
+    }
+    try {
+      if (decoded.handler() instanceof StreamingOperationHandler streaming) {
+        return streaming.open(decoded.context(), decoded.input()).andThen(result -> {
           if (result.succeeded()) {
             stream(request, operation, result.result(), started);
           } else {
             answerError(response, format, operation, asKinesisError(operation, result.cause()), started);
           }
         });
-        return;
       }
-      handler.handle(context, input).onComplete(result -> {
+      return decoded.handler().handle(decoded.context(), decoded.input()).andThen(result -> {
         if (result.succeeded()) {
           answer(response, format, operation, result.result(), started);
         } else {
@@ -174,6 +292,7 @@ public final class KinesisHttpHandler {
       });
     } catch (RuntimeException e) {
       answerError(response, format, operation, asKinesisError(operation, e), started);
+      return Future.succeededFuture();
     }
   }
 
@@ -199,6 +318,18 @@ public final class KinesisHttpHandler {
 
   private void answerError(HttpServerResponse response, WireFormat format, Operation operation, KinesisException error,
       long started) {
+    putErrorHeaders(response, format, error);
+    response.end(errorBody(format, error));
+    record(operation, error.type(), started);
+  }
+
+  private static void putErrorHeaders(HttpServerResponse response, WireFormat format, KinesisException error) {
+    response.setStatusCode(error.status())
+        .putHeader("x-amzn-ErrorType", error.type())
+        .putHeader("Content-Type", format.contentType());
+  }
+
+  private static Buffer errorBody(WireFormat format, KinesisException error) {
     ResponseWriter writer = new ResponseWriter(format, 256);
     writer.startObject().field("__type", error.type());
     switch (error.messageKey()) {
@@ -207,15 +338,11 @@ public final class KinesisHttpHandler {
       case NONE -> { }
     }
     writer.endObject();
-    response.setStatusCode(error.status())
-        .putHeader("x-amzn-ErrorType", error.type())
-        .putHeader("Content-Type", format.contentType())
-        .end(writer.finish());
-    record(operation, error.type(), started);
+    return writer.finish();
   }
 
   /** A failure no check caught: logged, and answered (InternalFailure, or a reset) so the client never waits. */
-  private static void answerUnexpected(HttpServerRequest request, RuntimeException failure) {
+  private static void answerUnexpected(HttpServerRequest request, Throwable failure) {
     LOG.error("request failed", failure);
     HttpServerResponse response = request.response();
     if (response.headWritten()) {

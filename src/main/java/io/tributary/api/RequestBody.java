@@ -1,5 +1,6 @@
 package io.tributary.api;
 
+import io.tributary.limits.Budget;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,11 @@ import io.vertx.core.http.HttpVersion;
  * arrived exceeds it; a body not complete within the request timeout is refused too. A refused request
  * gets its answer (413, as AWS answers an oversized request, or 408) and its connection closed (HTTP/1.x) or
  * its stream reset (HTTP/2), so the rest of the body is never read.
+ *
+ * <p>The body is held against the server's request budget ({@code limits.inflight.request.bytes}): a
+ * declared length is reserved whole before the body is read, a chunked or HTTP/2 body as it arrives. When
+ * the budget has no room the read fails with {@link OverBudget}, which the caller answers with a throttling
+ * error; the bytes of a body read in full stay reserved until the caller releases them ({@link Received}).
  */
 final class RequestBody {
   /** Why a body was refused. */
@@ -26,27 +32,55 @@ final class RequestBody {
     }
   }
 
+  /** The request budget has no room for the body. */
+  static final class OverBudget extends RuntimeException {
+    OverBudget() {
+      super("request budget spent", null, false, false);
+    }
+  }
+
+  /** A body read in full, and the bytes it holds of the request budget until {@link #release}. */
+  record Received(Buffer body, Budget budget, long reserved) {
+    void release() {
+      budget.release(reserved);
+    }
+  }
+
   private RequestBody() { }
 
-  static Future<Buffer> read(Vertx vertx, HttpServerRequest request, long maxBytes, long timeoutMs) {
-    Promise<Buffer> promise = Promise.promise();
-    if (declaredLength(request) > maxBytes) {
+  static Future<Received> read(Vertx vertx, HttpServerRequest request, long maxBytes, long timeoutMs, Budget budget) {
+    Promise<Received> promise = Promise.promise();
+    long declared = declaredLength(request);
+    if (declared > maxBytes) {
       promise.fail(new Refused(413));
       return promise.future();
     }
-    Buffer body = Buffer.buffer();
+    long[] reserved = {Math.max(0, declared)};
+    if (!budget.tryReserve(reserved[0])) {
+      promise.fail(new OverBudget());
+      return promise.future();
+    }
+    // Sized from the declared length, so a large body is not copied again each time the buffer grows.
+    Buffer body = declared > 0 ? Buffer.buffer((int) declared) : Buffer.buffer();
     long timer = vertx.setTimer(timeoutMs, id -> promise.tryFail(new Refused(408)));
     request.handler(chunk -> {
       if (promise.future().isComplete()) return;
-      if (body.length() + (long) chunk.length() > maxBytes) {
+      long length = body.length() + (long) chunk.length();
+      if (length > maxBytes) {
         promise.tryFail(new Refused(413));
+      } else if (length > reserved[0] && !budget.tryReserve(length - reserved[0])) {
+        promise.tryFail(new OverBudget());
       } else {
+        reserved[0] = Math.max(reserved[0], length);
         body.appendBuffer(chunk);
       }
     });
-    request.endHandler(v -> promise.tryComplete(body));
+    request.endHandler(v -> promise.tryComplete(new Received(body, budget, reserved[0])));
     request.exceptionHandler(promise::tryFail);
-    return promise.future().onComplete(done -> vertx.cancelTimer(timer));
+    return promise.future().onComplete(done -> {
+      vertx.cancelTimer(timer);
+      if (done.failed()) budget.release(reserved[0]);
+    });
   }
 
   /** Answers a request whose body was refused or failed, and stops reading it. */
@@ -56,9 +90,19 @@ final class RequestBody {
       if (!response.ended()) response.reset();
       return;
     }
+    if (request.version() != HttpVersion.HTTP_2) response.putHeader("Connection", "close");
+    response.setStatusCode(refused.status);
+    endAndStopReading(request, Buffer.buffer());
+  }
+
+  /**
+   * Ends the response and then drops the rest of the request's body: the HTTP/1.x connection is closed
+   * (the caller has put {@code Connection: close}), the HTTP/2 stream reset.
+   */
+  static void endAndStopReading(HttpServerRequest request, Buffer answer) {
+    HttpServerResponse response = request.response();
     boolean http2 = request.version() == HttpVersion.HTTP_2;
-    if (!http2) response.putHeader("Connection", "close");
-    response.setStatusCode(refused.status).end().onComplete(done -> {
+    response.end(answer).onComplete(done -> {
       if (http2) {
         response.reset();
       } else {
@@ -67,7 +111,8 @@ final class RequestBody {
     });
   }
 
-  private static long declaredLength(HttpServerRequest request) {
+  /** The request's Content-Length, or -1 when it declares none (or an unreadable one). */
+  static long declaredLength(HttpServerRequest request) {
     String value = request.getHeader("Content-Length");
     if (value == null) return -1;
     try {

@@ -70,6 +70,29 @@ public final class SignatureVerifier {
    */
   public void verify(HttpServerRequest request, Buffer body, SignatureShape.Signature signature) {
     Instant signedAt = signingTime(signature);
+    String[] scope = checkWithoutBody(signature, signedAt);
+    String secret = keys.secret(scope[0]);
+    String canonicalRequest = canonicalRequest(request, body, signature);
+    String stringToSign = ALGORITHM + '\n' + BASIC.format(signedAt) + '\n'
+        + String.join("/", scope[1], scope[2], scope[3], scope[4]) + '\n' + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    byte[] expected = HexFormat.of().formatHex(hmac(signingKey(scope, secret), stringToSign)).getBytes(StandardCharsets.US_ASCII);
+    if (!MessageDigest.isEqual(expected, signature.signature().getBytes(StandardCharsets.UTF_8))) {
+      throw KinesisException.client("InvalidSignatureException", "The request signature we calculated does not match "
+          + "the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service "
+          + "documentation for details.");
+    }
+  }
+
+  /**
+   * The checks that need no body (signing time, host signed, algorithm, credential scope, access key known),
+   * so a request that fails them is refused before its body is read; throws as {@link #verify} does.
+   */
+  public void verifyWithoutBody(SignatureShape.Signature signature) {
+    checkWithoutBody(signature, signingTime(signature));
+  }
+
+  /** Returns the credential scope: key id, day, region, service, terminator. */
+  private String[] checkWithoutBody(SignatureShape.Signature signature, Instant signedAt) {
     checkTime(signature, signedAt);
     if (signature.signedHeaders().stream().noneMatch("host"::equalsIgnoreCase)) {
       throw KinesisException.client("InvalidSignatureException", "'Host' must be a 'SignedHeader' in the AWS Authorization.");
@@ -88,16 +111,7 @@ public final class SignatureVerifier {
     if (secret == null) {
       throw KinesisException.client("UnrecognizedClientException", "The security token included in the request is invalid.");
     }
-
-    String canonicalRequest = canonicalRequest(request, body, signature);
-    String stringToSign = ALGORITHM + '\n' + BASIC.format(signedAt) + '\n'
-        + String.join("/", scope[1], scope[2], scope[3], scope[4]) + '\n' + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
-    byte[] expected = HexFormat.of().formatHex(hmac(signingKey(scope, secret), stringToSign)).getBytes(StandardCharsets.US_ASCII);
-    if (!MessageDigest.isEqual(expected, signature.signature().getBytes(StandardCharsets.UTF_8))) {
-      throw KinesisException.client("InvalidSignatureException", "The request signature we calculated does not match "
-          + "the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service "
-          + "documentation for details.");
-    }
+    return scope;
   }
 
   private static Instant signingTime(SignatureShape.Signature signature) {

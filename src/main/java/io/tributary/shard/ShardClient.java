@@ -1,5 +1,6 @@
 package io.tributary.shard;
 
+import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
@@ -22,25 +23,35 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
  *
- * <p>Appends and GetRecords reads are bounded per shard: with {@code queueLimit} of them sent and not yet
- * answered, the next fails at once with {@link ShardThrottledException}, so an overloaded shard sheds load
- * (its callers answer ProvisionedThroughputExceededException) rather than queueing without bound. They
- * carry the stream's {@link io.tributary.limits.ShardQuota} when quotas are enforced.
+ * <p>Appends and GetRecords reads are bounded per shard in count ({@code queueLimit}), appends per shard in
+ * bytes ({@link MemoryBudgets#shardQueueBytes}), and both across the server in bytes
+ * ({@link MemoryBudgets#appends}, {@link MemoryBudgets#reads}): a request that would exceed a bound fails at
+ * once with {@link ShardThrottledException}, so an overloaded shard sheds load (its callers answer
+ * ProvisionedThroughputExceededException) rather than queueing without bound. An append counts the bytes of
+ * its records, a read the largest page it asks for. They carry the stream's
+ * {@link io.tributary.limits.ShardQuota} when quotas are enforced.
  */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
+  /** The smallest GetRecords page asked of a shard while the read budget runs low. */
+  static final long LEAST_PAGE_BYTES = 1024 * 1024;
 
   private final EventBus eventBus;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
   private final Quotas quotas;
   private final int queueLimit;
+  private final MemoryBudgets budgets;
   /** Appends and GetRecords reads sent and not yet answered, by shard address; an idle shard has no entry. */
-  private final Map<String, Integer> inFlight = new ConcurrentHashMap<>();
+  private final Map<String, Load> inFlight = new ConcurrentHashMap<>();
 
-  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit) {
+  /** What a shard has in flight: requests, and their bytes. */
+  private record Load(int requests, long bytes) { }
+
+  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets) {
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
+    this.budgets = budgets;
   }
 
   /** Registers the local codecs of the shard messages; once per Vert.x instance. */
@@ -65,13 +76,26 @@ public final class ShardClient {
 
   /** Appends records; with quotas on, the answer may take only the first of them (see {@link Appended}). */
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
-    return bounded(stream, shard, new Append(records, quotas.shardQuota(stream)));
+    long bytes = 0;
+    for (IncomingRecord record : records) bytes += record.data().length + 2L * record.partitionKey().length();
+    long reserved = bytes;
+    if (!budgets.appends().tryReserve(reserved)) return Future.failedFuture(new ShardThrottledException());
+    return this.<Appended>bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), reserved)
+        .andThen(answered -> budgets.appends().release(reserved));
   }
 
-  /** A GetRecords read, which counts against the shard's read quota when quotas are on. */
+  /**
+   * A GetRecords read, which counts against the shard's read quota when quotas are on. Its page takes up
+   * to {@code maxBytes} of the server's read budget, and is cut to what it took: when the budget runs low
+   * pages get smaller (down to {@link #LEAST_PAGE_BYTES}, and always at least one record), and only below
+   * that is the read throttled.
+   */
   public Future<ShardPage> getRecords(StreamDescriptor stream, ShardDescriptor shard, long fromOffset, int maxRecords,
       long maxBytes) {
-    return bounded(stream, shard, new Read(fromOffset, maxRecords, maxBytes, quotas.shardQuota(stream)));
+    long pageBytes = budgets.reads().reserveUpTo(maxBytes, Math.min(maxBytes, LEAST_PAGE_BYTES));
+    if (pageBytes == 0) return Future.failedFuture(new ShardThrottledException());
+    return this.<ShardPage>bounded(stream, shard, new Read(fromOffset, maxRecords, pageBytes, quotas.shardQuota(stream)), 0)
+        .andThen(answered -> budgets.reads().release(pageBytes));
   }
 
   /**
@@ -109,18 +133,27 @@ public final class ShardClient {
     eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));
   }
 
-  /** Sends an append or GetRecords read, unless the shard already has {@code queueLimit} of them in flight. */
-  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
+  /**
+   * Sends an append or GetRecords read, unless the shard already has {@code queueLimit} of them in flight
+   * or its {@code shardBytes} (an append's bytes, 0 for a read) do not fit in the shard's byte bound.
+   */
+  private <T> Future<T> bounded(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request, long shardBytes) {
     String address = ShardAddress.of(stream.uid(), shard.shardId());
-    if (inFlight.merge(address, 1, Integer::sum) > queueLimit) {
-      done(address);
-      return Future.failedFuture(new ShardThrottledException());
-    }
-    return this.<T>request(address, request).andThen(answered -> done(address));
+    boolean[] admitted = new boolean[1];
+    inFlight.compute(address, (key, load) -> {
+      int requests = load == null ? 0 : load.requests();
+      long held = load == null ? 0 : load.bytes();
+      admitted[0] = requests < queueLimit && held + shardBytes <= budgets.shardQueueBytes();
+      if (!admitted[0]) return load;
+      return new Load(requests + 1, held + shardBytes);
+    });
+    if (!admitted[0]) return Future.failedFuture(new ShardThrottledException());
+    return this.<T>request(address, request).andThen(answered -> done(address, shardBytes));
   }
 
-  private void done(String address) {
-    inFlight.computeIfPresent(address, (key, count) -> count == 1 ? null : count - 1);
+  private void done(String address, long bytes) {
+    inFlight.computeIfPresent(address, (key, load) ->
+        load.requests() == 1 ? null : new Load(load.requests() - 1, load.bytes() - bytes));
   }
 
   private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {

@@ -1,5 +1,6 @@
 package io.tributary.shard;
 
+import io.tributary.limits.RateLimitedLog;
 import io.tributary.limits.ShardQuota;
 import io.tributary.limits.ShardThroughput;
 import io.tributary.log.LogOfflineException;
@@ -29,6 +30,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns one shard: the only code that touches its log. It runs on one event-loop context, so requests to
@@ -43,6 +46,9 @@ import java.util.function.Supplier;
  * takes the records of an append that fit and refuses GetRecords calls over its rate.
  */
 public final class ShardVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardVerticle.class);
+  /** Failed requests, at most one line per kind of request and cause every 10 s across the shards. */
+  private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG::warn, Clock.systemUTC(), 10_000);
   private final String address;
   private final Supplier<Future<ShardLog>> opener;
   private final Clock clock;
@@ -123,7 +129,11 @@ public final class ShardVerticle extends VerticleBase {
       } else if (result.cause() instanceof LogOfflineException) {
         message.fail(UNAVAILABLE_FAILURE, result.cause().getMessage());
       } else {
-        message.fail(500, String.valueOf(result.cause().getMessage()));
+        Throwable cause = result.cause();
+        String kind = request.getClass().getSimpleName();
+        FAILURES.log(kind + "/" + cause.getClass().getName(),
+            kind + " to " + address + " failed: " + cause.getClass().getName() + ": " + cause.getMessage());
+        message.fail(500, String.valueOf(cause.getMessage()));
       }
     });
   }

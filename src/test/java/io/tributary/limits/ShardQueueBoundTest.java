@@ -31,18 +31,21 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
- * A shard with limits.shard.queue requests in flight sheds the next ones at once with
- * ProvisionedThroughputExceededException (per record in PutRecords), even with quotas off. The shard is
- * made slow by holding the messages to its verticle on the event bus until the test lets them through.
+ * A shard with limits.shard.queue requests in flight, or limits.shard.queue.bytes of appends, sheds the
+ * next ones at once with ProvisionedThroughputExceededException (per record in PutRecords), even with
+ * quotas off. The shard is made slow by holding the messages to its verticle on the event bus until the
+ * test lets them through.
  */
 class ShardQueueBoundTest {
   private static final String SHARD = "shardId-000000000000";
+  private static final int SHARD_BYTES = 4096;
   private static TestServer server;
   private static KinesisClient client;
 
   @BeforeAll
   static void start() {
-    server = TestServer.start(Map.of("limits.shard.queue", "2", "storage", "memory"));
+    server = TestServer.start(Map.of("limits.shard.queue", "2", "limits.shard.queue.bytes", String.valueOf(SHARD_BYTES),
+        "storage", "memory"));
     client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, server.endpoint());
   }
 
@@ -107,6 +110,46 @@ class ShardQueueBoundTest {
     assertNotNull(put(stream).sequenceNumber());
     assertEquals(3, counted(ThrottleCounters.WRITE, stream));
     assertEquals(1, counted(ThrottleCounters.READ, stream));
+  }
+
+  @Test
+  void theBytesOfAppendsInFlightAreBoundedPerShard() throws Exception {
+    String stream = "queue-bytes";
+    client.createStream(b -> b.streamName(stream).shardCount(1));
+    String uid = server.server().services().registry().find(new StreamKey("000000000000", "us-east-1", stream)).uid();
+    String address = ShardAddress.of(uid, SHARD);
+    SdkBytes big = SdkBytes.fromByteArray(new byte[SHARD_BYTES * 3 / 4]);
+
+    EventBus bus = server.server().services().vertx().eventBus();
+    List<Held> held = new CopyOnWriteArrayList<>();
+    Handler<DeliveryContext<Object>> slowShard = delivery -> {
+      if (delivery.message().address().equals(address)) {
+        held.add(new Held(Vertx.currentContext(), delivery));
+      } else {
+        delivery.next();
+      }
+    };
+    bus.addInboundInterceptor(slowShard);
+    CompletableFuture<PutRecordResponse> queued;
+    try {
+      queued = CompletableFuture.supplyAsync(() -> client.putRecord(b -> b.streamName(stream).partitionKey("k").data(big)));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (held.isEmpty() && System.nanoTime() < deadline) Thread.sleep(5);
+      assertEquals(1, held.size(), "one append waits at the shard, below the count bound");
+
+      ProvisionedThroughputExceededException error = assertThrows(ProvisionedThroughputExceededException.class,
+          () -> client.putRecord(b -> b.streamName(stream).partitionKey("k").data(big)));
+      assertEquals("Rate exceeded for shard " + SHARD + " in stream " + stream + " under account 000000000000.",
+          error.awsErrorDetails().errorMessage());
+      assertEquals(1, held.size(), "the throttled append never reached the shard");
+    } finally {
+      bus.removeInboundInterceptor(slowShard);
+      for (Held waiting : held) waiting.context().runOnContext(v -> waiting.delivery().next());
+    }
+    assertNotNull(queued.get(10, TimeUnit.SECONDS).sequenceNumber());
+    assertNotNull(client.putRecord(b -> b.streamName(stream).partitionKey("k").data(big)).sequenceNumber(),
+        "the bytes are released once the append is answered");
+    assertEquals(0, server.server().services().budgets().appends().used());
   }
 
   private static PutRecordResponse put(String stream) {

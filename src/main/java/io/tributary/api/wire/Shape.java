@@ -5,15 +5,12 @@ import io.tributary.api.KinesisException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The input structure of an operation: its members in the order AWS's front end checks them.
@@ -34,7 +31,6 @@ public final class Shape {
   /** Floors to -1, as every negative number closer to 0 than 10^-30 does. */
   private static final BigDecimal TINY_NEGATIVE = BigDecimal.valueOf(-1, 30);
   private static final int MAX_DIGITS = 1000;
-  private static final Pattern BASE64_BAD_CHAR = Pattern.compile("[^a-zA-Z0-9+/=]|=[^=]");
 
   private final List<Member> members;
 
@@ -118,7 +114,7 @@ public final class Shape {
         if (value.isBoolean()) yield value.booleanValue();
         if (value.isTextual()) {
           throw KinesisException.serialization(
-              "'" + value.textValue().toUpperCase(Locale.ROOT) + "' can not be converted to an Boolean");
+              "'" + QuotedValue.of(value.textValue()).toUpperCase(Locale.ROOT) + "' can not be converted to an Boolean");
         }
         throw cannotConvert(value, "an Boolean");
       }
@@ -141,7 +137,7 @@ public final class Shape {
             throw KinesisException.bare("SerializationException");
           }
         }
-        if (value.isTextual()) yield decodeBase64(value.textValue());
+        if (value.isTextual()) yield Base64Text.decode(value.textValue());
         throw cannotConvert(value, "a Blob");
       }
       case TIMESTAMP -> {
@@ -183,29 +179,6 @@ public final class Shape {
     if (integral.compareTo(LONG_MAX) > 0) return Long.MAX_VALUE;
     if (integral.compareTo(LONG_MIN) < 0) return Long.MIN_VALUE;
     return integral.longValue();
-  }
-
-  private static byte[] decodeBase64(String text) {
-    String prefix = "'" + text + "' can not be converted to a Blob: ";
-    if (text.length() % 4 != 0) {
-      throw KinesisException.serialization(
-          prefix + "Base64 encoded length is expected a multiple of 4 bytes but found: " + text.length());
-    }
-    Matcher bad = BASE64_BAD_CHAR.matcher(text);
-    if (bad.find()) {
-      char c = bad.group().charAt(bad.group().length() - 1);
-      throw KinesisException.serialization(prefix + "Invalid Base64 character: '" + c + "'");
-    }
-    byte[] decoded;
-    try {
-      decoded = Base64.getDecoder().decode(text);
-    } catch (IllegalArgumentException e) {
-      throw KinesisException.serialization(prefix + "Invalid Base64 character: '='");
-    }
-    if (!Base64.getEncoder().encodeToString(decoded).equals(text)) {
-      throw KinesisException.serialization(prefix + "Invalid last non-pad Base64 character dectected");
-    }
-    return decoded;
   }
 
   private static KinesisException cannotConvert(JsonNode value, String target) {
@@ -283,29 +256,42 @@ public final class Shape {
     }
   }
 
-  /** A value as AWS's Java front end prints it in a validation message. */
+  /** A value as AWS's Java front end prints it in a validation message, cut to a bounded length. */
   private static String printed(Member member, Object value) {
     if (value == null) return "null";
-    return "'" + text(member, value) + "'";
+    return "'" + QuotedValue.of(text(member, value)) + "'";
   }
 
+  /** The value's text, built only up to a little past the quoting bound. */
   private static String text(Member member, Object value) {
+    StringBuilder text = new StringBuilder();
+    appendText(text, member, value);
+    return text.toString();
+  }
+
+  private static void appendText(StringBuilder text, Member member, Object value) {
     if (value instanceof byte[] bytes) {
-      return "java.nio.HeapByteBuffer[pos=0 lim=" + bytes.length + " cap=" + bytes.length + "]";
-    }
-    if (value instanceof List<?> list) {
-      List<String> items = new ArrayList<>(list.size());
-      for (Object element : list) {
-        items.add(member.elementText != null ? member.elementText
-            : member.element != null && element != null ? text(member.element, element) : String.valueOf(element));
+      text.append("java.nio.HeapByteBuffer[pos=0 lim=").append(bytes.length).append(" cap=").append(bytes.length).append(']');
+    } else if (value instanceof List<?> list) {
+      text.append('[');
+      for (int i = 0; i < list.size() && text.length() <= QuotedValue.MAX_CHARS; i++) {
+        if (i > 0) text.append(", ");
+        Object element = list.get(i);
+        if (member.elementText != null) {
+          text.append(member.elementText);
+        } else if (member.element != null && element != null) {
+          appendText(text, member.element, element);
+        } else {
+          text.append(element);
+        }
       }
-      return "[" + String.join(", ", items) + "]";
-    }
-    if (value instanceof Map<?, ?> map) {
+      text.append(']');
+    } else if (value instanceof Map<?, ?> map) {
       List<String> items = new ArrayList<>();
       new TreeMap<>(map).forEach((k, v) -> items.add(k + "=" + v));
-      return "{" + String.join(", ", items) + "}";
+      text.append('{').append(String.join(", ", items)).append('}');
+    } else {
+      text.append(value);
     }
-    return String.valueOf(value);
   }
 }
