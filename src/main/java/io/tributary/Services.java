@@ -1,9 +1,10 @@
 package io.tributary;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.CallRates;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
-import io.tributary.faults.FaultInjector;
+import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.ShardClient;
@@ -34,6 +35,7 @@ public record Services(
     PrometheusMeterRegistry meters,
     Subscriptions subscriptions,
     Quotas quotas,
+    CallRates callRates,
     FaultInjector faults,
     AtomicBoolean ready,
     WorkerPools pools,

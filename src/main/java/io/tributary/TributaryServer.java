@@ -6,12 +6,13 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.CallRates;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
-import io.tributary.faults.CatalogWriteFaults;
-import io.tributary.faults.FaultInjector;
-import io.tributary.faults.FaultRule;
+import io.tributary.stream.CatalogWriteFaults;
+import io.tributary.api.faults.FaultInjector;
+import io.tributary.api.faults.FaultRule;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.FileShardStorage;
@@ -105,7 +106,8 @@ public final class TributaryServer {
       if (dataDirectory != null) dataDirectory.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
-    Quotas quotas = new Quotas(enforceQuotas, clock, meters);
+    Quotas quotas = new Quotas(enforceQuotas, meters);
+    CallRates callRates = new CallRates(clock);
     MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
@@ -122,7 +124,8 @@ public final class TributaryServer {
     ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey);
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
-        channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
+        channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
+        faults,
         new AtomicBoolean(), pools, budgets);
 
     DataDirectory lockedDirectory = dataDirectory;

@@ -4,7 +4,7 @@ import io.tributary.Services;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
-import io.tributary.faults.FaultInjector;
+import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.Quotas;
 import io.vertx.core.Future;
 
@@ -16,11 +16,13 @@ final class Admission {
   private final Operation operation;
   private final FaultInjector faults;
   private final Quotas quotas;
+  private final CallRates callRates;
 
   private Admission(Services services, Operation operation) {
     this.operation = operation;
     this.faults = services.faults();
     this.quotas = services.quotas();
+    this.callRates = services.callRates();
   }
 
   static OperationHandler wrap(Services services, Operation operation, OperationHandler handler) {
@@ -50,12 +52,17 @@ final class Admission {
   private <T> Future<T> then(RequestContext context, Input input, java.util.function.Supplier<Future<T>> call) {
     Future<Void> fault = faults.apply(operation, context, input);
     if (fault == null) {
-      quotas.admitCall(operation, context, input);
+      admitCall(context, input);
       return call.get();
     }
     return fault.compose(delayed -> {
-      quotas.admitCall(operation, context, input);
+      admitCall(context, input);
       return call.get();
     });
+  }
+
+  /** Fails the call with AWS's error when quotas are enforced and its operation's call rate is used up. */
+  private void admitCall(RequestContext context, Input input) {
+    if (quotas.enforced()) callRates.admit(operation, context, input);
   }
 }

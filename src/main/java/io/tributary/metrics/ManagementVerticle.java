@@ -2,7 +2,7 @@ package io.tributary.metrics;
 
 import io.tributary.Services;
 import io.tributary.bridge.MirrorRoutes;
-import io.tributary.faults.FaultRoutes;
+import io.tributary.api.faults.FaultRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;

@@ -10,7 +10,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
-import io.tributary.limits.Throttling;
+import io.tributary.api.Throttling;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardPage;

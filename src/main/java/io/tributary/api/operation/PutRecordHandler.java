@@ -8,7 +8,7 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
-import io.tributary.limits.Throttling;
+import io.tributary.api.Throttling;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;

@@ -9,7 +9,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
-import io.tributary.limits.Throttling;
+import io.tributary.api.Throttling;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.api.faults;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;

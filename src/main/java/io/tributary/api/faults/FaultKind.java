@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.api.faults;
 
 /** What an injected fault does, by the name rules give it. */
 public enum FaultKind {

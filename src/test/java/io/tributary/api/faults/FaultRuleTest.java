@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.api.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

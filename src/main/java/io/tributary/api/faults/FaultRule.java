@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.api.faults;
 
 import io.tributary.api.Operation;
 import io.vertx.core.json.JsonObject;

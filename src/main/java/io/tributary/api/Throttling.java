@@ -1,6 +1,5 @@
-package io.tributary.limits;
+package io.tributary.api;
 
-import io.tributary.api.KinesisException;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 

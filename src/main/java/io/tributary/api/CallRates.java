@@ -1,12 +1,9 @@
-package io.tributary.limits;
+package io.tributary.api;
 
 import static io.tributary.api.Operation.*;
 
-import io.tributary.api.KinesisException;
-import io.tributary.api.Operation;
-import io.tributary.api.RequestContext;
-import io.tributary.api.RequestTarget;
 import io.tributary.api.wire.Input;
+import io.tributary.limits.TokenBucket;
 import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.api.faults;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,7 +7,7 @@ import io.tributary.api.Operation;
 import io.tributary.api.RequestContext;
 import io.tributary.api.RequestTarget;
 import io.tributary.api.wire.Input;
-import io.tributary.limits.Throttling;
+import io.tributary.api.Throttling;
 import io.tributary.shard.ShardIterator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package io.tributary.faults;
+package io.tributary.stream;
 
 import io.tributary.stream.StreamCatalog;
 import io.vertx.core.Future;
