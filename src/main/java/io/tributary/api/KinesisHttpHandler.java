@@ -66,6 +66,8 @@ public final class KinesisHttpHandler {
   private final Map<String, Timer> timers = new ConcurrentHashMap<>();
   private final MemoryBudgets budgets;
   private final WorkerExecutor decodePool;
+  /** This handler's event loop: when it runs far behind, new calls are throttled at once. */
+  private final EventLoopLag loopLag;
 
   /**
    * A parsed, authenticated and validated call, ready for its handler; or the error to answer instead; or,
@@ -93,6 +95,7 @@ public final class KinesisHttpHandler {
     this.meters = services.meters();
     this.budgets = services.budgets();
     this.decodePool = services.vertx().createSharedWorkerExecutor(DECODE_POOL, budgets.decodeThreads());
+    this.loopLag = EventLoopLag.ofCurrentLoop(services.settings().longValue("limits.overload.lag.ms"));
   }
 
   public void handle(HttpServerRequest request) {
@@ -208,6 +211,11 @@ public final class KinesisHttpHandler {
       } else {
         response.setStatusCode(404).end("<UnknownOperationException/>\n");
       }
+      return Future.succeededFuture();
+    }
+    if (loopLag.overloaded() && operation != null) {
+      answerError(response, format == null ? WireFormat.JSON : format, operation,
+          Overload.error(operation, accountOf(request)), started);
       return Future.succeededFuture();
     }
     if (body.length() <= LARGE_BODY_BYTES) {

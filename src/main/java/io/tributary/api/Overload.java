@@ -1,6 +1,5 @@
 package io.tributary.api;
 
-import io.tributary.api.Throttling;
 
 /**
  * The answer to a call the server has no room for now (a memory budget or the decode queue is full): the

@@ -1,0 +1,53 @@
+package io.tributary.api;
+
+import io.vertx.core.Context;
+
+/**
+ * How far behind one event loop runs: a timer due every {@value #TICK_MILLIS} ms on the loop's context
+ * measures how late it fires. When the loop is so busy that its timers run more than the threshold late,
+ * requests wait about as long in its socket buffers before anyone looks at them; the API then answers new
+ * calls at once with a throttling error instead of serving them late (overload is answered, not queued),
+ * until the lag falls below half the threshold. Read and written on the loop's own thread only.
+ */
+final class EventLoopLag {
+  static final long TICK_MILLIS = 20;
+
+  private final long thresholdNanos;
+  private boolean overloaded;
+  private long lagNanos;
+
+  private EventLoopLag(long thresholdMillis) {
+    this.thresholdNanos = thresholdMillis * 1_000_000;
+  }
+
+  /** Measures the loop of the current context; never overloaded when there is none or the threshold is 0. */
+  static EventLoopLag ofCurrentLoop(long thresholdMillis) {
+    EventLoopLag lag = new EventLoopLag(thresholdMillis);
+    Context context = io.vertx.core.Vertx.currentContext();
+    if (thresholdMillis > 0 && context != null && context.isEventLoopContext()) lag.tick(context, System.nanoTime());
+    return lag;
+  }
+
+  private void tick(Context context, long scheduledNanos) {
+    long due = scheduledNanos + TICK_MILLIS * 1_000_000;
+    context.owner().setTimer(TICK_MILLIS, id -> {
+      long now = System.nanoTime();
+      lagNanos = Math.max(0, now - due);
+      if (lagNanos > thresholdNanos) {
+        overloaded = true;
+      } else if (lagNanos < thresholdNanos / 2) {
+        overloaded = false;
+      }
+      tick(context, now);
+    });
+  }
+
+  /** Whether calls arriving now should be throttled rather than served. */
+  boolean overloaded() {
+    return overloaded;
+  }
+
+  long lagMillis() {
+    return lagNanos / 1_000_000;
+  }
+}
