@@ -34,5 +34,6 @@ public record Services(
     Subscriptions subscriptions,
     Quotas quotas,
     FaultInjector faults,
-    AtomicBoolean ready) {
+    AtomicBoolean ready,
+    ServerHealth health) {
 }

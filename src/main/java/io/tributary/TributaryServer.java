@@ -64,6 +64,13 @@ public final class TributaryServer {
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
     ShardClient.registerCodecs(vertx);
+    ServerHealth health = new ServerHealth(vertx, settings.longValue("health.event.loop.timeout.ms"));
+    long provokedErrorMillis = settings.longValue("debug.fatal.error.after.ms");
+    if (provokedErrorMillis > 0) {
+      vertx.setTimer(provokedErrorMillis, t -> {
+        throw new OutOfMemoryError("provoked by debug.fatal.error.after.ms");
+      });
+    }
 
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
@@ -98,6 +105,7 @@ public final class TributaryServer {
       }
     } catch (RuntimeException e) {
       if (dataDirectory != null) dataDirectory.close();
+      health.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
     Quotas quotas = new Quotas(enforceQuotas, clock, meters);
@@ -114,7 +122,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean());
+        new AtomicBoolean(), health);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
@@ -147,9 +155,11 @@ public final class TributaryServer {
     deployed.onComplete(result -> {
       if (result.succeeded()) {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
+        health.startProbing();
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {
+        health.close();
         vertx.close().onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
@@ -181,6 +191,7 @@ public final class TributaryServer {
   /** Stops every verticle (shard logs flush and close) and releases the data directory. */
   public Future<Void> close() {
     services.ready().set(false);
+    services.health().close();
     return services.vertx().close().andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();
     });

@@ -52,7 +52,7 @@ public final class TlsVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> Authentication.load(settings, services.clock()))
         .compose(authentication -> {
           backEnd = ApiVerticle.createServer(vertx, ApiVerticle.cleartextOptions(settings).setHost(LOOPBACK).setPort(0),
-              new KinesisHttpHandler(services, authentication), settings);
+              new KinesisHttpHandler(services, authentication), services);
           return vertx.executeBlocking(() -> ServerCertificate.keyCertOptions(settings));
         })
         .compose(keyCert -> backEnd.listen().map(keyCert))
