@@ -1,6 +1,7 @@
 package io.tributary;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.faults.FaultInjector;
@@ -35,5 +36,6 @@ public record Services(
     Quotas quotas,
     FaultInjector faults,
     AtomicBoolean ready,
-    ServerHealth health) {
+    ServerHealth health,
+    ConnectionCounts connections) {
 }

@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.ApiListeners;
+import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
@@ -62,7 +64,18 @@ public final class TributaryServer {
     List<FaultRule> faultRules = FaultRule.parseSetting(settings.string("faults"));
     Long faultSeed = settings.string("faults.seed").isEmpty() ? null : settings.longValue("faults.seed");
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(meters);
+    new JvmGcMetrics().bindTo(meters);
+    new JvmThreadMetrics().bindTo(meters);
+    new ProcessorMetrics().bindTo(meters);
+
+    ConnectionCounts connections = new ConnectionCounts(settings.integer("limits.connections"),
+        settings.integer("limits.connections.per.address"), meters);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+        .withTransport(new ApiListeners(settings, connections))
+        .build();
     ShardClient.registerCodecs(vertx);
     ServerHealth health = new ServerHealth(vertx, settings.longValue("health.event.loop.timeout.ms"));
     long provokedErrorMillis = settings.longValue("debug.fatal.error.after.ms");
@@ -72,11 +85,6 @@ public final class TributaryServer {
       });
     }
 
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(meters);
-    new JvmGcMetrics().bindTo(meters);
-    new JvmThreadMetrics().bindTo(meters);
-    new ProcessorMetrics().bindTo(meters);
 
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
@@ -122,7 +130,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, catalog, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, faults,
-        new AtomicBoolean(), health);
+        new AtomicBoolean(), health, connections);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

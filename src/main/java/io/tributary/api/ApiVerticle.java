@@ -57,9 +57,11 @@ public final class ApiVerticle extends VerticleBase {
     return options;
   }
 
-  /** An API server: its connections guarded ({@link ConnectionGuard}), its requests served by the handler. */
+  /**
+   * An API server, its requests served by the handler. Its connections are counted, limited and given a
+   * header deadline at accept, by the transport ({@link ApiListeners}).
+   */
   static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Services services) {
-    ConnectionGuard guard = new ConnectionGuard(vertx, services.settings().integer("limits.connections"));
     ServerHealth health = services.health();
     return vertx.createHttpServer(options)
         // Failures of a connection before Vert.x knows its protocol (a client gone while the h2c preface is
@@ -71,7 +73,6 @@ public final class ApiVerticle extends VerticleBase {
             LOG.debug("API connection failed before its first request: {}", failure.toString());
           }
         })
-        .connectionHandler(guard::connected)
         .requestHandler(handler::handle);
   }
 
