@@ -1,15 +1,22 @@
 package io.tributary.api;
 
+import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.InternetProtocolFamily;
 import io.tributary.config.Settings;
+import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.ClientOptionsBase;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.transport.Transport;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The Vert.x transport of the server: Vert.x's NIO transport, except that the listening sockets of the API
@@ -82,17 +89,16 @@ public final class ApiListeners implements Transport {
       public Throwable unavailabilityCause() { return delegate.unavailabilityCause(); }
 
       @Override
-      public java.net.SocketAddress convert(io.vertx.core.net.SocketAddress address) { return delegate.convert(address); }
+      public java.net.SocketAddress convert(SocketAddress address) { return delegate.convert(address); }
 
       @Override
-      public io.vertx.core.net.SocketAddress convert(java.net.SocketAddress address) { return delegate.convert(address); }
+      public SocketAddress convert(java.net.SocketAddress address) { return delegate.convert(address); }
 
       @Override
       public IoHandlerFactory ioHandlerFactory() { return delegate.ioHandlerFactory(); }
 
       @Override
-      public io.netty.channel.EventLoopGroup eventLoopGroup(int type, int threads, java.util.concurrent.ThreadFactory factory,
-          int ioRatio) {
+      public EventLoopGroup eventLoopGroup(int type, int threads, ThreadFactory factory, int ioRatio) {
         return delegate.eventLoopGroup(type, threads, factory, ioRatio);
       }
 
@@ -103,23 +109,22 @@ public final class ApiListeners implements Transport {
       public DatagramChannel datagramChannel(InternetProtocolFamily family) { return delegate.datagramChannel(family); }
 
       @Override
-      public ChannelFactory<? extends io.netty.channel.Channel> channelFactory(boolean domainSocket) {
+      public ChannelFactory<? extends Channel> channelFactory(boolean domainSocket) {
         return delegate.channelFactory(domainSocket);
       }
 
       @Override
-      public ChannelFactory<? extends io.netty.channel.ServerChannel> serverChannelFactory(boolean domainSocket) {
+      public ChannelFactory<? extends ServerChannel> serverChannelFactory(boolean domainSocket) {
         return delegate.serverChannelFactory(domainSocket);
       }
 
       @Override
-      public void configure(DatagramChannel channel, io.vertx.core.datagram.DatagramSocketOptions options) {
+      public void configure(DatagramChannel channel, DatagramSocketOptions options) {
         delegate.configure(channel, options);
       }
 
       @Override
-      public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket,
-          io.netty.bootstrap.Bootstrap bootstrap) {
+      public void configure(ClientOptionsBase options, int connectTimeout, boolean domainSocket, Bootstrap bootstrap) {
         delegate.configure(options, connectTimeout, domainSocket, bootstrap);
       }
 

@@ -37,9 +37,7 @@ final class HeaderDeadline extends ChannelInboundHandlerAdapter {
 
   private void start(ChannelHandlerContext ctx) {
     if (deadline != null) return;
-    deadline = ctx.executor().schedule(() -> {
-      ctx.channel().close();
-    }, timeoutMillis, TimeUnit.MILLISECONDS);
+    deadline = ctx.executor().schedule(() -> ctx.channel().close(), timeoutMillis, TimeUnit.MILLISECONDS);
   }
 
   @Override

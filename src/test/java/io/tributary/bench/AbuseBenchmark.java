@@ -239,6 +239,7 @@ public final class AbuseBenchmark {
     sampler.close();
     double[] latencies = probe.latencies();
     section.row("probe calls ok / failed", latencies.length + " / " + probe.failures);
+    section.row("probe's first failure", probe.firstFailure);
     section.row("probe latency p50 / p99 / max (ms)", String.format(Locale.ROOT, "%.1f / %.1f / %.1f",
         percentile(latencies, 0.50), percentile(latencies, 0.99), percentile(latencies, 1.0)));
     section.row("server RSS, peak", sampler.peakRssMib() < 0 ? "n/a" : sampler.peakRssMib() + " MiB");
@@ -251,6 +252,7 @@ public final class AbuseBenchmark {
     private final AtomicBoolean done = new AtomicBoolean();
     private final Thread thread;
     private int failures;
+    private volatile String firstFailure = "none";
 
     Probe() {
       thread = new Thread(() -> {
@@ -267,15 +269,19 @@ public final class AbuseBenchmark {
                 millis.add((System.nanoTime() - start) / 1e6);
               }
             } else {
-              failures++;
+              failed(status);
             }
           } catch (IOException e) {
-            failures++;
+            failed(e.toString());
           }
           pause(20);
         }
       }, "abuse-probe");
       thread.start();
+    }
+
+    private void failed(String why) {
+      if (failures++ == 0) firstFailure = why;
     }
 
     double[] latencies() {
