@@ -10,9 +10,10 @@
 # Sections (--sections, comma list; add one as a method of AbuseBenchmark and a case in its run()):
 #   stalled-readers   --readers N (300) SubscribeToShard readers that never read, on shards of --shard-mb MB
 #   slowloris         --slowloris N (20000) connections trickling header bytes, from --slowloris-addresses (2)
+#   tls-handshakes    as many connections to the TLS port that never start their TLS handshake
 # Each section holds its abuse for --hold seconds (30).
 #
-# Usage: loadtest/abuse.sh [--sections stalled-readers,slowloris] [--readers 300] [--slowloris 20000] [--hold 30]
+# Usage: loadtest/abuse.sh [--sections stalled-readers,slowloris,tls-handshakes] [--readers 300] [--slowloris 20000] [--hold 30]
 # Environment:
 #   BENCH_OUT          results file (default loadtest/results/abuse.md)
 #   SERVER_JVM_OPTS    server JVM flags (default -Xmx1g)
@@ -42,10 +43,10 @@ build_bench_client AbuseBenchmark
 start_bench_server abuse TRIBUTARY_CONSUMER_CREATE_DELAY_MS=0
 
 SERVER_JAVA=$(java -version 2>&1 | head -1)
-SERVER_INFO="commit $(commit_info), separate JVM, $SERVER_JAVA, flags: -XX:+ExitOnOutOfMemoryError $SERVER_JVM_OPTS, default settings (limits.connections 10000, limits.connections.per.address 1000, limits.header.timeout.ms 10000, limits.subscription.buffer.bytes an eighth of the heap), auth.mode=shape, open files limit $(ulimit -n)"
+SERVER_INFO="commit $(commit_info), separate JVM, $SERVER_JAVA, flags: -XX:+ExitOnOutOfMemoryError $SERVER_JVM_OPTS, default settings (limits.connections 10000, limits.connections.per.address 1000, limits.header.timeout.ms 10000, limits.tls.handshake.timeout.ms 10000, limits.subscription.buffer.bytes an eighth of the heap), auth.mode=shape, open files limit $(ulimit -n)"
 
 status=0
-run_bench_client AbuseBenchmark abuse.sh --management-port "$MGMT_PORT" "$@" || status=$?
+run_bench_client AbuseBenchmark abuse.sh --management-port "$MGMT_PORT" --tls-port "$TLS_PORT" "$@" || status=$?
 
 oom=$(grep -c "OutOfMemoryError" "$WORK/server.log" || true)
 alive=yes

@@ -41,10 +41,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code slowloris}: {@code --slowloris} connections from {@code --slowloris-addresses} addresses
  *       (127.0.0.2, ...) that send one header byte per connection per second, never ending the header
  *       block, for {@code --hold} seconds; connections the server closes are not reopened.</li>
+ *   <li>{@code tls-handshakes}: as many connections to the TLS port ({@code --tls-port}) that never start
+ *       their handshake, from as many addresses.</li>
  * </ul>
  *
  * <p>Options: host, port, management-port, out, server-pid, server-info, command, sections (comma list),
- * readers, shard-mb, slowloris, slowloris-addresses, hold.
+ * readers, shard-mb, slowloris, slowloris-addresses, tls-port, hold.
  */
 public final class AbuseBenchmark {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,10 +84,14 @@ public final class AbuseBenchmark {
 
   private void run() throws Exception {
     List<Section> sections = new ArrayList<>();
-    for (String name : options.getOrDefault("sections", "stalled-readers,slowloris").split(",")) {
+    for (String name : options.getOrDefault("sections", "stalled-readers,slowloris,tls-handshakes").split(",")) {
       Section section = switch (name.trim()) {
         case "stalled-readers" -> stalledReaders(Integer.parseInt(options.getOrDefault("readers", "300")));
-        case "slowloris" -> slowloris(Integer.parseInt(options.getOrDefault("slowloris", "20000")),
+        case "slowloris" -> slowloris("slowloris", "trickling their headers", port,
+            Integer.parseInt(options.getOrDefault("slowloris", "20000")),
+            Integer.parseInt(options.getOrDefault("slowloris-addresses", "2")));
+        case "tls-handshakes" -> slowloris("tls-handshakes", "to the TLS port never starting their handshake",
+            Integer.parseInt(options.get("tls-port")), Integer.parseInt(options.getOrDefault("slowloris", "20000")),
             Integer.parseInt(options.getOrDefault("slowloris-addresses", "2")));
         default -> throw new IllegalArgumentException("unknown section " + name);
       };
@@ -174,9 +180,11 @@ public final class AbuseBenchmark {
 
   // ---- slowloris ----------------------------------------------------------------------------------------
 
-  private Section slowloris(int connections, int addresses) throws Exception {
-    Section section = new Section("slowloris", connections + " connections trickling their headers, from "
-        + addresses + " address(es)", new ArrayList<>());
+  /** Connections from the addresses to the port, each sent one header byte a second unless it is the TLS port. */
+  private Section slowloris(String name, String what, int target, int connections, int addresses) throws Exception {
+    Section section = new Section(name, connections + " connections " + what + ", from " + addresses + " address(es)",
+        new ArrayList<>());
+    boolean trickle = target == port;
     byte[] headers = ("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\nX-Slow: "
         + "a".repeat(4000)).getBytes(StandardCharsets.US_ASCII);
     try (Probe probe = new Probe(); Sampler sampler = new Sampler("tributary_api_connections_open")) {
@@ -187,7 +195,7 @@ public final class AbuseBenchmark {
         try {
           SocketChannel channel = SocketChannel.open();
           channel.bind(new InetSocketAddress("127.0.0." + (2 + i % addresses), 0));
-          channel.connect(new InetSocketAddress(host, port));
+          channel.connect(new InetSocketAddress(host, target));
           channel.configureBlocking(false);
           open.add(channel);
         } catch (IOException e) {
@@ -205,7 +213,7 @@ public final class AbuseBenchmark {
           try {
             scratch.clear();
             closed = channel.read(scratch) < 0;
-            if (!closed) channel.write(ByteBuffer.wrap(headers, position % headers.length, 1));
+            if (!closed && trickle) channel.write(ByteBuffer.wrap(headers, position % headers.length, 1));
           } catch (IOException reset) {
             closed = true;
           }
@@ -442,7 +450,9 @@ public final class AbuseBenchmark {
     md.append("# Abusive clients\n\n");
     md.append("Each section runs one kind of abuse against the server while a probe client calls ListStreams on a new\n")
         .append("connection every 20 ms from 127.0.0.1 (the abuse comes from 127.0.0.2 and up). The server is started with\n")
-        .append("`-XX:+ExitOnOutOfMemoryError`; the script reports any OutOfMemoryError in its log.\n\n");
+        .append("`-XX:+ExitOnOutOfMemoryError`; the script reports any OutOfMemoryError in its log. The client opens\n")
+        .append("every abusive connection and the probe's in one JVM, so connections it could not open for its own\n")
+        .append("open-files limit show as \"failed to connect\", and as probe failures (\"Too many open files\").\n\n");
     BenchSupport.row(md.append("| | |\n|---|---|\n"), "command", "`" + options.getOrDefault("command", "loadtest/abuse.sh") + "`");
     BenchSupport.row(md, "date", Instant.now().toString());
     BenchSupport.row(md, "server", options.getOrDefault("server-info", "?"));
