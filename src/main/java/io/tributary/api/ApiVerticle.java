@@ -73,7 +73,10 @@ public final class ApiVerticle extends VerticleBase {
             LOG.debug("API connection failed before its first request: {}", failure.toString());
           }
         })
-        .requestHandler(handler::handle);
+        .requestHandler(request -> {
+          HeaderDeadline.requestStarted(request);
+          handler.handle(request);
+        });
   }
 
   @Override

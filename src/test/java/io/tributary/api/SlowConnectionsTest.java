@@ -97,6 +97,45 @@ class SlowConnectionsTest {
   }
 
   @Test
+  void laterRequestsOfAKeptAliveConnectionHaveTheHeaderDeadlineTooButIdlingBetweenThemIsFine() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("auth.mode", "off", "limits.header.timeout.ms", "2000"))) {
+      try (SocketChannel trickling = connect(server.port()); SocketChannel idling = connect(server.port())) {
+        assertTrue(listStreams(trickling).startsWith("HTTP/1.1 200"));
+        assertTrue(listStreams(idling).startsWith("HTTP/1.1 200"));
+        long started = System.nanoTime();
+        int position = 0;
+        while (!isClosed(trickling) && System.nanoTime() - started < 15_000_000_000L) {
+          trySend(trickling, HEADERS[position++ % (HEADERS.length - 4)]);
+          Thread.sleep(250);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(isClosed(trickling), "a trickled second request is still open after " + millis + " ms");
+        assertTrue(millis >= 1_500 && millis < 8_000, "closed after " + millis + " ms, not at the 2 s header deadline");
+        Thread.sleep(Math.max(0, 3_000 - millis));
+        assertTrue(listStreams(idling).startsWith("HTTP/1.1 200"), "idle between requests for longer than the deadline");
+      }
+    }
+  }
+
+  /** A ListStreams over the connection, answered in full. */
+  private static String listStreams(SocketChannel channel) throws Exception {
+    byte[] request = ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Amz-Target: Kinesis_20131202.ListStreams\r\n"
+        + "Content-Type: application/x-amz-json-1.1\r\nContent-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.US_ASCII);
+    channel.write(ByteBuffer.wrap(request));
+    StringBuilder answer = new StringBuilder();
+    ByteBuffer buffer = ByteBuffer.allocate(4096);
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < until && !answer.toString().endsWith("}")) {
+      buffer.clear();
+      int n = channel.read(buffer);
+      if (n < 0) break;
+      answer.append(new String(buffer.array(), 0, n, StandardCharsets.US_ASCII));
+      if (n == 0) Thread.sleep(10);
+    }
+    return answer.toString();
+  }
+
+  @Test
   void aTlsConnectionThatNeverHandshakesIsClosedAtTheDeadline() throws Exception {
     try (TestServer server = TestServer.start(Map.of("limits.tls.handshake.timeout.ms", "1500"))) {
       long opened = System.nanoTime();
