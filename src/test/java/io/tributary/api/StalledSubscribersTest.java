@@ -16,6 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -23,7 +30,8 @@ import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * SubscribeToShard readers that never read: each holds at most one event in the server's memory, all of
+ * SubscribeToShard readers that never read (HTTP/1.1 sockets with small receive buffers, HTTP/2 streams
+ * whose window is never replenished): each holds at most one event in the server's memory, all of
  * them together at most {@code limits.subscription.buffer.bytes} (the server's own gauge says so), a new
  * subscription is refused with LimitExceededException while the budget is full, and other clients are
  * served throughout.
@@ -59,6 +67,49 @@ class StalledSubscribersTest {
         assertOthersServed(client);
       } finally {
         for (Socket socket : sockets) socket.close();
+      }
+      assertAllGivenBack(buffers);
+    }
+  }
+
+  @Test
+  void eachStalledHttp2ReaderHoldsAtMostOneEvent() throws Exception {
+    int readers = 5;
+    try (TestServer server = TestServer.start(Map.of("auth.mode", "off",
+        "limits.subscription.buffer.bytes", String.valueOf(64L * 1024 * 1024)))) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, server.endpoint());
+      List<String> consumers = streamWithConsumers(client, readers);
+      SubscriptionBuffers buffers = server.server().services().subscriptions().buffers();
+      Vertx vertx = Vertx.vertx();
+      // h2c with prior knowledge, one connection per reader; a paused response stops the client granting
+      // flow-control window, as a reader that never reads.
+      List<HttpClient> h2 = new ArrayList<>();
+      try (GaugeSampler sampler = new GaugeSampler(buffers)) {
+        for (String consumer : consumers) {
+          HttpClient http = vertx.createHttpClient(new HttpClientOptions().setProtocolVersion(HttpVersion.HTTP_2)
+              .setHttp2ClearTextUpgrade(false));
+          h2.add(http);
+          int status = http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1")
+                  .setPort(server.port()).setURI("/")
+                  .putHeader("X-Amz-Target", "Kinesis_20131202.SubscribeToShard")
+                  .putHeader("Content-Type", "application/x-amz-json-1.1"))
+              .compose(request -> request.send("{\"ConsumerARN\":\"" + consumer + "\",\"ShardId\":\"shardId-000000000000\","
+                  + "\"StartingPosition\":{\"Type\":\"TRIM_HORIZON\"}}"))
+              .map(response -> {
+                response.pause();
+                return response.statusCode();
+              })
+              .await(10, TimeUnit.SECONDS);
+          assertEquals(200, status);
+        }
+        Thread.sleep(3_000);
+        long most = sampler.most();
+        assertTrue(most > 0, "the stalled readers hold events");
+        assertTrue(most <= readers * EVENT_BOUND, readers + " stalled HTTP/2 readers buffered " + most
+            + " bytes: more than one event each");
+        assertOthersServed(client);
+      } finally {
+        vertx.close().await(10, TimeUnit.SECONDS);
       }
       assertAllGivenBack(buffers);
     }
