@@ -82,11 +82,12 @@ start_bench_server() {
   MGMT_PORT=$(free_port); TAKEN_PORTS+="$MGMT_PORT "
   WORK=$(mktemp -d -t "tributary-$BENCH_SERVER_NAME.XXXXXX")
   trap stop_bench_server EXIT
-  log "starting server: java ${SERVER_JVM_OPTS:-} -jar target/tributary.jar (api $API_PORT, management $MGMT_PORT)"
+  # The server exits on an OutOfMemoryError, as it does when deployed, rather than run on half-alive.
+  log "starting server: java -XX:+ExitOnOutOfMemoryError ${SERVER_JVM_OPTS:-} -jar target/tributary.jar (api $API_PORT, management $MGMT_PORT)"
   # shellcheck disable=SC2086
   env TRIBUTARY_HOST=127.0.0.1 TRIBUTARY_AUTH_MODE=shape TRIBUTARY_STREAM_CREATE_DELAY_MS=0 \
       TRIBUTARY_STREAM_DELETE_DELAY_MS=0 TRIBUTARY_DATA_DIR="$WORK/data" "$@" \
-    java ${SERVER_JVM_OPTS:-} -jar target/tributary.jar \
+    java -XX:+ExitOnOutOfMemoryError ${SERVER_JVM_OPTS:-} -jar target/tributary.jar \
       --port "$API_PORT" --tls-port "$TLS_PORT" --management-port "$MGMT_PORT" \
       >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!

@@ -2,6 +2,7 @@ package io.tributary;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.CallRates;
+import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.api.faults.FaultInjector;
@@ -39,5 +40,7 @@ public record Services(
     FaultInjector faults,
     AtomicBoolean ready,
     WorkerPools pools,
-    MemoryBudgets budgets) {
+    MemoryBudgets budgets,
+    ServerHealth health,
+    ConnectionCounts connections) {
 }

@@ -6,6 +6,9 @@ import io.vertx.core.Future;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,7 +16,43 @@ import org.slf4j.LoggerFactory;
 public final class Tributary {
   private static final Logger LOG = LoggerFactory.getLogger(Tributary.class);
 
+  /** Exit status of a server that turned unhealthy (a fatal error, a stalled event loop). */
+  static final int UNHEALTHY_EXIT_STATUS = 70;
+  /** How long an orderly shutdown may take before the process stops without it. */
+  private static final long SHUTDOWN_MILLIS = 20_000;
+  private static final AtomicBoolean EXITING = new AtomicBoolean();
+
   private Tributary() { }
+
+  /**
+   * Ends a process that can no longer serve, so that a supervisor restarts it rather than leave it
+   * half-alive. Runs the shutdown on a thread of its own (the caller may be an event loop the shutdown
+   * needs) and halts if that does not finish in time.
+   */
+  private static void exitUnhealthy(String reason) {
+    if (!EXITING.compareAndSet(false, true)) return;
+    LOG.error("Tributary exits with status {}: {}", UNHEALTHY_EXIT_STATUS, reason);
+    Thread exit = new Thread(() -> System.exit(UNHEALTHY_EXIT_STATUS), "tributary-exit");
+    Thread halt = new Thread(() -> {
+      try {
+        Thread.sleep(SHUTDOWN_MILLIS + 5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      Runtime.getRuntime().halt(UNHEALTHY_EXIT_STATUS);
+    }, "tributary-halt");
+    halt.setDaemon(true);
+    halt.start();
+    exit.start();
+  }
+
+  private static void closeWithin(TributaryServer server, long millis) {
+    try {
+      server.close().await(millis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      LOG.error("shutdown did not finish within {} ms; stopping without it", millis);
+    }
+  }
 
   public static void main(String[] args) {
     List<String> arguments = Arrays.asList(args);
@@ -46,7 +85,8 @@ public final class Tributary {
           LOG.info("Tributary ready: Kinesis API on http://{}:{} (HTTP/1.1 and h2c){}, management on http://{}:{}, data in {}",
               host, settings.string("port"), tls, settings.string("management.host"), settings.string("management.port"),
               settings.string("data.dir"));
-          Runtime.getRuntime().addShutdownHook(new Thread(() -> server.close().await(), "tributary-shutdown"));
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWithin(server, SHUTDOWN_MILLIS), "tributary-shutdown"));
+          server.services().health().onFailure(Tributary::exitUnhealthy);
         })
         .onFailure(failure -> {
           // A port in use, a locked data directory or a bad setting is the operator's to fix: the message says it all.

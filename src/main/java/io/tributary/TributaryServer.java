@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.tributary.api.ApiListeners;
 import io.tributary.api.CallRates;
+import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
@@ -66,15 +68,28 @@ public final class TributaryServer {
     List<FaultRule> faultRules = FaultRule.parseSetting(settings.string("faults"));
     Long faultSeed = settings.string("faults.seed").isEmpty() ? null : settings.longValue("faults.seed");
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops));
-    ShardClient.registerCodecs(vertx);
-
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
     new ProcessorMetrics().bindTo(meters);
+
+    ConnectionCounts connections = new ConnectionCounts(settings.integer("limits.connections"),
+        settings.integer("limits.connections.per.address"), meters);
+    Vertx vertx = Vertx.builder()
+        .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
+        .withTransport(new ApiListeners(settings, connections))
+        .build();
     WorkerPools pools = WorkerPools.create(vertx, settings, meters);
+    ShardClient.registerCodecs(vertx);
+    ServerHealth health = new ServerHealth(vertx, settings.longValue("health.event.loop.timeout.ms"));
+    long provokedErrorMillis = settings.longValue("debug.fatal.error.after.ms");
+    if (provokedErrorMillis > 0) {
+      vertx.setTimer(provokedErrorMillis, t -> {
+        throw new OutOfMemoryError("provoked by debug.fatal.error.after.ms");
+      });
+    }
+
 
     SecureRandom random = new SecureRandom();
     StreamRegistry registry = new StreamRegistry(settings.integer("limits.shards"),
@@ -104,6 +119,7 @@ public final class TributaryServer {
       }
     } catch (RuntimeException e) {
       if (dataDirectory != null) dataDirectory.close();
+      health.close();
       return vertx.close().transform(closed -> Future.failedFuture(e));
     }
     Quotas quotas = new Quotas(enforceQuotas, meters);
@@ -125,8 +141,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
-        faults,
-        new AtomicBoolean(), pools, budgets);
+        faults, new AtomicBoolean(), pools, budgets, health, connections);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
@@ -158,9 +173,11 @@ public final class TributaryServer {
     deployed.onComplete(result -> {
       if (result.succeeded()) {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
+        health.startProbing();
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {
+        health.close();
         undeployAll(vertx).eventually(vertx::close).onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
@@ -192,6 +209,7 @@ public final class TributaryServer {
   /** Stops every verticle (shard logs flush and close) and releases the data directory. */
   public Future<Void> close() {
     services.ready().set(false);
+    services.health().close();
     return undeployAll(services.vertx()).eventually(() -> services.vertx().close()).andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();
     });

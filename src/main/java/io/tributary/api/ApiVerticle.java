@@ -1,5 +1,6 @@
 package io.tributary.api;
 
+import io.tributary.ServerHealth;
 import io.tributary.Services;
 import io.tributary.config.Settings;
 import io.vertx.core.Future;
@@ -33,7 +34,7 @@ public final class ApiVerticle extends VerticleBase {
           HttpServerOptions options = cleartextOptions(settings)
               .setHost(settings.string("host"))
               .setPort(settings.integer("port"));
-          server = createServer(vertx, options, new KinesisHttpHandler(services, authentication), settings);
+          server = createServer(vertx, options, new KinesisHttpHandler(services, authentication), services);
           return server.listen();
         });
   }
@@ -56,15 +57,26 @@ public final class ApiVerticle extends VerticleBase {
     return options;
   }
 
-  /** An API server: its connections guarded ({@link ConnectionGuard}), its requests served by the handler. */
-  static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Settings settings) {
-    ConnectionGuard guard = new ConnectionGuard(vertx, settings.integer("limits.connections"));
+  /**
+   * An API server, its requests served by the handler. Its connections are counted, limited and given a
+   * header deadline at accept, by the transport ({@link ApiListeners}).
+   */
+  static HttpServer createServer(Vertx vertx, HttpServerOptions options, KinesisHttpHandler handler, Services services) {
+    ServerHealth health = services.health();
     return vertx.createHttpServer(options)
         // Failures of a connection before Vert.x knows its protocol (a client gone while the h2c preface is
-        // checked): the client's business, so not logged as the server's errors.
-        .exceptionHandler(failure -> LOG.debug("API connection failed before its first request: {}", failure.toString()))
-        .connectionHandler(guard::connected)
-        .requestHandler(handler::handle);
+        // checked): the client's business, so not logged as the server's errors; an Error is the server's.
+        .exceptionHandler(failure -> {
+          if (failure instanceof VirtualMachineError) {
+            health.uncaught(failure);
+          } else {
+            LOG.debug("API connection failed before its first request: {}", failure.toString());
+          }
+        })
+        .requestHandler(request -> {
+          HeaderDeadline.requestStarted(request);
+          handler.handle(request);
+        });
   }
 
   @Override

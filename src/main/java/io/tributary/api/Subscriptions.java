@@ -39,12 +39,15 @@ public final class Subscriptions {
   private final Counter pushedRecords;
   private final Counter pushedEvents;
   private final AtomicInteger active = new AtomicInteger();
+  private final SubscriptionBuffers buffers;
 
   public Subscriptions(Settings settings, MeterRegistry meters, Clock clock) {
     this.clock = clock;
     this.lifetimeMillis = settings.longValue("subscription.lifetime.ms");
     this.takeoverMillis = settings.longValue("subscription.takeover.ms");
     this.heartbeatMillis = settings.longValue("subscription.heartbeat.ms");
+    this.buffers = new SubscriptionBuffers(
+        SubscriptionBuffers.limitFromSetting(settings.longValue("limits.subscription.buffer.bytes")), meters);
     this.started = Counter.builder("tributary.subscriptions.started")
         .description("SubscribeToShard subscriptions accepted").register(meters);
     this.pushedRecords = Counter.builder("tributary.subscriptions.records.pushed")
@@ -54,6 +57,9 @@ public final class Subscriptions {
     Gauge.builder("tributary.subscriptions.active", active, AtomicInteger::get)
         .description("SubscribeToShard subscriptions streaming now").register(meters);
   }
+
+  /** The server-wide budget of events waiting to be flushed to subscribers. */
+  public SubscriptionBuffers buffers() { return buffers; }
 
   /** How long a subscription streams before it ends normally (AWS: 5 minutes). */
   public long lifetimeMillis() { return lifetimeMillis; }

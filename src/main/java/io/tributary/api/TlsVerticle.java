@@ -11,6 +11,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Serves the Kinesis API over TLS on {@code tls.port}: HTTP/1.1 and h2 on one port, whether the client
@@ -34,7 +35,7 @@ import java.util.List;
  * and each relays to its own back end.
  */
 public final class TlsVerticle extends VerticleBase {
-  private static final String LOOPBACK = "127.0.0.1";
+  private static final String LOOPBACK = ApiListeners.LOOPBACK;
 
   private final Services services;
   private HttpServer backEnd;
@@ -52,7 +53,7 @@ public final class TlsVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> Authentication.load(settings, services.clock()))
         .compose(authentication -> {
           backEnd = ApiVerticle.createServer(vertx, ApiVerticle.cleartextOptions(settings).setHost(LOOPBACK).setPort(0),
-              new KinesisHttpHandler(services, authentication), settings);
+              new KinesisHttpHandler(services, authentication), services);
           return vertx.executeBlocking(() -> ServerCertificate.keyCertOptions(settings));
         })
         .compose(keyCert -> backEnd.listen().map(keyCert))
@@ -62,6 +63,8 @@ public final class TlsVerticle extends VerticleBase {
               .setPort(settings.integer("tls.port"))
               .setTcpNoDelay(true)
               .setSsl(true)
+              .setSslHandshakeTimeout(settings.longValue("limits.tls.handshake.timeout.ms"))
+              .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
               .setUseAlpn(true)
               .setKeyCertOptions(keyCert);
           // Offered to clients that send ALPN; clients that send none get no protocol and are served too.

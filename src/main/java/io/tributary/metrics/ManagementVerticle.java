@@ -13,7 +13,8 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.util.Set;
 
 /**
- * The management port: {@code /metrics} in Prometheus text format, {@code /health} (the process is up)
+ * The management port: {@code /metrics} in Prometheus text format, {@code /health} (503 once the server
+ * cannot serve: a fatal error or a stalled event loop, see {@link io.tributary.ServerHealth})
  * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on the control-plane pool, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
  * ({@link FaultRoutes}) and {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}).
@@ -50,9 +51,13 @@ public final class ManagementVerticle extends VerticleBase {
     router.get("/metrics").handler(ctx -> services.pools().control().executeBlocking(() -> services.meters().scrape(), false)
         .onSuccess(text -> ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text))
         .onFailure(ctx::fail));
-    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/health").handler(ctx -> {
+      String failure = services.health().failure();
+      ctx.response().setStatusCode(failure == null ? 200 : 503);
+      ctx.json(failure == null ? new JsonObject().put("status", "UP") : new JsonObject().put("status", "DOWN").put("reason", failure));
+    });
     router.get("/ready").handler(ctx -> {
-      boolean ready = services.ready().get();
+      boolean ready = services.ready().get() && services.health().failure() == null;
       ctx.response().setStatusCode(ready ? 200 : 503);
       ctx.json(new JsonObject().put("status", ready ? "READY" : "STARTING"));
     });

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The real server as a separate JVM, started as a user would start it, so a test can kill it with SIGKILL
@@ -36,7 +38,7 @@ public final class ChildServer implements AutoCloseable {
     int managementPort = TestServer.freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary",
+    command.addAll(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary",
         "--port", String.valueOf(port), "--management-port", String.valueOf(managementPort),
         "--tls-port", String.valueOf(TestServer.freePort()), "--data-dir", dataDir.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -57,6 +59,17 @@ public final class ChildServer implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  /** The process's exit status once it has exited within the timeout; empty while it still runs. */
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+        ? OptionalInt.of(process.exitValue())
+        : OptionalInt.empty();
+  }
+
+  public Path log() {
+    return log;
   }
 
   /** Ends the process at once, as a crash or power loss would: no shutdown hooks, no flushing. */

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.api.SubscriptionBuffers;
 import io.tributary.api.Subscriptions;
 import io.tributary.api.wire.EventStreamEncoder;
 import io.tributary.api.wire.ResponseWriter;
@@ -27,8 +28,10 @@ import org.slf4j.LoggerFactory;
  * One SubscribeToShard stream. It runs on the context of the HTTP request that opened it: it subscribes to
  * the shard's tip (the shard verticle tells it of every acknowledged append), reads from its position to
  * the tip in pages of up to 10,000 records and 1 MiB, and writes each page as one SubscribeToShardEvent.
- * A read starts only while the response can take more (HTTP/2 flow control or the socket), so a slow
- * client slows only its own stream and at most one event waits in memory. Idle, it sends an event without
+ * A read starts only once the previous event is flushed to the socket (its write completed; on HTTP/2 that
+ * is also within the stream's flow-control window), so a slow client slows only its own stream and at
+ * most one event waits in memory for it; before reading, the subscription reserves room for the event in
+ * the server-wide {@link SubscriptionBuffers} budget and waits while there is none. Idle, it sends an event without
  * records every {@code subscription.heartbeat.ms}; at the end of a closed shard it sends ChildShards, without
  * a ContinuationSequenceNumber, and ends; it also ends after {@code subscription.lifetime.ms}, when taken
  * over (ResourceInUseException), and when its consumer goes.
@@ -40,10 +43,18 @@ final class ShardSubscription implements Subscriptions.Live {
   private static final String EVENT_TYPE = "SubscribeToShardEvent";
   /** How long the end of a closed shard waits for the registry to list its children. */
   private static final long CHILDREN_WAIT_MILLIS = 10_000;
+  /**
+   * Reserved in the buffer budget before a read: an event of 1 MiB of record data is about 1.4 MiB once
+   * Base64-encoded in JSON. Once built, the reservation becomes the event's real size.
+   */
+  static final long RESERVED_EVENT_BYTES = 2L * 1024 * 1024;
+  /** How long a subscription that found no room in the budget waits before it tries again. */
+  private static final long BUDGET_RETRY_MILLIS = 100;
 
   private final Services services;
   private final Vertx vertx;
   private final Subscriptions subscriptions;
+  private final SubscriptionBuffers buffers;
   private final StreamDescriptor stream;
   private final ShardDescriptor shard;
   private final ConsumerDescriptor consumer;
@@ -58,6 +69,9 @@ final class ShardSubscription implements Subscriptions.Live {
   private long tipOffset = -1;
   private boolean shardEnded;
   private boolean reading;
+  /** An event is written and not yet flushed; nothing else is built meanwhile. */
+  private boolean writing;
+  private long budgetTimer = -1;
   private boolean finished;
   private long lastEventNanos;
   private long heartbeatTimer = -1;
@@ -70,6 +84,7 @@ final class ShardSubscription implements Subscriptions.Live {
     this.services = services;
     this.vertx = services.vertx();
     this.subscriptions = services.subscriptions();
+    this.buffers = subscriptions.buffers();
     this.stream = stream;
     this.shard = shard;
     this.consumer = consumer;
@@ -107,7 +122,9 @@ final class ShardSubscription implements Subscriptions.Live {
       return;
     }
     // botocore and the Go SDK require the initial-response event first; Java and JS accept it.
-    write(EventStreamEncoder.initialResponse());
+    Buffer initial = EventStreamEncoder.initialResponse();
+    buffers.resize(0, initial.length());
+    write(initial);
     lastEventNanos = System.nanoTime();
     lifetimeTimer = vertx.setTimer(subscriptions.lifetimeMillis(), t -> finish(null));
     heartbeatTimer = vertx.setPeriodic(subscriptions.heartbeatMillis(), t -> heartbeat());
@@ -142,19 +159,30 @@ final class ShardSubscription implements Subscriptions.Live {
 
   /** Sends what there is to send, as far as the response takes it. */
   private void pump() {
-    if (finished || reading || tipOffset < 0 || response.writeQueueFull()) return;
+    if (finished || reading || writing || budgetTimer >= 0 || tipOffset < 0 || response.writeQueueFull()) return;
     if (position < tipOffset) {
+      if (!buffers.tryReserve(RESERVED_EVENT_BYTES)) {
+        budgetTimer = vertx.setTimer(BUDGET_RETRY_MILLIS, t -> {
+          budgetTimer = -1;
+          pump();
+        });
+        return;
+      }
       reading = true;
       services.shards().read(stream, shard, position, MAX_RECORDS_PER_EVENT, MAX_BYTES_PER_EVENT)
           .onComplete(result -> {
             reading = false;
-            if (finished) return;
+            if (finished) {
+              buffers.release(RESERVED_EVENT_BYTES);
+              return;
+            }
             if (result.failed()) {
+              buffers.release(RESERVED_EVENT_BYTES);
               LOG.warn("subscription to {} of {} could not read", shard.shardId(), stream.key(), result.cause());
               fail("InternalFailureException", null);
               return;
             }
-            deliver(result.result());
+            if (!deliver(result.result())) buffers.release(RESERVED_EVENT_BYTES);
             pump();
           });
     } else if (shardEnded) {
@@ -162,11 +190,12 @@ final class ShardSubscription implements Subscriptions.Live {
     }
   }
 
-  private void deliver(ShardPage page) {
+  /** Sends the page as an event in the room reserved for it; false if there was nothing to send. */
+  private boolean deliver(ShardPage page) {
     List<StoredRecord> records = page.records();
     if (records.isEmpty() && page.nextOffset() <= position) {
       tipOffset = position;  // nothing readable there (past retention): wait for the next append
-      return;
+      return false;
     }
     position = page.nextOffset();
     if (!records.isEmpty()) {
@@ -175,17 +204,21 @@ final class ShardSubscription implements Subscriptions.Live {
     }
     long now = services.clock().millis();
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
-    sendEvent(records, millisBehind);
+    sendEvent(records, millisBehind, RESERVED_EVENT_BYTES);
+    return true;
   }
 
-  private void sendEvent(List<StoredRecord> records, long millisBehind) {
+  /** Builds and writes one event; {@code reserved} bytes of the budget are already taken for it. */
+  private void sendEvent(List<StoredRecord> records, long millisBehind, long reserved) {
     long bytes = 256;
     for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 200;
     ResponseWriter writer = new ResponseWriter(WireFormat.JSON, (int) Math.min(bytes, EventStreamEncoder.MAX_PAYLOAD_BYTES));
     writer.startObject();
     GetRecordsHandler.writeRecords(writer, currentStream(), shard, records);
     writer.field("ContinuationSequenceNumber", continuation).field("MillisBehindLatest", millisBehind).endObject();
-    write(EventStreamEncoder.event(EVENT_TYPE, writer.finish()));
+    Buffer frame = EventStreamEncoder.event(EVENT_TYPE, writer.finish());
+    buffers.resize(reserved, frame.length());
+    write(frame);
     subscriptions.pushed(records.size());
     lastEventNanos = System.nanoTime();
   }
@@ -231,9 +264,9 @@ final class ShardSubscription implements Subscriptions.Live {
       return;
     }
     long idleMillis = (System.nanoTime() - lastEventNanos) / 1_000_000;
-    if (!reading && !shardEnded && tipOffset >= 0 && position >= tipOffset && !response.writeQueueFull()
+    if (!reading && !writing && !shardEnded && tipOffset >= 0 && position >= tipOffset && !response.writeQueueFull()
         && idleMillis >= subscriptions.heartbeatMillis() / 2) {
-      sendEvent(List.of(), 0);
+      sendEvent(List.of(), 0, 0);
     }
   }
 
@@ -256,6 +289,7 @@ final class ShardSubscription implements Subscriptions.Live {
     if (heartbeatTimer >= 0) vertx.cancelTimer(heartbeatTimer);
     if (lifetimeTimer >= 0) vertx.cancelTimer(lifetimeTimer);
     if (childrenTimer >= 0) vertx.cancelTimer(childrenTimer);
+    if (budgetTimer >= 0) vertx.cancelTimer(budgetTimer);
     if (tips != null) {
       tips.unregister();
       services.shards().unsubscribe(stream, shard, address);
@@ -266,7 +300,21 @@ final class ShardSubscription implements Subscriptions.Live {
     }
   }
 
+  /**
+   * Writes a frame whose bytes are counted in the budget and gives them back once it is flushed (or the
+   * connection is gone); the next event waits for that.
+   */
   private void write(Buffer frame) {
-    if (!response.closed()) response.write(frame);
+    long bytes = frame.length();
+    if (response.closed()) {
+      buffers.release(bytes);
+      return;
+    }
+    writing = true;
+    response.write(frame).onComplete(written -> {
+      buffers.release(bytes);
+      writing = false;
+      pump();
+    });
   }
 }

@@ -92,6 +92,10 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
       default -> offset = null;
     }
     DryRun.stopIfRequested(input);
+    if (services.subscriptions().buffers().full(ShardSubscription.RESERVED_EVENT_BYTES)) {
+      throw KinesisException.limitExceeded("Too many subscriptions have events waiting for their readers "
+          + "(limits.subscription.buffer.bytes is full). Try again later.");
+    }
     if (offset == null) {
       offset = type.equals("AT_TIMESTAMP")
           ? services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp)
