@@ -44,7 +44,7 @@ class AwsCliTest {
 
     String data = Base64.getEncoder().encodeToString("hello from the cli".getBytes(StandardCharsets.UTF_8));
     JsonNode put = run(aws, server, "kinesis", "put-record", "--stream-name", "from-cli", "--partition-key", "a",
-        "--data", data);
+        "--data", dataArgument(aws, "hello from the cli"));
     String shardId = put.get("ShardId").asText();
     assertEquals(56, put.get("SequenceNumber").asText().length());
 
@@ -77,7 +77,7 @@ class AwsCliTest {
     try (TestServer server = TestServer.start(java.util.Map.of("auth.mode", "verify", "auth.credentials", "AKIDCLI:secret"))) {
       run(aws, server, "kinesis", "create-stream", "--stream-name", "verified-cli", "--shard-count", "1");
       JsonNode put = run(aws, server, "kinesis", "put-record", "--stream-name", "verified-cli", "--partition-key", "a",
-          "--data", Base64.getEncoder().encodeToString("signed".getBytes(StandardCharsets.UTF_8)));
+          "--data", dataArgument(aws, "signed"));
       assertEquals("shardId-000000000000", put.get("ShardId").asText());
 
       Process wrongSecret = startWithSecret(aws, server, "not-the-secret", "kinesis", "list-streams");
@@ -113,6 +113,18 @@ class AwsCliTest {
     // Version 2 of the CLI base64-encodes --data itself unless told the value is base64 already.
     builder.environment().put("AWS_CLI_BINARY_FORMAT", "base64");
     return builder.start();
+  }
+
+  /**
+   * A record's data as the CLI takes it: version 1 base64-encodes a blob argument itself, version 2 (with
+   * AWS_CLI_BINARY_FORMAT=base64) takes it base64-encoded. Both print records' data base64-encoded.
+   */
+  private static String dataArgument(String aws, String text) throws IOException, InterruptedException {
+    Process version = new ProcessBuilder(aws, "--version").redirectErrorStream(true).start();
+    String printed = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(version.waitFor(60, TimeUnit.SECONDS), "aws --version finished");
+    return printed.startsWith("aws-cli/1.") ? text
+        : Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String findAws() {
