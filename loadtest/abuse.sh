@@ -8,12 +8,14 @@
 # and up, the probe from 127.0.0.1; everything stays on loopback, bounded by CLIENT_TIMEOUT_S.
 #
 # Sections (--sections, comma list; add one as a method of AbuseBenchmark and a case in its run()):
+#   large-bodies      --body-clients N (50) clients each sending a --body-mib (15) MiB PutRecords body, again and again
 #   stalled-readers   --readers N (300) SubscribeToShard readers that never read, on shards of --shard-mb MB
 #   slowloris         --slowloris N (20000) connections trickling header bytes, from --slowloris-addresses (2)
 #   tls-handshakes    as many connections to the TLS port that never start their TLS handshake
+#   management-body   --management-bodies N (4) attempts to send 1 GiB to PUT /faults (declared and chunked)
 # Each section holds its abuse for --hold seconds (30).
 #
-# Usage: loadtest/abuse.sh [--sections stalled-readers,slowloris,tls-handshakes] [--readers 300] [--slowloris 20000] [--hold 30]
+# Usage: loadtest/abuse.sh [--sections large-bodies,stalled-readers,slowloris,tls-handshakes,management-body] [--readers 300] [--slowloris 20000] [--hold 30]
 # Environment:
 #   BENCH_OUT          results file (default loadtest/results/abuse.md)
 #   SERVER_JVM_OPTS    server JVM flags (default -Xmx1g)

@@ -35,6 +35,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * gauges said. Add a section: a method taking a {@link Section} and a case in {@link #run}.
  *
  * <ul>
+ *   <li>{@code large-bodies}: {@code --body-clients} clients (50) from 127.0.0.3, each sending a PutRecords
+ *       body of {@code --body-mib} MiB (15) on a new connection, again and again for {@code --hold} seconds.</li>
+ *   <li>{@code management-body}: {@code --management-bodies} (4) attempts to send a 1 GiB body to PUT /faults
+ *       on the management port, half with a declared length, half chunked.</li>
  *   <li>{@code stalled-readers}: {@code --readers} SubscribeToShard subscriptions (HTTP/1.1, 4 KiB receive
  *       buffers) that read the status line and nothing more, on shards holding {@code --shard-mb} MB each,
  *       held {@code --hold} seconds.</li>
@@ -84,7 +88,7 @@ public final class AbuseBenchmark {
 
   private void run() throws Exception {
     List<Section> sections = new ArrayList<>();
-    for (String name : options.getOrDefault("sections", "stalled-readers,slowloris,tls-handshakes").split(",")) {
+    for (String name : options.getOrDefault("sections", "large-bodies,stalled-readers,slowloris,tls-handshakes,management-body").split(",")) {
       Section section = switch (name.trim()) {
         case "stalled-readers" -> stalledReaders(Integer.parseInt(options.getOrDefault("readers", "300")));
         case "slowloris" -> slowloris("slowloris", "trickling their headers", port,
@@ -93,6 +97,9 @@ public final class AbuseBenchmark {
         case "tls-handshakes" -> slowloris("tls-handshakes", "to the TLS port never starting their handshake",
             Integer.parseInt(options.get("tls-port")), Integer.parseInt(options.getOrDefault("slowloris", "20000")),
             Integer.parseInt(options.getOrDefault("slowloris-addresses", "2")));
+        case "large-bodies" -> largeBodies(Integer.parseInt(options.getOrDefault("body-clients", "50")),
+            Integer.parseInt(options.getOrDefault("body-mib", "15")));
+        case "management-body" -> managementBodies(Integer.parseInt(options.getOrDefault("management-bodies", "4")));
         default -> throw new IllegalArgumentException("unknown section " + name);
       };
       sections.add(section);
@@ -240,6 +247,139 @@ public final class AbuseBenchmark {
     return section;
   }
 
+  // ---- large bodies ----------------------------------------------------------------------------------
+
+  /** Clients that each send a PutRecords body of about {@code mib} MiB on a new connection, again and again. */
+  private Section largeBodies(int clients, int mib) throws Exception {
+    Section section = new Section("large-bodies", clients + " clients each sending a " + mib
+        + " MiB PutRecords body at once, again and again", new ArrayList<>());
+    String stream = "abuse-bodies-" + runId;
+    call("CreateStream", JSON.createObjectNode().put("StreamName", stream).put("ShardCount", 4));
+    awaitActive(stream);
+    byte[] body = largePutRecordsBody(stream, mib);
+    Map<String, java.util.concurrent.atomic.LongAdder> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    try (Probe probe = new Probe(); Sampler sampler = new Sampler("tributary_budget_used{budget=\"requests\"}")) {
+      long end = System.nanoTime() + holdMillis * 1_000_000L;
+      List<Thread> threads = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        Thread thread = new Thread(() -> {
+          while (System.nanoTime() < end) {
+            outcomes.computeIfAbsent(sendLargeBody(body), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+          }
+        }, "abuse-body-" + i);
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) thread.join();
+      section.row("body size", String.format(Locale.ROOT, "%.1f MiB", body.length / 1048576.0));
+      section.row("server gauge tributary_budget_used{budget=\"requests\"}, peak",
+          String.format(Locale.ROOT, "%.1f MiB", sampler.peakMetric() / 1048576.0));
+      outcomes.entrySet().stream().sorted(Map.Entry.comparingByKey())
+          .forEach(entry -> section.row("answers: " + entry.getKey(), String.valueOf(entry.getValue().sum())));
+      finish(section, probe, sampler);
+    }
+    return section;
+  }
+
+  /** A PutRecords body of about {@code mib} MiB: records of 1 MiB of data each, base64 in JSON. */
+  static byte[] largePutRecordsBody(String stream, int mib) {
+    char[] data = new char[1_398_104];
+    Arrays.fill(data, 'A');
+    String record = "{\"PartitionKey\":\"k\",\"Data\":\"" + new String(data) + "\"}";
+    StringBuilder json = new StringBuilder(mib * 1024 * 1024 + 1024).append("{\"StreamName\":\"").append(stream)
+        .append("\",\"Records\":[");
+    for (int i = 0; json.length() + record.length() < mib * 1024L * 1024L; i++) {
+      if (i > 0) json.append(',');
+      json.append(record);
+    }
+    return json.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /** The status and error type of one large body's answer, or what became of it. */
+  private String sendLargeBody(byte[] body) {
+    try (Socket socket = new Socket()) {
+      socket.bind(new InetSocketAddress("127.0.0.3", 0));
+      socket.connect(new InetSocketAddress(host, port), 10_000);
+      socket.setSoTimeout(120_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(head("PutRecords", body.length, true).getBytes(StandardCharsets.US_ASCII));
+      boolean sent = true;
+      try {
+        for (int off = 0; off < body.length; off += 65536) out.write(body, off, Math.min(65536, body.length - off));
+        out.flush();
+      } catch (IOException cut) {
+        sent = false;
+      }
+      String answer = new String(socket.getInputStream().readNBytes(4096), StandardCharsets.ISO_8859_1);
+      if (answer.isEmpty()) return "closed without an answer";
+      String status = answer.length() >= 12 ? answer.substring(9, 12) : answer;
+      int type = answer.indexOf("x-amzn-ErrorType: ");
+      String error = type < 0 ? "" : " " + answer.substring(type + 18, answer.indexOf('\r', type));
+      return status + error + (sent ? "" : " (body cut off)");
+    } catch (IOException e) {
+      return "no answer (" + e.getClass().getSimpleName() + ")";
+    }
+  }
+
+  // ---- 1 GiB bodies to the management port ---------------------------------------------------------------
+
+  /** Connections that each try to send a 1 GiB body to PUT /faults, half declared, half chunked. */
+  private Section managementBodies(int bodies) throws Exception {
+    Section section = new Section("management-body", bodies + " attempts to send a 1 GiB body to the management "
+        + "port (PUT /faults; half with a declared Content-Length, half chunked)", new ArrayList<>());
+    try (Probe probe = new Probe(); Sampler sampler = new Sampler("jvm_memory_used_bytes{area=\"heap\"")) {
+      List<Thread> threads = new ArrayList<>();
+      List<String> results = java.util.Collections.synchronizedList(new ArrayList<>());
+      for (int i = 0; i < bodies; i++) {
+        boolean chunked = i % 2 == 1;
+        Thread thread = new Thread(() -> results.add(sendGibibyte(chunked)), "abuse-management-" + i);
+        thread.start();
+        threads.add(thread);
+      }
+      for (Thread thread : threads) thread.join();
+      pause(Math.max(0, holdMillis - 5_000));
+      results.stream().sorted().forEach(result -> section.row("attempt", result));
+      section.row("server heap in use (jvm_memory_used_bytes, first heap pool), peak",
+          String.format(Locale.ROOT, "%.1f MiB", sampler.peakMetric() / 1048576.0));
+      finish(section, probe, sampler);
+    }
+    return section;
+  }
+
+  private String sendGibibyte(boolean chunked) {
+    long total = 1L << 30;
+    long sent = 0;
+    byte[] block = new byte[65536];
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(host, managementPort), 10_000);
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(("PUT /faults HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+          + (chunked ? "Transfer-Encoding: chunked" : "Content-Length: " + total) + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      try {
+        while (sent < total) {
+          if (chunked) out.write((Integer.toHexString(block.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(block);
+          if (chunked) out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+          sent += block.length;
+        }
+      } catch (IOException cut) {
+        // the server stopped reading: expected
+      }
+      String status;
+      try {
+        status = statusLine(socket);
+      } catch (IOException e) {
+        status = "no status line (" + e.getClass().getSimpleName() + ")";
+      }
+      return (chunked ? "chunked" : "declared 1 GiB") + ": " + status + " after "
+          + String.format(Locale.ROOT, "%.1f MiB", sent / 1048576.0) + " sent";
+    } catch (IOException e) {
+      return (chunked ? "chunked" : "declared 1 GiB") + ": " + e;
+    }
+  }
+
   // ---- probe, sampling, report -------------------------------------------------------------------------
 
   private void finish(Section section, Probe probe, Sampler sampler) {
@@ -361,7 +501,9 @@ public final class AbuseBenchmark {
       String text = http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + managementPort + "/metrics"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
       for (String line : text.split("\n")) {
-        if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+        boolean matches = name.contains("{") ? line.startsWith(name)
+            : line.startsWith(name + " ") || line.startsWith(name + "{");
+        if (matches) {
           return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
         }
       }

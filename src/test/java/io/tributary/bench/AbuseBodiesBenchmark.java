@@ -115,16 +115,7 @@ public final class AbuseBodiesBenchmark {
 
   /** A PutRecords body of about {@code mib} MiB: records of 1 MiB of data each, base64 in JSON. */
   private static byte[] abusiveBody(int mib) {
-    char[] data = new char[1_398_104];
-    Arrays.fill(data, 'A');
-    String record = "{\"PartitionKey\":\"k\",\"Data\":\"" + new String(data) + "\"}";
-    StringBuilder json = new StringBuilder(mib * 1024 * 1024 + 1024).append("{\"StreamName\":\"").append(STREAM)
-        .append("\",\"Records\":[");
-    for (int i = 0; json.length() + record.length() < mib * 1024L * 1024L; i++) {
-      if (i > 0) json.append(',');
-      json.append(record);
-    }
-    return json.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
+    return AbuseBenchmark.largePutRecordsBody(STREAM, mib);
   }
 
   private void abuse(byte[] body, CountDownLatch go, long endNanos) {
