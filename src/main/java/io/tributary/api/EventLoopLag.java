@@ -4,16 +4,20 @@ import io.vertx.core.Context;
 
 /**
  * How far behind one event loop runs: a timer due every {@value #TICK_MILLIS} ms on the loop's context
- * measures how late it fires. When the loop is so busy that its timers run more than the threshold late,
- * requests wait about as long in its socket buffers before anyone looks at them; the API then answers new
- * calls at once with a throttling error instead of serving them late (overload is answered, not queued),
- * until the lag falls below half the threshold. Read and written on the loop's own thread only.
+ * measures how late it fires. When the loop is so busy that its timers run more than the threshold late
+ * {@value #LATE_TICKS} times in a row, requests wait about as long in its socket buffers before anyone looks
+ * at them; the API then answers new data-plane calls at once with a throttling error instead of serving them
+ * late (overload is answered, not queued), until a timer runs less than half the threshold late. One late
+ * timer alone (a garbage collection, classes loading at start) is not overload. Read and written on the
+ * loop's own thread only.
  */
 final class EventLoopLag {
   static final long TICK_MILLIS = 20;
+  static final int LATE_TICKS = 3;
 
   private final long thresholdNanos;
   private boolean overloaded;
+  private int lateTicks;
   private long lagNanos;
 
   private EventLoopLag(long thresholdMillis) {
@@ -34,8 +38,9 @@ final class EventLoopLag {
       long now = System.nanoTime();
       lagNanos = Math.max(0, now - due);
       if (lagNanos > thresholdNanos) {
-        overloaded = true;
+        overloaded = ++lateTicks >= LATE_TICKS;
       } else if (lagNanos < thresholdNanos / 2) {
+        lateTicks = 0;
         overloaded = false;
       }
       tick(context, now);

@@ -213,7 +213,7 @@ public final class KinesisHttpHandler {
       }
       return Future.succeededFuture();
     }
-    if (loopLag.overloaded() && operation != null) {
+    if (loopLag.overloaded() && operation != null && operation.shedUnderOverload()) {
       answerError(response, format == null ? WireFormat.JSON : format, operation,
           Overload.error(operation, accountOf(request)), started);
       return Future.succeededFuture();

@@ -120,6 +120,14 @@ public enum Operation {
 
   public String wireName() { return wireName; }
 
+  /**
+   * Whether an overloaded event loop answers this call at once with a throttling error: the calls that
+   * carry records, whose clients retry them with backoff. Control-plane calls are few and are served.
+   */
+  public boolean shedUnderOverload() {
+    return this == PUT_RECORD || this == PUT_RECORDS || this == GET_RECORDS;
+  }
+
   public OperationHandler newHandler(Services services) { return factory.apply(services); }
 
   /** The operation of that name, or null. */

@@ -45,6 +45,7 @@ public final class ChildServer implements AutoCloseable {
     builder.environment().put("TRIBUTARY_HOST", "127.0.0.1");
     builder.environment().put("TRIBUTARY_STREAM_CREATE_DELAY_MS", "0");
     builder.environment().put("TRIBUTARY_STREAM_DELETE_DELAY_MS", "0");
+    builder.environment().put("TRIBUTARY_LIMITS_OVERLOAD_LAG_MS", "0");
     builder.environment().putAll(environment);
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

@@ -73,6 +73,9 @@ public final class TestServer implements AutoCloseable {
     settings.put("stream.update.delay.ms", "0");
     settings.put("consumer.create.delay.ms", "0");
     settings.put("consumer.delete.delay.ms", "0");
+    // Tests run many servers on a shared machine; shedding load there would make their own calls flaky.
+    // OverloadTest turns it on.
+    settings.put("limits.overload.lag.ms", "0");
     java.nio.file.Path dataDir = temporaryDirectory();
     settings.put("data.dir", dataDir.toString());
     // A fresh directory gets the JVM's test certificate; a directory a test names makes (or keeps) its own.
