@@ -80,7 +80,8 @@ public final class TributaryServer {
         .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
         .withTransport(new ApiListeners(settings, connections))
         .build();
-    WorkerPools pools = WorkerPools.create(vertx, settings, meters);
+    MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
+    WorkerPools pools = WorkerPools.create(vertx, settings, meters, budgets.decodeThreads());
     ShardClient.registerCodecs(vertx);
     ServerHealth health = new ServerHealth(vertx, settings.longValue("health.event.loop.timeout.ms"));
     long provokedErrorMillis = settings.longValue("debug.fatal.error.after.ms");
@@ -111,7 +112,7 @@ public final class TributaryServer {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = dataDirectory.iteratorKey();
           catalog = new StreamCatalogFile(pools.control(), dataDirectory.root());
-          storage = new FileShardStorage(vertx, dataDirectory.shards(),
+          storage = new FileShardStorage(vertx, pools.control(), dataDirectory.shards(),
               FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
@@ -124,7 +125,6 @@ public final class TributaryServer {
     }
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
-    MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,

@@ -11,23 +11,26 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's worker pools, one per kind of blocking work, so that one kind backing up (many busy shard
  * writers, a broker that does not answer) cannot starve the others: shard log writes (and recovery), shard
- * log reads, the Kafka bridge's client calls, and control-plane work (catalog writes, metrics scrapes).
+ * log reads, the Kafka bridge's client calls, control-plane work (catalog writes, metrics scrapes, removing
+ * logs), and decoding large request bodies off the event loops.
  * Threads are named {@code tributary-<pool>-<n>}. Made once at start.
  */
 public record WorkerPools(MeteredWorkerExecutor logWrite, MeteredWorkerExecutor logRead,
-    MeteredWorkerExecutor bridge, MeteredWorkerExecutor control) {
+    MeteredWorkerExecutor bridge, MeteredWorkerExecutor control, MeteredWorkerExecutor decode) {
 
   /**
    * The pools as sized by {@code pool.log.write.size}, {@code pool.log.read.size}, {@code pool.bridge.size}
-   * and {@code pool.control.size} (0: derived from the processor count), their gauges bound to the registry.
+   * and {@code pool.control.size} (0: derived from the processor count), and the decode pool of
+   * {@code decodeThreads} ({@code limits.decode.threads}), their gauges bound to the registry.
    */
-  public static WorkerPools create(Vertx vertx, Settings settings, MeterRegistry meters) {
+  public static WorkerPools create(Vertx vertx, Settings settings, MeterRegistry meters, int decodeThreads) {
     int processors = Runtime.getRuntime().availableProcessors();
     WorkerPools pools = new WorkerPools(
         pool(vertx, "log-write", size(settings, "pool.log.write.size", Math.max(8, 4 * processors)), 10),
         pool(vertx, "log-read", size(settings, "pool.log.read.size", Math.max(4, 2 * processors)), 10),
         pool(vertx, "bridge", size(settings, "pool.bridge.size", Math.max(4, processors)), 120),
-        pool(vertx, "control", size(settings, "pool.control.size", Math.max(2, processors / 2)), 60));
+        pool(vertx, "control", size(settings, "pool.control.size", Math.max(2, processors / 2)), 60),
+        pool(vertx, "decode", decodeThreads, 10));
     pools.all().forEach(pool -> pool.bindTo(meters));
     return pools;
   }
@@ -38,7 +41,7 @@ public record WorkerPools(MeteredWorkerExecutor logWrite, MeteredWorkerExecutor 
   }
 
   public List<MeteredWorkerExecutor> all() {
-    return List.of(logWrite, logRead, bridge, control);
+    return List.of(logWrite, logRead, bridge, control, decode);
   }
 
   public Future<Void> close() {

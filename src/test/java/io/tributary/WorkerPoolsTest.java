@@ -34,7 +34,7 @@ class WorkerPoolsTest {
   @BeforeAll
   static void start() {
     server = TestServer.start(Map.of("pool.log.write.size", "1", "pool.log.read.size", "2",
-        "pool.bridge.size", "1", "pool.control.size", "1"));
+        "pool.bridge.size", "1", "pool.control.size", "1", "limits.decode.threads", "1"));
     client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, server.endpoint());
   }
 
@@ -51,12 +51,12 @@ class WorkerPoolsTest {
   void eachPoolRunsOnThreadsNamedAfterIt() {
     Map<String, MeteredWorkerExecutor> byPrefix = Map.of("tributary-log-write-", pools().logWrite(),
         "tributary-log-read-", pools().logRead(), "tributary-bridge-", pools().bridge(),
-        "tributary-control-", pools().control());
+        "tributary-control-", pools().control(), "tributary-decode-", pools().decode());
     byPrefix.forEach((prefix, pool) -> {
       String thread = pool.executeBlocking(() -> Thread.currentThread().getName()).await();
       assertTrue(thread.startsWith(prefix), pool.name() + " ran on " + thread);
     });
-    assertEquals(List.of(1, 2, 1, 1), pools().all().stream().map(MeteredWorkerExecutor::size).toList());
+    assertEquals(List.of(1, 2, 1, 1, 1), pools().all().stream().map(MeteredWorkerExecutor::size).toList());
   }
 
   @Test

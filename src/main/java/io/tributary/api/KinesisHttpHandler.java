@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
 public final class KinesisHttpHandler {
   /** Bodies above this are decoded off the event loop, and read only once their headers pass. */
   static final int LARGE_BODY_BYTES = 256 * 1024;
-  private static final String DECODE_POOL = "tributary-decode";
   private static final Logger LOG = LoggerFactory.getLogger(KinesisHttpHandler.class);
   private static final String EXPOSED_HEADERS =
       "x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date";
@@ -94,7 +93,7 @@ public final class KinesisHttpHandler {
     this.defaultRegion = services.settings().string("region");
     this.meters = services.meters();
     this.budgets = services.budgets();
-    this.decodePool = services.vertx().createSharedWorkerExecutor(DECODE_POOL, budgets.decodeThreads());
+    this.decodePool = services.pools().decode();
     this.loopLag = EventLoopLag.ofCurrentLoop(services.settings().longValue("limits.overload.lag.ms"));
   }
 

@@ -9,6 +9,7 @@ import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,12 +31,15 @@ import org.slf4j.LoggerFactory;
 public final class FileShardStorage implements ShardStorage {
   private static final Logger LOG = LoggerFactory.getLogger(FileShardStorage.class);
   private final Vertx vertx;
+  /** Where deletions and setting logs aside run: control-plane work, off the log writers' pool. */
+  private final WorkerExecutor maintenance;
   private final Path root;
   private final LogConfig config;
   private final Clock clock;
 
-  public FileShardStorage(Vertx vertx, Path root, LogConfig config, Clock clock) {
+  public FileShardStorage(Vertx vertx, WorkerExecutor maintenance, Path root, LogConfig config, Clock clock) {
     this.vertx = vertx;
+    this.maintenance = maintenance;
     this.root = root;
     this.config = config;
     this.clock = clock;
@@ -78,7 +82,7 @@ public final class FileShardStorage implements ShardStorage {
 
   @Override
   public Future<Void> setAsideUnlisted(Map<String, Set<String>> listed) {
-    return vertx.executeBlocking(() -> {
+    return maintenance.executeBlocking(() -> {
       if (!Files.isDirectory(root)) return null;
       Path aside = root.resolveSibling("unlisted");
       try (Stream<Path> streams = Files.list(root)) {
@@ -119,7 +123,7 @@ public final class FileShardStorage implements ShardStorage {
   }
 
   private Future<Void> deleteTree(Path directory) {
-    return vertx.executeBlocking(() -> {
+    return maintenance.executeBlocking(() -> {
       if (!Files.exists(directory)) return null;
       try (Stream<Path> paths = Files.walk(directory)) {
         for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);
