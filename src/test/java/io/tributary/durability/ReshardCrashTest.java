@@ -160,7 +160,7 @@ class ReshardCrashTest {
   private void reshard(KinesisClient client, Random random, AtomicBoolean running) {
     while (running.get()) {
       try {
-        awaitActive(client);
+        if (!awaitActive(client, running)) return;
         List<Shard> open = client.listShards(b -> b.streamName(STREAM)).shards().stream()
             .filter(shard -> shard.sequenceNumberRange().endingSequenceNumber() == null)
             .sorted(Comparator.comparing(shard -> new BigInteger(shard.hashKeyRange().startingHashKey())))
@@ -191,12 +191,18 @@ class ReshardCrashTest {
   }
 
   private static void awaitActive(KinesisClient client) {
+    awaitActive(client, new AtomicBoolean(true));
+  }
+
+  /** Waits for the stream to be ACTIVE; false when told to stop first (the server was killed). */
+  private static boolean awaitActive(KinesisClient client, AtomicBoolean running) {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
+      if (!running.get()) return false;
       try {
         if (client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamStatus()
             == StreamStatus.ACTIVE) {
-          return;
+          return true;
         }
       } catch (RuntimeException notYet) {
         // an injected catalog failure is not a reason to stop waiting
