@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Checks run in the order AWS's front end runs them: CORS preflight, method, empty body, content
  * type, body syntax, target operation, authentication, member types, member rules; then the operation's
- * handler. Every answer carries {@code x-amzn-RequestId} and {@code x-amz-id-2}; every error carries
- * {@code __type} and its message in the body and {@code x-amzn-ErrorType} in the headers.
+ * handler. Every answer carries {@code x-amzn-RequestId}, and every one but a CORS preflight's
+ * {@code x-amz-id-2}; every error carries {@code __type} and its message in the body and
+ * {@code x-amzn-ErrorType} in the headers.
  *
  * <p>Bodies are held against the server's memory budgets ({@link MemoryBudgets}); a call with no room is
  * throttled at once. A body over {@link #LARGE_BODY_BYTES} (or of undeclared length) is read only after the
@@ -176,17 +177,18 @@ public final class KinesisHttpHandler {
     HttpServerResponse response = request.response();
     String requestId = requestId();
     response.putHeader("x-amzn-RequestId", requestId);
-    response.putHeader("x-amz-id-2", extendedRequestId());
 
     String origin = request.getHeader("Origin");
     if (origin != null) {
       response.putHeader("Access-Control-Allow-Origin", "*");
+      // As AWS: a preflight's answer has no x-amz-id-2; every other answer has one.
       if (request.method() == HttpMethod.OPTIONS) {
         answerPreflight(request);
         return Future.succeededFuture();
       }
       response.putHeader("Access-Control-Expose-Headers", EXPOSED_HEADERS);
     }
+    response.putHeader("x-amz-id-2", extendedRequestId());
     if (request.method() != HttpMethod.POST) {
       answerXml(response, "AccessDeniedException", "Unable to determine service/operation name to be authorized");
       return Future.succeededFuture();

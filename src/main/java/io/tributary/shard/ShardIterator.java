@@ -76,8 +76,15 @@ public record ShardIterator(long createdMillis, String account, String region, S
       }
     }
 
-    /** The iterator a string encodes, or null when it is not one of ours (malformed, forged or altered). */
+    /**
+     * The iterator a string encodes, or null when it is not one of ours (malformed, forged or altered). A
+     * string wrapped in double quotes, as shell scripts pass on what the CLI printed, is the iterator inside
+     * them, as AWS takes it.
+     */
     public ShardIterator decode(String text) {
+      if (text.length() >= 2 && text.charAt(0) == '"' && text.charAt(text.length() - 1) == '"') {
+        text = text.substring(1, text.length() - 1);
+      }
       byte[] opened = open(text);
       if (opened == null || opened.length < 25) return null;
       try {

@@ -44,17 +44,18 @@ public final class Resharding {
         false);
   }
 
-  /** MergeShards: two open shards with adjacent ranges become one child. */
+  /**
+   * MergeShards: two open shards become one child, the adjacent one's range right after the first's, as AWS
+   * requires (an inverted pair is refused like any other that is not adjacent).
+   */
   public static Plan merge(StreamDescriptor stream, ShardDescriptor shard, ShardDescriptor adjacent, long now) {
-    ShardDescriptor lower = shard.hashKeyRange().start().compareTo(adjacent.hashKeyRange().start()) < 0 ? shard : adjacent;
-    ShardDescriptor upper = lower == shard ? adjacent : shard;
-    if (!lower.hashKeyRange().end().add(BigInteger.ONE).equals(upper.hashKeyRange().start())) {
+    if (!shard.hashKeyRange().end().add(BigInteger.ONE).equals(adjacent.hashKeyRange().start())) {
       throw DomainException.invalidArgument("Shards " + shard.shardId() + " and " + adjacent.shardId() + " in stream "
           + stream.name() + " under account " + stream.key().account()
           + " are not an adjacent pair of shards eligible for merging");
     }
     ShardDescriptor child = ShardDescriptor.open(stream.nextShardIndex(),
-        new HashKeyRange(lower.hashKeyRange().start(), upper.hashKeyRange().end()), shard.shardId(), adjacent.shardId(), now);
+        new HashKeyRange(shard.hashKeyRange().start(), adjacent.hashKeyRange().end()), shard.shardId(), adjacent.shardId(), now);
     return new Plan(List.of(shard.shardId(), adjacent.shardId()), List.of(child), false);
   }
 

@@ -219,11 +219,13 @@ class FrontEndTest {
     assertEquals("content-type,x-amz-target,authorization",
         answer.headers().firstValue("Access-Control-Allow-Headers").orElseThrow());
     assertEquals("172800", answer.headers().firstValue("Access-Control-Max-Age").orElseThrow());
+    assertTrue(answer.headers().firstValue("x-amz-id-2").isEmpty(), "a preflight has no x-amz-id-2, as AWS's");
 
     HttpResponse<byte[]> call = post(Map.of("Origin", "http://localhost:3000", "Content-Type", JSON,
         "X-Amz-Target", "Kinesis_20131202.ListStreams", "Authorization", AUTH, "X-Amz-Date", "x"), "{}".getBytes());
     assertEquals("*", call.headers().firstValue("Access-Control-Allow-Origin").orElseThrow());
     assertNotNull(call.headers().firstValue("Access-Control-Expose-Headers").orElseThrow());
+    assertNotNull(call.headers().firstValue("x-amz-id-2").orElseThrow());
   }
 
   @Test

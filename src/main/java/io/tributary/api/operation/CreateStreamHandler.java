@@ -49,8 +49,10 @@ public final class CreateStreamHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     Input modeDetails = input.structure("StreamModeDetails");
-    StreamMode mode = modeDetails == null ? StreamMode.PROVISIONED : StreamMode.valueOf(modeDetails.string("StreamMode"));
     Integer shardCount = input.integer("ShardCount");
+    // AWS today: a stream asked for with neither a shard count nor a mode is an on-demand one.
+    StreamMode mode = modeDetails != null ? StreamMode.valueOf(modeDetails.string("StreamMode"))
+        : shardCount == null ? StreamMode.ON_DEMAND : StreamMode.PROVISIONED;
     if (mode == StreamMode.PROVISIONED && shardCount == null) {
       throw KinesisException.client("ValidationException", "1 validation error detected: Value null at 'shardCount' "
           + "failed to satisfy constraint: Member must not be null");

@@ -37,7 +37,8 @@ public final class DeleteStreamHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
-    if (stream.status() == StreamStatus.DELETING) throw KinesisException.streamNotFound(stream.name(), stream.key().account());
+    // As AWS: deleting a stream that is already going succeeds and changes nothing.
+    if (stream.status() == StreamStatus.DELETING) return Future.succeededFuture(Response.EMPTY);
     if (!Boolean.TRUE.equals(input.bool("EnforceConsumerDeletion")) && !stream.consumers().isEmpty()) {
       throw KinesisException.resourceInUse("Consumers exist in stream " + stream.name()
           + " and enforceConsumerDeletion is either not set or is false");

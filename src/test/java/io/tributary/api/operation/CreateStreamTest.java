@@ -128,8 +128,20 @@ class CreateStreamTest extends ApiTest {
   void requiresAShardCountForProvisionedStreams(ClientKind kind) {
     KinesisException error = assertKinesisError(KinesisException.class,
         "1 validation error detected: Value null at 'shardCount' failed to satisfy constraint: Member must not be null",
-        () -> client(kind).createStream(b -> b.streamName(newStreamName("no-count"))));
+        () -> client(kind).createStream(b -> b.streamName(newStreamName("no-count"))
+            .streamModeDetails(m -> m.streamMode(StreamMode.PROVISIONED))));
     assertEquals("ValidationException", error.awsErrorDetails().errorCode());
+  }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void makesAnOnDemandStreamWhenAskedForNeitherCountNorMode(ClientKind kind) {
+    String name = newStreamName("no-count");
+    client(kind).createStream(b -> b.streamName(name));
+    var summary = client(kind).describeStreamSummary(b -> b.streamName(name)).streamDescriptionSummary();
+    assertEquals(StreamMode.ON_DEMAND, summary.streamModeDetails().streamMode());
+    assertEquals(4, summary.openShardCount());
+    client(kind).deleteStream(b -> b.streamName(name));
   }
 
   @ParameterizedTest

@@ -60,6 +60,10 @@ class DeleteStreamTest extends ApiTest {
           client.describeStreamSummary(b -> b.streamName("going")).streamDescriptionSummary().streamStatus());
       org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.ConsumerStatus.DELETING,
           client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatus());
+      // As AWS: deleting it again meanwhile succeeds, and it is still DELETING.
+      client.deleteStream(b -> b.streamName("going"));
+      org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.StreamStatus.DELETING,
+          client.describeStreamSummary(b -> b.streamName("going")).streamDescriptionSummary().streamStatus());
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (System.nanoTime() < deadline) {
         try {

@@ -83,6 +83,17 @@ class GetRecordsTest extends ApiTest {
     assertEquals(0, records.get(1).data().asByteArray().length);
   }
 
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void takesAnIteratorWrappedInDoubleQuotes(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("quoted", 1);
+    client.putRecord(b -> b.streamName(name).partitionKey("p").data(SdkBytes.fromUtf8String("quoted")));
+    String iterator = iterator(client, name, "shardId-000000000000", ShardIteratorType.TRIM_HORIZON);
+    List<Record> records = client.getRecords(b -> b.shardIterator('"' + iterator + '"')).records();
+    assertEquals("quoted", records.get(0).data().asUtf8String());
+  }
+
   /** A page of several megabytes: the answer is written in many pieces and must arrive whole and in order. */
   @ParameterizedTest
   @EnumSource(ClientKind.class)

@@ -22,7 +22,7 @@ class MergeShardsTest extends ApiTest {
     KinesisClient client = client(kind);
     String name = createStream("merge", 3);
     put(name, "a", "before");
-    client.mergeShards(b -> b.streamName(name).shardToMerge("shardId-000000000001").adjacentShardToMerge("shardId-000000000000"));
+    client.mergeShards(b -> b.streamName(name).shardToMerge("shardId-000000000000").adjacentShardToMerge("shardId-000000000001"));
 
     List<Shard> shards = client.listShards(b -> b.streamName(name)).shards();
     assertEquals(4, shards.size());
@@ -30,8 +30,8 @@ class MergeShardsTest extends ApiTest {
     assertNotNull(shards.get(1).sequenceNumberRange().endingSequenceNumber());
     Shard child = shards.get(3);
     assertEquals("shardId-000000000003", child.shardId());
-    assertEquals("shardId-000000000001", child.parentShardId());
-    assertEquals("shardId-000000000000", child.adjacentParentShardId());
+    assertEquals("shardId-000000000000", child.parentShardId());
+    assertEquals("shardId-000000000001", child.adjacentParentShardId());
     assertEquals("0", child.hashKeyRange().startingHashKey());
     assertEquals(shards.get(1).hashKeyRange().endingHashKey(), child.hashKeyRange().endingHashKey());
     assertEquals("shardId-000000000003", put(name, "a", "after").shardId());
@@ -43,7 +43,7 @@ class MergeShardsTest extends ApiTest {
       page = client.getRecords(b -> b.shardIterator(next));
     }
     assertEquals("shardId-000000000003", page.childShards().get(0).shardId());
-    assertEquals(List.of("shardId-000000000001", "shardId-000000000000"), page.childShards().get(0).parentShards());
+    assertEquals(List.of("shardId-000000000000", "shardId-000000000001"), page.childShards().get(0).parentShards());
   }
 
   @ParameterizedTest
@@ -55,5 +55,17 @@ class MergeShardsTest extends ApiTest {
             + name + " under account 000000000000 are not an adjacent pair of shards eligible for merging",
         () -> client.mergeShards(b -> b.streamName(name).shardToMerge("shardId-000000000000")
             .adjacentShardToMerge("shardId-000000000002")));
+  }
+
+  /** As AWS: the adjacent shard's range must come right after the first one's; an inverted pair is refused. */
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void refusesAnInvertedPair(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("merge-inverted", 2);
+    assertKinesisError(InvalidArgumentException.class, "Shards shardId-000000000001 and shardId-000000000000 in stream "
+            + name + " under account 000000000000 are not an adjacent pair of shards eligible for merging",
+        () -> client.mergeShards(b -> b.streamName(name).shardToMerge("shardId-000000000001")
+            .adjacentShardToMerge("shardId-000000000000")));
   }
 }
