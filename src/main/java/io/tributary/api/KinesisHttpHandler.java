@@ -307,6 +307,12 @@ public final class KinesisHttpHandler {
 
   private void answer(HttpServerResponse response, WireFormat format, Operation operation, Response result,
       long started) {
+    if (result == Response.EMPTY) {
+      // As AWS: an operation whose output shape is empty answers with no body at all, in JSON and in CBOR.
+      response.putHeader("Content-Type", format.contentType()).putHeader("Content-Length", "0").end();
+      record(operation, "ok", started);
+      return;
+    }
     ResponseWriter writer = new ResponseWriter(format, result.sizeHint());
     writer.startObject();
     result.writeMembers(writer);

@@ -204,6 +204,24 @@ class FrontEndTest {
     assertEquals("<UnknownOperationException/>\n", new String(xml.body()));
   }
 
+  /** As AWS: an operation whose output shape is empty answers with no body, in JSON and in CBOR. */
+  @Test
+  void answersOperationsWithAnEmptyOutputWithNoBody() throws Exception {
+    String name = "empty-answer-" + System.nanoTime();
+    HttpResponse<byte[]> created = call("CreateStream", JSON, "{\"StreamName\":\"" + name + "\",\"ShardCount\":1}");
+    assertEquals(200, created.statusCode());
+    assertEquals(0, created.body().length);
+    assertEquals("0", created.headers().firstValue("Content-Length").orElseThrow());
+    assertEquals(JSON, created.headers().firstValue("Content-Type").orElseThrow());
+
+    byte[] body = CBOR_MAPPER.writeValueAsBytes(Map.of("StreamName", name));
+    HttpResponse<byte[]> deleted = post(Map.of("Content-Type", CBOR, "X-Amz-Target", "Kinesis_20131202.DeleteStream",
+        "Authorization", AUTH, "X-Amz-Date", "20260101T000000Z"), body);
+    assertEquals(200, deleted.statusCode());
+    assertEquals(0, deleted.body().length);
+    assertEquals(CBOR, deleted.headers().firstValue("Content-Type").orElseThrow());
+  }
+
   @Test
   void answersCorsPreflightsAndExposesHeaders() throws Exception {
     HttpRequest preflight = HttpRequest.newBuilder(TestServer.shared().endpoint())
