@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.tributary.shard.ShardAddress;
 import io.tributary.stream.StreamKey;
 import io.tributary.support.ClientKind;
+import io.tributary.support.Eventually;
 import io.tributary.support.KinesisClients;
 import io.tributary.support.TestServer;
 import io.vertx.core.Context;
@@ -14,6 +15,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.EventBus;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -149,7 +151,8 @@ class ShardQueueBoundTest {
     assertNotNull(queued.get(10, TimeUnit.SECONDS).sequenceNumber());
     assertNotNull(client.putRecord(b -> b.streamName(stream).partitionKey("k").data(big)).sequenceNumber(),
         "the bytes are released once the append is answered");
-    assertEquals(0, server.server().services().budgets().appends().used());
+    Eventually.assertEqualsWithin(Duration.ofSeconds(2), 0, () -> server.server().services().budgets().appends().used(),
+        "every append's bytes are released");
   }
 
   private static PutRecordResponse put(String stream) {
