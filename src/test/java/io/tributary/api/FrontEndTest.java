@@ -94,6 +94,9 @@ class FrontEndTest {
         "'abc' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: 3");
     assertError(call("PutRecord", JSON, "{\"StreamName\":\"x\",\"PartitionKey\":\"a\",\"Data\":\"ab!=\"}"), 400,
         "SerializationException", "'ab!=' can not be converted to a Blob: Invalid Base64 character: '!'");
+    // As AWS's decoder: the first character not valid where it stands, here a pad opening a quad.
+    assertError(call("PutRecord", JSON, "{\"StreamName\":\"x\",\"PartitionKey\":\"a\",\"Data\":\"=+/=\"}"), 400,
+        "SerializationException", "'=+/=' can not be converted to a Blob: Invalid Base64 character: '='");
     assertError(call("GetShardIterator", JSON, "{\"StreamName\":\"x\",\"ShardId\":\"s\",\"ShardIteratorType\":\"AT_TIMESTAMP\","
         + "\"Timestamp\":\"yesterday\"}"), 400, "SerializationException",
         "class java.lang.String can not be converted to milliseconds since epoch");

@@ -5,9 +5,10 @@ import java.util.Base64;
 
 /**
  * Decodes a blob sent as base64 text (JSON), refusing what AWS's front end refuses with its words: a length
- * that is not a multiple of 4, a character outside the alphabet (or any after a pad), too much padding, and
- * a last character before the padding whose unused low bits are not zero. One pass over the text, then the
- * JDK's decoder; the value quoted in a refusal is cut to a bounded length.
+ * that is not a multiple of 4, the first character not valid where it stands (outside the alphabet, a pad in
+ * the first two places of a quad, anything after a pad), too much padding, and a last character before the
+ * padding whose unused low bits are not zero. One pass over the text, then the JDK's decoder; the value
+ * quoted in a refusal is cut to a bounded length.
  */
 final class Base64Text {
   private Base64Text() { }
@@ -21,6 +22,8 @@ final class Base64Text {
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
       if (c == '=') {
+        // A quad's first two characters carry bits of its first byte: a pad cannot stand there.
+        if (i % 4 < 2) throw refused(text, "Invalid Base64 character: '='");
         pads++;
       } else if (pads > 0 || sextet(c) < 0) {
         throw refused(text, "Invalid Base64 character: '" + c + "'");
