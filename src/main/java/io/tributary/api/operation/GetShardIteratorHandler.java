@@ -49,13 +49,9 @@ public final class GetShardIteratorHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
+    StreamMembers.checkShardIdForm(context, input, "ShardId");
     StreamKey key = StreamMembers.keyOf(context, input);
-    String requestedShard = input.string("ShardId");
-    String shardId = StreamMembers.canonicalShardId(requestedShard);
-    if (shardId == null) {
-      throw KinesisException.resourceNotFound("Could not find shard " + requestedShard + " in stream " + key.name()
-          + " under account " + key.account() + ".");
-    }
+    String shardId = StreamMembers.canonicalShardId(input.string("ShardId"));
     StreamDescriptor stream = services.registry().find(key);
     ShardDescriptor shard = stream == null ? null : stream.shard(shardId);
     if (shard == null) {

@@ -34,6 +34,8 @@ public final class MergeShardsHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
+    StreamMembers.checkShardIdForm(context, input, "ShardToMerge");
+    StreamMembers.checkShardIdForm(context, input, "AdjacentShardToMerge");
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     ShardDescriptor shard = StreamMembers.openShardToReshard(stream, input.string("ShardToMerge"));
     ShardDescriptor adjacent = StreamMembers.openShardToReshard(stream, input.string("AdjacentShardToMerge"));

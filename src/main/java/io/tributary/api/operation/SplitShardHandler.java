@@ -35,6 +35,7 @@ public final class SplitShardHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
+    StreamMembers.checkShardIdForm(context, input, "ShardToSplit");
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     ShardDescriptor shard = StreamMembers.openShardToReshard(stream, input.string("ShardToSplit"));
     services.registry().checkShardLimit(stream.key(), 1);

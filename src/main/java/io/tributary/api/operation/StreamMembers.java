@@ -57,6 +57,19 @@ final class StreamMembers {
     return index > Integer.MAX_VALUE ? null : ShardDescriptor.idOf((int) index);
   }
 
+  /**
+   * As AWS: a shard id that cannot name a shard (not digits after an optional prefix, or past the largest
+   * index) is not found, and this is checked before the stream is looked up.
+   */
+  static void checkShardIdForm(RequestContext context, Input input, String member) {
+    String requested = input.string(member);
+    if (canonicalShardId(requested) == null) {
+      StreamKey key = keyOf(context, input);
+      throw KinesisException.resourceNotFound("Could not find shard " + requested + " in stream " + key.name()
+          + " under account " + key.account() + ".");
+    }
+  }
+
   /** The open shard a resharding request names, with AWS's answers when it is unknown or closed. */
   static ShardDescriptor openShardToReshard(StreamDescriptor stream, String requested) {
     String shardId = canonicalShardId(requested);

@@ -70,6 +70,25 @@ class SplitShardTest extends ApiTest {
     assertEquals(MIDDLE, children.get(1).hashKeyRange().startingHashKey());
   }
 
+  /** As AWS: a shard id that cannot name a shard is not found, even before the stream is looked up. */
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void aShardIdThatCannotNameAShardIsNotFoundBeforeTheStream(ClientKind kind) {
+    KinesisClient client = client(kind);
+    for (String shardId : List.of("2147483648", "shardId-002147483648", "ABKLFD8", "2.14E4")) {
+      assertKinesisError(ResourceNotFoundException.class, "Could not find shard " + shardId
+              + " in stream no-such-stream under account 000000000000.",
+          () -> client.splitShard(b -> b.streamName("no-such-stream").shardToSplit(shardId).newStartingHashKey("1")));
+      assertKinesisError(ResourceNotFoundException.class, "Could not find shard " + shardId
+              + " in stream no-such-stream under account 000000000000.",
+          () -> client.mergeShards(b -> b.streamName("no-such-stream").shardToMerge(shardId)
+              .adjacentShardToMerge("shardId-000000000001")));
+    }
+    assertKinesisError(ResourceNotFoundException.class, "Stream no-such-stream under account 000000000000 not found.",
+        () -> client.splitShard(b -> b.streamName("no-such-stream").shardToSplit("shardId-000000000000")
+            .newStartingHashKey("1")));
+  }
+
   @ParameterizedTest
   @EnumSource(ClientKind.class)
   void rejectsWhatCannotBeSplit(ClientKind kind) {
