@@ -5,21 +5,26 @@ import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.faults.FaultInjector;
+import io.tributary.api.operation.ResourceAccess;
 import io.tributary.limits.Quotas;
+import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Future;
 
 /**
- * What runs after a call is validated and before its handler: injected faults ({@link FaultInjector}),
- * then the operation's call rate ({@link Quotas}). A handler is wrapped once, when the front end is built.
+ * What runs after a call is validated and before its handler: the check that the resource it names is the
+ * caller's to act on ({@link ResourceAccess}), injected faults ({@link FaultInjector}), then the operation's
+ * call rate ({@link Quotas}). A handler is wrapped once, when the front end is built.
  */
 final class Admission {
   private final Operation operation;
+  private final StreamRegistry registry;
   private final FaultInjector faults;
   private final Quotas quotas;
   private final CallRates callRates;
 
   private Admission(Services services, Operation operation) {
     this.operation = operation;
+    this.registry = services.registry();
     this.faults = services.faults();
     this.quotas = services.quotas();
     this.callRates = services.callRates();
@@ -50,6 +55,7 @@ final class Admission {
   }
 
   private <T> Future<T> then(RequestContext context, Input input, java.util.function.Supplier<Future<T>> call) {
+    ResourceAccess.check(registry, context, operation, input);
     Future<Void> fault = faults.apply(operation, context, input);
     if (fault == null) {
       admitCall(context, input);

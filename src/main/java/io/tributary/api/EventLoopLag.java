@@ -18,7 +18,6 @@ final class EventLoopLag {
   private final long thresholdNanos;
   private boolean overloaded;
   private int lateTicks;
-  private long lagNanos;
 
   private EventLoopLag(long thresholdMillis) {
     this.thresholdNanos = thresholdMillis * 1_000_000;
@@ -36,7 +35,7 @@ final class EventLoopLag {
     long due = scheduledNanos + TICK_MILLIS * 1_000_000;
     context.owner().setTimer(TICK_MILLIS, id -> {
       long now = System.nanoTime();
-      lagNanos = Math.max(0, now - due);
+      long lagNanos = now - due;
       if (lagNanos > thresholdNanos) {
         overloaded = ++lateTicks >= LATE_TICKS;
       } else if (lagNanos < thresholdNanos / 2) {
@@ -50,9 +49,5 @@ final class EventLoopLag {
   /** Whether calls arriving now should be throttled rather than served. */
   boolean overloaded() {
     return overloaded;
-  }
-
-  long lagMillis() {
-    return lagNanos / 1_000_000;
   }
 }

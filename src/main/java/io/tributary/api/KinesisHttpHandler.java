@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.Services;
-import io.tributary.api.operation.ResourceAccess;
 import io.tributary.api.wire.Input;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.api.wire.Response;
@@ -83,8 +82,7 @@ public final class KinesisHttpHandler {
   public KinesisHttpHandler(Services services, Authentication authentication) {
     this.services = services;
     for (Operation operation : Operation.values()) {
-      handlers.put(operation, ResourceAccess.wrap(services, operation,
-          Admission.wrap(services, operation, operation.newHandler(services))));
+      handlers.put(operation, Admission.wrap(services, operation, operation.newHandler(services)));
     }
     this.authentication = authentication;
     this.maxRequestBytes = services.settings().longValue("limits.request.bytes");

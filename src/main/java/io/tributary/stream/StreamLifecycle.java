@@ -1,5 +1,6 @@
 package io.tributary.stream;
 
+import io.tributary.DomainException;
 import io.tributary.shard.ShardAddress;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardRequest;
@@ -10,12 +11,15 @@ import io.vertx.core.Vertx;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import io.tributary.DomainException;
 
 /**
  * Creates, deletes, reshards and restores streams. Every change follows one order: the intent is kept in
@@ -69,7 +73,7 @@ public final class StreamLifecycle {
 
   /** As {@link #update}, after a check of the stream as it is when the change applies, which may refuse it. */
   private Future<StreamDescriptor> update(StreamDescriptor stream, UnaryOperator<StreamDescriptor.Builder> change,
-      java.util.function.Consumer<StreamDescriptor> check) {
+      Consumer<StreamDescriptor> check) {
     return metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> {
           check.accept(s);
           return change.apply(s.toBuilder()).build();
@@ -125,7 +129,7 @@ public final class StreamLifecycle {
           ? shard.closed(Resharding.endingSequenceNumber(shard, now), now) : shard);
     }
     shards.addAll(plan.created());
-    shards.sort(java.util.Comparator.comparingInt(ShardDescriptor::index));
+    shards.sort(Comparator.comparingInt(ShardDescriptor::index));
     List<Long> scalings = new ArrayList<>(stream.scalingTimes());
     if (plan.scaling()) scalings.add(now);
     return stream.toBuilder().shards(shards).pendingReshard(null).scalingTimes(scalings).status(StreamStatus.ACTIVE)
@@ -243,9 +247,9 @@ public final class StreamLifecycle {
    * shards of a reshard under way. Anything else in the data directory is not adopted.
    */
   public static Map<String, Set<String>> listedShards(List<StreamDescriptor> streams) {
-    Map<String, Set<String>> listed = new java.util.HashMap<>();
+    Map<String, Set<String>> listed = new HashMap<>();
     for (StreamDescriptor stream : streams) {
-      Set<String> ids = new java.util.HashSet<>();
+      Set<String> ids = new HashSet<>();
       for (ShardDescriptor shard : stream.shards()) ids.add(shard.shardId());
       if (stream.pendingReshard() != null) {
         for (ShardDescriptor shard : stream.pendingReshard().created()) ids.add(shard.shardId());

@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * AccessDeniedException in IAM's wording, naming the caller's principal (its account's root unless the
  * {@code accounts} setting names a user or role for its access key).
  *
- * <p>Checked before the operation's handler runs ({@link #wrap}); handlers whose resource is known only
- * from a sealed token or iterator call {@link #require} themselves.
+ * <p>Checked before the operation's handler runs ({@link #check}, from the API's admission of a call);
+ * handlers whose resource is known only from a sealed token or iterator call {@link #require} themselves.
  */
 public final class ResourceAccess {
   /** What another account may be allowed on a stream. */
@@ -48,38 +48,12 @@ public final class ResourceAccess {
 
   private ResourceAccess() { }
 
-  /** The handler, behind the check of the resource its request names. */
-  public static OperationHandler wrap(Services services, Operation operation, OperationHandler handler) {
-    StreamRegistry registry = services.registry();
-    if (handler instanceof StreamingOperationHandler streaming) {
-      return new StreamingOperationHandler() {
-        @Override
-        public Shape input() { return streaming.input(); }
-
-        @Override
-        public Future<StreamingAnswer> open(RequestContext context, Input input) {
-          check(registry, context, operation, input);
-          return streaming.open(context, input);
-        }
-      };
-    }
-    return new OperationHandler() {
-      @Override
-      public Shape input() { return handler.input(); }
-
-      @Override
-      public Future<Response> handle(RequestContext context, Input input) {
-        check(registry, context, operation, input);
-        return handler.handle(context, input);
-      }
-    };
-  }
-
   /** The named resource as the request asks for it; null members when the request names none. */
   private record Named(StreamKey streamKey, String arn, String consumerName, Long consumerCreatedSeconds) {
   }
 
-  private static void check(StreamRegistry registry, RequestContext context, Operation operation, Input input) {
+  /** Fails the call when the resource its request names is not the caller's to act on. */
+  public static void check(StreamRegistry registry, RequestContext context, Operation operation, Input input) {
     Named named = named(context, operation, input);
     if (named == null) return;
     StreamDescriptor stream = registry.find(named.streamKey());
