@@ -63,8 +63,9 @@ public final class MeteredWorkerExecutor implements WorkerExecutor {
         try {
           return work.call();
         } finally {
-          active.decrementAndGet();
+          // Counted complete before it stops being active, so an idle pool has counted all it ran.
           completed.increment();
+          active.decrementAndGet();
         }
       }, ordered).onComplete(done -> {
         // A task the pool refused (closed at shutdown) never ran.

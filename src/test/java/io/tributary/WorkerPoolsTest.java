@@ -107,6 +107,8 @@ class WorkerPoolsTest {
     ownClient.createStream(b -> b.streamName("closing").shardCount(2));
     ownClient.putRecord(b -> b.streamName("closing").partitionKey("k").data(SdkBytes.fromUtf8String("v")));
     MeteredWorkerExecutor writes = own.server().services().pools().logWrite();
+    // The put's append task counts itself complete just after the answer leaves: wait for the pool to idle.
+    awaitIdle(writes);
     long before = writes.completed();
     own.close();
     assertEquals(before + 2, writes.completed(), "one close task per shard log ran");
@@ -122,6 +124,14 @@ class WorkerPoolsTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (pools().logWrite().active() < count) {
       if (System.nanoTime() > deadline) throw new AssertionError("the blocking task did not start");
+      Thread.sleep(10);
+    }
+  }
+
+  private static void awaitIdle(MeteredWorkerExecutor pool) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.active() > 0 || pool.queued() > 0) {
+      if (System.nanoTime() > deadline) throw new AssertionError(pool.name() + " did not go idle");
       Thread.sleep(10);
     }
   }
