@@ -27,13 +27,28 @@ class ShardIteratorTest {
   }
 
   @Test
+  void hasTheShapeOfAnAwsIterator() {
+    for (ShardIterator each : List.of(iterator, new ShardIterator(1L, "1", "r", "s", 2L, "shardId-000000000000", 0),
+        new ShardIterator(1L, "123456789012", "ap-southeast-2", "n".repeat(60), 2L, "shardId-000000000000", 0))) {
+      String text = codec.encode(each);
+      assertTrue(text.matches("[A-Za-z0-9+/]+={0,2}") && text.length() % 4 == 0, text);
+      byte[] raw = Base64.getDecoder().decode(text);
+      assertTrue(raw.length >= 152 && (raw.length - 152) % 16 == 0, "decodes to " + raw.length + " bytes");
+      assertEquals("0000000000000001", HexFormat.of().formatHex(raw, 0, 8));
+      assertEquals(each, codec.decode(text));
+    }
+    assertEquals(152, Base64.getDecoder().decode(codec.encode(
+        new ShardIterator(1L, "1", "r", "s", 2L, "shardId-000000000000", 0))).length, "the shortest is 152 bytes");
+  }
+
+  @Test
   void noncesDoNotRepeatAcrossCodecsOfOneKey() {
     ShardIterator.Codec restarted = new ShardIterator.Codec(new byte[16]);
     Set<String> nonces = new HashSet<>();
     for (int i = 0; i < 20_000; i++) {
       for (ShardIterator.Codec each : List.of(codec, restarted)) {
-        byte[] raw = Base64.getUrlDecoder().decode(each.encode(iterator));
-        String nonce = HexFormat.of().formatHex(raw, 0, 12);
+        byte[] raw = Base64.getDecoder().decode(each.encode(iterator));
+        String nonce = HexFormat.of().formatHex(raw, 8, 20);
         assertTrue(nonces.add(nonce), "nonce " + nonce + " repeated after " + nonces.size());
       }
     }
@@ -48,8 +63,11 @@ class ShardIteratorTest {
       char[] chars = text.toCharArray();
       int at = random.nextInt(chars.length);
       chars[at] = chars[at] == 'A' ? 'B' : 'A';
-      assertNull(codec.decode(new String(chars)));
+      assertNull(codec.decode(new String(chars)), "changed at " + at);
     }
+    byte[] raw = Base64.getDecoder().decode(text);
+    raw[7] = 2;
+    assertNull(codec.decode(Base64.getEncoder().encodeToString(raw)), "another version");
     assertNull(codec.decode(text.substring(0, text.length() - 1)));
     assertNull(codec.decode("!!!"));
     assertNull(new ShardIterator.Codec(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}).decode(text),
