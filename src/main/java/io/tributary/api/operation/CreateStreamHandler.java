@@ -24,7 +24,7 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.string("StreamMode").notNull().oneOf(List.of("PROVISIONED", "ON_DEMAND")));
   private static final Shape INPUT = Shape.of(
       Member.integer("ShardCount").min(1).max(100000),
-      StreamMembers.streamName().notNull(),
+      StreamMembers.optionalStreamName().notNull(),
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
       TagRules.tagMap("Tags"),
       Member.integer("WarmThroughputMiBps").min(0),

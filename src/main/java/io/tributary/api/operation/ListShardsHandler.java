@@ -34,7 +34,7 @@ public final class ListShardsHandler implements OperationHandler {
       Member.integer("MaxResults").min(1).max(10000),
       Member.string("NextToken").minLength(1).maxLength(1048576),
       Member.timestamp("StreamCreationTimestamp"),
-      StreamMembers.streamName(),
+      StreamMembers.optionalStreamName(),
       Member.structure("ShardFilter", SHARD_FILTER),
       StreamMembers.streamArn(),
       StreamMembers.streamId());

@@ -9,7 +9,6 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
-import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.util.List;
@@ -22,7 +21,7 @@ import java.util.List;
 public final class PutRecordHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
       Member.string("SequenceNumberForOrdering").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
-      Member.string("PartitionKey").length(1, 256),
+      Member.string("PartitionKey").listedWithOthers().length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024),
       StreamMembers.streamName(),
@@ -56,9 +55,13 @@ public final class PutRecordHandler implements OperationHandler {
       throw KinesisException.invalidArgument("SequenceNumberForOrdering is not supported for stream " + stream.name()
           + " under account " + stream.key().account() + " because it uses the AUTO record distribution strategy.");
     }
-    if (ordering != null && !ordering.equals("0") && SequenceNumber.parse(ordering) == null) {
-      throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
-          + stream.name() + " under account " + stream.key().account() + " is invalid.");
+    if (ordering != null) {
+      OrderingSequenceNumber.Verdict verdict = OrderingSequenceNumber.check(ordering, services.clock().millis());
+      if (verdict == OrderingSequenceNumber.Verdict.UNKNOWN_VERSION) throw KinesisException.internalFailure();
+      if (verdict == OrderingSequenceNumber.Verdict.INVALID) {
+        throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
+            + stream.name() + " under account " + stream.key().account() + " is invalid.");
+      }
     }
     DryRun.stopIfRequested(input);
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))

@@ -24,7 +24,7 @@ import java.util.List;
  */
 public final class PutRecordsHandler implements OperationHandler {
   private static final Shape ENTRY = Shape.of(
-      Member.string("PartitionKey").length(1, 256),
+      Member.string("PartitionKey").listedWithOthers().length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024));
   private static final Shape INPUT = Shape.of(

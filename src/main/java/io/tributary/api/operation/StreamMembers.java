@@ -27,8 +27,13 @@ final class StreamMembers {
 
   private StreamMembers() { }
 
-  /** StreamName as an optional member (StreamARN may name the stream instead). */
+  /** StreamName, which may be absent only when StreamARN names the stream instead. */
   static Member streamName() {
+    return optionalStreamName().requiredUnless("StreamARN");
+  }
+
+  /** StreamName where another member may stand for it too (ListShards' NextToken). */
+  static Member optionalStreamName() {
     return Member.string("StreamName").pattern(NAME_PATTERN).length(1, 128);
   }
 

@@ -16,6 +16,10 @@ public final class Member {
   Member element;
   /** How AWS prints one element of this list in a validation message, when not the element itself. */
   String elementText;
+  /** The member whose presence makes this one optional (StreamARN for StreamName), or null. */
+  String requiredUnless;
+  /** Whether a null is listed among a refused request's violations: see {@link #listedWithOthers()}. */
+  boolean listedWithOthers;
 
   private Member(String name, MemberType type) {
     this.name = name;
@@ -57,6 +61,25 @@ public final class Member {
   }
 
   public Member notNull() { return rule(Constraint.notNull()); }
+
+  /**
+   * Must not be null unless {@code other} is present: AWS lists a missing StreamName among the other
+   * violations when no StreamARN names the stream either.
+   */
+  public Member requiredUnless(String other) {
+    requiredUnless = other;
+    return this;
+  }
+
+  /**
+   * A member the stream may waive (PartitionKey, which AUTO streams do without) but others require: when
+   * absent it is listed among the violations of a request refused anyway, in its place, so the caller
+   * learns of every missing member at once; alone it refuses nothing, and the stream decides.
+   */
+  public Member listedWithOthers() {
+    listedWithOthers = true;
+    return this;
+  }
 
   public Member pattern(String regex) { return rule(Constraint.pattern(regex)); }
 

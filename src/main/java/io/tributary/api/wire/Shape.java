@@ -200,11 +200,32 @@ public final class Shape {
   // ---- pass 2: rules -------------------------------------------------------------------------------
 
   public void validate(Input input) {
-    List<String> errors = new ArrayList<>();
+    Violations errors = new Violations();
     validateStructure(input, null, errors);
-    if (errors.isEmpty()) return;
-    String count = errors.size() == 1 ? "1 validation error detected: " : errors.size() + " validation errors detected: ";
-    throw KinesisException.client("ValidationException", count + String.join("; ", errors));
+    if (!errors.refuse()) return;
+    int size = errors.texts.size();
+    String count = size == 1 ? "1 validation error detected: " : size + " validation errors detected: ";
+    throw KinesisException.client("ValidationException", count + String.join("; ", errors.texts));
+  }
+
+  /**
+   * The violations found so far, up to ten. Some refuse the request only beside others (a member the
+   * stream may waive, see {@link Member#listedWithOthers}): they are listed in their place then.
+   */
+  private static final class Violations {
+    final List<String> texts = new ArrayList<>();
+    int waivable;
+
+    boolean full() { return texts.size() >= MAX_VALIDATION_ERRORS; }
+
+    void add(String text) { texts.add(text); }
+
+    void addWaivable(String text) {
+      texts.add(text);
+      waivable++;
+    }
+
+    boolean refuse() { return texts.size() > waivable; }
   }
 
   /**
@@ -227,16 +248,24 @@ public final class Shape {
     }
   }
 
-  private void validateStructure(Input input, Place parent, List<String> errors) {
+  private void validateStructure(Input input, Place parent, Violations errors) {
     for (Member member : members) {
       Place place = parent == null ? new Place(null, member.path, 0) : parent.member(member.path);
-      validateMember(member, input.raw(member.name), place, errors);
+      Object value = input.raw(member.name);
+      if (value == null && !errors.full()) {
+        if (member.requiredUnless != null && input.raw(member.requiredUnless) == null) {
+          errors.add("Value null at '" + place + "' failed to satisfy constraint: Member must not be null");
+        } else if (member.listedWithOthers) {
+          errors.addWaivable("Value null at '" + place + "' failed to satisfy constraint: Member must not be null");
+        }
+      }
+      validateMember(member, value, place, errors);
     }
   }
 
-  private static void validateMember(Member member, Object value, Place place, List<String> errors) {
+  private static void validateMember(Member member, Object value, Place place, Violations errors) {
     for (Constraint constraint : member.constraints) {
-      if (errors.size() >= MAX_VALIDATION_ERRORS) return;
+      if (errors.full()) return;
       String violation = constraint.violation(value);
       if (violation != null) {
         errors.add("Value " + printed(member, value) + " at '" + place + "' failed to satisfy constraint: " + violation);

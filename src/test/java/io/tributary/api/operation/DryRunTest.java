@@ -84,7 +84,8 @@ class DryRunTest extends ApiTest {
     kinesis.assertError(DRY_RUN, MESSAGE, "GetRecords",
         RawKinesis.object().put("ShardIterator", iterator).put("DryRun", true));
     kinesis.assertError("InvalidArgumentException", "Invalid ShardIterator.", "GetRecords",
-        RawKinesis.object().put("ShardIterator", "AAAA" + iterator.substring(4)).put("DryRun", true));
+        RawKinesis.object().put("ShardIterator", iterator.substring(0, 20) + (iterator.charAt(20) == 'A' ? 'B' : 'A')
+            + iterator.substring(21)).put("DryRun", true));
 
     // The iterator is as good as before: the dry run read nothing and moved nothing.
     assertTrue(kinesis.ok("GetRecords", RawKinesis.object().put("ShardIterator", iterator).put("DryRun", false))

@@ -84,4 +84,19 @@ class PutRecordTest extends ApiTest {
     assertEquals("shardId-000000000000",
         client.putRecord(b -> b.streamName(name).partitionKey("a").data(SdkBytes.fromByteArray(largest))).shardId());
   }
+
+  @ParameterizedTest
+  @EnumSource(ClientKind.class)
+  void takesAnyWellFormedSequenceNumberForOrdering(ClientKind kind) {
+    KinesisClient client = client(kind);
+    String name = createStream("ordering", 1);
+    String versionOneZeros = new BigInteger("20000000000000000000000000000000000000000000001", 16).toString();
+    assertEquals("shardId-000000000000", client.putRecord(b -> b.streamName(name).partitionKey("a")
+        .sequenceNumberForOrdering(versionOneZeros).data(SdkBytes.fromUtf8String("x"))).shardId());
+    String allF = new BigInteger("f".repeat(47), 16).toString();
+    assertKinesisError(InvalidArgumentException.class, "ExclusiveMinimumSequenceNumber " + allF + " used in PutRecord on "
+            + "stream " + name + " under account 000000000000 is invalid.",
+        () -> client.putRecord(b -> b.streamName(name).partitionKey("a").sequenceNumberForOrdering(allF)
+            .data(SdkBytes.fromUtf8String("x"))));
+  }
 }
