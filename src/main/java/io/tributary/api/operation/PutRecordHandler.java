@@ -56,9 +56,9 @@ public final class PutRecordHandler implements OperationHandler {
           + " under account " + stream.key().account() + " because it uses the AUTO record distribution strategy.");
     }
     if (ordering != null) {
-      OrderingSequenceNumber.Verdict verdict = OrderingSequenceNumber.check(ordering, services.clock().millis());
-      if (verdict == OrderingSequenceNumber.Verdict.UNKNOWN_VERSION) throw KinesisException.internalFailure();
-      if (verdict == OrderingSequenceNumber.Verdict.INVALID) {
+      AwsSequenceNumber decoded = AwsSequenceNumber.decode(ordering);
+      if (decoded != null && decoded.version() == 3) throw KinesisException.internalFailure();
+      if (decoded == null || !decoded.orders(services.clock().millis())) {
         throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
             + stream.name() + " under account " + stream.key().account() + " is invalid.");
       }

@@ -14,19 +14,26 @@ final class StartingSequenceNumber {
 
   private StartingSequenceNumber() { }
 
-  /** The sequence number's fields, or AWS's InvalidArgumentException for one of another shard or stream. */
+  /**
+   * The sequence number's fields, or AWS's InvalidArgumentException, as AWS checks: one no layout reads is
+   * invalid; one that names another shard says which; one of this shard's index but not of this shard
+   * (another stream, another layout) did not come from this stream.
+   */
   static SequenceNumber.Fields check(String sequenceNumber, String operation, StreamDescriptor stream,
       ShardDescriptor shard) {
-    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
+    AwsSequenceNumber decoded = AwsSequenceNumber.decode(sequenceNumber);
     String where = " used in " + operation + " on shard " + shard.shardId() + " in stream " + stream.name()
         + " under account " + stream.key().account() + " is invalid";
-    if (fields == null) throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
-    if (fields.shardIndex() != shard.index()) {
-      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
-          + ShardDescriptor.idOf(fields.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
+    if (decoded == null || decoded.version() == 3) {
+      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
     }
-    if (fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
-      throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where
+    if (decoded.shardIndex() != shard.index()) {
+      throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
+          + String.format("shardId-%012d", decoded.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
+    }
+    SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
+    if (fields == null || fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
+      throw KinesisException.invalidArgument("StartingSequenceNumber " + decoded.text() + where
           + " because it did not come from this stream.");
     }
     return fields;

@@ -76,10 +76,21 @@ class GetShardIteratorTest extends ApiTest {
             + "shardId-000000000001, while it was used in a call to a shard with shardId-000000000000",
         () -> client.getShardIterator(b -> b.streamName(name).shardId(shard0)
             .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(onShard1)));
-    assertKinesisError(InvalidArgumentException.class, "StartingSequenceNumber 12345 used in GetShardIterator on shard "
-            + "shardId-000000000000 in stream " + name + " under account 000000000000 is invalid.",
+    // A small number is AWS's oldest layout, whose last four hex digits name the shard.
+    assertKinesisError(InvalidArgumentException.class, "Invalid StartingSequenceNumber. It encodes shardId-000000012345, "
+            + "while it was used in a call to a shard with shardId-000000000000",
         () -> client.getShardIterator(b -> b.streamName(name).shardId(shard0)
             .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber("12345")));
+    assertKinesisError(InvalidArgumentException.class, "StartingSequenceNumber 21267647932558653966460912964485513216 "
+            + "used in GetShardIterator on shard shardId-000000000000 in stream " + name + " under account 000000000000 "
+            + "is invalid because it did not come from this stream.",
+        () -> client.getShardIterator(b -> b.streamName(name).shardId(shard0)
+            .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber("0")));
+    String highShardIndex = new java.math.BigInteger("20000000000000000000000000000000000000800000002", 16).toString();
+    assertKinesisError(InvalidArgumentException.class, "StartingSequenceNumber " + highShardIndex + " used in "
+            + "GetShardIterator on shard shardId-000000000000 in stream " + name + " under account 000000000000 is invalid.",
+        () -> client.getShardIterator(b -> b.streamName(name).shardId(shard0)
+            .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).startingSequenceNumber(highShardIndex)));
     assertKinesisError(InvalidArgumentException.class, "Must specify timestampInMillis parameter for iterator of type "
             + "AT_TIMESTAMP. Current request has no timestamp parameter.",
         () -> client.getShardIterator(b -> b.streamName(name).shardId(shard0)
