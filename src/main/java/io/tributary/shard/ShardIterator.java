@@ -17,7 +17,8 @@ import javax.crypto.spec.SecretKeySpec;
  * | offset (8) | account, region, stream name, shard id (each: length byte + UTF-8) | zero padding. The
  * string has AWS's shape, which some clients check: standard base64 (with {@code +}, {@code /} and
  * {@code =}) of 152 + 16k bytes whose first 8 are the long 1, here {@code 1 (8) | nonce (12) | AES-GCM(plain)
- * with its 16-byte tag}, the plain text padded to 116 + 16k bytes; at most about 340 characters. GCM makes
+ * with its 16-byte tag}, the plain text padded to 116 + 16k bytes, k growing with the stream name as AWS's
+ * does; at most about 340 characters. GCM makes
  * a forged or altered iterator fail to decrypt, and hides the layout.
  */
 public record ShardIterator(long createdMillis, String account, String region, String streamName,
@@ -45,7 +46,9 @@ public record ShardIterator(long createdMillis, String account, String region, S
       putString(plain, iterator.region);
       putString(plain, iterator.streamName);
       putString(plain, iterator.shardId);
-      int length = Math.max(MIN_PLAIN, MIN_PLAIN + ceilToBlock(plain.position() - MIN_PLAIN));
+      // AWS's iterators grow with the stream name: 152 + 16 * floor((name length + 2) / 16) bytes.
+      int awsLength = MIN_PLAIN + (iterator.streamName.length() + 2) / 16 * 16;
+      int length = Math.max(awsLength, MIN_PLAIN + ceilToBlock(plain.position() - MIN_PLAIN));
       byte[] sealed = sealWith(java.util.Arrays.copyOf(plain.array(), length), HEADER.length);
       System.arraycopy(HEADER, 0, sealed, 0, HEADER.length);
       return Base64.getEncoder().encodeToString(sealed);

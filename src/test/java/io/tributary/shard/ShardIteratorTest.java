@@ -39,6 +39,13 @@ class ShardIteratorTest {
     }
     assertEquals(152, Base64.getDecoder().decode(codec.encode(
         new ShardIterator(1L, "1", "r", "s", 2L, "shardId-000000000000", 0))).length, "the shortest is 152 bytes");
+    // As AWS's: 152 + 16 * floor((name length + 2) / 16) bytes.
+    for (int nameLength : new int[] {1, 13, 14, 29, 30, 35, 100, 128}) {
+      ShardIterator named = new ShardIterator(1L, "000000000000", "us-east-1", "n".repeat(nameLength), 2L,
+          "shardId-000000000000", 0);
+      assertEquals(152 + (nameLength + 2) / 16 * 16, Base64.getDecoder().decode(codec.encode(named)).length,
+          "a name of " + nameLength);
+    }
   }
 
   @Test
