@@ -204,6 +204,8 @@ public final class StreamLifecycle {
    */
   public Future<Void> create(StreamKey key, StreamMode mode, int shardCount, int retentionHours, int maxRecordSizeKiB,
       Integer warmThroughputMiBps, Map<String, String> tags, RecordDistributionStrategy recordDistributionStrategy) {
+    // Checked again within the change; first here, before a count past the limit is laid out in memory.
+    registry.checkAddable(key, mode, shardCount);
     long now = clock.millis();
     List<HashKeyRange> ranges = HashKeyRange.split(shardCount);
     List<ShardDescriptor> shards = new ArrayList<>(shardCount);

@@ -140,13 +140,17 @@ public final class StreamRegistry {
    * or shard limit is reached. Only within a {@link MetadataWriter} change.
    */
   synchronized void add(StreamDescriptor stream) {
-    StreamKey key = stream.key();
+    checkAddable(stream.key(), stream.mode(), stream.openShardCount());
+    stage(stream.key(), stream);
+  }
+
+  /** The checks of {@link #add}, in AWS's order, for a stream not yet laid out. */
+  public synchronized void checkAddable(StreamKey key, StreamMode mode, int shards) {
     if (stagedStreams.containsKey(key)) {
       throw DomainException.inUse("Stream " + key.name() + " under account " + key.account() + " already exists.");
     }
-    if (stream.mode() == StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
-    checkShardLimit(key, stream.openShardCount());
-    stage(key, stream);
+    if (mode == StreamMode.ON_DEMAND) checkOnDemandStreamLimit(key);
+    checkShardLimit(key, shards);
   }
 
   /**
@@ -155,7 +159,7 @@ public final class StreamRegistry {
    */
   public synchronized void checkShardLimit(StreamKey key, int added) {
     int current = openShardCount(stagedStreams, key.account(), key.region());
-    if (current + added > shardLimit) {
+    if ((long) current + added > shardLimit) {
       throw DomainException.limitExceeded("This request would exceed the shard limit for the account "
           + key.account() + " in " + key.region() + ". Current shard count for the account: " + current
           + ". Limit: " + shardLimit + ". Number of additional shards that would have resulted from this request: "

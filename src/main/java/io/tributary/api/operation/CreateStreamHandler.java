@@ -23,7 +23,7 @@ public final class CreateStreamHandler implements OperationHandler {
   static final Shape STREAM_MODE_DETAILS = Shape.of(
       Member.string("StreamMode").notNull().oneOf(List.of("PROVISIONED", "ON_DEMAND")));
   private static final Shape INPUT = Shape.of(
-      Member.integer("ShardCount").min(1).max(100000),
+      Member.integer("ShardCount").min(1),
       StreamMembers.optionalStreamName().notNull(),
       Member.structure("StreamModeDetails", STREAM_MODE_DETAILS),
       TagRules.tagMap("Tags"),

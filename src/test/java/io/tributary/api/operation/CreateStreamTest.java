@@ -191,6 +191,13 @@ class CreateStreamTest extends ApiTest {
               + "Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) "
               + "for current limits and how to request higher limits.",
           () -> client.createStream(b -> b.streamName("second").shardCount(3)));
+      // ShardCount has no upper bound of its own: the largest is refused by the limit alone.
+      assertKinesisError(LimitExceededException.class,
+          "This request would exceed the shard limit for the account 000000000000 in us-east-1. Current shard count "
+              + "for the account: 3. Limit: 5. Number of additional shards that would have resulted from this request: "
+              + "2147483647. Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/"
+              + "aws_service_limits.html) for current limits and how to request higher limits.",
+          () -> client.createStream(b -> b.streamName("huge").shardCount(Integer.MAX_VALUE)));
     }
   }
 
