@@ -94,7 +94,8 @@ public final class StreamCatalogFile implements StreamCatalog {
           .put("recordDistributionStrategy", stream.recordDistributionStrategy().name())
           .put("consumers", consumers)
           .put("policies", new JsonObject(new LinkedHashMap<>(stream.policies())))
-          .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes()))));
+          .put("scalingTimes", new JsonArray(new ArrayList<>(stream.scalingTimes())))
+          .put("deletedWhileCreating", stream.deletedWhileCreating()));
     }
     JsonArray accounts = new JsonArray();
     for (AccountSettings settings : accountSettings) {
@@ -155,6 +156,7 @@ public final class StreamCatalogFile implements StreamCatalog {
         .consumers(consumers)
         .policies(strings(json.getJsonObject("policies")))
         .scalingTimes(scalingTimes)
+        .deletedWhileCreating(json.getBoolean("deletedWhileCreating", false))
         .build();
   }
 

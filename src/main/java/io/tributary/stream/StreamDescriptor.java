@@ -34,6 +34,7 @@ public final class StreamDescriptor {
   private final List<Long> scalingTimes;
   private final int nextShardIndex;
   private final Resharding.Plan pendingReshard;
+  private final boolean deletedWhileCreating;
   /** The open shards ordered by starting hash key, for routing records by binary search. */
   private final ShardDescriptor[] routing;
 
@@ -58,6 +59,7 @@ public final class StreamDescriptor {
     this.policies = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.policies));
     this.scalingTimes = List.copyOf(b.scalingTimes);
     this.pendingReshard = b.pendingReshard;
+    this.deletedWhileCreating = b.deletedWhileCreating;
     int highestIndex = this.shards.stream().mapToInt(ShardDescriptor::index).max().orElse(-1);
     if (pendingReshard != null) {
       for (ShardDescriptor shard : pendingReshard.created()) highestIndex = Math.max(highestIndex, shard.index());
@@ -94,6 +96,7 @@ public final class StreamDescriptor {
     b.scalingTimes = new ArrayList<>(scalingTimes);
     b.nextShardIndex = nextShardIndex;
     b.pendingReshard = pendingReshard;
+    b.deletedWhileCreating = deletedWhileCreating;
     return b;
   }
 
@@ -107,6 +110,16 @@ public final class StreamDescriptor {
   public String uid() { return uid; }
 
   public StreamStatus status() { return status; }
+
+  /**
+   * Whether its shards are shown: not while CREATING, nor while DELETING after a delete that came before it
+   * turned ACTIVE, as AWS describes such a stream.
+   */
+  public boolean showsShards() {
+    return status != StreamStatus.CREATING && !deletedWhileCreating;
+  }
+
+  public boolean deletedWhileCreating() { return deletedWhileCreating; }
 
   public StreamMode mode() { return mode; }
 
@@ -249,6 +262,7 @@ public final class StreamDescriptor {
     private List<Long> scalingTimes = new ArrayList<>();
     private int nextShardIndex;
     private Resharding.Plan pendingReshard;
+    private boolean deletedWhileCreating;
 
     private Builder(StreamKey key, String uid) {
       this.key = key;
@@ -318,6 +332,8 @@ public final class StreamDescriptor {
     public Builder nextShardIndex(int value) { nextShardIndex = value; return this; }
 
     public Builder pendingReshard(Resharding.Plan value) { pendingReshard = value; return this; }
+
+    public Builder deletedWhileCreating(boolean value) { deletedWhileCreating = value; return this; }
 
     public StreamDescriptor build() {
       return new StreamDescriptor(this);

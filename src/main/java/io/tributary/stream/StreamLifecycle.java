@@ -238,6 +238,7 @@ public final class StreamLifecycle {
   public Future<Void> delete(StreamDescriptor stream) {
     Future<StreamDescriptor> kept = metadata.commit(() -> registry.update(stream.key(), stream.uid(), s -> s.toBuilder()
         .status(StreamStatus.DELETING)
+        .deletedWhileCreating(s.deletedWhileCreating() || s.status() == StreamStatus.CREATING)
         .consumers(s.consumers().stream().map(c -> c.withStatus(ConsumerStatus.DELETING)).toList())
         .build()));
     Future<Void> gone = kept.compose(v -> after(deleteDelayMillis)).compose(v -> finishDeleting(stream));

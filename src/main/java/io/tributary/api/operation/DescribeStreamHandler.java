@@ -9,7 +9,6 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
-import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 import java.util.List;
 
@@ -39,8 +38,8 @@ public final class DescribeStreamHandler implements OperationHandler {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
     int limit = Math.min(input.integer("Limit", MAX_SHARDS), MAX_SHARDS);
     String after = input.string("ExclusiveStartShardId");
-    // A stream that is still being created has no shards yet.
-    List<ShardDescriptor> shards = stream.status() == StreamStatus.CREATING ? List.of()
+    // A stream that is still being created has no shards yet, nor one deleted before it was.
+    List<ShardDescriptor> shards = !stream.showsShards() ? List.of()
         : stream.shards().stream().filter(s -> after == null || s.shardId().compareTo(after) > 0).toList();
     List<ShardDescriptor> page = shards.subList(0, Math.min(limit, shards.size()));
     return Future.succeededFuture(writer -> {

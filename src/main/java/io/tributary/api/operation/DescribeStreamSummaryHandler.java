@@ -8,7 +8,6 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamMode;
-import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 
 /** DescribeStreamSummary: the stream without its shards. */
@@ -32,7 +31,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
-    int openShards = stream.status() == StreamStatus.CREATING ? 0 : stream.openShardCount();
+    int openShards = stream.showsShards() ? stream.openShardCount() : 0;
     return Future.succeededFuture(writer -> {
       writer.startObject("StreamDescriptionSummary")
           .field("StreamName", stream.name())

@@ -76,4 +76,22 @@ class DeleteStreamTest extends ApiTest {
       org.junit.jupiter.api.Assertions.fail("the stream was still there after 5 s");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aStreamDeletedWhileCreatingShowsNoShards() {
+    try (io.tributary.support.TestServer slow = io.tributary.support.TestServer.start(
+        java.util.Map.of("stream.create.delay.ms", "3600000", "stream.delete.delay.ms", "3600000"))) {
+      KinesisClient client = io.tributary.support.KinesisClients.of(ClientKind.SYNC_JSON_HTTP1, slow.endpoint());
+      client.createStream(b -> b.streamName("abandoned").shardCount(2));
+      client.deleteStream(b -> b.streamName("abandoned"));
+      software.amazon.awssdk.services.kinesis.model.StreamDescription described =
+          client.describeStream(b -> b.streamName("abandoned")).streamDescription();
+      org.junit.jupiter.api.Assertions.assertEquals(software.amazon.awssdk.services.kinesis.model.StreamStatus.DELETING,
+          described.streamStatus());
+      org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(), described.shards(), "as AWS describes it");
+      org.junit.jupiter.api.Assertions.assertFalse(described.hasMoreShards());
+      org.junit.jupiter.api.Assertions.assertEquals(0, client.describeStreamSummary(b -> b.streamName("abandoned"))
+          .streamDescriptionSummary().openShardCount());
+    }
+  }
 }
