@@ -134,10 +134,10 @@ public final class Resharding {
   }
 
   /**
-   * A closed shard's EndingSequenceNumber: the largest its layout can hold at the closing time, so it is
-   * above every record the shard took, as AWS's are.
+   * A closed shard's EndingSequenceNumber: the largest offset its layout can hold, so it is above every
+   * record the shard took, as AWS's are, whatever arrival time it bears.
    */
-  public static String endingSequenceNumber(ShardDescriptor shard, long closedMillis) {
-    return shard.sequenceNumber(Long.MAX_VALUE, closedMillis);
+  public static String endingSequenceNumber(ShardDescriptor shard, long arrivalMillis) {
+    return shard.sequenceNumber(Long.MAX_VALUE, arrivalMillis);
   }
 }

@@ -123,10 +123,12 @@ public final class StreamLifecycle {
   /** The stream once its pending reshard is done: new shards listed and routed to, old ones closed. */
   private static StreamDescriptor applyReshard(StreamDescriptor stream, long now) {
     Resharding.Plan plan = stream.pendingReshard();
+    // As AWS's: a parent's EndingSequenceNumber bears the second before its children were made.
+    long endingArrival = plan.created().isEmpty() ? now : plan.created().get(0).createdMillis() - 1000;
     List<ShardDescriptor> shards = new ArrayList<>();
     for (ShardDescriptor shard : stream.shards()) {
       shards.add(plan.closing().contains(shard.shardId())
-          ? shard.closed(Resharding.endingSequenceNumber(shard, now), now) : shard);
+          ? shard.closed(Resharding.endingSequenceNumber(shard, endingArrival), now) : shard);
     }
     shards.addAll(plan.created());
     shards.sort(Comparator.comparingInt(ShardDescriptor::index));

@@ -27,8 +27,8 @@ import java.util.TimeZone;
 
 /**
  * GetRecords: a page of up to Limit records (10,000) and 10 MiB from the iterator's position, the
- * iterator to continue from, and how far behind the shard's tip the page ends. At the end of a closed
- * shard there is no next iterator and ChildShards names the shards that continue it.
+ * iterator to continue from, and how far behind the shard's tip the page ends. Past the last record of a
+ * closed shard there is no next iterator and ChildShards names the shards that continue it.
  */
 public final class GetRecordsHandler implements OperationHandler {
   static final long ITERATOR_LIFETIME_MILLIS = 300_000;
@@ -90,7 +90,9 @@ public final class GetRecordsHandler implements OperationHandler {
 
   private Response response(StreamDescriptor stream, ShardDescriptor shard, ShardIterator iterator, ShardPage page,
       long now) {
-    boolean shardEnded = !shard.isOpen() && page.nextOffset() >= page.endOffset();
+    // As AWS: the last records of a closed shard still come with a next iterator; the page after them
+    // ends the shard.
+    boolean shardEnded = !shard.isOpen() && page.records().isEmpty() && page.nextOffset() >= page.endOffset();
     String next = shardEnded ? null : services.iterators().encode(new ShardIterator(now, iterator.account(),
         iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());

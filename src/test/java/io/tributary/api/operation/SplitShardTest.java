@@ -3,6 +3,7 @@ package io.tributary.api.operation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.support.ApiTest;
 import io.tributary.support.ClientKind;
@@ -55,15 +56,23 @@ class SplitShardTest extends ApiTest {
     assertEquals("shardId-000000000001", put(name, "a", "low").shardId());
     assertEquals("shardId-000000000002", put(name, "b", "high").shardId());
 
-    // The parent reads to its end, then names its children and gives no next iterator.
+    // As AWS's: the parent's end bears the second before its children were made.
+    assertEquals(createdSeconds(low.sequenceNumberRange().startingSequenceNumber()) - 1,
+        arrivalSeconds(parent.sequenceNumberRange().endingSequenceNumber()));
+
+    // The parent's last records come with a next iterator, as AWS's do; the page after them names its
+    // children and gives no next iterator.
     String iterator = iterator(client, name, parent.shardId(), ShardIteratorType.TRIM_HORIZON);
     GetRecordsResponse page = client.getRecords(b -> b.shardIterator(iterator));
     assertEquals(List.of("in the parent"), page.records().stream().map(r -> r.data().asUtf8String()).toList());
+    assertNotNull(page.nextShardIterator());
+    assertTrue(page.childShards().isEmpty());
     while (page.nextShardIterator() != null) {
       String next = page.nextShardIterator();
       page = client.getRecords(b -> b.shardIterator(next));
     }
     assertNull(page.nextShardIterator());
+    assertTrue(page.records().isEmpty());
     List<ChildShard> children = page.childShards();
     assertEquals(List.of("shardId-000000000001", "shardId-000000000002"), children.stream().map(ChildShard::shardId).toList());
     for (ChildShard child : children) assertEquals(List.of("shardId-000000000000"), child.parentShards());
@@ -132,5 +141,15 @@ class SplitShardTest extends ApiTest {
       }
       assertEquals(2, client.describeStreamSummary(b -> b.streamName("slow-split")).streamDescriptionSummary().openShardCount());
     }
+  }
+
+  /** A sequence number's shard creation time: hex digits 1-9 of AWS's layout. */
+  private static long createdSeconds(String sequenceNumber) {
+    return Long.parseLong(new java.math.BigInteger(sequenceNumber).toString(16).substring(1, 10), 16);
+  }
+
+  /** A sequence number's arrival time: hex digits 29-37 of AWS's layout. */
+  private static long arrivalSeconds(String sequenceNumber) {
+    return Long.parseLong(new java.math.BigInteger(sequenceNumber).toString(16).substring(29, 38), 16);
   }
 }
