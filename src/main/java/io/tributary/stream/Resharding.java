@@ -8,9 +8,12 @@ import java.util.List;
 /**
  * Plans of splits and merges: which open shards close and which shards are made, with their lineage.
  * Pure: the {@link StreamLifecycle} carries a plan out. Every new shard has one parent (a split) or a
- * parent and an adjacent parent (a merge), so readers can follow the lineage from any shard.
+ * parent and an adjacent parent (a merge), so readers can follow the lineage from any shard. As AWS's,
+ * new shards are stamped created a second after the change is asked for, and their parents end then.
  */
 public final class Resharding {
+  /** How long after a change is asked for its new shards are stamped created. */
+  static final long CHILD_DELAY_MILLIS = 1000;
 
   /**
    * @param closing the open shards the change closes
@@ -37,10 +40,11 @@ public final class Resharding {
           + " and less than the shard's EndingHashKey " + range.end() + ".");
     }
     int next = stream.nextShardIndex();
+    long created = now + CHILD_DELAY_MILLIS;
     return new Plan(List.of(shard.shardId()), List.of(
         ShardDescriptor.open(next, new HashKeyRange(range.start(), newStartingHashKey.subtract(BigInteger.ONE)),
-            shard.shardId(), null, now),
-        ShardDescriptor.open(next + 1, new HashKeyRange(newStartingHashKey, range.end()), shard.shardId(), null, now)),
+            shard.shardId(), null, created),
+        ShardDescriptor.open(next + 1, new HashKeyRange(newStartingHashKey, range.end()), shard.shardId(), null, created)),
         false);
   }
 
@@ -55,7 +59,8 @@ public final class Resharding {
           + " are not an adjacent pair of shards eligible for merging");
     }
     ShardDescriptor child = ShardDescriptor.open(stream.nextShardIndex(),
-        new HashKeyRange(shard.hashKeyRange().start(), adjacent.hashKeyRange().end()), shard.shardId(), adjacent.shardId(), now);
+        new HashKeyRange(shard.hashKeyRange().start(), adjacent.hashKeyRange().end()), shard.shardId(), adjacent.shardId(),
+        now + CHILD_DELAY_MILLIS);
     return new Plan(List.of(shard.shardId(), adjacent.shardId()), List.of(child), false);
   }
 
@@ -65,6 +70,7 @@ public final class Resharding {
    * range are merged left to right. Pieces that are merged again are closed at once.
    */
   public static Plan uniformScaling(StreamDescriptor stream, int targetCount, long now) {
+    long born = now + CHILD_DELAY_MILLIS;
     List<HashKeyRange> targets = HashKeyRange.split(targetCount);
     List<ShardDescriptor> open = stream.openShards();
     int next = stream.nextShardIndex();
@@ -81,10 +87,10 @@ public final class Resharding {
         HashKeyRange range = remainder.hashKeyRange();
         if (boundary.compareTo(range.start()) > 0 && boundary.compareTo(range.end()) <= 0) {
           ShardDescriptor left = ShardDescriptor.open(next++, new HashKeyRange(range.start(), boundary.subtract(BigInteger.ONE)),
-              remainder.shardId(), null, now);
+              remainder.shardId(), null, born);
           ShardDescriptor right = ShardDescriptor.open(next++, new HashKeyRange(boundary, range.end()),
-              remainder.shardId(), null, now);
-          if (remainder != shard) created.add(closedAtOnce(remainder, now));
+              remainder.shardId(), null, born);
+          if (remainder != shard) created.add(closedAtOnce(remainder, born));
           pieces.add(left);
           remainder = right;
           split = true;
@@ -106,9 +112,9 @@ public final class Resharding {
       while (p < pieces.size() && pieces.get(p).hashKeyRange().end().compareTo(target.end()) <= 0) {
         ShardDescriptor piece = pieces.get(p++);
         ShardDescriptor child = ShardDescriptor.open(next++,
-            new HashKeyRange(merged.hashKeyRange().start(), piece.hashKeyRange().end()), merged.shardId(), piece.shardId(), now);
-        retire(merged, open, closing, created, now);
-        retire(piece, open, closing, created, now);
+            new HashKeyRange(merged.hashKeyRange().start(), piece.hashKeyRange().end()), merged.shardId(), piece.shardId(), born);
+        retire(merged, open, closing, created, born);
+        retire(piece, open, closing, created, born);
         merged = child;
       }
       result.add(merged);

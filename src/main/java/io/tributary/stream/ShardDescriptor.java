@@ -40,8 +40,12 @@ public record ShardDescriptor(
     return SequenceNumber.format(createdMillis / 1000, index, 0, createdMillis / 1000);
   }
 
-  /** The sequence number of the record at an offset of this shard. */
+  /**
+   * The sequence number of the record at an offset of this shard. It bears no arrival before the shard's
+   * creation (a child shard is stamped a second after its parents close, as AWS's are), so only a
+   * continuation point made before any record does.
+   */
   public String sequenceNumber(long offset, long arrivalMillis) {
-    return SequenceNumber.format(createdMillis / 1000, index, offset, arrivalMillis / 1000);
+    return SequenceNumber.format(createdMillis / 1000, index, offset, Math.max(arrivalMillis, createdMillis) / 1000);
   }
 }
