@@ -25,7 +25,7 @@ const Charts = (() => {
 
   /**
    * Draws series of [timeMillis, value] points over the last windowMillis into container (an element),
-   * with a legend; format(value) labels the vertical axis.
+   * with a legend; format(value) labels the vertical axis, which reaches at least options.floor.
    */
   function lineChart(container, series, options) {
     const width = 640, height = 220, left = 62, right = 12, top = 12, bottom = 26;
@@ -33,7 +33,7 @@ const Charts = (() => {
     const windowMillis = options.windowMillis || 120000;
     let max = 0;
     for (const s of series) for (const [, v] of s.points) max = Math.max(max, v);
-    max = niceMax(max);
+    max = niceMax(Math.max(max, options.floor || 0));
     container.textContent = '';
     const svg = el('svg', { viewBox: `0 0 ${width} ${height}`, preserveAspectRatio: 'none', role: 'img',
       'aria-label': options.label || 'chart' }, container);

@@ -293,7 +293,7 @@ function drawCharts(s) {
     { format: fmt.rate, label: 'incoming records per second per shard' });
   Charts.lineChart(document.getElementById('chart-age'),
     [...history.ages].map(([name, points]) => ({ name, points })),
-    { format: fmt.millis, label: 'iterator age', empty: 'No reader with a position: enhanced fan-out subscriptions and Kafka mirrors show here' });
+    { format: fmt.millis, floor: 1000, label: 'iterator age', empty: 'No reader with a position: enhanced fan-out subscriptions and Kafka mirrors show here' });
 }
 
 // ---- actions: each runs the Kinesis operation itself, so its checks and errors are the API's ------------

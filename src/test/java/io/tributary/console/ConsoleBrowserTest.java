@@ -26,8 +26,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -80,11 +88,14 @@ class ConsoleBrowserTest {
         STREAM, "000000000000", "us-east-1", SCREENSHOTS.toAbsolutePath().toString())
         .directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     AtomicBoolean producing = new AtomicBoolean(true);
-    CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce(producing));
+    AtomicBoolean spread = new AtomicBoolean(true);
+    CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce(producing, spread));
+    KinesisAsyncClient subscriber = asyncClient();
     try (BufferedReader steps = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
          Writer answers = new OutputStreamWriter(browser.getOutputStream(), StandardCharsets.UTF_8)) {
       JsonNode listed = next(steps, "listed");
       assertTrue(listed.get("row").asText().contains("ACTIVE"), "the row shows the stream's status: " + listed);
+      spread.set(false);
       tell(answers, "go");
 
       next(steps, "tailing");
@@ -98,6 +109,7 @@ class ConsoleBrowserTest {
       kinesis.putRecord(b -> b.streamName(STREAM).partitionKey("sensor-4").explicitHashKey("3")
           .data(SdkBytes.fromByteArray(new byte[] {0x00, 0x01, (byte) 0xfe, (byte) 0xca, 0x7f, 0x10})));
       JsonNode tailed = next(steps, "tailed");
+      spread.set(true);
       long latency = tailed.get("appeared").asLong() - putAt;
       System.out.println("console live tail: the record showed " + latency + " ms after PutRecord was sent");
       assertTrue(latency < 1000, "the record put through the API shows in the live tail within a second: " + latency + " ms");
@@ -117,12 +129,14 @@ class ConsoleBrowserTest {
       assertTrue(parent.sequenceNumberRange().endingSequenceNumber() != null, "the split shard is closed");
       assertEquals(2, shards.stream().filter(s -> "shardId-000000000000".equals(s.parentShardId())).count(),
           "two children name the split shard as parent");
+      subscribe(subscriber);  // an enhanced fan-out reader, for the iterator-age chart and the consumers table
       tell(answers, "go");
       JsonNode done = next(steps, "done");
       assertEquals(0, done.get("problems").size(), "no script error in the pages: " + done);
     } finally {
       producing.set(false);
       producer.join();
+      subscriber.close();
       if (!browser.waitFor(60, TimeUnit.SECONDS)) browser.destroyForcibly();
     }
     assertEquals(0, browser.exitValue(), "the browser script ends cleanly");
@@ -139,15 +153,22 @@ class ConsoleBrowserTest {
     }
   }
 
-  /** Puts a few records a second into both shards while the pages draw their rates. */
-  private static void produce(AtomicBoolean producing) {
+  /**
+   * Puts a few records a second while the pages draw their rates: over every shard when {@code spread}, else
+   * into the upper half only, so that the tail of shard 0 shows just the records the test puts there.
+   */
+  private static void produce(AtomicBoolean producing, AtomicBoolean spread) {
     int n = 0;
     while (producing.get()) {
       int i = n++;
+      String upper = new java.math.BigInteger(UPPER_HALF).add(java.math.BigInteger.valueOf(i)).toString();
+      boolean everywhere = spread.get();
       try {
         kinesis.putRecords(b -> b.streamName(STREAM).records(
-            r -> r.partitionKey("p" + i).data(SdkBytes.fromUtf8String("{\"n\": " + i + "}")),
-            r -> r.partitionKey("q" + i).data(SdkBytes.fromUtf8String("{\"n\": " + i + ", \"batch\": true}"))));
+            r -> r.partitionKey("p" + i).explicitHashKey(everywhere ? null : upper)
+                .data(SdkBytes.fromUtf8String("{\"n\": " + i + "}")),
+            r -> r.partitionKey("q" + i).explicitHashKey(everywhere ? null : upper)
+                .data(SdkBytes.fromUtf8String("{\"n\": " + i + ", \"batch\": true}"))));
         Thread.sleep(100);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -156,6 +177,30 @@ class ConsoleBrowserTest {
         // a put during the split may be refused; the producer only feeds the charts
       }
     }
+  }
+
+  private static KinesisAsyncClient asyncClient() {
+    return KinesisAsyncClient.builder()
+        .endpointOverride(server.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+        .build();
+  }
+
+  /** Registers a consumer and subscribes it to the open shard that was not split, from TRIM_HORIZON. */
+  private static void subscribe(KinesisAsyncClient async) throws InterruptedException {
+    String streamArn = kinesis.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("analytics")).consumer().consumerARN();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!"ACTIVE".equals(kinesis.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription()
+        .consumerStatusAsString())) {
+      assertTrue(System.nanoTime() < deadline, "the consumer turns ACTIVE");
+      Thread.sleep(50);
+    }
+    async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000001")
+            .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)),
+        SubscribeToShardResponseHandler.builder().subscriber(event -> { }).build());
   }
 
   private static JsonNode next(BufferedReader steps, String expected) throws IOException {
