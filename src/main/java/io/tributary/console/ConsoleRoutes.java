@@ -47,12 +47,14 @@ public final class ConsoleRoutes {
   private final OperationRunner operations;
   private final ShardTipSampler traffic;
   private final StreamViews views;
+  private final LiveTails tails;
 
   private ConsoleRoutes(Services services) {
     this.services = services;
     this.operations = new OperationRunner(services);
     this.traffic = new ShardTipSampler(services);
     this.views = new StreamViews(services, traffic);
+    this.tails = new LiveTails(services.meters());
   }
 
   /** Adds the console to the management router; call on the management verticle's context. */
@@ -105,14 +107,14 @@ public final class ConsoleRoutes {
           "from must be LATEST, TRIM_HORIZON or AT_TIMESTAMP, the last with timestamp in epoch milliseconds");
       return;
     }
-    if (!LiveTail.admit()) {
-      error(ctx, 429, "LimitExceededException", LiveTail.MAX_TAILS + " live tails are open already");
+    if (!tails.admit()) {
+      error(ctx, 429, "LimitExceededException", LiveTails.MAX_TAILS + " live tails are open already");
       return;
     }
     services.shards().locate(stream, shard, position, timestamp)
-        .onSuccess(offset -> LiveTail.start(services, stream, shard, ctx.response(), from, offset))
+        .onSuccess(offset -> LiveTail.start(services, tails, stream, shard, ctx.response(), from, offset))
         .onFailure(failure -> {
-          LiveTail.release();
+          tails.release();
           error(ctx, 500, "InternalFailure", "the shard cannot be read: " + failure.getMessage());
         });
   }

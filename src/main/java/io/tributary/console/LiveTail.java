@@ -13,14 +13,13 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One live tail of a shard, sent to a browser as server-sent events. Like a SubscribeToShard subscription it
  * follows the shard's tip (the shard tells it of every acknowledged append) and reads from its position in
  * pages of at most {@link #PAGE_RECORDS} records and {@link #PAGE_BYTES} bytes; a page is read only once the
  * previous event is flushed to the socket, so a slow browser pauses its own tail and the server holds at
- * most one page for it. At most {@link #MAX_TAILS} tails run at once across the server.
+ * most one page for it ({@link LiveTails} counts them and bounds how many run at once).
  *
  * <p>Events (each {@code event: NAME} and one line of JSON {@code data}):
  * <pre>
@@ -34,11 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class LiveTail {
   static final int PAGE_RECORDS = 50;
   static final long PAGE_BYTES = 256 * 1024;
-  static final int MAX_TAILS = 32;
   private static final long KEEPALIVE_MILLIS = 15_000;
-  private static final AtomicInteger RUNNING = new AtomicInteger();
 
   private final Services services;
+  private final LiveTails tails;
   private final Vertx vertx;
   private final StreamDescriptor stream;
   private final ShardDescriptor shard;
@@ -53,9 +51,10 @@ final class LiveTail {
   private boolean finished;
   private long keepalive = -1;
 
-  private LiveTail(Services services, StreamDescriptor stream, ShardDescriptor shard, HttpServerResponse response,
-      long position) {
+  private LiveTail(Services services, LiveTails tails, StreamDescriptor stream, ShardDescriptor shard,
+      HttpServerResponse response, long position) {
     this.services = services;
+    this.tails = tails;
     this.vertx = services.vertx();
     this.stream = stream;
     this.shard = shard;
@@ -63,22 +62,13 @@ final class LiveTail {
     this.position = position;
   }
 
-  /** Whether one more tail may start; if so it is counted, and {@link #start} must follow. */
-  static boolean admit() {
-    if (RUNNING.incrementAndGet() <= MAX_TAILS) return true;
-    RUNNING.decrementAndGet();
-    return false;
-  }
-
-  /** Gives back the place of an admitted tail that could not start. */
-  static void release() {
-    RUNNING.decrementAndGet();
-  }
-
-  /** Starts an admitted tail at {@code offset}; it ends when the browser goes or the shard is done. */
-  static void start(Services services, StreamDescriptor stream, ShardDescriptor shard, HttpServerResponse response,
-      String from, long offset) {
-    new LiveTail(services, stream, shard, response, offset).begin(from);
+  /**
+   * Starts a tail admitted by {@link LiveTails#admit} at {@code offset}; it ends when the browser goes or the
+   * shard is done, and then releases its place.
+   */
+  static void start(Services services, LiveTails tails, StreamDescriptor stream, ShardDescriptor shard,
+      HttpServerResponse response, String from, long offset) {
+    new LiveTail(services, tails, stream, shard, response, offset).begin(from);
   }
 
   private void begin(String from) {
@@ -143,6 +133,7 @@ final class LiveTail {
           .put("size", record.data().length));
     }
     write(event("records", new JsonObject().put("records", records)));
+    tails.sent(page.records().size());
   }
 
   private static Buffer event(String name, JsonObject data) {
@@ -152,7 +143,10 @@ final class LiveTail {
   private void write(Buffer frame) {
     if (finished || response.closed()) return;
     writing = true;
+    long bytes = frame.length();
+    tails.writing(bytes);
     response.write(frame).onComplete(written -> {
+      tails.flushed(bytes);
       writing = false;
       if (written.failed()) finish(); else pump();
     });
@@ -170,7 +164,7 @@ final class LiveTail {
   private void finish() {
     if (finished) return;
     finished = true;
-    release();
+    tails.release();
     if (keepalive >= 0) vertx.cancelTimer(keepalive);
     if (tips != null) {
       tips.unregister();
