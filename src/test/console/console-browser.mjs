@@ -40,7 +40,9 @@ try {
   say({ step: 'listed', row: (await row.innerText()).replace(/\s+/g, ' ') });
   await hear();  // the test has traffic running: let the list show its rates
   await page.waitForTimeout(2500);
+  await page.setViewportSize({ width: 1360, height: 420 });
   await page.screenshot({ path: join(shots, 'console-streams.png') });
+  await page.setViewportSize({ width: 1360, height: 900 });
 
   // 2. A record put through the API shows in the live tail of its shard.
   await page.goto(`${consoleUrl}/console/#/tail/${streamPath}/shardId-000000000000`);
@@ -51,7 +53,9 @@ try {
     .some(e => e.textContent.includes(m)), marker, { timeout: 10000, polling: 'raf' }).then(() => Date.now());
   await page.waitForTimeout(1500);
   const kinds = await page.locator('.record .badge').allInnerTexts();
+  await page.setViewportSize({ width: 1360, height: 680 });
   await page.screenshot({ path: join(shots, 'console-tail.png') });
+  await page.setViewportSize({ width: 1360, height: 900 });
   say({ step: 'tailed', appeared, kinds });
 
   // 3. The stream page: lineage and charts; a refused split shows AWS's message; a split is made.
@@ -73,7 +77,7 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('#lineage svg g.shard').length === 4, null, { timeout: 10000 });
   say({ step: 'split' });
   await hear();  // the test checked ListShards, and keeps traffic and a reader running for the charts
-  await page.waitForTimeout(12000);
+  await page.waitForTimeout(20000);
   await page.screenshot({ path: join(shots, 'console-stream.png'), fullPage: true });
   say({ step: 'done', problems });
 } finally {

@@ -30,7 +30,7 @@ const Charts = (() => {
   function lineChart(container, series, options) {
     const width = 640, height = 220, left = 62, right = 12, top = 12, bottom = 26;
     const now = options.now || Date.now();
-    const windowMillis = options.windowMillis || 120000;
+    const windowMillis = options.windowMillis || 60000;
     let max = 0;
     for (const s of series) for (const [, v] of s.points) max = Math.max(max, v);
     max = niceMax(Math.max(max, options.floor || 0));
@@ -44,7 +44,7 @@ const Charts = (() => {
       el('line', { class: i === 0 ? 'axis' : 'grid', x1: left, x2: width - right, y1: y(value), y2: y(value) }, svg);
       el('text', { class: 'tick', x: left - 6, y: y(value) + 4, 'text-anchor': 'end' }, svg).textContent = options.format(value);
     }
-    for (let s = 0; s <= windowMillis / 1000; s += 30) {
+    for (let s = 0; s <= windowMillis / 1000; s += 15) {
       const t = now - s * 1000;
       el('text', { class: 'tick', x: x(t), y: height - 8, 'text-anchor': s === 0 ? 'end' : 'middle' }, svg)
         .textContent = s === 0 ? 'now' : `-${s}s`;

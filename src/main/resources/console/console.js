@@ -265,12 +265,12 @@ function fact(label, value) {
   return h('div', { class: 'fact' }, h('div', { class: 'label' }, label || '\u00a0'), h('div', { class: 'value' }, value));
 }
 
-/** Adds the page's figures to the history the charts draw (two minutes of it). */
+/** Adds the page's figures to the history the charts draw (the last minute). */
 function record(s) {
   const key = s.arn;
   if (history.key !== key) history = { key, rates: new Map(), ages: new Map() };
   const now = Date.now();
-  const keep = points => { while (points.length && now - points[0][0] > 125000) points.shift(); };
+  const keep = points => { while (points.length && now - points[0][0] > 65000) points.shift(); };
   for (const shard of s.shardList.filter(x => x.open)) {
     const points = history.rates.get(shard.shardId) || [];
     points.push([now, shard.incomingRecordsPerSecond]);
