@@ -31,7 +31,10 @@ import java.util.Set;
  * it is validated and refused exactly as the API call: 200 with the operation's JSON answer, or the API's
  * status with {@code {"__type", "message"}}. Only the operations in {@link #ACTIONS} can be run. An action
  * must be sent as {@code application/json} and, when the browser names its origin, from the console's own
- * origin, so that another site open in the same browser cannot post one.
+ * origin, so that another site open in the same browser cannot post one. Without a management token the
+ * console answers only requests addressed to a loopback name ({@code localhost}, {@code 127.x.x.x},
+ * {@code [::1]}), so that a site whose name is made to resolve to 127.0.0.1 (DNS rebinding) cannot use it; with
+ * a token, such a site has no credentials.
  */
 public final class ConsoleRoutes {
   static final Set<Operation> ACTIONS = Set.of(Operation.CREATE_STREAM, Operation.DELETE_STREAM, Operation.SPLIT_SHARD,
@@ -43,23 +46,31 @@ public final class ConsoleRoutes {
   private static final String CONTENT_SECURITY_POLICY =
       "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
+  private static final java.util.regex.Pattern LOOPBACK_HOST =
+      java.util.regex.Pattern.compile("localhost|127(\\.\\d{1,3}){3}|\\[?::1]?", java.util.regex.Pattern.CASE_INSENSITIVE);
+
   private final Services services;
+  private final boolean tokenRequired;
   private final OperationRunner operations;
   private final ShardTipSampler traffic;
   private final StreamViews views;
   private final LiveTails tails;
 
-  private ConsoleRoutes(Services services) {
+  private ConsoleRoutes(Services services, boolean tokenRequired) {
     this.services = services;
+    this.tokenRequired = tokenRequired;
     this.operations = new OperationRunner(services);
     this.traffic = new ShardTipSampler(services);
     this.views = new StreamViews(services, traffic);
     this.tails = new LiveTails(services.meters());
   }
 
-  /** Adds the console to the management router; call on the management verticle's context. */
-  public static void mount(Services services, Router router) {
-    new ConsoleRoutes(services).addTo(router);
+  /**
+   * Adds the console to the management router; call on the management verticle's context. {@code tokenRequired}:
+   * the management routes require a token (checked before these routes run).
+   */
+  public static void mount(Services services, Router router, boolean tokenRequired) {
+    new ConsoleRoutes(services, tokenRequired).addTo(router);
   }
 
   private void addTo(Router router) {
@@ -67,6 +78,11 @@ public final class ConsoleRoutes {
       ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Referrer-Policy", "no-referrer");
+      if (!tokenRequired && !loopbackHost(ctx)) {
+        error(ctx, 403, "AccessDeniedException", "without a management token the console answers only on a loopback"
+            + " name (localhost, 127.0.0.1, [::1]); set management.token to reach it by another name");
+        return;
+      }
       ctx.next();
     });
     router.get("/console").handler(ctx -> {
@@ -146,6 +162,11 @@ public final class ConsoleRoutes {
       KinesisException refused = (KinesisException) failure;
       error(ctx, refused.status(), refused.type(), refused.getMessage());
     });
+  }
+
+  private static boolean loopbackHost(RoutingContext ctx) {
+    io.vertx.core.net.HostAndPort authority = ctx.request().authority();
+    return authority != null && LOOPBACK_HOST.matcher(authority.host()).matches();
   }
 
   /** A browser names the page's origin on a POST; it must be this server's (host and port as the browser asked). */

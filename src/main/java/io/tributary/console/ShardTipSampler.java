@@ -32,8 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ShardTipSampler implements TrafficSource {
   static final long SAMPLE_MILLIS = 1000;
   static final long WATCH_MILLIS = 60_000;
-  static final int SAMPLE_RECORDS = 1000;
-  static final long SAMPLE_BYTES = 64 * 1024;
+  static final int SAMPLE_RECORDS = 100;
+  static final long SAMPLE_BYTES = 16 * 1024;
   private static final long MIRROR_ASK_MILLIS = 5000;
 
   /** One shard's last look: the offset the next record gets, when it was read, and the rate found. */

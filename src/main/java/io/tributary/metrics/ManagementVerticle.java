@@ -64,7 +64,7 @@ public final class ManagementVerticle extends VerticleBase {
     });
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
-    ConsoleRoutes.mount(services, router);
+    ConsoleRoutes.mount(services, router, management.token() != null);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())
         .setPort(services.settings().integer("management.port"));

@@ -106,6 +106,25 @@ class ConsoleActionsTest {
   }
 
   @Test
+  void withoutATokenTheConsoleAnswersOnlyALoopbackName() throws Exception {
+    TestServer server = TestServer.shared();
+    assertEquals(403, statusWithHost(server, "rebound.example:" + server.managementPort()),
+        "a page of another site whose name resolves to 127.0.0.1 is refused");
+    assertEquals(200, statusWithHost(server, "localhost:" + server.managementPort()));
+    assertEquals(200, statusWithHost(server, "127.0.0.1:" + server.managementPort()));
+  }
+
+  private static int statusWithHost(TestServer server, String host) throws IOException {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.managementPort())) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(("GET /console/api/streams HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      return Integer.parseInt(status.substring(9, 12));
+    }
+  }
+
+  @Test
   void theLiveTailStreamsRecordsAsServerSentEventsDecodedByKind() throws Exception {
     TestServer server = TestServer.shared();
     String stream = name("console-tail");
