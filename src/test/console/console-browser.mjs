@@ -76,9 +76,37 @@ try {
   await page.locator('#dialog').waitFor({ state: 'hidden', timeout: 10000 });
   await page.waitForFunction(() => document.querySelectorAll('#lineage svg g.shard').length === 4, null, { timeout: 10000 });
   say({ step: 'split' });
-  await hear();  // the test checked ListShards, and keeps traffic and a reader running for the charts
+  await hear();  // the test checked ListShards
+
+  // 4. Retention and a merge of the two children, each through its dialog.
+  await page.click('#action-retention');
+  await page.fill('#field-hours', '48');
+  await page.click('#dialog-submit');
+  await page.locator('#dialog').waitFor({ state: 'hidden', timeout: 10000 });
+  say({ step: 'retention' });
+  await hear();
+  await page.click('#action-merge');
+  await page.selectOption('#field-pair', 'shardId-000000000002 shardId-000000000003');
+  await page.click('#dialog-submit');
+  await page.locator('#dialog').waitFor({ state: 'hidden', timeout: 10000 });
+  await page.waitForFunction(() => document.querySelectorAll('#lineage svg g.shard').length === 5, null, { timeout: 10000 });
+  say({ step: 'merged' });
+  await hear();  // traffic and a reader keep running for the charts
   await page.waitForTimeout(20000);
   await page.screenshot({ path: join(shots, 'console-stream.png'), fullPage: true });
+
+  // 5. Deleting asks for the stream's name first.
+  await page.goto(`${consoleUrl}/console/#/stream/${account}/${region}/scratch`);
+  await page.click('#action-delete');
+  await page.fill('#field-confirm', 'not-its-name');
+  await page.click('#dialog-submit');
+  await page.locator('#dialog-error:not([hidden])').waitFor({ timeout: 10000 });
+  const unconfirmed = await page.locator('#dialog-error').innerText();
+  await page.fill('#field-confirm', 'scratch');
+  await page.click('#dialog-submit');
+  await page.waitForFunction(() => location.hash === '#/', null, { timeout: 10000 });
+  say({ step: 'deleted', unconfirmed });
+  await hear();
   say({ step: 'done', problems });
 } finally {
   await browser.close();

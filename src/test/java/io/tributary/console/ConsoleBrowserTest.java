@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * {@code src/test/console/console-browser.mjs}, installed with {@code npm ci} into {@code target/console-browser}
  * at the version of its lock file). Against a real server, with the AWS SDK on the API side: the console lists a
  * stream created through the API; a record put through the API shows in the live tail within a second; a split
- * refused by the console shows the API's own message, and a split made in the console shows in ListShards. The
+ * refused by the console shows the API's own message, and a split made in the console shows in ListShards, as do
+ * a retention change and a merge; a deletion needs the stream's name typed to confirm it. The
  * script saves screenshots of the main pages in {@code target/console-screenshots} (the README's come from there).
  * CI installs Chromium and Node (see .ci/run); elsewhere the test is skipped when they are missing.
  */
@@ -79,6 +80,7 @@ class ConsoleBrowserTest {
     install();
     kinesis.createStream(b -> b.streamName(STREAM).shardCount(2));
     kinesis.createStream(b -> b.streamName("clickstream").streamModeDetails(m -> m.streamMode("ON_DEMAND")));
+    kinesis.createStream(b -> b.streamName("scratch").shardCount(1));
     ConsoleActionsTest.post(server, "CreateStream", "111111111111", "eu-west-1", "{\"StreamName\": \"audit-log\", \"ShardCount\": 1}");
     awaitActive(STREAM);
     awaitActive("clickstream");
@@ -129,7 +131,25 @@ class ConsoleBrowserTest {
       assertTrue(parent.sequenceNumberRange().endingSequenceNumber() != null, "the split shard is closed");
       assertEquals(2, shards.stream().filter(s -> "shardId-000000000000".equals(s.parentShardId())).count(),
           "two children name the split shard as parent");
+      tell(answers, "go");
+
+      next(steps, "retention");
+      assertEquals(48, kinesis.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().retentionPeriodHours());
+      tell(answers, "go");
+
+      next(steps, "merged");
+      Shard merged = kinesis.listShards(b -> b.streamName(STREAM)).shards().stream()
+          .filter(s -> s.shardId().equals("shardId-000000000004")).findFirst().orElseThrow();
+      assertEquals("shardId-000000000002", merged.parentShardId());
+      assertEquals("shardId-000000000003", merged.adjacentParentShardId());
       subscribe(subscriber);  // an enhanced fan-out reader, for the iterator-age chart and the consumers table
+      tell(answers, "go");
+
+      JsonNode deleted = next(steps, "deleted");
+      assertTrue(deleted.get("unconfirmed").asText().contains("Type scratch to confirm"), deleted.toString());
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (kinesis.listStreams().streamNames().contains("scratch") && System.nanoTime() < deadline) Thread.sleep(50);
+      assertTrue(!kinesis.listStreams().streamNames().contains("scratch"), "the stream deleted in the console is gone");
       tell(answers, "go");
       JsonNode done = next(steps, "done");
       assertEquals(0, done.get("problems").size(), "no script error in the pages: " + done);
