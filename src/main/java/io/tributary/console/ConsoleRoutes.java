@@ -74,7 +74,7 @@ public final class ConsoleRoutes {
   }
 
   private void addTo(Router router) {
-    router.route("/console*").handler(ctx -> {
+    router.routeWithRegex("/console(/.*)?").handler(ctx -> {
       ctx.response().putHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
           .putHeader("X-Content-Type-Options", "nosniff")
           .putHeader("Referrer-Policy", "no-referrer");
@@ -99,7 +99,6 @@ public final class ConsoleRoutes {
   private void stream(RoutingContext ctx) {
     StreamDescriptor stream = streamOf(ctx);
     if (stream == null) return;
-    traffic.watch(stream);
     views.detail(stream).onSuccess(ctx::json).onFailure(ctx::fail);
   }
 

@@ -42,20 +42,16 @@ final class ShardTipSampler implements TrafficSource {
   private final Services services;
   private final Map<String, Long> watchedUntil = new ConcurrentHashMap<>();
   private final Map<String, Look> looks = new ConcurrentHashMap<>();
-  private final long timer;
   private boolean sampling;
 
   ShardTipSampler(Services services) {
     this.services = services;
-    this.timer = services.vertx().setPeriodic(SAMPLE_MILLIS, t -> sample());
-  }
-
-  void stop() {
-    services.vertx().cancelTimer(timer);
+    // A timer of the management verticle's context: it ends with the verticle.
+    services.vertx().setPeriodic(SAMPLE_MILLIS, t -> sample());
   }
 
   /** The console shows this stream: keep its rates current for a while. */
-  void watch(StreamDescriptor stream) {
+  private void watch(StreamDescriptor stream) {
     watchedUntil.put(stream.uid(), System.currentTimeMillis() + WATCH_MILLIS);
   }
 

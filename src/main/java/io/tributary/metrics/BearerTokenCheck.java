@@ -35,16 +35,19 @@ final class BearerTokenCheck implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    boolean console = ctx.normalizedPath().startsWith("/console");
+    String path = ctx.normalizedPath();
+    boolean console = path.equals("/console") || path.startsWith("/console/");
     String authorization = ctx.request().getHeader("Authorization");
     String given = bearerToken(authorization);
     if (given == null && console) given = basicPassword(authorization);
     if (given == null) {
       ctx.response().putHeader("WWW-Authenticate", console ? CONSOLE_REALM : REALM);
-      ManagementRefusal.refuse(ctx, 401, "this route needs the management token: Authorization: Bearer <token>");
+      ManagementRefusal.refuse(ctx, 401, console
+          ? "the console needs the management token: as the password (HTTP Basic), or Authorization: Bearer <token>"
+          : "this route needs the management token: Authorization: Bearer <token>");
     } else if (!MessageDigest.isEqual(expected, sha256(given))) {
       ctx.response().putHeader("WWW-Authenticate", console ? CONSOLE_REALM : REALM + ", error=\"invalid_token\"");
-      ManagementRefusal.refuse(ctx, 401, "the bearer token is not the management token");
+      ManagementRefusal.refuse(ctx, 401, console ? "that is not the management token" : "the bearer token is not the management token");
     } else {
       ctx.next();
     }

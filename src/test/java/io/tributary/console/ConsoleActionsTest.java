@@ -168,6 +168,35 @@ class ConsoleActionsTest {
   }
 
   @Test
+  void aTailAtATimestampStartsWithTheFirstRecordThatArrivedThen() throws Exception {
+    TestServer server = TestServer.shared();
+    String stream = name("console-at");
+    KinesisClient kinesis = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, server.endpoint());
+    kinesis.createStream(b -> b.streamName(stream).shardCount(1));
+    kinesis.putRecord(b -> b.streamName(stream).partitionKey("before").data(SdkBytes.fromUtf8String("before")));
+    Thread.sleep(20);
+    long at = System.currentTimeMillis();
+    Thread.sleep(20);
+    kinesis.putRecord(b -> b.streamName(stream).partitionKey("after").data(SdkBytes.fromUtf8String("after")));
+
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort()
+        + "/console/api/streams/000000000000/us-east-1/" + stream + "/shards/shardId-000000000000/tail?from=AT_TIMESTAMP&timestamp="
+        + at)).build();
+    HttpResponse<Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+    CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> response.body()
+        .filter(line -> line.startsWith("data: {\"records\""))
+        .map(line -> new JsonObject(line.substring(6)).getJsonArray("records").getJsonObject(0).getString("partitionKey"))
+        .findFirst().orElse(null));
+    assertEquals("after", first.get(20, TimeUnit.SECONDS));
+    response.body().close();
+
+    HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.managementPort()
+        + "/console/api/streams/000000000000/us-east-1/" + stream + "/shards/shardId-000000000000/tail?from=AT_TIMESTAMP"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(400, bad.statusCode(), "AT_TIMESTAMP needs its timestamp");
+  }
+
+  @Test
   void withATokenTheConsoleAsksBrowsersForItAndTakesItAsBasicOrBearer() throws Exception {
     try (TestServer server = TestServer.start(Map.of("management.token", "s3cret-token"))) {
       URI page = URI.create("http://127.0.0.1:" + server.managementPort() + "/console/");
