@@ -44,6 +44,19 @@ try {
   await page.screenshot({ path: join(shots, 'console-streams.png') });
   await page.setViewportSize({ width: 1360, height: 900 });
 
+  // Creating a stream whose name is taken shows the API's refusal; a new name is created and listed.
+  await page.click('#action-create');
+  await page.fill('#field-name', stream);
+  await page.click('#dialog-submit');
+  await page.locator('#dialog-error:not([hidden])').waitFor({ timeout: 10000 });
+  const taken = await page.locator('#dialog-error').innerText();
+  await page.fill('#field-name', 'from-console');
+  await page.fill('#field-shards', '3');
+  await page.click('#dialog-submit');
+  await page.locator('tr[data-stream="from-console"]').waitFor({ timeout: 10000 });
+  say({ step: 'created', taken });
+  await hear();
+
   // 2. A record put through the API shows in the live tail of its shard.
   await page.goto(`${consoleUrl}/console/#/tail/${streamPath}/shardId-000000000000`);
   await page.locator('#tail-state.live').waitFor({ timeout: 10000 });

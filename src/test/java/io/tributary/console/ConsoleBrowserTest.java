@@ -100,6 +100,14 @@ class ConsoleBrowserTest {
       spread.set(false);
       tell(answers, "go");
 
+      JsonNode created = next(steps, "created");
+      assertTrue(created.get("taken").asText().contains("ResourceInUseException"), created.toString());
+      assertTrue(created.get("taken").asText().contains("Stream " + STREAM + " under account 000000000000 already exists."),
+          created.toString());
+      assertEquals(3, kinesis.describeStreamSummary(b -> b.streamName("from-console")).streamDescriptionSummary().openShardCount(),
+          "the stream created in the console has the shards asked for");
+      tell(answers, "go");
+
       next(steps, "tailing");
       String marker = "order-" + System.nanoTime();
       long putAt = System.currentTimeMillis();
