@@ -79,6 +79,10 @@ final class LiveTail {
     response.closeHandler(v -> finish());
     response.exceptionHandler(failure -> finish());
     response.drainHandler(v -> pump());
+    if (response.closed()) {  // the browser left while the start was located
+      finish();
+      return;
+    }
     write(event("start", new JsonObject().put("shardId", shard.shardId()).put("from", from).put("offset", position)));
     keepalive = vertx.setPeriodic(KEEPALIVE_MILLIS, t -> {
       if (!writing && !reading) write(Buffer.buffer(": idle\n\n"));
@@ -86,7 +90,13 @@ final class LiveTail {
     tips = vertx.eventBus().localConsumer(address, message -> onTip(message.body()));
     tips.completion()
         .compose(v -> services.shards().subscribe(stream, shard, address))
-        .onSuccess(this::onTip)
+        .onSuccess(tip -> {
+          if (finished) {
+            services.shards().unsubscribe(stream, shard, address);  // ended before the shard took the subscription
+          } else {
+            onTip(tip);
+          }
+        })
         .onFailure(failure -> end("the shard cannot be read: " + failure.getMessage()));
   }
 
