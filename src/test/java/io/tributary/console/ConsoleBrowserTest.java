@@ -46,7 +46,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * at the version of its lock file). Against a real server, with the AWS SDK on the API side: the console lists a
  * stream created through the API; a record put through the API shows in the live tail within a second; a split
  * refused by the console shows the API's own message, and a split made in the console shows in ListShards, as do
- * a retention change and a merge; a deletion needs the stream's name typed to confirm it. The
+ * a retention change and a merge; a deletion needs the stream's name typed to confirm it. Behind a management
+ * token, a browser that gives the token as its Basic password gets the pages and the live tail, and one that gives
+ * another gets 401. The
  * script saves screenshots of the main pages in {@code target/console-screenshots} (the README's come from there).
  * CI installs Chromium and Node (see .ci/run); elsewhere the test is skipped when they are missing.
  */
@@ -170,6 +172,33 @@ class ConsoleBrowserTest {
     assertEquals(0, browser.exitValue(), "the browser script ends cleanly");
   }
 
+  @Test
+  void behindAManagementTokenTheBrowserGetsInWithTheTokenAsItsPassword() throws Exception {
+    assumeInstalled(runs("node", "--version") && runs("npm", "--version") && runs("sh", "-c", "command -v chromium"),
+        "Node, npm and Chromium");
+    install();
+    try (TestServer guarded = TestServer.start(Map.of("management.token", "console-test-token"))) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, guarded.endpoint());
+      client.createStream(b -> b.streamName("guarded").shardCount(1));
+      ProcessBuilder script = new ProcessBuilder("node", "console-token.mjs", "http://127.0.0.1:" + guarded.managementPort(),
+          "guarded").directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+      script.environment().put("TOKEN", "console-test-token");
+      Process browser = script.start();
+      try (BufferedReader steps = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
+           Writer answers = new OutputStreamWriter(browser.getOutputStream(), StandardCharsets.UTF_8)) {
+        assertEquals(401, next(steps, "refused").get("status").asInt(), "a wrong token gets no page");
+        next(steps, "tailing");
+        String marker = "guarded-" + System.nanoTime();
+        client.putRecord(b -> b.streamName("guarded").partitionKey("k").data(SdkBytes.fromUtf8String(marker)));
+        tell(answers, marker);
+        next(steps, "done");
+      } finally {
+        if (!browser.waitFor(60, TimeUnit.SECONDS)) browser.destroyForcibly();
+      }
+      assertEquals(0, browser.exitValue(), "the browser script ends cleanly");
+    }
+  }
+
   /** What the API answers a split at hash key 0 (the shard's own start): the console must show the same. */
   private static String apiRefusalOfSplitAtZero() {
     try {
@@ -266,7 +295,7 @@ class ConsoleBrowserTest {
     Path lock = INSTALLED.resolve("package-lock.json");
     boolean current = Files.isDirectory(INSTALLED.resolve("node_modules/playwright-core")) && Files.exists(lock)
         && Files.mismatch(lock, SOURCES.resolve("package-lock.json")) == -1;
-    for (String file : new String[] {"package.json", "package-lock.json", "console-browser.mjs"}) {
+    for (String file : new String[] {"package.json", "package-lock.json", "console-browser.mjs", "console-token.mjs"}) {
       Files.copy(SOURCES.resolve(file), INSTALLED.resolve(file), StandardCopyOption.REPLACE_EXISTING);
     }
     if (!current) {
