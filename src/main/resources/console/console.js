@@ -202,7 +202,7 @@ async function streamPage(r) {
   try { s = await api.get(`streams/${streamPath(r)}`); } catch (failure) { return showError(failure); }
   const current = route();
   if (current.page !== 'stream' || current.name !== r.name || current.account !== r.account || current.region !== r.region) return;
-  record(s);
+  remember(s);
   const open = s.shardList.filter(x => x.open);
   view().replaceChildren(
     h('div', { class: 'crumbs' }, h('a', { href: '#/' }, 'Data streams'), ' / ', s.name),
@@ -217,13 +217,12 @@ async function streamPage(r) {
     h('section', { class: 'panel facts' },
       fact('Account', s.account), fact('Region', s.region), fact('Capacity mode', s.mode === 'ON_DEMAND' ? 'On-demand' : 'Provisioned'),
       fact('Open shards', String(s.openShards)), fact('Retention', fmt.retention(s.retentionHours)),
-      fact('Incoming', `${fmt.rate(s.incomingRecordsPerSecond)} rec/s`), fact('', `${fmt.bytes(s.incomingBytesPerSecond)}/s`)),
+      fact('Incoming records', `${fmt.rate(s.incomingRecordsPerSecond)}/s`), fact('Incoming bytes', `${fmt.bytes(s.incomingBytesPerSecond)}/s`)),
     h('div', { class: 'grid2' },
       h('section', { class: 'panel' }, h('h2', {}, 'Incoming records per shard', h('span', { class: 'hint' }, 'IncomingRecords / s')),
         h('div', { class: 'chart', id: 'chart-incoming' })),
       h('section', { class: 'panel' }, h('h2', {}, 'Iterator age per reader and shard', h('span', { class: 'hint' }, 'ms behind the tip')),
         h('div', { class: 'chart', id: 'chart-age' }))),
-    h('div', { class: 'stack' }),
     h('section', { class: 'panel' },
       h('h2', {}, 'Shard lineage ', h('span', { class: 'count' }, `(${s.shardList.length} shards, ${open.length} open)`),
         h('span', { class: 'hint' }, 'vertical: hash key range · click a shard to tail it')),
@@ -262,11 +261,11 @@ async function streamPage(r) {
 }
 
 function fact(label, value) {
-  return h('div', { class: 'fact' }, h('div', { class: 'label' }, label || '\u00a0'), h('div', { class: 'value' }, value));
+  return h('div', { class: 'fact' }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
 }
 
 /** Adds the page's figures to the history the charts draw (the last minute). */
-function record(s) {
+function remember(s) {
   const key = s.arn;
   if (history.key !== key) history = { key, rates: new Map(), ages: new Map() };
   const now = Date.now();
