@@ -108,7 +108,16 @@ try {
   await page.waitForTimeout(20000);
   await page.screenshot({ path: join(shots, 'console-stream.png'), fullPage: true });
 
-  // 5. Deleting asks for the stream's name first.
+  // 5. UpdateShardCount on a stream of another account and region acts there.
+  await page.goto(`${consoleUrl}/console/#/stream/111111111111/eu-west-1/audit-log`);
+  await page.click('#action-scale');
+  await page.fill('#field-target', '2');
+  await page.click('#dialog-submit');
+  await page.locator('#dialog').waitFor({ state: 'hidden', timeout: 10000 });
+  say({ step: 'scaled' });
+  await hear();
+
+  // 6. Deleting asks for the stream's name first.
   await page.goto(`${consoleUrl}/console/#/stream/${account}/${region}/scratch`);
   await page.click('#action-delete');
   await page.fill('#field-confirm', 'not-its-name');

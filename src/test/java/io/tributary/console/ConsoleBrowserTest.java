@@ -46,7 +46,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * at the version of its lock file). Against a real server, with the AWS SDK on the API side: the console lists a
  * stream created through the API; a record put through the API shows in the live tail within a second; a split
  * refused by the console shows the API's own message, and a split made in the console shows in ListShards, as do
- * a retention change and a merge; a deletion needs the stream's name typed to confirm it. Behind a management
+ * a retention change and a merge, and UpdateShardCount of another account's stream acts in that account; a deletion needs the stream's name typed to confirm it. Behind a management
  * token, a browser that gives the token as its Basic password gets the pages and the live tail, and one that gives
  * another gets 401. The
  * script saves screenshots of the main pages in {@code target/console-screenshots} (the README's come from there).
@@ -155,6 +155,15 @@ class ConsoleBrowserTest {
       subscribe(subscriber);  // an enhanced fan-out reader, for the iterator-age chart and the consumers table
       tell(answers, "go");
 
+      next(steps, "scaled");
+      JsonNode auditLog = auditLog();
+      for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+           auditLog.get("openShards").asInt() != 2 && System.nanoTime() < until; auditLog = auditLog()) {
+        Thread.sleep(50);  // the reshard completes a moment after its answer
+      }
+      assertEquals(2, auditLog.get("openShards").asInt(), "UpdateShardCount ran in the stream's own account: " + auditLog);
+      tell(answers, "go");
+
       JsonNode deleted = next(steps, "deleted");
       assertTrue(deleted.get("unconfirmed").asText().contains("Type scratch to confirm"), deleted.toString());
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -197,6 +206,13 @@ class ConsoleBrowserTest {
       }
       assertEquals(0, browser.exitValue(), "the browser script ends cleanly");
     }
+  }
+
+  /** The console's view of the other account's stream (the SDK client acts in the default account). */
+  private static JsonNode auditLog() throws Exception {
+    return JSON.readTree(java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + server.managementPort() + "/console/api/streams/111111111111/eu-west-1/audit-log"))
+        .build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body());
   }
 
   /** What the API answers a split at hash key 0 (the shard's own start): the console must show the same. */
