@@ -26,6 +26,9 @@ public final class Subscriptions {
 
     /** The consumer is being deregistered: end the stream. */
     void consumerGone();
+
+    /** The MillisBehindLatest of the last event sent, or -1 before the first. */
+    default long millisBehindLatest() { return -1; }
   }
 
   private record Entry(Live live, long startedMillis) { }
@@ -106,6 +109,16 @@ public final class Subscriptions {
       if (key.startsWith(prefix)) ending.add(entry.live());
     });
     ending.forEach(Live::consumerGone);
+  }
+
+  /** How far behind the tip each live subscription of a consumer is, by shard id (see {@link Live#millisBehindLatest}). */
+  public Map<String, Long> millisBehindLatest(String consumerArn) {
+    String prefix = consumerArn + '\n';
+    Map<String, Long> behind = new java.util.TreeMap<>();
+    live.forEach((key, entry) -> {
+      if (key.startsWith(prefix)) behind.put(key.substring(prefix.length()), entry.live().millisBehindLatest());
+    });
+    return behind;
   }
 
   public void pushed(int records) {

@@ -12,9 +12,14 @@ import java.util.Set;
  * body is read. A missing or wrong token gets 401 with {@code WWW-Authenticate: Bearer} (RFC 6750). The
  * comparison is of SHA-256 digests with {@link MessageDigest#isEqual}, so its time depends neither on where
  * a wrong token differs nor on its length.
+ *
+ * <p>A browser cannot add a bearer token to a page it opens, so the web console ({@code /console...}) also
+ * takes HTTP Basic authentication with the token as the password (any user name), and challenges with
+ * {@code Basic}: the browser asks for it once and sends it with every request of the console's pages.
  */
 final class BearerTokenCheck implements Handler<RoutingContext> {
   static final String REALM = "Bearer realm=\"tributary-management\"";
+  static final String CONSOLE_REALM = "Basic realm=\"tributary-console\", charset=\"UTF-8\"";
 
   private final byte[] expected;
   private final Set<String> openPaths;
@@ -30,13 +35,19 @@ final class BearerTokenCheck implements Handler<RoutingContext> {
       ctx.next();
       return;
     }
-    String given = bearerToken(ctx.request().getHeader("Authorization"));
+    String path = ctx.normalizedPath();
+    boolean console = path.equals("/console") || path.startsWith("/console/");
+    String authorization = ctx.request().getHeader("Authorization");
+    String given = bearerToken(authorization);
+    if (given == null && console) given = basicPassword(authorization);
     if (given == null) {
-      ctx.response().putHeader("WWW-Authenticate", REALM);
-      ManagementRefusal.refuse(ctx, 401, "this route needs the management token: Authorization: Bearer <token>");
+      ctx.response().putHeader("WWW-Authenticate", console ? CONSOLE_REALM : REALM);
+      ManagementRefusal.refuse(ctx, 401, console
+          ? "the console needs the management token: as the password (HTTP Basic), or Authorization: Bearer <token>"
+          : "this route needs the management token: Authorization: Bearer <token>");
     } else if (!MessageDigest.isEqual(expected, sha256(given))) {
-      ctx.response().putHeader("WWW-Authenticate", REALM + ", error=\"invalid_token\"");
-      ManagementRefusal.refuse(ctx, 401, "the bearer token is not the management token");
+      ctx.response().putHeader("WWW-Authenticate", console ? CONSOLE_REALM : REALM + ", error=\"invalid_token\"");
+      ManagementRefusal.refuse(ctx, 401, console ? "that is not the management token" : "the bearer token is not the management token");
     } else {
       ctx.next();
     }
@@ -50,6 +61,21 @@ final class BearerTokenCheck implements Handler<RoutingContext> {
     if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Bearer")) return null;
     String token = value.substring(space + 1).trim();
     return token.isEmpty() ? null : token;
+  }
+
+  /** The password of a {@code Basic} authorization (user:password in base64), or null. */
+  private static String basicPassword(String authorization) {
+    if (authorization == null) return null;
+    String value = authorization.trim();
+    int space = value.indexOf(' ');
+    if (space < 0 || !value.substring(0, space).equalsIgnoreCase("Basic")) return null;
+    try {
+      String pair = new String(java.util.Base64.getDecoder().decode(value.substring(space + 1).trim()), StandardCharsets.UTF_8);
+      int colon = pair.indexOf(':');
+      return colon < 0 || colon == pair.length() - 1 ? null : pair.substring(colon + 1);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static byte[] sha256(String text) {

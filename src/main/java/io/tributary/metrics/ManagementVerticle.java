@@ -2,6 +2,7 @@ package io.tributary.metrics;
 
 import io.tributary.Services;
 import io.tributary.bridge.MirrorRoutes;
+import io.tributary.console.ConsoleRoutes;
 import io.tributary.api.faults.FaultRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -63,6 +64,7 @@ public final class ManagementVerticle extends VerticleBase {
     });
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
+    ConsoleRoutes.mount(services, router, management.token() != null);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())
         .setPort(services.settings().integer("management.port"));

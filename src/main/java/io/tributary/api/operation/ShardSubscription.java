@@ -78,6 +78,8 @@ final class ShardSubscription implements Subscriptions.Live {
   private long lifetimeTimer = -1;
   private long childrenTimer = -1;
   private long childrenWaitStarted = -1;
+  /** Read by other threads (the console's iterator ages). */
+  private volatile long millisBehindLatest = -1;
 
   ShardSubscription(Services services, StreamDescriptor stream, ShardDescriptor shard, ConsumerDescriptor consumer,
       long position, String continuation) {
@@ -139,6 +141,11 @@ final class ShardSubscription implements Subscriptions.Live {
   public void takenOver() {
     onContext(() -> fail("ResourceInUseException", "Another active subscription exists for consumer "
         + consumer.arn() + " and shard " + shard.shardId() + "."));
+  }
+
+  @Override
+  public long millisBehindLatest() {
+    return millisBehindLatest;
   }
 
   @Override
@@ -220,6 +227,7 @@ final class ShardSubscription implements Subscriptions.Live {
     buffers.resize(reserved, frame.length());
     write(frame);
     subscriptions.pushed(records.size());
+    millisBehindLatest = millisBehind;
     lastEventNanos = System.nanoTime();
   }
 
