@@ -32,6 +32,8 @@ import java.util.function.UnaryOperator;
  */
 public final class StreamLifecycle {
   private static final char[] UID_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
+  /** How long before a CreateStream its shards are stamped created, as AWS's StartingSequenceNumbers show. */
+  private static final long SHARD_STAMP_LEAD_MILLIS = 3000;
 
   private final Vertx vertx;
   private final StreamRegistry registry;
@@ -211,7 +213,9 @@ public final class StreamLifecycle {
     long now = clock.millis();
     List<HashKeyRange> ranges = HashKeyRange.split(shardCount);
     List<ShardDescriptor> shards = new ArrayList<>(shardCount);
-    for (int i = 0; i < shardCount; i++) shards.add(ShardDescriptor.open(i, ranges.get(i), null, null, now));
+    // As AWS's: a new stream's shards are stamped created a few seconds before it was asked for.
+    long shardsCreated = now - SHARD_STAMP_LEAD_MILLIS;
+    for (int i = 0; i < shardCount; i++) shards.add(ShardDescriptor.open(i, ranges.get(i), null, null, shardsCreated));
     StreamDescriptor stream = StreamDescriptor.builder(key, newUid())
         .mode(mode)
         .createdMillis(now)
