@@ -3,6 +3,7 @@ package io.tributary.metrics;
 import io.tributary.Services;
 import io.tributary.bridge.MirrorRoutes;
 import io.tributary.api.faults.FaultRoutes;
+import io.tributary.trigger.TriggerRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,7 +18,8 @@ import java.util.Set;
  * cannot serve: a fatal error or a stalled event loop, see {@link io.tributary.ServerHealth})
  * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on the control-plane pool, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
- * ({@link FaultRoutes}) and {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}).
+ * ({@link FaultRoutes}), {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}) and {@code /triggers} the
+ * triggers ({@link TriggerRoutes}).
  *
  * <p>With a token ({@link ManagementSettings}), every route but the probes requires it ({@link
  * BearerTokenCheck}), and the probes too with {@code management.probes.auth}; paths not listed here are
@@ -63,6 +65,7 @@ public final class ManagementVerticle extends VerticleBase {
     });
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
+    TriggerRoutes.mount(vertx, router);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())
         .setPort(services.settings().integer("management.port"));
