@@ -40,6 +40,8 @@ final class Trigger {
   private String invokeIdentityArn;
   private boolean running;
   private boolean scanning;
+  /** Completes once every lane stopped last has ended its invocation under way. */
+  private Future<Void> quiet = Future.succeededFuture();
   private long scanTimer = -1;
   private String lastError;
   private String lastProcessingResult = "No records processed";
@@ -108,11 +110,12 @@ final class Trigger {
     List<Future<Void>> stopping = new ArrayList<>();
     for (List<ShardDelivery> lanes : deliveries.values()) for (ShardDelivery lane : lanes) stopping.add(lane.stop());
     deliveries.clear();
-    return Future.join(stopping).mapEmpty();
+    quiet = Future.join(stopping).mapEmpty();
+    return quiet;
   }
 
   private void scan() {
-    if (!running || scanning) return;
+    if (!running || scanning || !quiet.isComplete()) return;
     long age = 0;
     for (List<ShardDelivery> lanes : deliveries.values()) for (ShardDelivery lane : lanes) age = Math.max(age, lane.iteratorAgeMillis());
     metrics.iteratorAge(age);

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
  */
 public final class TriggerVerticle extends VerticleBase {
   public static final String ADDRESS = "tributary.triggers";
+  private static final long STOP_WAIT_MILLIS = 5_000;
 
   private final Services services;
   private final TriggerSettings settings;
@@ -91,7 +93,9 @@ public final class TriggerVerticle extends VerticleBase {
     List<Future<Void>> stopping = new ArrayList<>();
     for (Trigger trigger : triggers.values()) stopping.add(trigger.stop());
     if (requests != null) requests.unregister();
-    return Future.join(stopping).eventually(() -> client == null ? Future.succeededFuture() : client.close());
+    // Invocations under way may run to the invoke timeout; a stopping server does not wait that long for them.
+    return Future.join(stopping).timeout(STOP_WAIT_MILLIS, TimeUnit.MILLISECONDS).otherwiseEmpty()
+        .eventually(() -> client == null ? Future.succeededFuture() : client.close());
   }
 
   private Future<Void> launch(TriggerDefinition definition) {
