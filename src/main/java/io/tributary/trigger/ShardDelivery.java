@@ -63,7 +63,8 @@ final class ShardDelivery {
   private ShardDescriptor shard;
   private long next;
   private long pendingBytes;
-  private long firstPendingMillis;
+  /** When the first record of the batch was read (System.nanoTime), for the batching window. */
+  private long firstPendingNanos;
   private long windowStart;
   private JsonObject windowState;
   /** A record of a later window was read: the open window is over. */
@@ -77,11 +78,14 @@ final class ShardDelivery {
   private String lastFunctionError;
   /** Set once the batch at the head is given up, until the failure destination has it. */
   private String givingUp;
-  private long notBeforeMillis;
+  /** No invocation before this (System.nanoTime): a retry's wait. Waits are real time, whatever the clock. */
+  private long notBeforeNanos;
   private long backoffMillis;
   private long iteratorAgeMillis;
   private boolean running;
   private boolean stepping;
+  /** A tip came while a step was under way: the step's read may have missed the records it announces. */
+  private boolean tipPending;
   private boolean finished;
   private long timer = -1;
   private MessageConsumer<Tip> tips;
@@ -97,6 +101,8 @@ final class ShardDelivery {
     this.windowStart = position.windowStartMillis();
     this.windowState = position.state();
     this.backoffMillis = trigger.settings().retryInitialMillis();
+    this.notBeforeNanos = System.nanoTime();
+    this.firstPendingNanos = notBeforeNanos;
     this.tipAddress = "tributary.trigger." + definition.uuid() + "." + shardId + "." + lane;
   }
 
@@ -128,9 +134,14 @@ final class ShardDelivery {
   long position() { return pending.isEmpty() ? next : pending.get(0).offset(); }
 
   private void onTip() {
-    if (!running || stepping || trigger.clock().millis() < notBeforeMillis) return;
+    if (stepping) tipPending = true;
+    if (!running || stepping || waitingToRetry()) return;
     cancelTimer();
     step();
+  }
+
+  private boolean waitingToRetry() {
+    return System.nanoTime() - notBeforeNanos < 0;
   }
 
   private void cancelTimer() {
@@ -145,6 +156,7 @@ final class ShardDelivery {
       return;
     }
     stepping = true;
+    tipPending = false;
     Future<Boolean> work;
     try {
       work = fill().compose(v -> act());
@@ -160,10 +172,10 @@ final class ShardDelivery {
       if (result.failed()) {
         trigger.failed(shardId, String.valueOf(result.cause().getMessage()));
         LOG.debug("trigger {} {} lane {}: {}", definition.uuid(), shardId, lane, result.cause().toString());
-        notBeforeMillis = trigger.clock().millis() + backoffMillis;
+        notBeforeNanos = System.nanoTime() + backoffMillis * 1_000_000;
         backoffMillis = Math.min(trigger.settings().retryMaxMillis(), backoffMillis * 2);
         schedule();
-      } else if (result.result()) {
+      } else if (result.result() || tipPending && !waitingToRetry()) {
         step();
       } else {
         schedule();
@@ -173,14 +185,14 @@ final class ShardDelivery {
 
   /** Waits for a tip, the batching window, the window's end, a retry's time or the poll interval. */
   private void schedule() {
-    long now = trigger.clock().millis();
+    long nanos = System.nanoTime();
     long delay = trigger.settings().pollMillis();
-    if (now < notBeforeMillis) {
-      delay = notBeforeMillis - now;
+    if (waitingToRetry()) {
+      delay = (notBeforeNanos - nanos) / 1_000_000 + 1;
     } else if (!pending.isEmpty()) {
-      delay = Math.min(delay, firstPendingMillis + definition.batchingWindowSeconds() * 1000L - now);
+      delay = Math.min(delay, (firstPendingNanos - nanos) / 1_000_000 + definition.batchingWindowSeconds() * 1000L + 1);
     } else if (windowStart >= 0) {
-      delay = Math.min(delay, windowStart + definition.tumblingWindowSeconds() * 1000L - now);
+      delay = Math.min(delay, windowStart + definition.tumblingWindowSeconds() * 1000L - trigger.clock().millis());
     }
     timer = trigger.vertx().setTimer(Math.max(1, delay), t -> {
       timer = -1;
@@ -234,7 +246,7 @@ final class ShardDelivery {
         stoppedEarly = true;
         break;
       }
-      if (pending.isEmpty()) firstPendingMillis = trigger.clock().millis();
+      if (pending.isEmpty()) firstPendingNanos = System.nanoTime();
       pending.add(record);
       pendingBytes += size;
       next = record.offset() + 1;
@@ -258,12 +270,12 @@ final class ShardDelivery {
   /** Invokes, finishes a window or the shard, or waits; true to go on at once. */
   private Future<Boolean> act() {
     long now = trigger.clock().millis();
-    if (now < notBeforeMillis) return Future.succeededFuture(false);
+    if (waitingToRetry()) return Future.succeededFuture(false);
     boolean windowOver = windowStart >= 0
         && (windowEnded || shardEnded || caughtUp && now >= windowStart + definition.tumblingWindowSeconds() * 1000L);
     if (!pending.isEmpty()) {
       boolean ready = full || windowOver || shardEnded || givingUp != null || attempts > 0 || !segmentEnds.isEmpty()
-          || now - firstPendingMillis >= definition.batchingWindowSeconds() * 1000L;
+          || System.nanoTime() - firstPendingNanos >= definition.batchingWindowSeconds() * 1_000_000_000L;
       if (!ready) return Future.succeededFuture(!caughtUp);
       if (!full && !caughtUp && !windowOver && definition.batchingWindowSeconds() == 0 && attempts == 0 && segmentEnds.isEmpty()) {
         // Read what is already there before invoking, up to a full batch.
@@ -386,7 +398,6 @@ final class ShardDelivery {
     full = false;
     attempts = 0;
     backoffMillis = trigger.settings().retryInitialMillis();
-    if (pending.isEmpty()) firstPendingMillis = trigger.clock().millis();
     trigger.checkpoints().advance(shardId, lane, new LanePosition(position(), windowStart, windowStart >= 0 ? windowState : null));
     return trigger.checkpoints().save();
   }
@@ -422,7 +433,7 @@ final class ShardDelivery {
       givingUp = FailureDestination.RETRIES_EXHAUSTED;
       return giveUp(batch, givingUp);
     }
-    notBeforeMillis = trigger.clock().millis() + Math.min(trigger.settings().retryMaxMillis(),
+    notBeforeNanos = System.nanoTime() + 1_000_000 * Math.min(trigger.settings().retryMaxMillis(),
         trigger.settings().retryInitialMillis() << Math.min(20, attempts - 1));
     return Future.succeededFuture(false);
   }

@@ -242,4 +242,33 @@ class TriggerDeliveryTest {
       assertTrue(gathered.nanos() - before >= Duration.ofMillis(2_900).toNanos());
     }
   }
+
+  @Test
+  void aClosedShardIsFinishedBeforeItsChildrenStart() throws Exception {
+    try (FunctionServer function = new FunctionServer()) {
+      String arn = stream("trigger-split", 1);
+      function.delay(10);
+      List<String> parent = IntStream.range(0, 30).mapToObj(i -> "p" + i).toList();
+      List<String> children = IntStream.range(0, 30).mapToObj(i -> "c" + i).toList();
+      put("trigger-split", parent, value -> "k" + value.substring(1));
+      kinesis.splitShard(b -> b.streamName("trigger-split").shardToSplit("shardId-000000000000")
+          .newStartingHashKey(java.math.BigInteger.ONE.shiftLeft(127).toString()));
+      kinesis.waiter().waitUntilStreamExists(b -> b.streamName("trigger-split"));
+      FunctionServer.await(BOUND, () -> kinesis.listShards(b -> b.streamName("trigger-split")).shards().size() == 3);
+      put("trigger-split", children, value -> "k" + value.substring(1));
+      triggers.created(trigger(arn, function).put("BatchSize", 5));
+      FunctionServer.await(BOUND, () -> function.delivered().size() >= 60);
+
+      List<String> delivered = function.delivered();
+      assertEquals(60, delivered.size());
+      assertEquals(parent, delivered.subList(0, 30), "the parent's records first, in order");
+      assertEquals(Set.copyOf(children), Set.copyOf(delivered.subList(30, 60)));
+      Set<String> shards = new LinkedHashSet<>();
+      for (Invocation invocation : function.invocations()) {
+        shards.add(invocation.records().get(0).getString("eventID").split(":")[0]);
+      }
+      assertEquals("shardId-000000000000", shards.iterator().next());
+      assertEquals(3, shards.size(), "both children delivered: " + shards);
+    }
+  }
 }
