@@ -1,22 +1,17 @@
 package io.tributary.trigger;
 
-import io.tributary.Services;
-import io.tributary.api.operation.RecordAppender;
 import io.tributary.log.StoredRecord;
 import io.tributary.stream.ShardDescriptor;
-import io.tributary.stream.StreamDescriptor;
-import io.tributary.stream.StreamKey;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Where a trigger sends the description of a batch it gives up on (DestinationConfig.OnFailure): one record
- * appended to another stream, the way PutRecord appends (partition key: the source shard id), holding the
- * invocation record Lambda sends for a Kinesis source:
+ * Where a trigger sends the description of a batch it gives up on (DestinationConfig.OnFailure): another
+ * stream ({@link StreamDestination}) or a Kafka topic ({@link KafkaTopicDestination}); one record (key: the
+ * source shard id) holding the invocation record Lambda sends for a Kinesis source:
  * <pre>
  *   {"requestContext": {"requestId", "functionArn", "condition": "RetryAttemptsExhausted" | "RecordAgeExceeded",
  *                       "approximateInvokeCount"},
@@ -27,19 +22,9 @@ import java.util.UUID;
  * </pre>
  * The records themselves are not copied, as in Lambda: the sequence numbers find them in the source.
  */
-final class FailureDestination {
-  static final String RETRIES_EXHAUSTED = "RetryAttemptsExhausted";
-  static final String RECORD_AGE_EXCEEDED = "RecordAgeExceeded";
-
-  private final Services services;
-  private final StreamKey stream;
-  private final String functionArn;
-
-  FailureDestination(Services services, StreamKey stream, String functionArn) {
-    this.services = services;
-    this.stream = stream;
-    this.functionArn = functionArn;
-  }
+interface FailureDestination {
+  String RETRIES_EXHAUSTED = "RetryAttemptsExhausted";
+  String RECORD_AGE_EXCEEDED = "RecordAgeExceeded";
 
   static JsonObject describe(String functionArn, String streamArn, ShardDescriptor shard, List<StoredRecord> batch,
       String condition, int invokeCount, String functionError, long nowMillis) {
@@ -67,18 +52,11 @@ final class FailureDestination {
             .put("streamArn", streamArn));
   }
 
-  String functionArn() { return functionArn; }
+  /** Sends the description; fails when the destination did not take it, so the caller retries. */
+  Future<Void> send(ShardDescriptor source, JsonObject description);
 
-  /** Appends the description; fails when the stream is missing or did not take it, so the caller retries. */
-  Future<Void> send(ShardDescriptor source, JsonObject description) {
-    StreamDescriptor target = services.registry().find(stream);
-    if (target == null || !target.acceptsData()) {
-      return Future.failedFuture(new IllegalStateException("failure destination " + stream.arn() + " does not exist or is not ACTIVE"));
-    }
-    RecordAppender.Outgoing record = new RecordAppender.Outgoing(source.shardId(), null,
-        description.encode().getBytes(StandardCharsets.UTF_8));
-    return RecordAppender.append(services, target, List.of(record)).compose(placed -> placed.failedCount() == 0
-        ? Future.succeededFuture()
-        : Future.failedFuture(new IllegalStateException("failure destination " + stream.arn() + " did not take the record")));
+  /** Releases what the destination holds (a Kafka producer); never fails. */
+  default Future<Void> close() {
+    return Future.succeededFuture();
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.trigger;
 
 import io.tributary.Services;
+import io.tributary.bridge.KafkaClientSettings;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -67,8 +68,9 @@ final class Trigger {
     return loaded.map(v -> {
       invokeUrl = definition.invokeUrl(settings.lambdaEndpoint());
       invokeIdentityArn = "arn:aws:iam::" + definition.stream().account() + ":role/tributary-trigger";
-      destination = definition.destinationStream() == null ? null
-          : new FailureDestination(services, definition.destinationStream(), definition.functionArn());
+      destination = definition.destinationTopic() != null
+          ? new KafkaTopicDestination(new KafkaClientSettings(services.settings()), services.pools().bridge(), definition.destinationTopic())
+          : definition.destinationStream() != null ? new StreamDestination(services, definition.destinationStream()) : null;
       if (!definition.enabled()) return null;
       if (invokeUrl == null) {
         lastError = "FunctionName " + definition.functionName() + " has no invoke URL: set TargetUrl or triggers.lambda.endpoint";
@@ -86,7 +88,7 @@ final class Trigger {
     running = false;
     if (scanTimer >= 0) vertx().cancelTimer(scanTimer);
     scanTimer = -1;
-    return stopDeliveries();
+    return stopDeliveries().eventually(() -> destination == null ? Future.succeededFuture() : destination.close());
   }
 
   /** Stops, takes the new definition and starts again from the checkpoints. */

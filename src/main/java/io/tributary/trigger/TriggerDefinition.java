@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * @param bisectOnError [BisectBatchOnFunctionError] default false
  * @param reportBatchItemFailures [FunctionResponseTypes] contains {@code ReportBatchItemFailures}
  * @param tumblingWindowSeconds [TumblingWindowInSeconds] 0 (none) to 900
- * @param onFailureDestination [DestinationConfig.OnFailure.Destination] a stream ARN, or null
+ * @param onFailureDestination [DestinationConfig.OnFailure.Destination] a stream ARN, {@code kafka://<topic>}
+ *     (on the Kafka bridge's brokers), or null
  * @param lastModifiedMillis [LastModified] epoch seconds in JSON
  */
 public record TriggerDefinition(String uuid, String eventSourceArn, String functionName, String targetUrl,
@@ -49,6 +50,8 @@ public record TriggerDefinition(String uuid, String eventSourceArn, String funct
 
   private static final Pattern STREAM_ARN =
       Pattern.compile("arn:aws[^:]*:kinesis:([a-z0-9-]+):(\\d{12}):stream/([a-zA-Z0-9_.-]{1,128})(/consumer/[a-zA-Z0-9_.-]+:\\d+)?");
+  /** A Kafka topic on the bridge's brokers, named as Lambda names Kafka destinations; Kafka's rule for topic names. */
+  private static final Pattern KAFKA_DESTINATION = Pattern.compile("kafka://([A-Za-z0-9._-]{1,249})");
   private static final Pattern FUNCTION_ARN = Pattern.compile("arn:aws[^:]*:lambda:[a-z0-9-]+:\\d{12}:function:([a-zA-Z0-9-_]+)(:.+)?");
   private static final Pattern FUNCTION_NAME = Pattern.compile("[a-zA-Z0-9-_]{1,64}");
   private static final Pattern INVOKE_PATH = Pattern.compile(".*/2015-03-31/functions/([^/]+)/invocations");
@@ -160,9 +163,15 @@ public record TriggerDefinition(String uuid, String eventSourceArn, String funct
     return new StreamKey(matcher.group(2), matcher.group(1), matcher.group(3));
   }
 
-  /** The stream the failure destination names, or null when there is none. */
+  /** The Kafka topic the failure destination names ({@code kafka://<topic>}), or null. */
+  public String destinationTopic() {
+    Matcher matcher = onFailureDestination == null ? null : KAFKA_DESTINATION.matcher(onFailureDestination);
+    return matcher != null && matcher.matches() ? matcher.group(1) : null;
+  }
+
+  /** The stream the failure destination names, or null when there is none or it is a Kafka topic. */
   public StreamKey destinationStream() {
-    if (onFailureDestination == null) return null;
+    if (onFailureDestination == null || destinationTopic() != null) return null;
     Matcher matcher = STREAM_ARN.matcher(onFailureDestination);
     if (!matcher.matches()) throw new IllegalStateException("checked at creation");
     return new StreamKey(matcher.group(2), matcher.group(1), matcher.group(3));
@@ -232,11 +241,12 @@ public record TriggerDefinition(String uuid, String eventSourceArn, String funct
     if (!(onFailure instanceof JsonObject failure)) throw TriggerRequestException.invalidParameter("OnFailure must be an object.");
     Object destination = failure.getValue("Destination");
     if (destination == null) return null;
-    if (!(destination instanceof String arn) || !STREAM_ARN.matcher(arn).matches() || arn.contains("/consumer/")) {
+    boolean stream = destination instanceof String arn && STREAM_ARN.matcher(arn).matches() && !arn.contains("/consumer/");
+    if (!stream && !(destination instanceof String topic && KAFKA_DESTINATION.matcher(topic).matches())) {
       throw TriggerRequestException.invalidParameter("Unsupported OnFailure Destination " + destination
-          + ": a Kinesis stream ARN is supported.");
+          + ": a Kinesis stream ARN or kafka://<topic> is supported.");
     }
-    return arn;
+    return (String) destination;
   }
 
   private static void checkUrl(String url) {
