@@ -176,7 +176,9 @@ final class ShardDelivery {
         backoffMillis = Math.min(trigger.settings().retryMaxMillis(), backoffMillis * 2);
         schedule();
       } else if (result.result() || tipPending && !waitingToRetry()) {
-        step();
+        // Not step() itself: a step that completed without waiting (no data directory, no destination)
+        // would otherwise recurse once per batch.
+        trigger.vertx().runOnContext(v -> step());
       } else {
         schedule();
       }
