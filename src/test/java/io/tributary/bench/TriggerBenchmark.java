@@ -47,7 +47,18 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 public final class TriggerBenchmark {
   private TriggerBenchmark() { }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Throwable failure) {
+      // The function's Vert.x threads would keep the JVM up until the script's timeout.
+      failure.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     Map<String, String> options = BenchSupport.options(args, 0);
     String host = options.getOrDefault("host", "127.0.0.1");
     URI endpoint = URI.create("http://" + host + ":" + options.getOrDefault("port", "4567"));
@@ -57,6 +68,7 @@ public final class TriggerBenchmark {
     int duration = Integer.parseInt(options.getOrDefault("duration", "20"));
     Path out = Path.of(options.getOrDefault("out", "loadtest/results/triggers.md"));
 
+    String loadBefore = loadAverage();
     Vertx vertx = Vertx.vertx();
     AtomicLong delivered = new AtomicLong();
     ConcurrentLinkedQueue<Long> delaysNanos = new ConcurrentLinkedQueue<>();
@@ -146,6 +158,7 @@ public final class TriggerBenchmark {
     BenchSupport.row(md, "nproc", String.valueOf(Runtime.getRuntime().availableProcessors()));
     BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
     BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.row(md, "load average (1, 5, 15 min) before / after", loadBefore + " / " + loadAverage());
     BenchSupport.row(md, "server", options.getOrDefault("server-info", "?"));
     md.append("\n## Function\n\nA Vert.x HTTP server in the client JVM on 127.0.0.1 that reads each event, counts its records "
         + "and answers `200 {}` at once (for the delay run it also decodes each record's send time).\n\n");
@@ -168,7 +181,16 @@ public final class TriggerBenchmark {
     System.out.print(md);
     kinesis.close();
     vertx.close();
-    System.exit(0);
+  }
+
+  /** The first three fields of /proc/loadavg, or "n/a". */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "n/a";
+    }
   }
 
   private static double percentile(long[] sorted, double p) {
