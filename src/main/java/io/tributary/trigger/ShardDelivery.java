@@ -1,5 +1,6 @@
 package io.tributary.trigger;
 
+import io.tributary.limits.Budget;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Tip;
@@ -45,12 +46,15 @@ import org.slf4j.LoggerFactory;
  * records before the lowest reported sequence number count as delivered and the rest as failed once.
  *
  * <p>Memory: the lane holds at most BatchSize records of at most the payload limit (one record more when a
- * single record is larger). Runs on the trigger verticle's event loop; not thread-safe.
+ * single record is larger), and reads pages of at most 8 MiB that count against the server's read budget
+ * ({@link io.tributary.limits.MemoryBudgets#reads}) while they are read. Runs on the trigger verticle's event loop; not thread-safe.
  */
 final class ShardDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(ShardDelivery.class);
   /** The largest page read at once, bytes of data and keys. */
   private static final long READ_BYTES = 8L * 1024 * 1024;
+  /** The smallest page read while the server's read budget runs low. */
+  private static final long LEAST_READ_BYTES = 1024 * 1024;
 
   private final Trigger trigger;
   private final TriggerDefinition definition;
@@ -217,10 +221,16 @@ final class ShardDelivery {
     int lanes = definition.parallelizationFactor();
     int room = definition.batchSize() - pending.size();
     int maxRecords = (int) Math.min(10_000L, (long) room * lanes);
-    return trigger.services().shards().read(stream, current, next, maxRecords, READ_BYTES).map(page -> {
-      take(page, current, lanes);
-      return null;
-    });
+    // A page counts against the server's read budget while it is read, as a GetRecords page does.
+    Budget budget = trigger.services().budgets().reads();
+    long pageBytes = budget.reserveUpTo(READ_BYTES, LEAST_READ_BYTES);
+    if (pageBytes == 0) return Future.failedFuture(new IllegalStateException("the server's read budget is spent; reading again later"));
+    return trigger.services().shards().read(stream, current, next, maxRecords, pageBytes)
+        .andThen(read -> budget.release(pageBytes))
+        .map(page -> {
+          take(page, current, lanes);
+          return null;
+        });
   }
 
   private void take(ShardPage page, ShardDescriptor current, int lanes) {
