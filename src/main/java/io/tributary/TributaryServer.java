@@ -46,7 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TributaryServer {
   /** The verticles deployed at start, by descriptor name, in order. */
-  static final List<String> VERTICLES = List.of("api", "tls", "bridge", "management");
+  static final List<String> VERTICLES = List.of("api", "tls", "bridge", "triggers", "management");
 
   private final Services services;
   private final DataDirectory dataDirectory;

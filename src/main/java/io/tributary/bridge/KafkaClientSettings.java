@@ -15,12 +15,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Timeouts are short so that a broker that is down shows as a failed call within seconds, which the
  * mirror answers with a retry, instead of a call that blocks a worker for minutes.
  */
-final class KafkaClientSettings {
+public final class KafkaClientSettings {
   private static final String CLIENT_PREFIX = "kafka.client.";
 
   private final Settings settings;
 
-  KafkaClientSettings(Settings settings) {
+  public KafkaClientSettings(Settings settings) {
     this.settings = settings;
   }
 
@@ -58,6 +58,18 @@ final class KafkaClientSettings {
     config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
     config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 30_000);
+    config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+    return withOverrides(config);
+  }
+
+  /** An idempotent producer of byte keys and values, without transactions (the triggers' failure destination). */
+  public Map<String, Object> producer() {
+    Map<String, Object> config = common();
+    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    config.put(ProducerConfig.ACKS_CONFIG, "all");
+    config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+    config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
     config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
     return withOverrides(config);

@@ -4,6 +4,7 @@ import io.tributary.Services;
 import io.tributary.bridge.MirrorRoutes;
 import io.tributary.console.ConsoleRoutes;
 import io.tributary.api.faults.FaultRoutes;
+import io.tributary.trigger.TriggerRoutes;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,7 +19,8 @@ import java.util.Set;
  * cannot serve: a fatal error or a stalled event loop, see {@link io.tributary.ServerHealth})
  * and {@code /ready} (every listener is up and the server takes calls). Scraping runs on the control-plane pool, since
  * rendering a large registry is not event-loop work. {@code /faults} switches injected faults at run time
- * ({@link FaultRoutes}) and {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}).
+ * ({@link FaultRoutes}), {@code /mirrors} runs the Kafka bridge ({@link MirrorRoutes}), {@code /triggers} the
+ * triggers ({@link TriggerRoutes}) and {@code /console} the web console ({@link ConsoleRoutes}).
  *
  * <p>With a token ({@link ManagementSettings}), every route but the probes requires it ({@link
  * BearerTokenCheck}), and the probes too with {@code management.probes.auth}; paths not listed here are
@@ -64,6 +66,7 @@ public final class ManagementVerticle extends VerticleBase {
     });
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
+    TriggerRoutes.mount(vertx, router);
     ConsoleRoutes.mount(services, router, management.token() != null);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())
