@@ -9,6 +9,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
+import io.tributary.log.RecordSize;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -61,7 +62,13 @@ public final class PutRecordHandler implements OperationHandler {
           + stream.name() + " under account " + stream.key().account() + " is invalid.");
     }
     DryRun.stopIfRequested(input);
+    long started = System.nanoTime();
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
+        .andThen(done -> {
+          boolean succeeded = done.succeeded() && done.result().failedCount() == 0;
+          services.streamMetrics().of(stream).putRecord(System.nanoTime() - started, succeeded,
+              succeeded ? RecordSize.of(partitionKey == null ? "" : partitionKey, data.length) : 0);
+        })
         .map(placed -> {
           if (placed.throttled()[0]) throw Throttling.writeThrottled(stream, placed.shards()[0]);
           if (placed.failedCount() > 0) throw KinesisException.internalFailure();

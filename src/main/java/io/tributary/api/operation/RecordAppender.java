@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.log.RecordSize;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardClosedException;
 import io.tributary.shard.ShardThrottledException;
@@ -86,11 +87,15 @@ public final class RecordAppender {
       ShardBatch batch = perShard.getValue();
       appends.add(services.shards().append(stream, shard, batch.records)
           .onSuccess(appended -> {
+            long bytes = 0;
             for (int j = 0; j < appended.count(); j++) {
               int position = batch.positions.get(j);
               placed.shards()[position] = shard;
               placed.sequenceNumbers()[position] = shard.sequenceNumber(appended.firstOffset() + j, appended.arrivalMillis());
+              IncomingRecord record = batch.records.get(j);
+              bytes += RecordSize.of(record.partitionKey(), record.data().length);
             }
+            if (appended.count() > 0) services.streamMetrics().of(stream).incoming(stream, shard, appended.count(), bytes);
             throttle(stream, shard, batch.positions.subList(appended.count(), batch.positions.size()));
           })
           .onFailure(failure -> {
@@ -115,5 +120,6 @@ public final class RecordAppender {
       placed.throttled()[position] = true;
     }
     services.quotas().counters().writesRefused(stream, shard, positions.size());
+    services.streamMetrics().of(stream).writeThrottled(stream, shard, positions.size());
   }
 }

@@ -7,6 +7,7 @@ import io.tributary.api.wire.EventStreamEncoder;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.log.StoredRecord;
+import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Tip;
@@ -59,6 +60,7 @@ final class ShardSubscription implements Subscriptions.Live {
   private final ShardDescriptor shard;
   private final ConsumerDescriptor consumer;
   private final String address = "tributary.subscription." + UUID.randomUUID();
+  private final StreamMeters meters;
 
   private final Context context;
   private HttpServerResponse response;
@@ -90,6 +92,7 @@ final class ShardSubscription implements Subscriptions.Live {
     this.consumer = consumer;
     this.position = position;
     this.continuation = continuation;
+    this.meters = services.streamMetrics().of(stream);
     this.context = vertx.getOrCreateContext();  // the request's: made while the request is answered
   }
 
@@ -220,6 +223,9 @@ final class ShardSubscription implements Subscriptions.Live {
     buffers.resize(reserved, frame.length());
     write(frame);
     subscriptions.pushed(records.size());
+    long recordBytes = 0;
+    for (StoredRecord record : records) recordBytes += record.size();
+    meters.subscriptionEvent(stream, shard, consumer, records.size(), recordBytes, millisBehind);
     lastEventNanos = System.nanoTime();
   }
 

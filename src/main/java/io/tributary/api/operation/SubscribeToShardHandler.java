@@ -7,6 +7,7 @@ import io.tributary.api.StreamingOperationHandler;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Shape;
+import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
@@ -105,7 +106,14 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
     return offset.map(at -> {
       ShardSubscription subscription = new ShardSubscription(services, stream, shard, found.consumer(), at,
           given != null ? given : ShardSubscription.continuationBefore(shard, at));
-      services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+      StreamMeters meters = services.streamMetrics().of(stream);
+      try {
+        services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+      } catch (KinesisException refused) {
+        meters.subscribeRateExceeded(found.consumer());
+        throw refused;
+      }
+      meters.subscribed(found.consumer());
       return subscription::start;
     });
   }
