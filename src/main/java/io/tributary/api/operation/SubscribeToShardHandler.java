@@ -10,6 +10,7 @@ import io.tributary.api.wire.Shape;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardRequest.Position;
+import io.tributary.stream.ConsumerDescriptor;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -116,5 +117,19 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
       meters.subscribed(found.consumer());
       return subscription::start;
     });
+  }
+
+  /**
+   * Counts SubscribeToShard.RateExceeded for a call refused over the consumer's call rate on a shard (the
+   * other refusal, a live subscription within the takeover window, is counted where it is made).
+   */
+  public static void countRateExceeded(Services services, String consumerArn) {
+    ResourceArn arn = consumerArn == null ? null : ResourceArn.parseConsumer(consumerArn);
+    if (arn == null) return;
+    StreamDescriptor stream = services.registry().find(arn.streamKey());
+    ConsumerDescriptor consumer = stream == null ? null : stream.consumer(arn.consumerName());
+    if (consumer != null && consumer.arn().equals(consumerArn)) {
+      services.streamMetrics().of(stream).subscribeRateExceeded(consumer);
+    }
   }
 }
