@@ -17,6 +17,7 @@ import io.tributary.api.faults.FaultInjector;
 import io.tributary.api.faults.FaultRule;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
+import io.tributary.metrics.EventLoopMeters;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
@@ -176,6 +177,7 @@ public final class TributaryServer {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
         vertx.setPeriodic(settings.longValue("metrics.sweep.ms"), tick -> services.streamMetrics().sweep(registry));
         health.startProbing();
+        EventLoopMeters.start(vertx, meters);
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {
