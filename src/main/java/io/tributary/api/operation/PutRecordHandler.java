@@ -9,7 +9,6 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
-import io.tributary.log.RecordSize;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -67,7 +66,7 @@ public final class PutRecordHandler implements OperationHandler {
         .andThen(done -> {
           boolean succeeded = done.succeeded() && done.result().failedCount() == 0;
           services.streamMetrics().of(stream).putRecord(System.nanoTime() - started, succeeded,
-              succeeded ? RecordSize.of(partitionKey == null ? "" : partitionKey, data.length) : 0);
+              succeeded ? done.result().bytesPut() : 0);
         })
         .map(placed -> {
           if (placed.throttled()[0]) throw Throttling.writeThrottled(stream, placed.shards()[0]);

@@ -10,7 +10,6 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
-import io.tributary.log.RecordSize;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -74,57 +73,52 @@ public final class PutRecordsHandler implements OperationHandler {
     for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
-    return RecordAppender.append(services, stream, records)
-        .andThen(done -> {
-          long elapsed = System.nanoTime() - started;
-          if (done.succeeded()) {
-            count(stream, records, done.result(), elapsed);
+    Future<RecordAppender.Placed> appended = RecordAppender.append(services, stream, records).andThen(done -> {
+      long elapsed = System.nanoTime() - started;
+      if (done.succeeded()) {
+        count(stream, records.size(), done.result(), elapsed);
+      } else {
+        services.streamMetrics().of(stream).putRecords(elapsed, records.size(), 0, 0, records.size(), 0);
+      }
+    });
+    return appended.map(placed -> new Response() {
+      @Override
+      public void writeMembers(ResponseWriter writer) {
+        writer.field("FailedRecordCount", placed.failedCount()).startArray("Records");
+        for (int i = 0; i < placed.sequenceNumbers().length; i++) {
+          writer.startObject();
+          if (placed.sequenceNumbers()[i] != null) {
+            writer.field("SequenceNumber", placed.sequenceNumbers()[i]).field("ShardId", placed.shards()[i].shardId());
+          } else if (placed.throttled()[i]) {
+            writer.field("ErrorCode", Throttling.ERROR)
+                .field("ErrorMessage", Throttling.writeRateExceeded(stream, placed.shards()[i]));
           } else {
-            services.streamMetrics().of(stream).putRecords(elapsed, records.size(), 0, 0, records.size(), 0);
+            writer.field("ErrorCode", "InternalFailure").field("ErrorMessage", "Internal service failure.");
           }
-        })
-        .map(placed -> new Response() {
-          @Override
-          public void writeMembers(ResponseWriter writer) {
-            writer.field("FailedRecordCount", placed.failedCount()).startArray("Records");
-            for (int i = 0; i < placed.sequenceNumbers().length; i++) {
-              writer.startObject();
-              if (placed.sequenceNumbers()[i] != null) {
-                writer.field("SequenceNumber", placed.sequenceNumbers()[i]).field("ShardId", placed.shards()[i].shardId());
-              } else if (placed.throttled()[i]) {
-                writer.field("ErrorCode", Throttling.ERROR)
-                    .field("ErrorMessage", Throttling.writeRateExceeded(stream, placed.shards()[i]));
-              } else {
-                writer.field("ErrorCode", "InternalFailure").field("ErrorMessage", "Internal service failure.");
-              }
-              writer.endObject();
-            }
-            writer.endArray().field("EncryptionType", RecordRouting.encryptionType(stream));
-          }
+          writer.endObject();
+        }
+        writer.endArray().field("EncryptionType", RecordRouting.encryptionType(stream));
+      }
 
-          @Override
-          public int sizeHint() {
-            return 32 + placed.sequenceNumbers().length * 110;
-          }
-        });
+      @Override
+      public int sizeHint() {
+        return 32 + placed.sequenceNumbers().length * 110;
+      }
+    });
   }
 
   /** PutRecords.* of one call: how its records fared, and the bytes of those put. */
-  private void count(StreamDescriptor stream, List<RecordAppender.Outgoing> records, RecordAppender.Placed placed,
-      long elapsedNanos) {
+  private void count(StreamDescriptor stream, int total, RecordAppender.Placed placed, long elapsedNanos) {
     int successful = 0;
     int throttled = 0;
-    long bytes = 0;
-    for (int i = 0; i < records.size(); i++) {
+    for (int i = 0; i < total; i++) {
       if (placed.sequenceNumbers()[i] != null) {
-        RecordAppender.Outgoing record = records.get(i);
         successful++;
-        bytes += RecordSize.of(record.partitionKey() == null ? "" : record.partitionKey(), record.data().length);
       } else if (placed.throttled()[i]) {
         throttled++;
       }
     }
-    services.streamMetrics().of(stream).putRecords(elapsedNanos, records.size(), successful, throttled,
-        records.size() - successful - throttled, bytes);
+    services.streamMetrics().of(stream).putRecords(elapsedNanos, total, successful, throttled,
+        total - successful - throttled, placed.bytesPut());
   }
 }

@@ -33,9 +33,10 @@ public final class RecordAppender {
 
   /**
    * Where each record went: its shard and sequence number. A record that failed has no sequence number;
-   * if it was throttled, its shard is the one that refused it.
+   * if it was throttled, its shard is the one that refused it. {@code bytesPut} adds up the records put,
+   * data and partition keys.
    */
-  public record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled) {
+  public record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled, long bytesPut) {
     public int failedCount() {
       int failed = 0;
       for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
@@ -46,11 +47,13 @@ public final class RecordAppender {
   private final Services services;
   private final List<Outgoing> records;
   private final Placed placed;
+  /** Bytes of the records put so far; on the calling context, as every append's result is. */
+  private long bytesPut;
 
   private RecordAppender(Services services, List<Outgoing> records) {
     this.services = services;
     this.records = records;
-    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()]);
+    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()], 0);
   }
 
   /**
@@ -61,7 +64,8 @@ public final class RecordAppender {
     RecordAppender appender = new RecordAppender(services, records);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);
-    return appender.attempt(stream, all, 1).map(appender.placed);
+    return appender.attempt(stream, all, 1).map(done -> new Placed(appender.placed.shards(),
+        appender.placed.sequenceNumbers(), appender.placed.throttled(), appender.bytesPut));
   }
 
   /** The records of one request that go to one shard, with their places in the request. */
@@ -95,6 +99,7 @@ public final class RecordAppender {
               IncomingRecord record = batch.records.get(j);
               bytes += RecordSize.of(record.partitionKey(), record.data().length);
             }
+            bytesPut += bytes;
             if (appended.count() > 0) services.streamMetrics().of(stream).incoming(stream, shard, appended.count(), bytes);
             throttle(stream, shard, batch.positions.subList(appended.count(), batch.positions.size()));
           })
