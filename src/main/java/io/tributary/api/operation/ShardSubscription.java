@@ -216,8 +216,9 @@ final class ShardSubscription implements Subscriptions.Live {
     long bytes = 256;
     for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 200;
     ResponseWriter writer = new ResponseWriter(WireFormat.JSON, (int) Math.min(bytes, EventStreamEncoder.MAX_PAYLOAD_BYTES));
+    StreamDescriptor current = currentStream();
     writer.startObject();
-    GetRecordsHandler.writeRecords(writer, currentStream(), shard, records);
+    GetRecordsHandler.writeRecords(writer, current, shard, records);
     writer.field("ContinuationSequenceNumber", continuation).field("MillisBehindLatest", millisBehind).endObject();
     Buffer frame = EventStreamEncoder.event(EVENT_TYPE, writer.finish());
     buffers.resize(reserved, frame.length());
@@ -225,7 +226,8 @@ final class ShardSubscription implements Subscriptions.Live {
     subscriptions.pushed(records.size());
     long recordBytes = 0;
     for (StoredRecord record : records) recordBytes += record.size();
-    meters.subscriptionEvent(stream, shard, consumer, records.size(), recordBytes, millisBehind);
+    // The stream as it is now: its enhanced monitoring may have changed since the subscription started.
+    meters.subscriptionEvent(current, shard, consumer, records.size(), recordBytes, millisBehind);
     lastEventNanos = System.nanoTime();
   }
 
