@@ -204,6 +204,60 @@ class StreamMetricsTest {
   }
 
   @Test
+  void aFanOutConsumerThatLagsIsBehindUntilItCatchesUp(KinesisClient kinesis, KinesisAsyncClient async) throws Exception {
+    String stream = createStream(kinesis, 1);
+    String streamArn = kinesis.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
+    String consumerArn = kinesis.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("slow"))
+        .consumer().consumerARN();
+    // 3,000 records of 1,000 bytes: several events of 1 MiB. The shard takes 1 MiB a second.
+    String data = "x".repeat(1000);
+    for (int i = 0; i < 6; i++) {
+      kinesis.putRecords(b -> b.streamName(stream).records(entries(500, data)));
+      CLOCK.advance(Duration.ofSeconds(1));
+    }
+    CLOCK.advance(Duration.ofSeconds(60));
+
+    // The reader takes one event and no more until told: the server sends the next only once it is read.
+    List<SubscribeToShardEvent> events = new CopyOnWriteArrayList<>();
+    CompletableFuture<org.reactivestreams.Subscription> demand = new CompletableFuture<>();
+    async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
+            .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)),
+        SubscribeToShardResponseHandler.builder().subscriber(() -> new org.reactivestreams.Subscriber<>() {
+          @Override
+          public void onSubscribe(org.reactivestreams.Subscription subscription) {
+            subscription.request(1);
+            demand.complete(subscription);
+          }
+
+          @Override
+          public void onNext(software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream event) {
+            if (event instanceof SubscribeToShardEvent records) events.add(records);
+          }
+
+          @Override
+          public void onError(Throwable failure) { }
+
+          @Override
+          public void onComplete() { }
+        }).build());
+    Map<String, String> tags = new HashMap<>(tags(stream));
+    tags.put("consumer", "slow");
+    tags.put("shard", "shardId-000000000000");
+    String behind = "kinesis_subscribe_to_shard_event_millis_behind_latest";
+    double lagging = PrometheusScrape.await(KINESIS.server().managementEndpoint(), behind, tags, v -> v > 0, WITHIN);
+    assertTrue(lagging >= 60_000, "a minute behind and more while it lags: " + lagging);
+
+    demand.get(10, TimeUnit.SECONDS).request(Long.MAX_VALUE);
+    assertEquals(0, PrometheusScrape.await(KINESIS.server().managementEndpoint(), behind, tags, v -> v == 0, WITHIN),
+        "caught up");
+    Map<String, String> consumerTags = new HashMap<>(tags);
+    consumerTags.remove("shard");
+    assertEquals(3000, PrometheusScrape.await(KINESIS.server().managementEndpoint(),
+        "kinesis_subscribe_to_shard_event_records_total", consumerTags, v -> v >= 3000, WITHIN));
+    assertTrue(events.get(0).millisBehindLatest() >= 60_000, "the first event said so too");
+  }
+
+  @Test
   void seriesGoWithTheirStreamAndWhenMonitoringIsTurnedOff(KinesisClient kinesis) {
     String stream = createStream(kinesis, 1);
     kinesis.enableEnhancedMonitoring(b -> b.streamName(stream).shardLevelMetrics(MetricsName.INCOMING_RECORDS));
