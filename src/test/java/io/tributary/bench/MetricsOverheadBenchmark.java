@@ -7,7 +7,6 @@ import io.tributary.metrics.StreamMetrics;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -23,6 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -33,6 +35,7 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
@@ -219,18 +222,18 @@ class StreamMetricsTest {
 
     // The reader takes one event and no more until told: the server sends the next only once it is read.
     List<SubscribeToShardEvent> events = new CopyOnWriteArrayList<>();
-    CompletableFuture<org.reactivestreams.Subscription> demand = new CompletableFuture<>();
+    CompletableFuture<Subscription> demand = new CompletableFuture<>();
     async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId("shardId-000000000000")
             .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)),
-        SubscribeToShardResponseHandler.builder().subscriber(() -> new org.reactivestreams.Subscriber<>() {
+        SubscribeToShardResponseHandler.builder().subscriber(() -> new Subscriber<>() {
           @Override
-          public void onSubscribe(org.reactivestreams.Subscription subscription) {
+          public void onSubscribe(Subscription subscription) {
             subscription.request(1);
             demand.complete(subscription);
           }
 
           @Override
-          public void onNext(software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream event) {
+          public void onNext(SubscribeToShardEventStream event) {
             if (event instanceof SubscribeToShardEvent records) events.add(records);
           }
 
