@@ -156,7 +156,9 @@ public final class EmbeddedTributary implements AutoCloseable {
 
     /** Starts the server and waits until it takes calls. */
     public EmbeddedTributary start() {
-      Path directory = temporaryDirectory ? createTemporaryDirectory() : null;
+      // The TLS listener keeps its self-signed certificate under data.dir, which in memory is otherwise unused.
+      boolean tlsWithoutFolder = "true".equals(settings.get("tls.enabled")) && !settings.containsKey("data.dir");
+      Path directory = temporaryDirectory || tlsWithoutFolder ? createTemporaryDirectory() : null;
       RuntimeException failure = null;
       for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
         try {

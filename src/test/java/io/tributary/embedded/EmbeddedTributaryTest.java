@@ -91,6 +91,14 @@ class EmbeddedTributaryTest {
     }
     assertFalse(Files.exists(data), "deleted on stop: " + data);
 
+    Path certificateFolder;
+    try (EmbeddedTributary tls = EmbeddedTributary.builder().setting("tls.enabled", "true").start()) {
+      assertEquals("https", tls.tlsEndpoint().getScheme());
+      certificateFolder = Path.of(tls.server().settings().string("data.dir"));
+      assertTrue(Files.exists(certificateFolder.resolve("tls")), "the certificate is made in a folder of its own");
+    }
+    assertFalse(Files.exists(certificateFolder), "and deleted on stop");
+
     try (EmbeddedTributary memory = EmbeddedTributary.start()) {
       assertEquals("memory", memory.server().settings().string("storage"));
       KinesisClient client = client(memory.endpoint());
