@@ -8,6 +8,7 @@ import io.tributary.config.Settings;
 import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
+import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
@@ -42,5 +43,6 @@ public record Services(
     WorkerPools pools,
     MemoryBudgets budgets,
     ServerHealth health,
-    ConnectionCounts connections) {
+    ConnectionCounts connections,
+    StreamMetrics streamMetrics) {
 }

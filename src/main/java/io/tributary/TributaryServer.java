@@ -17,6 +17,8 @@ import io.tributary.api.faults.FaultInjector;
 import io.tributary.api.faults.FaultRule;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
+import io.tributary.metrics.EventLoopMeters;
+import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
@@ -113,7 +115,7 @@ public final class TributaryServer {
           iteratorKey = dataDirectory.iteratorKey();
           catalog = new StreamCatalogFile(pools.control(), dataDirectory.root());
           storage = new FileShardStorage(vertx, pools.control(), dataDirectory.shards(),
-              FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock);
+              FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock, meters);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
@@ -141,7 +143,7 @@ public final class TributaryServer {
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
-        faults, new AtomicBoolean(), pools, budgets, health, connections);
+        faults, new AtomicBoolean(), pools, budgets, health, connections, new StreamMetrics(meters));
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()
@@ -173,7 +175,9 @@ public final class TributaryServer {
     deployed.onComplete(result -> {
       if (result.succeeded()) {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
+        vertx.setPeriodic(settings.longValue("metrics.sweep.ms"), tick -> services.streamMetrics().sweep(registry));
         health.startProbing();
+        EventLoopMeters.start(vertx, meters);
         services.ready().set(true);
         started.complete(new TributaryServer(services, lockedDirectory));
       } else {

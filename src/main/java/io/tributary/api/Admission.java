@@ -6,6 +6,7 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.faults.FaultInjector;
 import io.tributary.api.operation.ResourceAccess;
+import io.tributary.api.operation.SubscribeToShardHandler;
 import io.tributary.limits.Quotas;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Future;
@@ -21,8 +22,10 @@ final class Admission {
   private final FaultInjector faults;
   private final Quotas quotas;
   private final CallRates callRates;
+  private final Services services;
 
   private Admission(Services services, Operation operation) {
+    this.services = services;
     this.operation = operation;
     this.registry = services.registry();
     this.faults = services.faults();
@@ -69,6 +72,14 @@ final class Admission {
 
   /** Fails the call with AWS's error when quotas are enforced and its operation's call rate is used up. */
   private void admitCall(RequestContext context, Input input) {
-    if (quotas.enforced()) callRates.admit(operation, context, input);
+    if (!quotas.enforced()) return;
+    try {
+      callRates.admit(operation, context, input);
+    } catch (KinesisException refused) {
+      if (operation == Operation.SUBSCRIBE_TO_SHARD) {
+        SubscribeToShardHandler.countRateExceeded(services, input.string("ConsumerARN"));
+      }
+      throw refused;
+    }
   }
 }

@@ -490,6 +490,21 @@ public final class FileShardLog implements ShardLog {
     });
   }
 
+  /**
+   * Bytes of record batches in the log's segment files, as far as written (the active segment's unsynced
+   * tail included); index files are not counted. Any thread: a gauge reads it while the writer appends.
+   */
+  public long segmentBytes() {
+    long bytes = 0;
+    for (LogSegment segment : segments.all()) bytes += segment.size();
+    return bytes;
+  }
+
+  /** Segment files of the log, the active one included. Any thread. */
+  public int segmentCount() {
+    return segments.count();
+  }
+
   /** fsyncs so far: group commits, interval flushes, rolls and close. */
   long fsyncCount() {
     return fsyncs.sum();

@@ -1,5 +1,6 @@
 package io.tributary.log;
 
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -90,6 +91,11 @@ public record LogConfig(FsyncPolicy fsync, int segmentBytes, int indexIntervalBy
    */
   public LogConfig withDiskFullWhile(Path flagFile) {
     return withChannels(new DiskFullInjection(channels, flagFile));
+  }
+
+  /** Times every fsync of a segment file (group commits, interval flushes, rolls, close) on the timer. */
+  public LogConfig withFsyncTimer(Timer timer) {
+    return withChannels(new FsyncTiming(channels, timer));
   }
 
   /** A new cache with these bounds, for every log opened with this configuration and its copies. */

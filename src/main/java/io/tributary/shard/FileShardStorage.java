@@ -1,5 +1,6 @@
 package io.tributary.shard;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.tributary.config.Settings;
 import io.tributary.log.FileShardLog;
 import io.tributary.log.FsyncPolicy;
@@ -36,12 +37,16 @@ public final class FileShardStorage implements ShardStorage {
   private final Path root;
   private final LogConfig config;
   private final Clock clock;
+  private final StorageMeters meters;
 
-  public FileShardStorage(Vertx vertx, WorkerExecutor maintenance, Path root, LogConfig config, Clock clock) {
+  /** Storage whose fsync latency, bytes and segments per stream are meters on the registry. */
+  public FileShardStorage(Vertx vertx, WorkerExecutor maintenance, Path root, LogConfig config, Clock clock,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.maintenance = maintenance;
     this.root = root;
-    this.config = config;
+    this.meters = new StorageMeters(registry);
+    this.config = config.withFsyncTimer(meters.fsyncTimer());
     this.clock = clock;
   }
 
@@ -67,16 +72,21 @@ public final class FileShardStorage implements ShardStorage {
   public Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard) {
     LogConfig shardConfig = config.withRetention(stream.retentionHours() * 3_600_000L, config.retentionCheckIntervalMillis());
     return FileShardLog.open(vertx, root.resolve(stream.uid()).resolve(shard.shardId()), shardConfig, clock)
-        .map(log -> log);
+        .map(log -> {
+          meters.opened(stream, shard.shardId(), log);
+          return log;
+        });
   }
 
   @Override
   public Future<Void> deleteStream(String streamUid) {
+    meters.streamDeleted(streamUid);
     return deleteTree(root.resolve(streamUid));
   }
 
   @Override
   public Future<Void> deleteShard(String streamUid, String shardId) {
+    meters.shardDeleted(streamUid, shardId);
     return deleteTree(root.resolve(streamUid).resolve(shardId));
   }
 

@@ -7,32 +7,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
-import io.tributary.support.ClientKind;
-import io.tributary.support.KinesisClients;
+import io.tributary.embedded.EmbeddedTributary;
+import io.tributary.junit.TributaryExtension;
 import io.tributary.support.MutableClock;
-import io.tributary.support.TestServer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.retry.RetryPolicy;
-import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -51,25 +43,21 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 /**
  * With limits.enforce=true the server answers as AWS does when a client goes over a quota: per record in
  * PutRecords, for the whole call in PutRecord and GetRecords, LimitExceededException for call rates. The
- * server's clock only moves when a test moves it, so every rate is exact; the SDK's retries are off.
+ * server's clock only moves when a test moves it, so every rate is exact; the SDK's retries are off. The server
+ * and its clients come from {@link TributaryExtension}, as a user's tests would get them.
  */
 class ThroughputQuotaTest {
   private static final String SHARD = "shardId-000000000000";
   private static final AtomicInteger STREAMS = new AtomicInteger();
   private static final MutableClock CLOCK = new MutableClock();
-  private static TestServer server;
+  @RegisterExtension
+  static final TributaryExtension KINESIS = new TributaryExtension(EmbeddedTributary.builder()
+      .setting("limits.enforce", "true").setting("stream.on.demand.shards", "1").clock(CLOCK));
   private static KinesisClient client;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("limits.enforce", "true", "storage", "memory", "stream.on.demand.shards", "1"),
-        CLOCK);
-    client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, server.endpoint());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  static void client(KinesisClient kinesis) {
+    client = kinesis;
   }
 
   /** Every test starts with full buckets: a second refills any of them. */
@@ -140,7 +128,7 @@ class ThroughputQuotaTest {
         "Rate exceeded for shard " + SHARD + " in stream " + stream + " under account 000000000000.",
         () -> client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data)));
     assertEquals(1, throttledCount(ThrottleCounters.WRITE, stream), 0.0);
-    assertEquals(1, server.server().services().meters().get("tributary.shard.throttled")
+    assertEquals(1, KINESIS.server().server().services().meters().get("tributary.shard.throttled")
         .tags("metric", ThrottleCounters.WRITE, "stream", stream, "shard", SHARD).counter().count(), 0.0);
     CLOCK.advance(Duration.ofMillis(400));
     client.putRecord(b -> b.streamName(stream).partitionKey("k").data(data));
@@ -196,28 +184,20 @@ class ThroughputQuotaTest {
   }
 
   @Test
-  void subscribeToShardTakesOneCallPerSecondPerConsumerAndShard() throws Exception {
+  void subscribeToShardTakesOneCallPerSecondPerConsumerAndShard(KinesisAsyncClient async) throws Exception {
     String stream = createStream(1);
     String consumerArn = client.registerStreamConsumer(b -> b.streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/"
         + stream).consumerName("fan-out")).consumer().consumerARN();
-    try (KinesisAsyncClient async = KinesisAsyncClient.builder()
-        .httpClient(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2).build())
-        .endpointOverride(server.endpoint())
-        .region(Region.US_EAST_1)
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-        .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()))
-        .build()) {
-      CompletableFuture<SubscribeToShardResponse> started = new CompletableFuture<>();
-      async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD).startingPosition(p -> p.type(ShardIteratorType.LATEST)),
-          SubscribeToShardResponseHandler.builder().onResponse(started::complete).subscriber(event -> { }).build());
-      started.get(10, TimeUnit.SECONDS);
-      CompletableFuture<Void> second = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD)
-          .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder().subscriber(event -> { }).build());
-      ExecutionException failed = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
-      LimitExceededException limited = assertInstanceOf(LimitExceededException.class, failed.getCause());
-      assertEquals("Rate exceeded for consumer " + consumerArn + " and shard " + SHARD + ".",
-          limited.awsErrorDetails().errorMessage());
-    }
+    CompletableFuture<SubscribeToShardResponse> started = new CompletableFuture<>();
+    async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD).startingPosition(p -> p.type(ShardIteratorType.LATEST)),
+        SubscribeToShardResponseHandler.builder().onResponse(started::complete).subscriber(event -> { }).build());
+    started.get(10, TimeUnit.SECONDS);
+    CompletableFuture<Void> second = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(SHARD)
+        .startingPosition(p -> p.type(ShardIteratorType.LATEST)), SubscribeToShardResponseHandler.builder().subscriber(event -> { }).build());
+    ExecutionException failed = assertThrows(ExecutionException.class, () -> second.get(10, TimeUnit.SECONDS));
+    LimitExceededException limited = assertInstanceOf(LimitExceededException.class, failed.getCause());
+    assertEquals("Rate exceeded for consumer " + consumerArn + " and shard " + SHARD + ".",
+        limited.awsErrorDetails().errorMessage());
   }
 
   @Test
@@ -247,7 +227,7 @@ class ThroughputQuotaTest {
   }
 
   private static double throttledCount(String metric, String stream) {
-    Counter counter = server.server().services().meters().find("tributary.throttled")
+    Counter counter = KINESIS.server().server().services().meters().find("tributary.throttled")
         .tags("metric", metric, "stream", stream).counter();
     return counter == null ? 0 : counter.count();
   }

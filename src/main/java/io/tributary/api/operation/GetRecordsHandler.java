@@ -12,6 +12,7 @@ import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
 import io.tributary.log.StoredRecord;
+import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardThrottledException;
@@ -79,13 +80,34 @@ public final class GetRecordsHandler implements OperationHandler {
     }
     DryRun.stopIfRequested(input);
     int limit = input.integer("Limit", 10000);
+    StreamMeters meters = services.streamMetrics().of(stream);
+    long started = System.nanoTime();
     return services.shards().getRecords(stream, shard, iterator.offset(), limit, MAX_BYTES)
         .recover(failure -> {
+          meters.getRecordsFailed(System.nanoTime() - started);
           if (!(failure instanceof ShardThrottledException)) return Future.failedFuture(failure);
           services.quotas().counters().readRefused(stream, shard);
+          meters.readThrottled(stream, shard);
           return Future.failedFuture(Throttling.readThrottled(stream, shard));
         })
-        .map(page -> response(stream, shard, iterator, page, services.clock().millis()));
+        .map(page -> {
+          long answeredAt = services.clock().millis();
+          count(meters, stream, shard, page, answeredAt, System.nanoTime() - started);
+          return response(stream, shard, iterator, page, answeredAt);
+        });
+  }
+
+  /**
+   * GetRecords.* and Outgoing* of one answer. IteratorAgeMilliseconds is the age of the answer's last record,
+   * as CloudWatch's; an answer without records has caught up, 0.
+   */
+  private static void count(StreamMeters meters, StreamDescriptor stream, ShardDescriptor shard, ShardPage page,
+      long now, long elapsedNanos) {
+    List<StoredRecord> records = page.records();
+    long bytes = 0;
+    for (StoredRecord record : records) bytes += record.size();
+    long age = records.isEmpty() ? 0 : Math.max(0, now - records.get(records.size() - 1).arrivalMillis());
+    meters.getRecords(stream, shard, elapsedNanos, records.size(), bytes, age);
   }
 
   private Response response(StreamDescriptor stream, ShardDescriptor shard, ShardIterator iterator, ShardPage page,

@@ -64,7 +64,13 @@ public final class PutRecordHandler implements OperationHandler {
       }
     }
     DryRun.stopIfRequested(input);
+    long started = System.nanoTime();
     return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
+        .andThen(done -> {
+          boolean succeeded = done.succeeded() && done.result().failedCount() == 0;
+          services.streamMetrics().of(stream).putRecord(System.nanoTime() - started, succeeded,
+              succeeded ? done.result().bytesPut() : 0);
+        })
         .map(placed -> {
           if (placed.throttled()[0]) throw Throttling.writeThrottled(stream, placed.shards()[0]);
           if (placed.failedCount() > 0) throw KinesisException.internalFailure();

@@ -72,7 +72,16 @@ public final class PutRecordsHandler implements OperationHandler {
     // Routing checks every ExplicitHashKey, so a bad one fails the whole call before anything is written.
     for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     DryRun.stopIfRequested(input);
-    return RecordAppender.append(services, stream, records).map(placed -> new Response() {
+    long started = System.nanoTime();
+    Future<RecordAppender.Placed> appended = RecordAppender.append(services, stream, records).andThen(done -> {
+      long elapsed = System.nanoTime() - started;
+      if (done.succeeded()) {
+        count(stream, records.size(), done.result(), elapsed);
+      } else {
+        services.streamMetrics().of(stream).putRecords(elapsed, records.size(), 0, 0, records.size(), 0);
+      }
+    });
+    return appended.map(placed -> new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {
         writer.field("FailedRecordCount", placed.failedCount()).startArray("Records");
@@ -96,5 +105,20 @@ public final class PutRecordsHandler implements OperationHandler {
         return 32 + placed.sequenceNumbers().length * 110;
       }
     });
+  }
+
+  /** PutRecords.* of one call: how its records fared, and the bytes of those put. */
+  private void count(StreamDescriptor stream, int total, RecordAppender.Placed placed, long elapsedNanos) {
+    int successful = 0;
+    int throttled = 0;
+    for (int i = 0; i < total; i++) {
+      if (placed.sequenceNumbers()[i] != null) {
+        successful++;
+      } else if (placed.throttled()[i]) {
+        throttled++;
+      }
+    }
+    services.streamMetrics().of(stream).putRecords(elapsedNanos, total, successful, throttled,
+        total - successful - throttled, placed.bytesPut());
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
 import io.tributary.Services;
+import io.tributary.log.RecordSize;
 import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardClosedException;
 import io.tributary.shard.ShardThrottledException;
@@ -32,9 +33,10 @@ public final class RecordAppender {
 
   /**
    * Where each record went: its shard and sequence number. A record that failed has no sequence number;
-   * if it was throttled, its shard is the one that refused it.
+   * if it was throttled, its shard is the one that refused it. {@code bytesPut} adds up the records put,
+   * data and partition keys.
    */
-  public record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled) {
+  public record Placed(ShardDescriptor[] shards, String[] sequenceNumbers, boolean[] throttled, long bytesPut) {
     public int failedCount() {
       int failed = 0;
       for (String sequenceNumber : sequenceNumbers) if (sequenceNumber == null) failed++;
@@ -45,11 +47,13 @@ public final class RecordAppender {
   private final Services services;
   private final List<Outgoing> records;
   private final Placed placed;
+  /** Bytes of the records put so far; on the calling context, as every append's result is. */
+  private long bytesPut;
 
   private RecordAppender(Services services, List<Outgoing> records) {
     this.services = services;
     this.records = records;
-    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()]);
+    this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()], 0);
   }
 
   /**
@@ -60,7 +64,8 @@ public final class RecordAppender {
     RecordAppender appender = new RecordAppender(services, records);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);
-    return appender.attempt(stream, all, 1).map(appender.placed);
+    return appender.attempt(stream, all, 1).map(done -> new Placed(appender.placed.shards(),
+        appender.placed.sequenceNumbers(), appender.placed.throttled(), appender.bytesPut));
   }
 
   /** The records of one request that go to one shard, with their places in the request. */
@@ -86,11 +91,16 @@ public final class RecordAppender {
       ShardBatch batch = perShard.getValue();
       appends.add(services.shards().append(stream, shard, batch.records)
           .onSuccess(appended -> {
+            long bytes = 0;
             for (int j = 0; j < appended.count(); j++) {
               int position = batch.positions.get(j);
               placed.shards()[position] = shard;
               placed.sequenceNumbers()[position] = shard.sequenceNumber(appended.firstOffset() + j, appended.arrivalMillis());
+              IncomingRecord record = batch.records.get(j);
+              bytes += RecordSize.of(record.partitionKey(), record.data().length);
             }
+            bytesPut += bytes;
+            if (appended.count() > 0) services.streamMetrics().of(stream).incoming(stream, shard, appended.count(), bytes);
             throttle(stream, shard, batch.positions.subList(appended.count(), batch.positions.size()));
           })
           .onFailure(failure -> {
@@ -115,5 +125,6 @@ public final class RecordAppender {
       placed.throttled()[position] = true;
     }
     services.quotas().counters().writesRefused(stream, shard, positions.size());
+    services.streamMetrics().of(stream).writeThrottled(stream, shard, positions.size());
   }
 }

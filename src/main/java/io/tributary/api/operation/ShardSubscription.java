@@ -7,6 +7,7 @@ import io.tributary.api.wire.EventStreamEncoder;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.log.StoredRecord;
+import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Tip;
@@ -59,6 +60,7 @@ final class ShardSubscription implements Subscriptions.Live {
   private final ShardDescriptor shard;
   private final ConsumerDescriptor consumer;
   private final String address = "tributary.subscription." + UUID.randomUUID();
+  private final StreamMeters meters;
 
   private final Context context;
   private HttpServerResponse response;
@@ -92,6 +94,7 @@ final class ShardSubscription implements Subscriptions.Live {
     this.consumer = consumer;
     this.position = position;
     this.continuation = continuation;
+    this.meters = services.streamMetrics().of(stream);
     this.context = vertx.getOrCreateContext();  // the request's: made while the request is answered
   }
 
@@ -220,14 +223,19 @@ final class ShardSubscription implements Subscriptions.Live {
     long bytes = 256;
     for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 200;
     ResponseWriter writer = new ResponseWriter(WireFormat.JSON, (int) Math.min(bytes, EventStreamEncoder.MAX_PAYLOAD_BYTES));
+    StreamDescriptor current = currentStream();
     writer.startObject();
-    GetRecordsHandler.writeRecords(writer, currentStream(), shard, records);
+    GetRecordsHandler.writeRecords(writer, current, shard, records);
     writer.field("ContinuationSequenceNumber", continuation).field("MillisBehindLatest", millisBehind).endObject();
     Buffer frame = EventStreamEncoder.event(EVENT_TYPE, writer.finish());
     buffers.resize(reserved, frame.length());
     write(frame);
     subscriptions.pushed(records.size());
     millisBehindLatest = millisBehind;
+    long recordBytes = 0;
+    for (StoredRecord record : records) recordBytes += record.size();
+    // The stream as it is now: its enhanced monitoring may have changed since the subscription started.
+    meters.subscriptionEvent(current, shard, consumer, records.size(), recordBytes, millisBehind);
     lastEventNanos = System.nanoTime();
   }
 

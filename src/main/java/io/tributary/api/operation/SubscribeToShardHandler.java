@@ -7,8 +7,10 @@ import io.tributary.api.StreamingOperationHandler;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Shape;
+import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardRequest.Position;
+import io.tributary.stream.ConsumerDescriptor;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -105,8 +107,29 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
     return offset.map(at -> {
       ShardSubscription subscription = new ShardSubscription(services, stream, shard, found.consumer(), at,
           given != null ? given : ShardSubscription.continuationBefore(shard, at));
-      services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+      StreamMeters meters = services.streamMetrics().of(stream);
+      try {
+        services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+      } catch (KinesisException refused) {
+        meters.subscribeRateExceeded(found.consumer());
+        throw refused;
+      }
+      meters.subscribed(found.consumer());
       return subscription::start;
     });
+  }
+
+  /**
+   * Counts SubscribeToShard.RateExceeded for a call refused over the consumer's call rate on a shard (the
+   * other refusal, a live subscription within the takeover window, is counted where it is made).
+   */
+  public static void countRateExceeded(Services services, String consumerArn) {
+    ResourceArn arn = consumerArn == null ? null : ResourceArn.parseConsumer(consumerArn);
+    if (arn == null) return;
+    StreamDescriptor stream = services.registry().find(arn.streamKey());
+    ConsumerDescriptor consumer = stream == null ? null : stream.consumer(arn.consumerName());
+    if (consumer != null && consumer.arn().equals(consumerArn)) {
+      services.streamMetrics().of(stream).subscribeRateExceeded(consumer);
+    }
   }
 }
