@@ -46,8 +46,10 @@ import org.slf4j.LoggerFactory;
  * records before the lowest reported sequence number count as delivered and the rest as failed once.
  *
  * <p>Memory: the lane holds at most BatchSize records of at most the payload limit (one record more when a
- * single record is larger), and reads pages of at most 8 MiB that count against the server's read budget
- * ({@link io.tributary.limits.MemoryBudgets#reads}) while they are read. Runs on the trigger verticle's event loop; not thread-safe.
+ * single record is larger), and reads pages of at most 8 MiB. Pages while they are read and the records a
+ * lane holds count against the server's read budget ({@link io.tributary.limits.MemoryBudgets#reads}), so
+ * all lanes of all triggers together hold no more than it: a lane that cannot add a record to its batch
+ * invokes with what it holds, or, holding nothing, reads again later. Runs on the trigger verticle's event loop; not thread-safe.
  */
 final class ShardDelivery {
   private static final Logger LOG = LoggerFactory.getLogger(ShardDelivery.class);
@@ -67,6 +69,8 @@ final class ShardDelivery {
   private ShardDescriptor shard;
   private long next;
   private long pendingBytes;
+  /** Bytes of the pending records taken from the server's read budget. */
+  private long heldBytes;
   /** When the first record of the batch was read (System.nanoTime), for the batching window. */
   private long firstPendingNanos;
   private long windowStart;
@@ -116,10 +120,18 @@ final class ShardDelivery {
     trigger.services().shards().subscribe(stream, shard, tipAddress).onComplete(subscribed -> onTip());
   }
 
-  /** Stops after the invocation under way (bounded by the invoke timeout). */
+  /** Gives bytes of held records back to the server's read budget. */
+  private void releaseHeld(long bytes) {
+    long released = Math.min(bytes, heldBytes);
+    heldBytes -= released;
+    trigger.services().budgets().reads().release(released);
+  }
+
+  /** Stops after the invocation under way (bounded by the invoke timeout); what it holds goes back to the budget. */
   Future<Void> stop() {
     running = false;
     cancelTimer();
+    releaseHeld(heldBytes);
     if (tips != null) {
       tips.unregister();
       tips = null;
@@ -224,7 +236,12 @@ final class ShardDelivery {
     // A page counts against the server's read budget while it is read, as a GetRecords page does.
     Budget budget = trigger.services().budgets().reads();
     long pageBytes = budget.reserveUpTo(READ_BYTES, LEAST_READ_BYTES);
-    if (pageBytes == 0) return Future.failedFuture(new IllegalStateException("the server's read budget is spent; reading again later"));
+    if (pageBytes == 0) {
+      if (pending.isEmpty()) return Future.failedFuture(new IllegalStateException("the server's read budget is spent; reading again later"));
+      // What the lane holds goes now, giving its share of the budget back.
+      full = true;
+      return Future.succeededFuture();
+    }
     return trigger.services().shards().read(stream, current, next, maxRecords, pageBytes)
         .andThen(read -> budget.release(pageBytes))
         .map(page -> {
@@ -258,6 +275,14 @@ final class ShardDelivery {
         stoppedEarly = true;
         break;
       }
+      if (!trigger.services().budgets().reads().tryReserve(size)) {
+        // Holding nothing, the lane backs off as when a page cannot be read; else it invokes with what it holds.
+        if (pending.isEmpty()) throw new IllegalStateException("the server's read budget is spent; reading again later");
+        full = true;
+        stoppedEarly = true;
+        break;
+      }
+      heldBytes += size;
       if (pending.isEmpty()) firstPendingNanos = System.nanoTime();
       pending.add(record);
       pendingBytes += size;
@@ -403,7 +428,10 @@ final class ShardDelivery {
   private Future<Void> release(List<StoredRecord> batch) {
     if (!batch.isEmpty()) {
       long last = batch.get(batch.size() - 1).offset();
-      for (StoredRecord record : batch) pendingBytes -= LambdaEvent.sizeOf(record);
+      long batchBytes = 0;
+      for (StoredRecord record : batch) batchBytes += LambdaEvent.sizeOf(record);
+      pendingBytes -= batchBytes;
+      releaseHeld(batchBytes);
       pending.subList(0, batch.size()).clear();
       while (!segmentEnds.isEmpty() && segmentEnds.peek() <= last) segmentEnds.pop();
     }
