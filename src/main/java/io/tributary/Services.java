@@ -9,6 +9,7 @@ import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.metrics.StreamMetrics;
+import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
@@ -44,5 +45,6 @@ public record Services(
     MemoryBudgets budgets,
     ServerHealth health,
     ConnectionCounts connections,
-    StreamMetrics streamMetrics) {
+    StreamMetrics streamMetrics,
+    RecordAppender appender) {
 }

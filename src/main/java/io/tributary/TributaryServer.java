@@ -18,9 +18,11 @@ import io.tributary.api.faults.FaultRule;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.metrics.EventLoopMeters;
+import io.tributary.metrics.AppendMeters;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
+import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardStorage;
@@ -141,9 +143,11 @@ public final class TributaryServer {
         settings.longValue("stream.delete.delay.ms"));
     ShardIterator.Codec iterators = new ShardIterator.Codec(iteratorKey);
     FaultInjector faults = new FaultInjector(vertx, iterators, meters, faultRules, faultSeed);
+    StreamMetrics streamMetrics = new StreamMetrics(meters);
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
-        faults, new AtomicBoolean(), pools, budgets, health, connections, new StreamMetrics(meters));
+        faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
+        new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())));
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

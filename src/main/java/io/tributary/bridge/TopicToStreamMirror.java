@@ -2,9 +2,9 @@ package io.tributary.bridge;
 
 import io.tributary.DurableJsonFile;
 import io.tributary.Services;
-import io.tributary.api.operation.RecordAppender;
-import io.tributary.api.operation.RecordAppender.Outgoing;
 import io.tributary.log.RecordSize;
+import io.tributary.shard.RecordAppender;
+import io.tributary.shard.RecordAppender.Outgoing;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -292,7 +292,7 @@ final class TopicToStreamMirror extends Mirror {
   /** Appends the records in order; any record the stream did not take fails the batch (reconciled on retry). */
   private Future<Void> append(StreamDescriptor stream, List<Outgoing> records) {
     if (records.isEmpty()) return Future.succeededFuture();
-    return RecordAppender.append(services, stream, records).compose(placed -> placed.failedCount() == 0
+    return services.appender().append(stream, records).compose(placed -> placed.failedCount() == 0
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException(placed.failedCount() + " records not taken by " + stream.name())));
   }

@@ -1,7 +1,7 @@
 package io.tributary.bridge;
 
 import io.tributary.Services;
-import io.tributary.api.operation.RecordAppender.Outgoing;
+import io.tributary.shard.RecordAppender.Outgoing;
 import io.tributary.log.StoredRecord;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;

@@ -1,7 +1,7 @@
 package io.tributary.trigger;
 
 import io.tributary.Services;
-import io.tributary.api.operation.RecordAppender;
+import io.tributary.shard.RecordAppender;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
@@ -28,7 +28,7 @@ final class StreamDestination implements FailureDestination {
     }
     RecordAppender.Outgoing record = new RecordAppender.Outgoing(source.shardId(), null,
         description.encode().getBytes(StandardCharsets.UTF_8));
-    return RecordAppender.append(services, target, List.of(record)).compose(placed -> placed.failedCount() == 0
+    return services.appender().append(target, List.of(record)).compose(placed -> placed.failedCount() == 0
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException("failure destination " + stream.arn() + " did not take the record")));
   }

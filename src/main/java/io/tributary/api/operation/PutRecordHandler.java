@@ -9,6 +9,7 @@ import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
+import io.tributary.shard.RecordAppender;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class PutRecordHandler implements OperationHandler {
     }
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
-    return RecordAppender.append(services, stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
+    return services.appender().append(stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
         .andThen(done -> {
           boolean succeeded = done.succeeded() && done.result().failedCount() == 0;
           services.streamMetrics().of(stream).putRecord(System.nanoTime() - started, succeeded,

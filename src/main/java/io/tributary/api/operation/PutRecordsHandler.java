@@ -10,6 +10,7 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
+import io.tributary.shard.RecordAppender;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public final class PutRecordsHandler implements OperationHandler {
     for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
-    Future<RecordAppender.Placed> appended = RecordAppender.append(services, stream, records).andThen(done -> {
+    Future<RecordAppender.Placed> appended = services.appender().append(stream, records).andThen(done -> {
       long elapsed = System.nanoTime() - started;
       if (done.succeeded()) {
         count(stream, records.size(), done.result(), elapsed);

@@ -3,22 +3,18 @@ package io.tributary.api.operation;
 import io.tributary.api.KinesisException;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Shape;
-import io.tributary.stream.HashKeyRange;
-import io.tributary.stream.RecordDistributionStrategy;
-import io.tributary.stream.ShardDescriptor;
+import io.tributary.shard.RecordRouter;
 import io.tributary.stream.StreamDescriptor;
-import java.math.BigInteger;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * What PutRecord and PutRecords share: the size rule, the partition key rule, routing by hash key and the
- * encryption they report.
+ * What PutRecord and PutRecords share: the size rule, the partition key rule, routing checked before
+ * anything is appended ({@link RecordRouter}) and the encryption they report.
  */
 final class RecordRouting {
   private RecordRouting() { }
 
   static boolean isAutoDistributed(StreamDescriptor stream) {
-    return stream.recordDistributionStrategy() == RecordDistributionStrategy.AUTO;
+    return RecordRouter.isAutoDistributed(stream);
   }
 
   /**
@@ -29,25 +25,9 @@ final class RecordRouting {
     if (!isAutoDistributed(stream)) keyRule.validate(input);
   }
 
-  /**
-   * The open shard a record goes to: on an AUTO stream any open shard, at random, so records spread
-   * evenly; otherwise by its ExplicitHashKey if given, else by MD5 of its partition key.
-   */
-  static ShardDescriptor route(StreamDescriptor stream, String partitionKey, String explicitHashKey) {
-    if (isAutoDistributed(stream)) {
-      return stream.openShard(ThreadLocalRandom.current().nextInt(stream.openShardCount()));
-    }
-    BigInteger hashKey;
-    if (explicitHashKey != null) {
-      hashKey = new BigInteger(explicitHashKey);
-      if (hashKey.compareTo(HashKeyRange.MAX_HASH_KEY) > 0) {
-        throw KinesisException.invalidArgument("Invalid ExplicitHashKey. ExplicitHashKey must be in the range: "
-            + "[0, 2^128-1]. Specified value was " + explicitHashKey);
-      }
-    } else {
-      hashKey = HashKeyRange.hashOf(partitionKey);
-    }
-    return stream.route(hashKey);
+  /** Routes a record once before anything is appended, so a bad ExplicitHashKey fails the whole call. */
+  static void route(StreamDescriptor stream, String partitionKey, String explicitHashKey) {
+    RecordRouter.route(stream, partitionKey, explicitHashKey);
   }
 
   /**

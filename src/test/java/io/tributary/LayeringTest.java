@@ -1,0 +1,39 @@
+package io.tributary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The layers below the API never reach up into it: they raise domain errors that the API maps to Kinesis
+ * errors, and the bridge and the triggers write and read through the shard protocol's own types.
+ */
+class LayeringTest {
+  private static final Path SOURCES = Path.of("src/main/java/io/tributary");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger"})
+  void importsNothingFromTheApi(String layer) throws IOException {
+    Path directory = SOURCES.resolve(layer);
+    assertTrue(Files.isDirectory(directory), directory + " exists");
+    List<String> reaching = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(directory)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        for (String line : Files.readAllLines(file)) {
+          if (line.startsWith("import io.tributary.api.") || line.startsWith("import static io.tributary.api.")) {
+            reaching.add(directory.relativize(file) + ": " + line);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), reaching);
+  }
+}
