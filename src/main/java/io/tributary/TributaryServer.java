@@ -22,6 +22,7 @@ import io.tributary.metrics.AppendMeters;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
+import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -133,7 +134,8 @@ public final class TributaryServer {
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, storage, shardClient, clock,
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, new LocalShardPlacement(vertx, storage, clock),
+        shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
     ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, metadata, clock,

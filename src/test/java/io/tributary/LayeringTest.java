@@ -36,4 +36,17 @@ class LayeringTest {
     }
     assertEquals(List.of(), reaching);
   }
+
+  /** Streams decide when shards start and stop; where they run is the placement's ({@code ShardPlacement}). */
+  @org.junit.jupiter.api.Test
+  void theStreamLayerDeploysNoShard() throws IOException {
+    List<String> deploying = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(SOURCES.resolve("stream"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        String text = Files.readString(file);
+        if (text.contains("deployVerticle") || text.contains("ShardVerticle")) deploying.add(file.getFileName().toString());
+      }
+    }
+    assertEquals(List.of(), deploying);
+  }
 }

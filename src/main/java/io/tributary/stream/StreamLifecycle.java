@@ -1,11 +1,9 @@
 package io.tributary.stream;
 
 import io.tributary.DomainException;
-import io.tributary.shard.ShardAddress;
 import io.tributary.shard.ShardClient;
+import io.tributary.shard.ShardPlacement;
 import io.tributary.shard.ShardRequest;
-import io.tributary.shard.ShardStorage;
-import io.tributary.shard.ShardVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.security.SecureRandom;
@@ -17,14 +15,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
  * Creates, deletes, reshards and restores streams. Every change follows one order: the intent is kept in
  * the catalog first ({@link MetadataWriter}: a new stream CREATING, a stream UPDATING with its reshard plan,
- * a stream DELETING), then it is carried out (shard verticles deployed or closed, data removed), then the
+ * a stream DELETING), then it is carried out (shards started or closed by the {@link ShardPlacement}, data removed), then the
  * outcome is kept and published in one step (ACTIVE with the new shards routed to; gone). A caller is
  * answered once the intent is kept. The steps that carry a change out are retried until they succeed
  * ({@link RetriedSteps}), and on start {@link #restore} finishes whatever a stopped server left under way,
@@ -38,7 +35,7 @@ public final class StreamLifecycle {
   private final Vertx vertx;
   private final StreamRegistry registry;
   private final MetadataWriter metadata;
-  private final ShardStorage storage;
+  private final ShardPlacement placement;
   private final ShardClient shards;
   private final Clock clock;
   private final long createDelayMillis;
@@ -46,15 +43,13 @@ public final class StreamLifecycle {
   private final long updateDelayMillis;
   private final RetriedSteps steps;
   private final SecureRandom random = new SecureRandom();
-  /** Deployment id of each shard verticle, by shard address. */
-  private final Map<String, String> deploymentIds = new ConcurrentHashMap<>();
 
-  public StreamLifecycle(Vertx vertx, StreamRegistry registry, MetadataWriter metadata, ShardStorage storage,
+  public StreamLifecycle(Vertx vertx, StreamRegistry registry, MetadataWriter metadata, ShardPlacement placement,
       ShardClient shards, Clock clock, long createDelayMillis, long deleteDelayMillis, long updateDelayMillis) {
     this.vertx = vertx;
     this.registry = registry;
     this.metadata = metadata;
-    this.storage = storage;
+    this.placement = placement;
     this.shards = shards;
     this.clock = clock;
     this.createDelayMillis = createDelayMillis;
@@ -114,7 +109,7 @@ public final class StreamLifecycle {
         return Future.succeededFuture();
       }
       Resharding.Plan plan = current.pendingReshard();
-      return deployShards(current, plan.created())
+      return startShards(current, plan.created())
           .compose(v -> closeShards(current, plan.closing()))
           .compose(v -> metadata.commit(() -> registry.update(key, uid, s -> s.pendingReshard() == null ? s
               : applyReshard(s, clock.millis()))))
@@ -163,13 +158,7 @@ public final class StreamLifecycle {
           .shards(s.shards().stream().filter(shard -> !gone.contains(shard)).toList()).build()))
           .compose(updated -> {
             if (updated == null) return Future.succeededFuture();
-            List<Future<Void>> removed = new ArrayList<>();
-            for (ShardDescriptor shard : gone) {
-              String id = deploymentIds.remove(ShardAddress.of(stream.uid(), shard.shardId()));
-              removed.add((id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id))
-                  .compose(u -> storage.deleteShard(stream.uid(), shard.shardId())));
-            }
-            return Future.join(removed).mapEmpty();
+            return placement.remove(stream.uid(), gone.stream().map(ShardDescriptor::shardId).toList());
           }));
     }
     return Future.join(expired).mapEmpty();
@@ -231,9 +220,9 @@ public final class StreamLifecycle {
       return null;
     });
     Future<Void> active = kept
-        .compose(v -> deployShards(stream).otherwiseEmpty())
+        .compose(v -> startShards(stream).otherwiseEmpty())
         .compose(v -> after(createDelayMillis))
-        .compose(v -> steps.run("creation of " + key, () -> deployShards(stream).compose(d -> activate(stream))));
+        .compose(v -> steps.run("creation of " + key, () -> startShards(stream).compose(d -> activate(stream))));
     return createDelayMillis <= 0 ? active : kept;
   }
 
@@ -281,34 +270,25 @@ public final class StreamLifecycle {
       if (stream.status() == StreamStatus.DELETING) {
         restored.add(finishDeleting(stream));
       } else if (stream.pendingReshard() != null) {
-        restored.add(steps.run("restart of " + stream.key(), () -> deployShards(stream))
+        restored.add(steps.run("restart of " + stream.key(), () -> startShards(stream))
             .compose(v -> finishReshard(stream.key(), stream.uid())));
       } else {
-        restored.add(steps.run("restart of " + stream.key(), () -> deployShards(stream).compose(v -> activate(stream))));
+        restored.add(steps.run("restart of " + stream.key(), () -> startShards(stream).compose(v -> activate(stream))));
       }
     }
     return Future.all(restored).mapEmpty();
   }
 
-  private Future<Void> deployShards(StreamDescriptor stream) {
-    return deployShards(stream, stream.shards());
+  private Future<Void> startShards(StreamDescriptor stream) {
+    return startShards(stream, stream.shards());
   }
 
-  /** Deploys the verticles of those shards that have none yet; a shard that fails to start does not stop the others. */
-  private Future<Void> deployShards(StreamDescriptor stream, List<ShardDescriptor> toDeploy) {
-    List<Future<String>> deployed = new ArrayList<>();
-    for (ShardDescriptor shard : toDeploy) {
-      String address = ShardAddress.of(stream.uid(), shard.shardId());
-      if (deploymentIds.containsKey(address)) continue;
-      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
-          .onSuccess(id -> deploymentIds.put(address, id))
-          .recover(failure -> Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of "
-              + stream.key() + " did not start: " + failure.getMessage(), failure))));
-    }
-    return Future.join(deployed).transform(all -> {
+  /** Starts those shards that are not running yet; a shard that fails to start does not stop the others. */
+  private Future<Void> startShards(StreamDescriptor stream, List<ShardDescriptor> toDeploy) {
+    return placement.start(stream, toDeploy).transform(all -> {
       StreamDescriptor current = registry.find(stream.key());
       if (current == null || !current.uid().equals(stream.uid())) {
-        return undeployShards(stream.uid());  // deleted while its shards were starting
+        return placement.stop(stream.uid());  // deleted while its shards were starting
       }
       return all.succeeded() ? Future.succeededFuture() : Future.failedFuture(all.cause());
     });
@@ -332,23 +312,11 @@ public final class StreamLifecycle {
   }
 
   private Future<Void> finishDeleting(StreamDescriptor stream) {
-    return steps.run("deletion of " + stream.key(), () -> undeployShards(stream.uid())
-        .compose(v -> storage.deleteStream(stream.uid()))
+    return steps.run("deletion of " + stream.key(), () -> placement.removeStream(stream.uid())
         .compose(v -> metadata.commit(() -> {
           registry.remove(stream.key(), stream.uid());
           return null;
         })));
-  }
-
-  private Future<Void> undeployShards(String uid) {
-    String prefix = ShardAddress.of(uid, "");
-    List<Future<Void>> undeployed = new ArrayList<>();
-    for (String address : List.copyOf(deploymentIds.keySet())) {
-      if (!address.startsWith(prefix)) continue;
-      String id = deploymentIds.remove(address);
-      if (id != null) undeployed.add(vertx.undeploy(id));
-    }
-    return Future.join(undeployed).mapEmpty();
   }
 
   private Future<Void> after(long delayMillis) {
