@@ -77,7 +77,7 @@ final class Admission {
       callRates.admit(operation, context, input);
     } catch (KinesisException refused) {
       if (operation == Operation.SUBSCRIBE_TO_SHARD) {
-        SubscribeToShardHandler.countRateExceeded(services, input.string("ConsumerARN"));
+        SubscribeToShardHandler.countRateExceeded(services.registry(), services.streamMetrics(), input.string("ConsumerARN"));
       }
       throw refused;
     }

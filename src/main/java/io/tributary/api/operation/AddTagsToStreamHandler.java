@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -20,10 +21,12 @@ public final class AddTagsToStreamHandler implements OperationHandler {
   /** AWS's message for too many tags still states the limit of 10 that streams once had. */
   private static final int STATED_LIMIT = 10;
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public AddTagsToStreamHandler(Services services) {
-    this.services = services;
+  public AddTagsToStreamHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -33,11 +36,11 @@ public final class AddTagsToStreamHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     Map<String, String> tags = TagRules.given(input.stringMap("Tags"));
     TagRules.checkAdd(tags, stream.tags(),
         "Failed to add tags to stream " + stream.name() + " under account " + stream.key().account(), "stream",
         STATED_LIMIT);
-    return services.lifecycle().update(stream, b -> b.putTags(tags)).map(Response.EMPTY);
+    return lifecycle.update(stream, b -> b.putTags(tags)).map(Response.EMPTY);
   }
 }

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.ChannelLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.Operation;
 import io.tributary.api.OperationHandler;
@@ -77,10 +79,14 @@ public final class CreateChannelHandler implements OperationHandler {
       Member.map("Tags").length(1, 200),
       ChannelMembers.loggingConfiguration());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ChannelLifecycle channelLifecycle;
 
-  public CreateChannelHandler(Services services) {
-    this.services = services;
+  public CreateChannelHandler(Clock clock, StreamRegistry registry, ChannelLifecycle channelLifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.channelLifecycle = channelLifecycle;
   }
 
   @Override
@@ -105,7 +111,7 @@ public final class CreateChannelHandler implements OperationHandler {
     Input recordConfiguration = source.structure("RecordConfiguration");
     checkRecordFormat(recordConfiguration, tables != null);
 
-    StreamDescriptor stream = ResourceAccess.findStream(services.registry(), context, Operation.CREATE_CHANNEL, source);
+    StreamDescriptor stream = ResourceAccess.findStream(registry, context, Operation.CREATE_CHANNEL, source);
     StreamMembers.requireActive(stream);
     if (stream.mode() != StreamMode.ON_DEMAND) {
       throw KinesisException.client("ValidationException", "CreateChannel is not supported for stream " + stream.name()
@@ -126,11 +132,11 @@ public final class CreateChannelHandler implements OperationHandler {
     Map<String, String> tags = new LinkedHashMap<>();
     if (input.has("Tags")) input.stringMap("Tags").forEach((key, value) -> tags.put(key, value == null ? "" : value));
     ChannelDescriptor channel = new ChannelDescriptor(context.account(), context.region(), input.string("ChannelName"),
-        UUID.randomUUID().toString(), ChannelStatus.CREATING, services.clock().millis(),
+        UUID.randomUUID().toString(), ChannelStatus.CREATING, clock.millis(),
         input.string("ServiceExecutionRoleARN"),
         List.of(new ChannelDescriptor.Source(stream.arn(), stream.createdMillis(), recordConfiguration.toJson())),
         settings, tags);
-    return services.channelLifecycle().create(channel)
+    return channelLifecycle.create(channel)
         .map(created -> writer -> ChannelMembers.writeDescription(writer, created));
   }
 

@@ -1,6 +1,9 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.config.Settings;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -31,14 +34,18 @@ public final class CreateStreamHandler implements OperationHandler {
       Member.integer("MaxRecordSizeInKiB").min(1024).max(10240),
       Member.string("RecordDistributionStrategy").oneOf(List.of("AUTO", "USER_PARTITION_KEY")));
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
   private final int onDemandShards;
   private final int retentionHours;
 
-  public CreateStreamHandler(Services services) {
-    this.services = services;
-    this.onDemandShards = services.settings().integer("stream.on.demand.shards");
-    this.retentionHours = services.settings().integer("stream.retention.hours");
+  public CreateStreamHandler(Settings settings, Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
+    this.onDemandShards = settings.integer("stream.on.demand.shards");
+    this.retentionHours = settings.integer("stream.retention.hours");
   }
 
   @Override
@@ -63,11 +70,11 @@ public final class CreateStreamHandler implements OperationHandler {
     TagRules.checkAdd(tags, Map.of(), "Failed to create stream " + key.name() + " under account " + key.account(),
         "stream", TagRules.MAX_TAGS);
     Integer warmThroughput = input.integer("WarmThroughputMiBps");
-    if (warmThroughput != null) WarmThroughput.check(services, key, mode, warmThroughput);
+    if (warmThroughput != null) WarmThroughput.check(registry, clock, key, mode, warmThroughput);
     RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(
         input.has("RecordDistributionStrategy") ? input.string("RecordDistributionStrategy") : "USER_PARTITION_KEY");
     UpdateStreamRecordDistributionStrategyHandler.checkSupported(key, mode, strategy);
-    return services.lifecycle()
+    return lifecycle
         .create(key, mode, shards, retentionHours, input.integer("MaxRecordSizeInKiB", 1024), warmThroughput, tags,
             strategy)
         .map(Response.EMPTY);

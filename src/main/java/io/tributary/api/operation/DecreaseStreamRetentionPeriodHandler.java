@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -13,10 +14,12 @@ import io.vertx.core.Future;
  * new period are no longer readable.
  */
 public final class DecreaseStreamRetentionPeriodHandler implements OperationHandler {
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public DecreaseStreamRetentionPeriodHandler(Services services) {
-    this.services = services;
+  public DecreaseStreamRetentionPeriodHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -26,6 +29,6 @@ public final class DecreaseStreamRetentionPeriodHandler implements OperationHand
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    return RetentionPeriod.change(services, context, input, false);
+    return RetentionPeriod.change(registry, lifecycle, context, input, false);
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.ChannelRegistry;
+import io.tributary.stream.ChannelLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -18,10 +19,12 @@ import io.vertx.core.Future;
 public final class DeleteChannelHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(ChannelMembers.channelArn());
 
-  private final Services services;
+  private final ChannelRegistry channels;
+  private final ChannelLifecycle channelLifecycle;
 
-  public DeleteChannelHandler(Services services) {
-    this.services = services;
+  public DeleteChannelHandler(ChannelRegistry channels, ChannelLifecycle channelLifecycle) {
+    this.channels = channels;
+    this.channelLifecycle = channelLifecycle;
   }
 
   @Override
@@ -31,8 +34,8 @@ public final class DeleteChannelHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ChannelDescriptor channel = ChannelMembers.find(services.channels(), input);
+    ChannelDescriptor channel = ChannelMembers.find(channels, input);
     if (channel.status() == ChannelStatus.DELETING) throw KinesisException.channelNotFound(channel.id(), channel.account());
-    return services.channelLifecycle().delete(channel).map(Response.EMPTY);
+    return channelLifecycle.delete(channel).map(Response.EMPTY);
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -15,10 +16,12 @@ public final class DeleteResourcePolicyHandler implements OperationHandler {
       ResourceArn.member(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public DeleteResourcePolicyHandler(Services services) {
-    this.services = services;
+  public DeleteResourcePolicyHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -29,11 +32,11 @@ public final class DeleteResourcePolicyHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     String arn = input.string("ResourceARN");
-    ResourceArn.Resource resource = ResourceArn.parse(arn).find(services.registry());
+    ResourceArn.Resource resource = ResourceArn.parse(arn).find(registry);
     if (!resource.stream().policies().containsKey(resource.arn())) {
       throw KinesisException.resourceNotFound("No resource policy found for resource ARN " + arn + ".");
     }
     resource.requireActive();
-    return services.lifecycle().update(resource.stream(), b -> b.removePolicy(resource.arn())).map(Response.EMPTY);
+    return lifecycle.update(resource.stream(), b -> b.removePolicy(resource.arn())).map(Response.EMPTY);
   }
 }

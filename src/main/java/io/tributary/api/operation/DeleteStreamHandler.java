@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -23,10 +25,14 @@ public final class DeleteStreamHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
+  private final ChannelRegistry channels;
 
-  public DeleteStreamHandler(Services services) {
-    this.services = services;
+  public DeleteStreamHandler(StreamRegistry registry, StreamLifecycle lifecycle, ChannelRegistry channels) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
+    this.channels = channels;
   }
 
   @Override
@@ -36,17 +42,17 @@ public final class DeleteStreamHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     // As AWS: deleting a stream that is already going succeeds and changes nothing.
     if (stream.status() == StreamStatus.DELETING) return Future.succeededFuture(Response.EMPTY);
     if (!Boolean.TRUE.equals(input.bool("EnforceConsumerDeletion")) && !stream.consumers().isEmpty()) {
       throw KinesisException.resourceInUse("Consumers exist in stream " + stream.name()
           + " and enforceConsumerDeletion is either not set or is false");
     }
-    if (!services.channels().reading(stream).isEmpty()) {
+    if (!channels.reading(stream).isEmpty()) {
       throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
           + " cannot be deleted while it has active channels.");
     }
-    return services.lifecycle().delete(stream).map(Response.EMPTY);
+    return lifecycle.delete(stream).map(Response.EMPTY);
   }
 }

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.ConsumerLifecycle;
+import io.tributary.api.Subscriptions;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -19,10 +21,14 @@ public final class DeregisterStreamConsumerHandler implements OperationHandler {
       ConsumerMembers.consumerArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final ConsumerLifecycle consumers;
+  private final Subscriptions subscriptions;
 
-  public DeregisterStreamConsumerHandler(Services services) {
-    this.services = services;
+  public DeregisterStreamConsumerHandler(StreamRegistry registry, ConsumerLifecycle consumers, Subscriptions subscriptions) {
+    this.registry = registry;
+    this.consumers = consumers;
+    this.subscriptions = subscriptions;
   }
 
   @Override
@@ -32,8 +38,8 @@ public final class DeregisterStreamConsumerHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource found = ConsumerMembers.find(services.registry(), input).requireActive();
-    services.subscriptions().endConsumer(found.consumer().arn());
-    return services.consumers().deregister(found.stream(), found.consumer()).map(Response.EMPTY);
+    ResourceArn.Resource found = ConsumerMembers.find(registry, input).requireActive();
+    subscriptions.endConsumer(found.consumer().arn());
+    return consumers.deregister(found.stream(), found.consumer()).map(Response.EMPTY);
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -13,10 +14,12 @@ import io.vertx.core.Future;
 public final class DescribeAccountSettingsHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of();
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
 
-  public DescribeAccountSettingsHandler(Services services) {
-    this.services = services;
+  public DescribeAccountSettingsHandler(Clock clock, StreamRegistry registry) {
+    this.clock = clock;
+    this.registry = registry;
   }
 
   @Override
@@ -27,8 +30,8 @@ public final class DescribeAccountSettingsHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     BillingCommitment commitment =
-        services.registry().accountSettings(context.account(), context.region()).commitment();
-    long now = services.clock().millis();
+        registry.accountSettings(context.account(), context.region()).commitment();
+    long now = clock.millis();
     return Future.succeededFuture(writer -> AccountSettingsWriter.write(writer, commitment, now));
   }
 }

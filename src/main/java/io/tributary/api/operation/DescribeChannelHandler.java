@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -13,10 +13,10 @@ import io.vertx.core.Future;
 public final class DescribeChannelHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(ChannelMembers.channelArn());
 
-  private final Services services;
+  private final ChannelRegistry channels;
 
-  public DescribeChannelHandler(Services services) {
-    this.services = services;
+  public DescribeChannelHandler(ChannelRegistry channels) {
+    this.channels = channels;
   }
 
   @Override
@@ -26,7 +26,7 @@ public final class DescribeChannelHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ChannelDescriptor channel = ChannelMembers.find(services.channels(), input);
+    ChannelDescriptor channel = ChannelMembers.find(channels, input);
     return Future.succeededFuture(writer -> ChannelMembers.writeDescription(writer, channel));
   }
 }

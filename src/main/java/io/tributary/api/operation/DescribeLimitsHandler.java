@@ -1,6 +1,5 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -13,10 +12,10 @@ import io.vertx.core.Future;
 public final class DescribeLimitsHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of();
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public DescribeLimitsHandler(Services services) {
-    this.services = services;
+  public DescribeLimitsHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -26,7 +25,6 @@ public final class DescribeLimitsHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamRegistry registry = services.registry();
     int openShards = registry.openShardCount(context.account(), context.region());
     int onDemandStreams = registry.onDemandStreamCount(context.account(), context.region());
     return Future.succeededFuture(writer -> writer

@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -16,10 +16,10 @@ public final class DescribeStreamConsumerHandler implements OperationHandler {
       ConsumerMembers.consumerArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public DescribeStreamConsumerHandler(Services services) {
-    this.services = services;
+  public DescribeStreamConsumerHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -29,7 +29,7 @@ public final class DescribeStreamConsumerHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource found = ConsumerMembers.find(services.registry(), input);
+    ResourceArn.Resource found = ConsumerMembers.find(registry, input);
     return Future.succeededFuture(writer -> {
       writer.startObject("ConsumerDescription");
       ConsumerMembers.writeConsumer(writer, found.consumer());

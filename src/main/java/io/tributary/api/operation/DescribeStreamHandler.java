@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -22,10 +22,10 @@ public final class DescribeStreamHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public DescribeStreamHandler(Services services) {
-    this.services = services;
+  public DescribeStreamHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -35,7 +35,7 @@ public final class DescribeStreamHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     int limit = Math.min(input.integer("Limit", MAX_SHARDS), MAX_SHARDS);
     String after = input.string("ExclusiveStartShardId");
     // A stream that is still being created has no shards yet, nor one deleted before it was.

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.ChannelRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -17,10 +18,12 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final ChannelRegistry channels;
 
-  public DescribeStreamSummaryHandler(Services services) {
-    this.services = services;
+  public DescribeStreamSummaryHandler(StreamRegistry registry, ChannelRegistry channels) {
+    this.registry = registry;
+    this.channels = channels;
   }
 
   @Override
@@ -30,7 +33,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     int openShards = stream.showsShards() ? stream.openShardCount() : 0;
     return Future.succeededFuture(writer -> {
       writer.startObject("StreamDescriptionSummary")
@@ -44,7 +47,7 @@ public final class DescribeStreamSummaryHandler implements OperationHandler {
       ShardWriter.writeEncryption(writer, stream);
       writer.field("OpenShardCount", openShards)
           .field("ConsumerCount", stream.consumers().size())
-          .field("ChannelCount", services.channels().reading(stream).size());
+          .field("ChannelCount", channels.reading(stream).size());
       // AWS reports warm throughput only for on-demand streams.
       if (stream.mode() == StreamMode.ON_DEMAND && stream.warmThroughputMiBps() != null) {
         WarmThroughput.write(writer, stream.warmThroughputMiBps(), stream.warmThroughputCurrentMiBps());

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -19,10 +20,12 @@ public final class DisableEnhancedMonitoringHandler implements OperationHandler 
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public DisableEnhancedMonitoringHandler(Services services) {
-    this.services = services;
+  public DisableEnhancedMonitoringHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -32,6 +35,6 @@ public final class DisableEnhancedMonitoringHandler implements OperationHandler 
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    return ShardLevelMetrics.change(services, context, input, false);
+    return ShardLevelMetrics.change(registry, lifecycle, context, input, false);
   }
 }

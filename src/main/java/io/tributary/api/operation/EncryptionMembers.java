@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
@@ -58,10 +60,10 @@ final class EncryptionMembers {
    * takes effect from the next millisecond and the answer waits for it: writes made before the call read
    * back as written before the switch, and writes made after the answer as written after it.
    */
-  static Future<Response> switchEncryption(Services services, StreamDescriptor stream, String type, String keyId) {
-    long since = services.clock().millis() + 1;
-    return services.lifecycle().updateThroughUpdating(stream, b -> b.encryption(type, keyId, since))
-        .compose(updated -> services.vertx().timer(1))
+  static Future<Response> switchEncryption(StreamLifecycle lifecycle, Clock clock, Vertx vertx, StreamDescriptor stream, String type, String keyId) {
+    long since = clock.millis() + 1;
+    return lifecycle.updateThroughUpdating(stream, b -> b.encryption(type, keyId, since))
+        .compose(updated -> vertx.timer(1))
         .map(Response.EMPTY);
   }
 }

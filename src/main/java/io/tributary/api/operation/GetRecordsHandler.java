@@ -1,6 +1,10 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardClient;
+import io.tributary.metrics.StreamMetrics;
+import io.tributary.limits.Quotas;
 import io.tributary.api.KinesisException;
 import io.tributary.api.Operation;
 import io.tributary.api.OperationHandler;
@@ -41,10 +45,20 @@ public final class GetRecordsHandler implements OperationHandler {
       StreamMembers.streamId(),
       DryRun.member());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardClient shards;
+  private final ShardIterator.Codec iterators;
+  private final Quotas quotas;
+  private final StreamMetrics streamMetrics;
 
-  public GetRecordsHandler(Services services) {
-    this.services = services;
+  public GetRecordsHandler(Clock clock, StreamRegistry registry, ShardClient shards, ShardIterator.Codec iterators, Quotas quotas, StreamMetrics streamMetrics) {
+    this.clock = clock;
+    this.registry = registry;
+    this.shards = shards;
+    this.iterators = iterators;
+    this.quotas = quotas;
+    this.streamMetrics = streamMetrics;
   }
 
   @Override
@@ -54,8 +68,8 @@ public final class GetRecordsHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    long now = services.clock().millis();
-    ShardIterator iterator = services.iterators().decode(input.string("ShardIterator"));
+    long now = clock.millis();
+    ShardIterator iterator = iterators.decode(input.string("ShardIterator"));
     if (iterator == null || iterator.createdMillis() > now + 1000) {
       throw KinesisException.invalidArgument("Invalid ShardIterator.");
     }
@@ -65,7 +79,7 @@ public final class GetRecordsHandler implements OperationHandler {
           + "future than the tolerated delay of " + ITERATOR_LIFETIME_MILLIS + " milliseconds.");
     }
     StreamKey key = new StreamKey(iterator.account(), iterator.region(), iterator.streamName());
-    StreamDescriptor stream = services.registry().find(key);
+    StreamDescriptor stream = registry.find(key);
     // An iterator names its stream's account, not the caller's: another account reads only if allowed.
     if (stream != null) {
       ResourceAccess.require(context, Operation.GET_RECORDS, stream, null);
@@ -80,18 +94,18 @@ public final class GetRecordsHandler implements OperationHandler {
     }
     DryRun.stopIfRequested(input);
     int limit = input.integer("Limit", 10000);
-    StreamMeters meters = services.streamMetrics().of(stream);
+    StreamMeters meters = streamMetrics.of(stream);
     long started = System.nanoTime();
-    return services.shards().getRecords(stream, shard, iterator.offset(), limit, MAX_BYTES)
+    return shards.getRecords(stream, shard, iterator.offset(), limit, MAX_BYTES)
         .recover(failure -> {
           meters.getRecordsFailed(System.nanoTime() - started);
           if (!(failure instanceof ShardThrottledException)) return Future.failedFuture(failure);
-          services.quotas().counters().readRefused(stream, shard);
+          quotas.counters().readRefused(stream, shard);
           meters.readThrottled(stream, shard);
           return Future.failedFuture(Throttling.readThrottled(stream, shard));
         })
         .map(page -> {
-          long answeredAt = services.clock().millis();
+          long answeredAt = clock.millis();
           count(meters, stream, shard, page, answeredAt, System.nanoTime() - started);
           return response(stream, shard, iterator, page, answeredAt);
         });
@@ -115,7 +129,7 @@ public final class GetRecordsHandler implements OperationHandler {
     // As AWS: the last records of a closed shard still come with a next iterator; the page after them
     // ends the shard.
     boolean shardEnded = !shard.isOpen() && page.records().isEmpty() && page.nextOffset() >= page.endOffset();
-    String next = shardEnded ? null : services.iterators().encode(new ShardIterator(now, iterator.account(),
+    String next = shardEnded ? null : iterators.encode(new ShardIterator(now, iterator.account(),
         iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
     List<StoredRecord> records = page.records();

@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -14,10 +14,10 @@ public final class GetResourcePolicyHandler implements OperationHandler {
       ResourceArn.member(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public GetResourcePolicyHandler(Services services) {
-    this.services = services;
+  public GetResourcePolicyHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -27,7 +27,7 @@ public final class GetResourcePolicyHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(services.registry());
+    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(registry);
     String policy = resource.stream().policies().getOrDefault(resource.arn(), "{}");
     return Future.succeededFuture(writer -> writer.field("Policy", policy));
   }

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardClient;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -36,10 +38,16 @@ public final class GetShardIteratorHandler implements OperationHandler {
       StreamMembers.streamId(),
       DryRun.member());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardClient shards;
+  private final ShardIterator.Codec iterators;
 
-  public GetShardIteratorHandler(Services services) {
-    this.services = services;
+  public GetShardIteratorHandler(Clock clock, StreamRegistry registry, ShardClient shards, ShardIterator.Codec iterators) {
+    this.clock = clock;
+    this.registry = registry;
+    this.shards = shards;
+    this.iterators = iterators;
   }
 
   @Override
@@ -52,7 +60,7 @@ public final class GetShardIteratorHandler implements OperationHandler {
     StreamMembers.checkShardIdForm(context, input, "ShardId");
     StreamKey key = StreamMembers.keyOf(context, input);
     String shardId = StreamMembers.canonicalShardId(input.string("ShardId"));
-    StreamDescriptor stream = services.registry().find(key);
+    StreamDescriptor stream = registry.find(key);
     ShardDescriptor shard = stream == null ? null : stream.shard(shardId);
     if (shard == null) {
       throw KinesisException.resourceNotFound("Shard " + shardId + " in stream " + key.name() + " under account "
@@ -79,21 +87,21 @@ public final class GetShardIteratorHandler implements OperationHandler {
           throw KinesisException.invalidArgument("Must specify timestampInMillis parameter for iterator of type "
               + "AT_TIMESTAMP. Current request has no timestamp parameter.");
         }
-        long now = services.clock().millis();
+        long now = clock.millis();
         if (timestamp > now) {
           throw KinesisException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
               + "currentTimestampInMillis. timestampInMillis: " + timestamp + ", currentTimestampInMillis: " + now);
         }
-        offset = () -> services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp);
+        offset = () -> shards.locate(stream, shard, Position.AT_TIMESTAMP, timestamp);
       }
       default -> {
         if (sequenceNumber != null) throw iteratorTypeMismatch(type, "also a");
-        offset = () -> services.shards().locate(stream, shard, Position.valueOf(type), 0);
+        offset = () -> shards.locate(stream, shard, Position.valueOf(type), 0);
       }
     }
     DryRun.stopIfRequested(input);
     return offset.get().map(at -> {
-      String iterator = services.iterators().encode(new ShardIterator(services.clock().millis(), key.account(),
+      String iterator = iterators.encode(new ShardIterator(clock.millis(), key.account(),
           key.region(), key.name(), stream.createdMillis(), shard.shardId(), at));
       return writer -> writer.field("ShardIterator", iterator);
     });

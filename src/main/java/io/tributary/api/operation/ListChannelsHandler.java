@@ -1,7 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
-import io.tributary.api.KinesisException;
+import java.time.Clock;
+import io.tributary.stream.ChannelRegistry;
+import io.tributary.shard.ShardIterator;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -28,10 +29,14 @@ public final class ListChannelsHandler implements OperationHandler {
       Member.integer("MaxResults").min(1).max(10000),
       Member.string("NextToken").length(1, 1048576));
 
-  private final Services services;
+  private final Clock clock;
+  private final ChannelRegistry channels;
+  private final ShardIterator.Codec iterators;
 
-  public ListChannelsHandler(Services services) {
-    this.services = services;
+  public ListChannelsHandler(Clock clock, ChannelRegistry channels, ShardIterator.Codec iterators) {
+    this.clock = clock;
+    this.channels = channels;
+    this.iterators = iterators;
   }
 
   @Override
@@ -57,7 +62,7 @@ public final class ListChannelsHandler implements OperationHandler {
     String scope = context.account() + "/" + context.region();
     String after = null;
     if (input.has("NextToken")) {
-      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), services.clock().millis(),
+      PageToken token = PageToken.open(iterators, input.string("NextToken"), clock.millis(),
           context.account(), scope);
       after = token.lastKey();
     }
@@ -68,15 +73,15 @@ public final class ListChannelsHandler implements OperationHandler {
       }
     }
     String exclusiveStart = after;
-    List<ChannelDescriptor> remaining = services.channels().list(context.account(), context.region()).stream()
+    List<ChannelDescriptor> remaining = channels.list(context.account(), context.region()).stream()
         .filter(channel -> exclusiveStart == null || channel.name().compareTo(exclusiveStart) > 0)
         .filter(channel -> filters.isEmpty() || filters.stream().anyMatch(filter -> filter.matches(channel)))
         .toList();
     int limit = Math.min(input.integer("MaxResults", MAX_PAGE), MAX_PAGE);
     List<ChannelDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     String nextToken = page.size() < remaining.size()
-        ? new PageToken(services.clock().millis(), context.account(), scope, page.get(page.size() - 1).name())
-            .seal(services.iterators()) : null;
+        ? new PageToken(clock.millis(), context.account(), scope, page.get(page.size() - 1).name())
+            .seal(iterators) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("ChannelSummaries");
       for (ChannelDescriptor channel : page) ChannelMembers.writeSummary(writer, channel);

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardIterator;
 import io.tributary.api.KinesisException;
 import io.tributary.api.Operation;
 import io.tributary.api.OperationHandler;
@@ -39,10 +41,14 @@ public final class ListShardsHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardIterator.Codec iterators;
 
-  public ListShardsHandler(Services services) {
-    this.services = services;
+  public ListShardsHandler(Clock clock, StreamRegistry registry, ShardIterator.Codec iterators) {
+    this.clock = clock;
+    this.registry = registry;
+    this.iterators = iterators;
   }
 
   @Override
@@ -52,7 +58,7 @@ public final class ListShardsHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    long now = services.clock().millis();
+    long now = clock.millis();
     boolean named = input.has("StreamName") || input.has("StreamARN");
     StreamKey key;
     String after;
@@ -66,7 +72,7 @@ public final class ListShardsHandler implements OperationHandler {
       if (input.has("StreamCreationTimestamp")) {
         throw KinesisException.invalidArgument("NextToken and StreamCreationTimestamp cannot be provided together.");
       }
-      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), now, context.account(), null);
+      PageToken token = PageToken.open(iterators, input.string("NextToken"), now, context.account(), null);
       String[] scope = token.scope().split("/", 3);
       if (scope.length != 3) throw KinesisException.invalidArgument("Invalid NextToken.");
       key = new StreamKey(scope[0], scope[1], scope[2]);
@@ -80,7 +86,7 @@ public final class ListShardsHandler implements OperationHandler {
     }
 
     // A later page names its stream only in the token: the caller must still be allowed it.
-    StreamDescriptor stream = ResourceAccess.findStream(services.registry(), context, Operation.LIST_SHARDS, key);
+    StreamDescriptor stream = ResourceAccess.findStream(registry, context, Operation.LIST_SHARDS, key);
     if (stream.status() == StreamStatus.CREATING) {
       throw KinesisException.resourceInUse("Stream " + key.name() + " under account " + key.account() + " is not ACTIVE.");
     }
@@ -94,7 +100,7 @@ public final class ListShardsHandler implements OperationHandler {
     List<ShardDescriptor> page = shards.subList(0, Math.min(limit, shards.size()));
     String nextToken = page.size() < shards.size()
         ? new PageToken(now, context.account(), key.account() + "/" + key.region() + "/" + key.name(),
-            page.get(page.size() - 1).shardId(), filter == null ? "" : filter.toText()).seal(services.iterators())
+            page.get(page.size() - 1).shardId(), filter == null ? "" : filter.toText()).seal(iterators)
         : null;
     return Future.succeededFuture(writer -> {
       ShardWriter.writeShards(writer, page);

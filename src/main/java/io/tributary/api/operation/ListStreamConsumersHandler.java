@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardIterator;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -28,10 +30,14 @@ public final class ListStreamConsumersHandler implements OperationHandler {
       Member.timestamp("StreamCreationTimestamp"),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardIterator.Codec iterators;
 
-  public ListStreamConsumersHandler(Services services) {
-    this.services = services;
+  public ListStreamConsumersHandler(Clock clock, StreamRegistry registry, ShardIterator.Codec iterators) {
+    this.clock = clock;
+    this.registry = registry;
+    this.iterators = iterators;
   }
 
   @Override
@@ -41,15 +47,15 @@ public final class ListStreamConsumersHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    long now = services.clock().millis();
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    long now = clock.millis();
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     Long created = input.timestamp("StreamCreationTimestamp");
     if (created != null && created != stream.createdMillis()) {
       throw KinesisException.streamNotFound(stream.name(), stream.key().account());
     }
     Position after = null;
     if (input.has("NextToken")) {
-      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), now, context.account(), stream.uid());
+      PageToken token = PageToken.open(iterators, input.string("NextToken"), now, context.account(), stream.uid());
       after = Position.parse(token.lastKey());
     }
     Position exclusiveStart = after;
@@ -61,7 +67,7 @@ public final class ListStreamConsumersHandler implements OperationHandler {
     List<ConsumerDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     String nextToken = page.size() < remaining.size()
         ? new PageToken(now, context.account(), stream.uid(), Position.of(page.get(page.size() - 1)).key())
-            .seal(services.iterators()) : null;
+            .seal(iterators) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("Consumers");
       for (ConsumerDescriptor consumer : page) {

@@ -1,7 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
-import io.tributary.api.KinesisException;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardIterator;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -20,10 +21,14 @@ public final class ListStreamsHandler implements OperationHandler {
       Member.string("ExclusiveStartStreamName").pattern(StreamMembers.NAME_PATTERN).length(1, 128),
       Member.string("NextToken").length(1, 1048576));
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardIterator.Codec iterators;
 
-  public ListStreamsHandler(Services services) {
-    this.services = services;
+  public ListStreamsHandler(Clock clock, StreamRegistry registry, ShardIterator.Codec iterators) {
+    this.clock = clock;
+    this.registry = registry;
+    this.iterators = iterators;
   }
 
   @Override
@@ -36,20 +41,20 @@ public final class ListStreamsHandler implements OperationHandler {
     String scope = context.account() + "/" + context.region();
     String after = input.string("ExclusiveStartStreamName");
     if (input.has("NextToken")) {
-      PageToken token = PageToken.open(services.iterators(), input.string("NextToken"), services.clock().millis(),
+      PageToken token = PageToken.open(iterators, input.string("NextToken"), clock.millis(),
           context.account(), scope);
       after = token.lastKey();
     }
     String exclusiveStart = after;
-    List<StreamDescriptor> remaining = services.registry().list(context.account(), context.region()).stream()
+    List<StreamDescriptor> remaining = registry.list(context.account(), context.region()).stream()
         .filter(s -> exclusiveStart == null || s.name().compareTo(exclusiveStart) > 0)
         .toList();
     int limit = input.integer("Limit", DEFAULT_LIMIT);
     List<StreamDescriptor> page = remaining.subList(0, Math.min(limit, remaining.size()));
     boolean more = page.size() < remaining.size();
     String nextToken = more
-        ? new PageToken(services.clock().millis(), context.account(), scope, page.get(page.size() - 1).name())
-            .seal(services.iterators()) : null;
+        ? new PageToken(clock.millis(), context.account(), scope, page.get(page.size() - 1).name())
+            .seal(iterators) : null;
     return Future.succeededFuture(writer -> {
       writer.startArray("StreamNames");
       for (StreamDescriptor stream : page) writer.string(stream.name());

@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -15,10 +15,10 @@ public final class ListTagsForResourceHandler implements OperationHandler {
       ResourceArn.member(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public ListTagsForResourceHandler(Services services) {
-    this.services = services;
+  public ListTagsForResourceHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -28,7 +28,7 @@ public final class ListTagsForResourceHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    Map<String, String> tags = ResourceArn.parse(input.string("ResourceARN")).find(services.registry()).tags();
+    Map<String, String> tags = ResourceArn.parse(input.string("ResourceARN")).find(registry).tags();
     return Future.succeededFuture(writer -> TagRules.write(writer, tags));
   }
 }

@@ -1,6 +1,6 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -26,10 +26,10 @@ public final class ListTagsForStreamHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
 
-  public ListTagsForStreamHandler(Services services) {
-    this.services = services;
+  public ListTagsForStreamHandler(StreamRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -39,7 +39,7 @@ public final class ListTagsForStreamHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     NavigableMap<String, String> remaining = new TreeMap<>(stream.tags());
     String after = input.string("ExclusiveStartTagKey");
     if (after != null) remaining = remaining.tailMap(after, false);

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -21,10 +23,14 @@ public final class MergeShardsHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public MergeShardsHandler(Services services) {
-    this.services = services;
+  public MergeShardsHandler(Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -36,11 +42,11 @@ public final class MergeShardsHandler implements OperationHandler {
   public Future<Response> handle(RequestContext context, Input input) {
     StreamMembers.checkShardIdForm(context, input, "ShardToMerge");
     StreamMembers.checkShardIdForm(context, input, "AdjacentShardToMerge");
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     ShardDescriptor shard = StreamMembers.openShardToReshard(stream, input.string("ShardToMerge"));
     ShardDescriptor adjacent = StreamMembers.openShardToReshard(stream, input.string("AdjacentShardToMerge"));
-    Resharding.Plan plan = Resharding.merge(stream, shard, adjacent, services.clock().millis());
+    Resharding.Plan plan = Resharding.merge(stream, shard, adjacent, clock.millis());
     StreamMembers.checkReshardable(stream, "MergeShards");
-    return services.lifecycle().reshard(stream, plan).map(Response.EMPTY);
+    return lifecycle.reshard(stream, plan).map(Response.EMPTY);
   }
 }

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.metrics.StreamMetrics;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -31,10 +33,16 @@ public final class PutRecordHandler implements OperationHandler {
       DryRun.member());
   private static final Shape KEY_RULE = Shape.of(Member.string("PartitionKey").notNull());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final RecordAppender appender;
+  private final StreamMetrics streamMetrics;
 
-  public PutRecordHandler(Services services) {
-    this.services = services;
+  public PutRecordHandler(Clock clock, StreamRegistry registry, RecordAppender appender, StreamMetrics streamMetrics) {
+    this.clock = clock;
+    this.registry = registry;
+    this.appender = appender;
+    this.streamMetrics = streamMetrics;
   }
 
   @Override
@@ -44,7 +52,7 @@ public final class PutRecordHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.findForData(registry, context, input);
     RecordRouting.checkPartitionKeys(stream, KEY_RULE, input);
     String partitionKey = input.string("PartitionKey");
     byte[] data = input.blob("Data");
@@ -59,17 +67,17 @@ public final class PutRecordHandler implements OperationHandler {
     if (ordering != null) {
       AwsSequenceNumber decoded = AwsSequenceNumber.decode(ordering);
       if (decoded != null && decoded.version() == 3) throw KinesisException.internalFailure();
-      if (decoded == null || !decoded.orders(services.clock().millis())) {
+      if (decoded == null || !decoded.orders(clock.millis())) {
         throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
             + stream.name() + " under account " + stream.key().account() + " is invalid.");
       }
     }
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
-    return services.appender().append(stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
+    return appender.append(stream, List.of(new RecordAppender.Outgoing(partitionKey, explicitHashKey, data)))
         .andThen(done -> {
           boolean succeeded = done.succeeded() && done.result().failedCount() == 0;
-          services.streamMetrics().of(stream).putRecord(System.nanoTime() - started, succeeded,
+          streamMetrics.of(stream).putRecord(System.nanoTime() - started, succeeded,
               succeeded ? done.result().bytesPut() : 0);
         })
         .map(placed -> {

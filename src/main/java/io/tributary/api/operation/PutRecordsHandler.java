@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.metrics.StreamMetrics;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -41,10 +42,14 @@ public final class PutRecordsHandler implements OperationHandler {
   /** The most a request's records may add up to, data and partition keys together. */
   static final long MAX_REQUEST_RECORD_BYTES = 10L * 1024 * 1024;
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final RecordAppender appender;
+  private final StreamMetrics streamMetrics;
 
-  public PutRecordsHandler(Services services) {
-    this.services = services;
+  public PutRecordsHandler(StreamRegistry registry, RecordAppender appender, StreamMetrics streamMetrics) {
+    this.registry = registry;
+    this.appender = appender;
+    this.streamMetrics = streamMetrics;
   }
 
   @Override
@@ -54,7 +59,7 @@ public final class PutRecordsHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.findForData(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.findForData(registry, context, input);
     RecordRouting.checkPartitionKeys(stream, KEY_RULE, input);
     List<Input> entries = input.structures("Records");
     long total = 0;
@@ -74,12 +79,12 @@ public final class PutRecordsHandler implements OperationHandler {
     for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
-    Future<RecordAppender.Placed> appended = services.appender().append(stream, records).andThen(done -> {
+    Future<RecordAppender.Placed> appended = appender.append(stream, records).andThen(done -> {
       long elapsed = System.nanoTime() - started;
       if (done.succeeded()) {
         count(stream, records.size(), done.result(), elapsed);
       } else {
-        services.streamMetrics().of(stream).putRecords(elapsed, records.size(), 0, 0, records.size(), 0);
+        streamMetrics.of(stream).putRecords(elapsed, records.size(), 0, 0, records.size(), 0);
       }
     });
     return appended.map(placed -> new Response() {
@@ -119,7 +124,7 @@ public final class PutRecordsHandler implements OperationHandler {
         throttled++;
       }
     }
-    services.streamMetrics().of(stream).putRecords(elapsedNanos, total, successful, throttled,
+    streamMetrics.of(stream).putRecords(elapsedNanos, total, successful, throttled,
         total - successful - throttled, placed.bytesPut());
   }
 }

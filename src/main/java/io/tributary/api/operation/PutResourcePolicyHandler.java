@@ -1,10 +1,11 @@
 package io.tributary.api.operation;
 
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.tributary.Services;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -25,10 +26,12 @@ public final class PutResourcePolicyHandler implements OperationHandler {
       Member.string("Policy").notNull());
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public PutResourcePolicyHandler(Services services) {
-    this.services = services;
+  public PutResourcePolicyHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -38,12 +41,12 @@ public final class PutResourcePolicyHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(services.registry()).requireActive();
+    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(registry).requireActive();
     String policy = input.string("Policy");
     if (!isJsonObject(policy)) {
       throw KinesisException.invalidArgument("Invalid policy document. The policy must be a valid JSON object.");
     }
-    return services.lifecycle().update(resource.stream(), b -> b.putPolicy(resource.arn(), policy)).map(Response.EMPTY);
+    return lifecycle.update(resource.stream(), b -> b.putPolicy(resource.arn(), policy)).map(Response.EMPTY);
   }
 
   private static boolean isJsonObject(String text) {

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -23,10 +24,12 @@ public final class RegisterStreamConsumerHandler implements OperationHandler {
       StreamMembers.streamId(),
       TagRules.tagMap("Tags"));
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final ConsumerLifecycle consumers;
 
-  public RegisterStreamConsumerHandler(Services services) {
-    this.services = services;
+  public RegisterStreamConsumerHandler(StreamRegistry registry, ConsumerLifecycle consumers) {
+    this.registry = registry;
+    this.consumers = consumers;
   }
 
   @Override
@@ -36,7 +39,7 @@ public final class RegisterStreamConsumerHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     if (!stream.acceptsData()) {
       throw KinesisException.resourceInUse("Stream " + stream.name() + " under account " + stream.key().account()
           + " not ACTIVE, instead in state " + stream.status());
@@ -45,7 +48,7 @@ public final class RegisterStreamConsumerHandler implements OperationHandler {
     Map<String, String> tags = input.has("Tags") ? TagRules.given(input.stringMap("Tags")) : Map.of();
     TagRules.checkAdd(tags, Map.of(), "Failed to register consumer " + name + " under account " + stream.key().account(),
         "consumer", TagRules.MAX_TAGS);
-    return services.consumers().register(stream, name, tags).map(consumer -> writer -> {
+    return consumers.register(stream, name, tags).map(consumer -> writer -> {
       writer.startObject("Consumer");
       ConsumerMembers.writeConsumer(writer, consumer);
       writer.endObject();

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -18,10 +19,12 @@ public final class RemoveTagsFromStreamHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public RemoveTagsFromStreamHandler(Services services) {
-    this.services = services;
+  public RemoveTagsFromStreamHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -31,10 +34,10 @@ public final class RemoveTagsFromStreamHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     List<String> keys = input.strings("TagKeys");
     TagRules.checkRemove(keys,
         "Failed to remove tags from stream " + stream.name() + " under account " + stream.key().account());
-    return services.lifecycle().update(stream, b -> b.removeTags(keys)).map(Response.EMPTY);
+    return lifecycle.update(stream, b -> b.removeTags(keys)).map(Response.EMPTY);
   }
 }

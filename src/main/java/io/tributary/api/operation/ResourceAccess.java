@@ -1,20 +1,14 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
 import io.tributary.api.KinesisException;
 import io.tributary.api.Operation;
-import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.ResourcePolicy;
-import io.tributary.api.StreamingOperationHandler;
 import io.tributary.api.wire.Input;
-import io.tributary.api.wire.Response;
-import io.tributary.api.wire.Shape;
 import io.tributary.stream.ConsumerDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
 import io.tributary.stream.StreamRegistry;
-import io.vertx.core.Future;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.KinesisException;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -26,8 +27,8 @@ final class RetentionPeriod {
   private RetentionPeriod() { }
 
   /** Sets the stream's retention to RetentionPeriodHours, which must not be shorter ({@code increase}) or longer. */
-  static Future<Response> change(Services services, RequestContext context, Input input, boolean increase) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+  static Future<Response> change(StreamRegistry registry, StreamLifecycle lifecycle, RequestContext context, Input input, boolean increase) {
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     int hours = input.integer("RetentionPeriodHours");
     checkBounds(hours);
     if (increase ? hours < stream.retentionHours() : hours > stream.retentionHours()) {
@@ -36,7 +37,7 @@ final class RetentionPeriod {
           + stream.retentionHours() + " hours). Use " + (increase ? "Decrease" : "Increase") + "RetentionPeriod API.");
     }
     StreamMembers.requireActive(stream);
-    return services.lifecycle().changeRetention(stream, hours).map(Response.EMPTY);
+    return lifecycle.changeRetention(stream, hours).map(Response.EMPTY);
   }
 
   private static void checkBounds(int hours) {

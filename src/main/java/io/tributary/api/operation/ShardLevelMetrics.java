@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Constraint;
 import io.tributary.api.wire.Input;
@@ -55,14 +56,14 @@ final class ShardLevelMetrics {
    * Switches the named metrics on or off on the request's stream, in effect at once, and answers with the
    * metrics on before and after: the whole of Enable- and DisableEnhancedMonitoring.
    */
-  static Future<Response> change(Services services, RequestContext context, Input input, boolean enable) {
-    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
+  static Future<Response> change(StreamRegistry registry, StreamLifecycle lifecycle, RequestContext context, Input input, boolean enable) {
+    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(registry, context, input));
     Set<String> named = named(input.strings("ShardLevelMetrics"));
     List<String> current = stream.shardLevelMetrics();
     Set<String> desired = new HashSet<>(current);
     if (enable) desired.addAll(named); else desired.removeAll(named);
     List<String> after = inAwsOrder(desired);
-    return services.lifecycle().update(stream, b -> b.shardLevelMetrics(after)).map(updated -> writer -> {
+    return lifecycle.update(stream, b -> b.shardLevelMetrics(after)).map(updated -> writer -> {
       writer.field("StreamName", stream.name());
       write(writer, "CurrentShardLevelMetrics", current);
       write(writer, "DesiredShardLevelMetrics", after);

@@ -1,6 +1,9 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardClient;
+import io.tributary.metrics.StreamMetrics;
 import io.tributary.api.SubscriptionBuffers;
 import io.tributary.api.Subscriptions;
 import io.tributary.api.wire.EventStreamEncoder;
@@ -52,8 +55,10 @@ final class ShardSubscription implements Subscriptions.Live {
   /** How long a subscription that found no room in the budget waits before it tries again. */
   private static final long BUDGET_RETRY_MILLIS = 100;
 
-  private final Services services;
   private final Vertx vertx;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardClient shards;
   private final Subscriptions subscriptions;
   private final SubscriptionBuffers buffers;
   private final StreamDescriptor stream;
@@ -83,18 +88,21 @@ final class ShardSubscription implements Subscriptions.Live {
   /** Read by other threads (the console's iterator ages). */
   private volatile long millisBehindLatest = -1;
 
-  ShardSubscription(Services services, StreamDescriptor stream, ShardDescriptor shard, ConsumerDescriptor consumer,
+  ShardSubscription(Vertx vertx, Clock clock, StreamRegistry registry, ShardClient shards, Subscriptions subscriptions,
+      StreamMetrics metrics, StreamDescriptor stream, ShardDescriptor shard, ConsumerDescriptor consumer,
       long position, String continuation) {
-    this.services = services;
-    this.vertx = services.vertx();
-    this.subscriptions = services.subscriptions();
+    this.vertx = vertx;
+    this.clock = clock;
+    this.registry = registry;
+    this.shards = shards;
+    this.subscriptions = subscriptions;
     this.buffers = subscriptions.buffers();
     this.stream = stream;
     this.shard = shard;
     this.consumer = consumer;
     this.position = position;
     this.continuation = continuation;
-    this.meters = services.streamMetrics().of(stream);
+    this.meters = metrics.of(stream);
     this.context = vertx.getOrCreateContext();  // the request's: made while the request is answered
   }
 
@@ -135,7 +143,7 @@ final class ShardSubscription implements Subscriptions.Live {
     heartbeatTimer = vertx.setPeriodic(subscriptions.heartbeatMillis(), t -> heartbeat());
     tips = vertx.eventBus().localConsumer(address, message -> onTip(message.body()));
     tips.completion()
-        .compose(v -> services.shards().subscribe(stream, shard, address))
+        .compose(v -> shards.subscribe(stream, shard, address))
         .onSuccess(this::onTip)
         .onFailure(failure -> fail("InternalFailureException", null));
   }
@@ -179,7 +187,7 @@ final class ShardSubscription implements Subscriptions.Live {
         return;
       }
       reading = true;
-      services.shards().read(stream, shard, position, MAX_RECORDS_PER_EVENT, MAX_BYTES_PER_EVENT)
+      shards.read(stream, shard, position, MAX_RECORDS_PER_EVENT, MAX_BYTES_PER_EVENT)
           .onComplete(result -> {
             reading = false;
             if (finished) {
@@ -212,7 +220,7 @@ final class ShardSubscription implements Subscriptions.Live {
       StoredRecord last = records.get(records.size() - 1);
       continuation = shard.sequenceNumber(last.offset(), last.arrivalMillis());
     }
-    long now = services.clock().millis();
+    long now = clock.millis();
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
     sendEvent(records, millisBehind, RESERVED_EVENT_BYTES);
     return true;
@@ -246,7 +254,7 @@ final class ShardSubscription implements Subscriptions.Live {
    */
   private void endOfShard() {
     if (childrenTimer >= 0) return;
-    StreamDescriptor current = services.registry().find(stream.key());
+    StreamDescriptor current = registry.find(stream.key());
     ShardDescriptor closed = current == null || !current.uid().equals(stream.uid()) ? null : current.shard(shard.shardId());
     boolean childrenListed = closed != null && !closed.isOpen() && current.shards().stream()
         .anyMatch(s -> shard.shardId().equals(s.parentShardId()) || shard.shardId().equals(s.adjacentParentShardId()));
@@ -273,7 +281,7 @@ final class ShardSubscription implements Subscriptions.Live {
 
   private void heartbeat() {
     if (finished) return;
-    StreamDescriptor current = services.registry().find(stream.key());
+    StreamDescriptor current = registry.find(stream.key());
     ConsumerDescriptor now = current == null || !current.uid().equals(stream.uid()) ? null : current.consumer(consumer.name());
     if (now == null || !now.arn().equals(consumer.arn()) || now.status() != ConsumerStatus.ACTIVE) {
       finish(null);  // the consumer or its stream is going
@@ -288,7 +296,7 @@ final class ShardSubscription implements Subscriptions.Live {
 
   /** The stream as it is now (its encryption history decides EncryptionType); the one subscribed to if gone. */
   private StreamDescriptor currentStream() {
-    StreamDescriptor current = services.registry().find(stream.key());
+    StreamDescriptor current = registry.find(stream.key());
     return current != null && current.uid().equals(stream.uid()) ? current : stream;
   }
 
@@ -308,7 +316,7 @@ final class ShardSubscription implements Subscriptions.Live {
     if (budgetTimer >= 0) vertx.cancelTimer(budgetTimer);
     if (tips != null) {
       tips.unregister();
-      services.shards().unsubscribe(stream, shard, address);
+      shards.unsubscribe(stream, shard, address);
     }
     subscriptions.release(consumer.arn(), shard.shardId(), this);
     if (response != null && !response.ended() && !response.closed()) {

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -22,10 +24,14 @@ public final class SplitShardHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public SplitShardHandler(Services services) {
-    this.services = services;
+  public SplitShardHandler(Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -36,12 +42,12 @@ public final class SplitShardHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     StreamMembers.checkShardIdForm(context, input, "ShardToSplit");
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     ShardDescriptor shard = StreamMembers.openShardToReshard(stream, input.string("ShardToSplit"));
-    services.registry().checkShardLimit(stream.key(), 1);
+    registry.checkShardLimit(stream.key(), 1);
     Resharding.Plan plan = Resharding.split(stream, shard, new BigInteger(input.string("NewStartingHashKey")),
-        services.clock().millis());
+        clock.millis());
     StreamMembers.checkReshardable(stream, "SplitShard");
-    return services.lifecycle().reshard(stream, plan).map(Response.EMPTY);
+    return lifecycle.reshard(stream, plan).map(Response.EMPTY);
   }
 }

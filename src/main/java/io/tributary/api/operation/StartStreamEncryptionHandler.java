@@ -1,6 +1,9 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.vertx.core.Vertx;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -21,10 +24,16 @@ public final class StartStreamEncryptionHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public StartStreamEncryptionHandler(Services services) {
-    this.services = services;
+  public StartStreamEncryptionHandler(Vertx vertx, Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -34,9 +43,9 @@ public final class StartStreamEncryptionHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     String keyId = EncryptionMembers.checkedKeyId(input);
     StreamMembers.requireActive(stream);
-    return EncryptionMembers.switchEncryption(services, stream, "KMS", keyId);
+    return EncryptionMembers.switchEncryption(lifecycle, clock, vertx, stream, "KMS", keyId);
   }
 }

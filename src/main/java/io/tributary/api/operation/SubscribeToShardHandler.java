@@ -1,6 +1,11 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.vertx.core.Vertx;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.shard.ShardClient;
+import io.tributary.metrics.StreamMetrics;
+import io.tributary.api.Subscriptions;
 import io.tributary.api.KinesisException;
 import io.tributary.api.RequestContext;
 import io.tributary.api.StreamingOperationHandler;
@@ -36,10 +41,20 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
       StreamMembers.streamId(),
       DryRun.member());
 
-  private final Services services;
+  private final Vertx vertx;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final ShardClient shards;
+  private final Subscriptions subscriptions;
+  private final StreamMetrics streamMetrics;
 
-  public SubscribeToShardHandler(Services services) {
-    this.services = services;
+  public SubscribeToShardHandler(Vertx vertx, Clock clock, StreamRegistry registry, ShardClient shards, Subscriptions subscriptions, StreamMetrics streamMetrics) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.registry = registry;
+    this.shards = shards;
+    this.subscriptions = subscriptions;
+    this.streamMetrics = streamMetrics;
   }
 
   @Override
@@ -52,7 +67,7 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
     String consumerArn = input.string("ConsumerARN");
     ResourceArn arn = ResourceArn.parseConsumer(consumerArn);
     if (arn == null) throw ConsumerMembers.consumerNotFound(consumerArn, context.account());
-    ResourceArn.Resource found = arn.find(services.registry());
+    ResourceArn.Resource found = arn.find(registry);
     StreamDescriptor stream = found.stream();
     ConsumerMembers.requireActive(stream, found.consumer());
 
@@ -84,7 +99,7 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
         if (timestamp == null) {
           throw KinesisException.invalidArgument("StartingPosition of type AT_TIMESTAMP requires a Timestamp.");
         }
-        long now = services.clock().millis();
+        long now = clock.millis();
         if (timestamp > now) {
           throw KinesisException.invalidArgument("The timestampInMillis parameter cannot be greater than the "
               + "currentTimestampInMillis. timestampInMillis: " + timestamp + ", currentTimestampInMillis: " + now);
@@ -94,22 +109,22 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
       default -> offset = null;
     }
     DryRun.stopIfRequested(input);
-    if (services.subscriptions().buffers().full(ShardSubscription.RESERVED_EVENT_BYTES)) {
+    if (subscriptions.buffers().full(ShardSubscription.RESERVED_EVENT_BYTES)) {
       throw KinesisException.limitExceeded("Too many subscriptions have events waiting for their readers "
           + "(limits.subscription.buffer.bytes is full). Try again later.");
     }
     if (offset == null) {
       offset = type.equals("AT_TIMESTAMP")
-          ? services.shards().locate(stream, shard, Position.AT_TIMESTAMP, timestamp)
-          : services.shards().locate(stream, shard, Position.valueOf(type), 0);
+          ? shards.locate(stream, shard, Position.AT_TIMESTAMP, timestamp)
+          : shards.locate(stream, shard, Position.valueOf(type), 0);
     }
     String given = continuation;
     return offset.map(at -> {
-      ShardSubscription subscription = new ShardSubscription(services, stream, shard, found.consumer(), at,
+      ShardSubscription subscription = new ShardSubscription(vertx, clock, registry, shards, subscriptions, streamMetrics, stream, shard, found.consumer(), at,
           given != null ? given : ShardSubscription.continuationBefore(shard, at));
-      StreamMeters meters = services.streamMetrics().of(stream);
+      StreamMeters meters = streamMetrics.of(stream);
       try {
-        services.subscriptions().claim(consumerArn, shard.shardId(), subscription);
+        subscriptions.claim(consumerArn, shard.shardId(), subscription);
       } catch (KinesisException refused) {
         meters.subscribeRateExceeded(found.consumer());
         throw refused;
@@ -123,13 +138,13 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
    * Counts SubscribeToShard.RateExceeded for a call refused over the consumer's call rate on a shard (the
    * other refusal, a live subscription within the takeover window, is counted where it is made).
    */
-  public static void countRateExceeded(Services services, String consumerArn) {
+  public static void countRateExceeded(StreamRegistry registry, StreamMetrics metrics, String consumerArn) {
     ResourceArn arn = consumerArn == null ? null : ResourceArn.parseConsumer(consumerArn);
     if (arn == null) return;
-    StreamDescriptor stream = services.registry().find(arn.streamKey());
+    StreamDescriptor stream = registry.find(arn.streamKey());
     ConsumerDescriptor consumer = stream == null ? null : stream.consumer(arn.consumerName());
     if (consumer != null && consumer.arn().equals(consumerArn)) {
-      services.streamMetrics().of(stream).subscribeRateExceeded(consumer);
+      metrics.of(stream).subscribeRateExceeded(consumer);
     }
   }
 }

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -16,10 +18,14 @@ public final class TagResourceHandler implements OperationHandler {
       ResourceArn.member(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
+  private final ConsumerLifecycle consumers;
 
-  public TagResourceHandler(Services services) {
-    this.services = services;
+  public TagResourceHandler(StreamRegistry registry, StreamLifecycle lifecycle, ConsumerLifecycle consumers) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
+    this.consumers = consumers;
   }
 
   @Override
@@ -29,14 +35,14 @@ public final class TagResourceHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(services.registry()).requireActive();
+    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(registry).requireActive();
     Map<String, String> tags = TagRules.given(input.stringMap("Tags"));
     TagRules.checkAdd(tags, resource.tags(),
         "Failed to add tags to " + resource.described() + " under account " + resource.account(), resource.kind(),
         TagRules.MAX_TAGS);
     Future<?> tagged = resource.consumer() == null
-        ? services.lifecycle().update(resource.stream(), b -> b.putTags(tags))
-        : services.consumers().updateTags(resource.stream(), resource.consumer(), current -> {
+        ? lifecycle.update(resource.stream(), b -> b.putTags(tags))
+        : consumers.updateTags(resource.stream(), resource.consumer(), current -> {
           current.putAll(tags);
           return current;
         });

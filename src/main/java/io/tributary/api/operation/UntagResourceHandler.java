@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -16,10 +18,14 @@ public final class UntagResourceHandler implements OperationHandler {
       ResourceArn.member(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
+  private final ConsumerLifecycle consumers;
 
-  public UntagResourceHandler(Services services) {
-    this.services = services;
+  public UntagResourceHandler(StreamRegistry registry, StreamLifecycle lifecycle, ConsumerLifecycle consumers) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
+    this.consumers = consumers;
   }
 
   @Override
@@ -29,12 +35,12 @@ public final class UntagResourceHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(services.registry()).requireActive();
+    ResourceArn.Resource resource = ResourceArn.parse(input.string("ResourceARN")).find(registry).requireActive();
     List<String> keys = input.strings("TagKeys");
     TagRules.checkRemove(keys, "Failed to remove tags from " + resource.described() + " under account " + resource.account());
     Future<?> untagged = resource.consumer() == null
-        ? services.lifecycle().update(resource.stream(), b -> b.removeTags(keys))
-        : services.consumers().updateTags(resource.stream(), resource.consumer(), current -> {
+        ? lifecycle.update(resource.stream(), b -> b.removeTags(keys))
+        : consumers.updateTags(resource.stream(), resource.consumer(), current -> {
           current.keySet().removeAll(keys);
           return current;
         });

@@ -1,13 +1,14 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.MetadataWriter;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
 import io.tributary.api.wire.Member;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
-import io.tributary.stream.AccountSettings;
 import io.tributary.stream.BillingCommitment;
 import io.vertx.core.Future;
 import java.util.List;
@@ -23,10 +24,14 @@ public final class UpdateAccountSettingsHandler implements OperationHandler {
   private static final Shape INPUT = Shape.of(
       Member.structure("MinimumThroughputBillingCommitment", COMMITMENT).notNull());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final MetadataWriter metadata;
 
-  public UpdateAccountSettingsHandler(Services services) {
-    this.services = services;
+  public UpdateAccountSettingsHandler(Clock clock, StreamRegistry registry, MetadataWriter metadata) {
+    this.clock = clock;
+    this.registry = registry;
+    this.metadata = metadata;
   }
 
   @Override
@@ -37,8 +42,8 @@ public final class UpdateAccountSettingsHandler implements OperationHandler {
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
     boolean enable = input.structure("MinimumThroughputBillingCommitment").string("Status").equals("ENABLED");
-    long now = services.clock().millis();
-    return services.metadata().commit(() -> services.registry().updateAccountSettings(context.account(),
+    long now = clock.millis();
+    return metadata.commit(() -> registry.updateAccountSettings(context.account(),
             context.region(), settings -> {
               BillingCommitment commitment = settings.commitment();
               return settings.withCommitment(enable ? commitment.enable(now) : commitment.disable(now));

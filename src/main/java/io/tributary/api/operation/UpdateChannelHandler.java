@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.ChannelRegistry;
+import io.tributary.stream.ChannelLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -25,10 +26,12 @@ public final class UpdateChannelHandler implements OperationHandler {
       Member.structure(ChannelDescriptor.S3_TABLES_DESTINATION, Shape.of(ChannelMembers.dataFreshness().notNull())),
       ChannelMembers.loggingConfiguration());
 
-  private final Services services;
+  private final ChannelRegistry channels;
+  private final ChannelLifecycle channelLifecycle;
 
-  public UpdateChannelHandler(Services services) {
-    this.services = services;
+  public UpdateChannelHandler(ChannelRegistry channels, ChannelLifecycle channelLifecycle) {
+    this.channels = channels;
+    this.channelLifecycle = channelLifecycle;
   }
 
   @Override
@@ -38,7 +41,7 @@ public final class UpdateChannelHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    ChannelDescriptor channel = ChannelMembers.find(services.channels(), input);
+    ChannelDescriptor channel = ChannelMembers.find(channels, input);
     if (channel.status() != ChannelStatus.ACTIVE) {
       throw KinesisException.resourceInUse("Channel " + channel.name() + " under account " + channel.account()
           + " not ACTIVE, instead in state " + channel.status());
@@ -56,7 +59,7 @@ public final class UpdateChannelHandler implements OperationHandler {
     if (input.has("LoggingConfiguration")) {
       settings.put("LoggingConfiguration", input.structure("LoggingConfiguration").toJson());
     }
-    return services.channelLifecycle().update(channel, settings)
+    return channelLifecycle.update(channel, settings)
         .map(updated -> writer -> ChannelMembers.writeDescription(writer, updated));
   }
 }

@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -21,10 +22,12 @@ public final class UpdateMaxRecordSizeHandler implements OperationHandler {
       StreamMembers.streamId(),
       Member.integer("MaxRecordSizeInKiB").notNull().min(1024).max(10240));
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public UpdateMaxRecordSizeHandler(Services services) {
-    this.services = services;
+  public UpdateMaxRecordSizeHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -39,8 +42,8 @@ public final class UpdateMaxRecordSizeHandler implements OperationHandler {
       throw KinesisException.client("ValidationException", "1 validation error detected: Value null at 'streamARN' "
           + "failed to satisfy constraint: Member must not be null");
     }
-    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
+    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(registry, context, input));
     int sizeKiB = input.integer("MaxRecordSizeInKiB");
-    return services.lifecycle().update(stream, b -> b.maxRecordSizeKiB(sizeKiB)).map(Response.EMPTY);
+    return lifecycle.update(stream, b -> b.maxRecordSizeKiB(sizeKiB)).map(Response.EMPTY);
   }
 }

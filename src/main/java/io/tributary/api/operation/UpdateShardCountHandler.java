@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -28,10 +30,14 @@ public final class UpdateShardCountHandler implements OperationHandler {
       StreamMembers.streamArn(),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public UpdateShardCountHandler(Services services) {
-    this.services = services;
+  public UpdateShardCountHandler(Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -41,15 +47,15 @@ public final class UpdateShardCountHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     StreamMembers.checkReshardable(stream, "UpdateShardCount");
     int target = input.integer("TargetShardCount");
     int open = stream.openShardCount();
     String counts = "Current open shard count: " + open + ", Target shard count: " + target;
-    int accountOpen = services.registry().openShardCount(stream.key().account(), stream.key().region());
-    if (target > services.registry().shardLimit() || accountOpen - open + target > services.registry().shardLimit()) {
+    int accountOpen = registry.openShardCount(stream.key().account(), stream.key().region());
+    if (target > registry.shardLimit() || accountOpen - open + target > registry.shardLimit()) {
       throw KinesisException.limitExceeded("Target shard count or number of open shards cannot be greater than "
-          + services.registry().shardLimit() + ". " + counts);
+          + registry.shardLimit() + ". " + counts);
     }
     if (target > open * 2) {
       throw KinesisException.limitExceeded("UpdateShardCount cannot scale up over double your current open shard count. "
@@ -59,7 +65,7 @@ public final class UpdateShardCountHandler implements OperationHandler {
       throw KinesisException.limitExceeded("UpdateShardCount cannot scale down below half your current open shard count. "
           + counts);
     }
-    long now = services.clock().millis();
+    long now = clock.millis();
     long recent = stream.scalingTimes().stream().filter(time -> time > now - DAY_MILLIS).count();
     if (recent >= SCALINGS_PER_DAY) {
       throw KinesisException.limitExceeded("Exceeded the limit of " + SCALINGS_PER_DAY + " UpdateShardCount calls per "
@@ -71,6 +77,6 @@ public final class UpdateShardCountHandler implements OperationHandler {
         .field("StreamARN", stream.arn());
     Resharding.Plan plan = Resharding.uniformScaling(stream, target, now);
     if (plan.closing().isEmpty()) return Future.succeededFuture(answer);  // already that many equal shards
-    return services.lifecycle().reshard(stream, plan).map(answer);
+    return lifecycle.reshard(stream, plan).map(answer);
   }
 }

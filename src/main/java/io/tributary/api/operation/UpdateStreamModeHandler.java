@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -23,10 +25,14 @@ public final class UpdateStreamModeHandler implements OperationHandler {
       Member.structure("StreamModeDetails", CreateStreamHandler.STREAM_MODE_DETAILS).notNull(),
       Member.integer("WarmThroughputMiBps").min(0));
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public UpdateStreamModeHandler(Services services) {
-    this.services = services;
+  public UpdateStreamModeHandler(Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -36,13 +42,13 @@ public final class UpdateStreamModeHandler implements OperationHandler {
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
+    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(registry, context, input));
     StreamMode mode = StreamMode.valueOf(input.structure("StreamModeDetails").string("StreamMode"));
     Integer warmThroughput = input.integer("WarmThroughputMiBps");
-    if (warmThroughput != null) WarmThroughput.check(services, stream.key(), mode, warmThroughput);
+    if (warmThroughput != null) WarmThroughput.check(registry, clock, stream.key(), mode, warmThroughput);
     // A stream spreading its records with AUTO must stay on-demand.
     UpdateStreamRecordDistributionStrategyHandler.checkSupported(stream.key(), mode, stream.recordDistributionStrategy());
-    return services.lifecycle().updateThroughUpdating(stream, b -> {
+    return lifecycle.updateThroughUpdating(stream, b -> {
       b.mode(mode);
       if (mode == StreamMode.PROVISIONED) {
         b.warmThroughputMiBps(null).warmThroughputCurrentMiBps(null);

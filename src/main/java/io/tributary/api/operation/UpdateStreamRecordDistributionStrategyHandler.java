@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.KinesisException;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
@@ -26,10 +27,12 @@ public final class UpdateStreamRecordDistributionStrategyHandler implements Oper
       Member.string("RecordDistributionStrategy").notNull().oneOf(List.of("AUTO", "USER_PARTITION_KEY")),
       StreamMembers.streamId());
 
-  private final Services services;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public UpdateStreamRecordDistributionStrategyHandler(Services services) {
-    this.services = services;
+  public UpdateStreamRecordDistributionStrategyHandler(StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -39,11 +42,11 @@ public final class UpdateStreamRecordDistributionStrategyHandler implements Oper
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.find(services.registry(), context, input);
+    StreamDescriptor stream = StreamMembers.find(registry, context, input);
     StreamMembers.requireActive(stream);
     RecordDistributionStrategy strategy = RecordDistributionStrategy.valueOf(input.string("RecordDistributionStrategy"));
     checkSupported(stream.key(), stream.mode(), strategy);
-    return services.lifecycle().update(stream, b -> b.recordDistributionStrategy(strategy)).map(Response.EMPTY);
+    return lifecycle.update(stream, b -> b.recordDistributionStrategy(strategy)).map(Response.EMPTY);
   }
 
   /** Only on-demand streams may use AUTO, whether set at creation or later. */

@@ -1,6 +1,8 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamLifecycle;
 import io.tributary.api.OperationHandler;
 import io.tributary.api.RequestContext;
 import io.tributary.api.wire.Input;
@@ -21,10 +23,14 @@ public final class UpdateStreamWarmThroughputHandler implements OperationHandler
       StreamMembers.streamId(),
       Member.integer("WarmThroughputMiBps").notNull().min(0));
 
-  private final Services services;
+  private final Clock clock;
+  private final StreamRegistry registry;
+  private final StreamLifecycle lifecycle;
 
-  public UpdateStreamWarmThroughputHandler(Services services) {
-    this.services = services;
+  public UpdateStreamWarmThroughputHandler(Clock clock, StreamRegistry registry, StreamLifecycle lifecycle) {
+    this.clock = clock;
+    this.registry = registry;
+    this.lifecycle = lifecycle;
   }
 
   @Override
@@ -34,11 +40,11 @@ public final class UpdateStreamWarmThroughputHandler implements OperationHandler
 
   @Override
   public Future<Response> handle(RequestContext context, Input input) {
-    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(services.registry(), context, input));
+    StreamDescriptor stream = StreamMembers.requireActive(StreamMembers.find(registry, context, input));
     int target = input.integer("WarmThroughputMiBps");
-    WarmThroughput.check(services, stream.key(), stream.mode(), target);
+    WarmThroughput.check(registry, clock, stream.key(), stream.mode(), target);
     Integer reached = stream.warmThroughputCurrentMiBps();
-    return services.lifecycle().updateThroughUpdating(stream, b -> b.warmThroughputMiBps(target))
+    return lifecycle.updateThroughUpdating(stream, b -> b.warmThroughputMiBps(target))
         .map(updated -> writer -> {
           writer.field("StreamARN", stream.arn()).field("StreamName", stream.name());
           WarmThroughput.write(writer, target, reached);

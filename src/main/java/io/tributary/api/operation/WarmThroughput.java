@@ -1,6 +1,7 @@
 package io.tributary.api.operation;
 
-import io.tributary.Services;
+import java.time.Clock;
+import io.tributary.stream.StreamRegistry;
 import io.tributary.api.KinesisException;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.stream.StreamKey;
@@ -19,13 +20,13 @@ final class WarmThroughput {
   private WarmThroughput() { }
 
   /** Fails unless a stream of that mode may be asked for that warm throughput. */
-  static void check(Services services, StreamKey stream, StreamMode mode, int mibps) {
+  static void check(StreamRegistry registry, Clock clock, StreamKey stream, StreamMode mode, int mibps) {
     if (mode != StreamMode.ON_DEMAND) {
       throw KinesisException.client("ValidationException", "Warm throughput is not supported for stream "
           + stream.name() + " under account " + stream.account() + " because it is in " + mode + " capacity mode.");
     }
-    long now = services.clock().millis();
-    if (!services.registry().accountSettings(stream.account(), stream.region()).commitment().enabled(now)) {
+    long now = clock.millis();
+    if (!registry.accountSettings(stream.account(), stream.region()).commitment().enabled(now)) {
       throw KinesisException.invalidArgument("Warm throughput requires MinimumThroughputBillingCommitment to be "
           + "enabled for the account " + stream.account() + " in " + stream.region() + ".");
     }
