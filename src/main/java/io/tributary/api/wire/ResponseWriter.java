@@ -11,6 +11,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -22,6 +23,9 @@ public final class ResponseWriter {
   private final WireFormat format;
   private final ChunkedOutputStream output;
   private final JsonGenerator generator;
+  /** Base64 text of blobs up to this size is built in one reused array; larger ones in their own. */
+  private static final int SCRATCH_BYTES = 16 * 1024;
+  private byte[] base64Scratch;
 
   public ResponseWriter(WireFormat format, int sizeHint) {
     this.format = format;
@@ -102,8 +106,28 @@ public final class ResponseWriter {
   public ResponseWriter blob(String name, byte[] data) {
     return run(() -> {
       generator.writeFieldName(name);
-      generator.writeBinary(data);
+      if (format == WireFormat.JSON) {
+        writeBase64(data);
+      } else {
+        generator.writeBinary(data);
+      }
     });
+  }
+
+  /**
+   * A blob as JSON base64 text: the bytes Jackson's {@code writeBinary} writes (standard alphabet, padded, no
+   * line breaks), encoded by the JDK's encoder, several times faster, and written as an already escaped string.
+   */
+  private void writeBase64(byte[] data) throws IOException {
+    int length = (data.length + 2) / 3 * 4;
+    byte[] text = length <= SCRATCH_BYTES ? scratch() : new byte[length];
+    Base64.getEncoder().encode(data, text);
+    generator.writeRawUTF8String(text, 0, length);
+  }
+
+  private byte[] scratch() {
+    if (base64Scratch == null) base64Scratch = new byte[SCRATCH_BYTES];
+    return base64Scratch;
   }
 
   public ResponseWriter timestamp(String name, long epochMillis) {
