@@ -186,7 +186,8 @@ public final class ApiBenchmark {
             result.stats.calls, result.stats.percentileMillis(50), result.stats.percentileMillis(99), result.stats.errors,
             cpuText(result.cpu));
       }
-      // The JSON-against-CBOR section (loadtest/bench.sh --compare-formats) outlives a plain run's rewrite.
+      // The JSON-against-CBOR section (loadtest/bench.sh --compare-formats) and the notes after it outlive a plain
+      // run's rewrite.
       String report = report(results);
       String comparison = FormatComparison.sectionOf(out);
       if (!comparison.isEmpty()) report += "\n" + comparison;

@@ -17,7 +17,8 @@ import java.util.Map;
  * Writes the JSON-against-CBOR section of the core API results from the summary files of alternating runs
  * ({@code r<round>-<client>-<format>.txt} in one directory, {@code phase.key=value} lines as
  * {@link ApiBenchmark} and {@link SdkBenchmark} write them). The section sits between two marker lines
- * in the results file: replaced when present, appended otherwise, so the rest of the file stays as it is.
+ * in the results file: replaced when present, appended otherwise, so the rest of the file (notes after the
+ * section included) stays as it is.
  *
  * <p>Options ({@code --name value}): summaries (the directory), rounds, clients (space-separated: lean,
  * sdk), out (the results file), command and server-info (text for the report).
@@ -144,12 +145,14 @@ public final class FormatComparison {
     Files.writeString(out, updated, StandardCharsets.UTF_8);
   }
 
-  /** The comparison section of a results file, or "" when it has none; for reports that rewrite the file. */
+  /**
+   * The comparison section of a results file and whatever follows it (notes on it), or "" when it has
+   * none; for reports that rewrite the file.
+   */
   static String sectionOf(Path file) throws IOException {
     if (!Files.exists(file)) return "";
     String text = Files.readString(file, StandardCharsets.UTF_8);
     int start = text.indexOf(START);
-    int end = text.indexOf(END);
-    return start >= 0 && end > start ? text.substring(start, end + END.length()) + "\n" : "";
+    return start >= 0 && text.indexOf(END) > start ? text.substring(start) : "";
   }
 }
