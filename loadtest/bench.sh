@@ -7,7 +7,16 @@
 # Everything stays on 127.0.0.1 and is bounded in time (about 75 s of load by default; the client is
 # killed after CLIENT_TIMEOUT_S).
 #
-# Usage: loadtest/bench.sh [extra ApiBenchmark options, e.g. --duration 10 --protocol h2c]
+# Usage: loadtest/bench.sh [extra ApiBenchmark options, e.g. --duration 10 --protocol h2c --format json]
+#        loadtest/bench.sh --compare-formats [--rounds N] [--clients "lean sdk"] [extra benchmark options]
+#
+# --format json|cbor picks the wire format of the lean client's bodies (default cbor, as the Java SDK).
+# --compare-formats runs PutRecords and the GetRecords drain in JSON and in CBOR back to back, alternating
+# which goes first, for N rounds (default 3), each run against a freshly started server, with the lean
+# client (ApiBenchmark) and with the AWS SDK for Java v2 (SdkBenchmark); it writes the records/s of each,
+# their ratio per round and the server CPU per million records into a section of the results file
+# (io.tributary.bench.FormatComparison), keeping the rest of the file. Defaults there: 3 s warm-up, 10 s
+# measured.
 # Environment:
 #   BENCH_OUT          results file (default loadtest/results/core-api.md)
 #   BENCH_STORAGE      server storage: file (default, the server's default) or memory
@@ -41,6 +50,54 @@ CLIENT_TIMEOUT_S=${CLIENT_TIMEOUT_S:-150}
 LOG_TAG=bench.sh
 # shellcheck source=lib/bench-common.sh
 source "$ROOT/loadtest/lib/bench-common.sh"
+
+if [[ ${1:-} == --compare-formats ]]; then
+  shift
+  ROUNDS=3
+  CLIENTS="lean sdk"
+  EXTRA=(--warmup 3 --duration 10)
+  while (($#)); do
+    case $1 in
+      --rounds) ROUNDS=$2; shift 2 ;;
+      --clients) CLIENTS=$2; shift 2 ;;
+      *) EXTRA+=("$1"); shift ;;
+    esac
+  done
+  build_bench_client ApiBenchmark SdkBenchmark FormatComparison
+  SUMMARIES=$(mktemp -d -t tributary-formats.XXXXXX)
+  for round in $(seq 1 "$ROUNDS"); do
+    order="json cbor"
+    (( round % 2 == 0 )) && order="cbor json"
+    for client in $CLIENTS; do
+      for format in $order; do
+        start_bench_server "formats-$client-$format" TRIBUTARY_EVENT_LOOPS="$SERVER_EVENT_LOOPS" \
+          TRIBUTARY_STORAGE="$BENCH_STORAGE" TRIBUTARY_FSYNC="$BENCH_FSYNC"
+        class=ApiBenchmark
+        [[ $client == sdk ]] && class=SdkBenchmark
+        log "round $round: $client client, $format"
+        # shellcheck disable=SC2086
+        timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" "io.tributary.bench.$class" \
+          --host 127.0.0.1 --port "$API_PORT" --server-pid "$SERVER_PID" --format "$format" \
+          --phases put-records,get-records --out "$SUMMARIES/r$round-$client-$format.md" \
+          --summary-out "$SUMMARIES/r$round-$client-$format.txt" "${EXTRA[@]}" || log "the $class run failed"
+        report_server_errors
+        stop_bench_server
+        SERVER_PID=""
+        WORK=""
+      done
+    done
+  done
+  LOOPS_TEXT=$SERVER_EVENT_LOOPS
+  [[ $SERVER_EVENT_LOOPS == 0 ]] && LOOPS_TEXT="$(nproc) (one per processor)"
+  # shellcheck disable=SC2086
+  java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.FormatComparison --summaries "$SUMMARIES" \
+    --rounds "$ROUNDS" --clients "$CLIENTS" --out "$OUT" \
+    --command "loadtest/bench.sh --compare-formats --rounds $ROUNDS --clients \"$CLIENTS\"" \
+    --server-info "commit $(commit_info), separate JVM, flags: $SERVER_JVM_OPTS, event loops: $LOOPS_TEXT, auth.mode=shape, storage=$BENCH_STORAGE, fsync=$BENCH_FSYNC"
+  rm -rf "$SUMMARIES"
+  log "results: $OUT"
+  exit 0
+fi
 
 build_bench_client ApiBenchmark
 

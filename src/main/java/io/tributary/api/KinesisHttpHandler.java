@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.tributary.Services;
+import io.tributary.api.operation.StreamedInputs;
 import io.tributary.api.wire.Input;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
+import io.tributary.api.wire.StreamedShape;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.Future;
@@ -239,14 +241,20 @@ public final class KinesisHttpHandler {
    */
   private Decoded decode(HttpServerRequest request, Buffer body, WireFormat format, Operation operation,
       String requestId) {
-    JsonNode document;
-    try {
-      document = (format == null ? WireFormat.JSON : format).mapper().readTree(body.getBytes());
-    } catch (Exception e) {
-      document = null;
+    // A hot data call in its plain, well-formed shape is read without a tree (StreamedShape); any other
+    // body takes the generic path, which words every error as AWS does.
+    StreamedShape streamed = format == null ? null : StreamedInputs.of(operation);
+    Input streamedInput = streamed == null ? null : streamed.decode(format, body);
+    JsonNode document = null;
+    if (streamedInput == null) {
+      try {
+        document = (format == null ? WireFormat.JSON : format).mapper().readTree(body.getBytes());
+      } catch (Exception e) {
+        document = null;
+      }
     }
     if (format == null) return new Decoded(null, document, null, null, null, null);
-    if (document == null || !(document.isObject() || document.isArray())) {
+    if (streamedInput == null && (document == null || !(document.isObject() || document.isArray()))) {
       return Decoded.failed(format, KinesisException.bare("SerializationException"));
     }
     if (operation == null) return Decoded.failed(format, KinesisException.bare("UnknownOperationException"));
@@ -260,7 +268,7 @@ public final class KinesisHttpHandler {
       }
       RequestContext context = new RequestContext(caller.account(), region, format, requestId, caller.arn());
       OperationHandler handler = handlers.get(operation);
-      Input input = handler.input().decode(document, format);
+      Input input = streamedInput != null ? streamedInput : handler.input().decode(document, format);
       handler.input().validate(input);
       return new Decoded(format, null, null, context, handler, input);
     } catch (RuntimeException e) {

@@ -45,12 +45,13 @@ import java.util.concurrent.TimeUnit;
  *       caught up, shards concurrently (the PutRecord stream is drained first, unmeasured, as warm-up).
  * </ol>
  *
- * <p>All request bodies are CBOR, encoded once before the run (blobs as CBOR byte strings, as the AWS Java
- * SDK sends them). Every answer is checked: HTTP 200, and FailedRecordCount 0 for PutRecords. Results go to
+ * <p>All request bodies are CBOR (blobs as byte strings, as the AWS Java SDK sends them) or, with
+ * {@code --format json}, JSON 1.1 (blobs as base64 text, as the CLI and the other SDKs send them), encoded
+ * once before the run. Every answer is checked: HTTP 200, and FailedRecordCount 0 for PutRecords. Results go to
  * a Markdown file.
  *
  * <p>Options ({@code --name value}, or system property {@code bench.name}): host, port, out, protocol
- * (http1 | h2c), lanes (client event loops), warmup and duration (seconds), shards, records-per-call,
+ * (http1 | h2c), format (cbor | json), lanes (client event loops), warmup and duration (seconds), shards, records-per-call,
  * record-bytes, put-records-concurrency, put-record-concurrency, limit, h2-connections, server-info and
  * command (text for the report), server-pid (for the CPU table), phases (comma list of put-records, put-record, get-records),
  * summary-out (optional: also write each phase's figures as {@code phase.key=value} lines to this file, for scripts
@@ -61,6 +62,7 @@ public final class ApiBenchmark {
   private final String host;
   private final int port;
   private final String protocol;
+  private final String format;
   private final int lanes;
   private final long warmupMillis;
   private final long durationMillis;
@@ -83,6 +85,8 @@ public final class ApiBenchmark {
     port = Integer.parseInt(option("port", "4567"));
     protocol = option("protocol", "http1").toLowerCase(Locale.ROOT);
     if (!protocol.equals("http1") && !protocol.equals("h2c")) throw new IllegalArgumentException("protocol: http1 or h2c");
+    format = option("format", "cbor").toLowerCase(Locale.ROOT);
+    KinesisWire.useFormat(format);
     lanes = Integer.parseInt(option("lanes", "2"));
     warmupMillis = (long) (Double.parseDouble(option("warmup", "5")) * 1000);
     durationMillis = (long) (Double.parseDouble(option("duration", "20")) * 1000);
@@ -128,7 +132,7 @@ public final class ApiBenchmark {
       String suffix = Long.toString(System.currentTimeMillis(), 36);
       String batchStream = "bench-put-records-" + suffix;
       String singleStream = "bench-put-record-" + suffix;
-      log("server %s:%d, protocol %s, %d client event loop(s)", host, port, protocol, lanes);
+      log("server %s:%d, protocol %s, format %s, %d client event loop(s)", host, port, protocol, format, lanes);
       createStream(first, batchStream);
       createStream(first, singleStream);
 
@@ -182,7 +186,11 @@ public final class ApiBenchmark {
             result.stats.calls, result.stats.percentileMillis(50), result.stats.percentileMillis(99), result.stats.errors,
             cpuText(result.cpu));
       }
+      // The JSON-against-CBOR section (loadtest/bench.sh --compare-formats) and the notes after it outlive a plain
+      // run's rewrite.
       String report = report(results);
+      String comparison = FormatComparison.sectionOf(out);
+      if (!comparison.isEmpty()) report += "\n" + comparison;
       if (out.getParent() != null) Files.createDirectories(out.getParent());
       Files.writeString(out, report, StandardCharsets.UTF_8);
       log("results written to %s", out.toAbsolutePath());
@@ -329,7 +337,7 @@ public final class ApiBenchmark {
     BenchSupport.row(md, "client", "Vert.x HttpClient, " + (protocol.equals("h2c")
         ? "HTTP/2 cleartext (prior knowledge), " + h2Connections + " connection(s) per lane"
         : "HTTP/1.1 keep-alive pool (one connection per call in flight)")
-        + ", " + lanes + " event loop(s), CBOR bodies encoded before the run");
+        + ", " + lanes + " event loop(s), " + format.toUpperCase(Locale.ROOT) + " bodies encoded before the run");
     BenchSupport.row(md, "auth", "SigV4-shaped Authorization + X-Amz-Date headers (signature not computed)");
     BenchSupport.row(md, "streams", shards + " shards each (PROVISIONED), one for PutRecords + drain, one for PutRecord");
     BenchSupport.row(md, "PutRecords", recordsPerCall + " records x " + recordBytes + " B data, random 16-char partition keys, "
@@ -445,6 +453,10 @@ public final class ApiBenchmark {
         values.put("p50_ms", d.stats.percentileMillis(50));
         values.put("p99_ms", d.stats.percentileMillis(99));
         values.put("errors", d.stats.errors);
+        values.put("cpu_server", d.cpu.server());
+        values.put("cpu_client", d.cpu.client());
+        values.put("cpu_other", d.cpu.other());
+        values.put("cpu_machine", d.cpu.machine());
       }
       values.forEach((key, value) -> text.append(phase).append('.').append(key).append('=')
           .append(value instanceof Double v ? String.format(Locale.ROOT, "%.3f", v) : value).append('\n'));

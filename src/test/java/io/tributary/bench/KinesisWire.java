@@ -1,9 +1,10 @@
 package io.tributary.bench;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
-import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -21,17 +22,41 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * The Kinesis API as the benchmark speaks it: CBOR request bodies encoded the way the AWS Java SDK sends
- * them (blobs as CBOR byte strings), one POST per call, and just enough response decoding to check
- * results and follow iterators.
+ * The Kinesis API as the benchmark speaks it: request bodies encoded the way the AWS SDKs send them (CBOR
+ * with blobs as byte strings, as the Java SDK does by default; or JSON 1.1 with blobs as base64 text, as
+ * the CLI, boto3 and the other SDKs do), one POST per call, and just enough response decoding to check
+ * results and follow iterators. The format is chosen once per process ({@link #useFormat}), before any call.
  */
 final class KinesisWire {
   static final String CBOR = "application/x-amz-cbor-1.1";
-  private static final CBORFactory FACTORY = new CBORFactory();
+  static final String JSON = "application/x-amz-json-1.1";
+  private static final JsonFactory CBOR_FACTORY = new CBORFactory();
+  private static final JsonFactory JSON_FACTORY = new JsonFactory();
+  private static JsonFactory factory = CBOR_FACTORY;
+  private static String contentType = CBOR;
   private static final char[] KEY_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
 
   enum Op {
     CreateStream, DescribeStreamSummary, ListShards, PutRecords, PutRecord, GetShardIterator, GetRecords
+  }
+
+  /** Speaks {@code json} or {@code cbor} from now on; call before building any body or {@link Api}. */
+  static void useFormat(String format) {
+    switch (format) {
+      case "cbor" -> {
+        factory = CBOR_FACTORY;
+        contentType = CBOR;
+      }
+      case "json" -> {
+        factory = JSON_FACTORY;
+        contentType = JSON;
+      }
+      default -> throw new IllegalArgumentException("format: json or cbor");
+    }
+  }
+
+  static String contentType() {
+    return contentType;
   }
 
   /** What one call returned: the HTTP status and the body. */
@@ -52,7 +77,7 @@ final class KinesisWire {
           }
         }
       } catch (IOException | RuntimeException e) {
-        // not CBOR (e.g. an XML or empty answer): the status alone says it
+        // not in the format (e.g. an XML or empty answer): the status alone says it
       }
       return "HTTP " + status + (type == null ? "" : " " + type);
     }
@@ -67,7 +92,7 @@ final class KinesisWire {
       this.client = client;
       for (Op op : Op.values()) {
         MultiMap headers = HttpHeaders.headers()
-            .add(HttpHeaders.createOptimized("Content-Type"), HttpHeaders.createOptimized(CBOR))
+            .add(HttpHeaders.createOptimized("Content-Type"), HttpHeaders.createOptimized(contentType))
             .add(HttpHeaders.createOptimized("X-Amz-Target"), HttpHeaders.createOptimized("Kinesis_20131202." + op.name()))
             .add(HttpHeaders.createOptimized("X-Amz-Date"), HttpHeaders.createOptimized("20260101T000000Z"))
             .add(HttpHeaders.createOptimized("Authorization"), HttpHeaders.createOptimized(
@@ -88,12 +113,12 @@ final class KinesisWire {
   // ---- requests ----------------------------------------------------------------------------------
 
   interface Body {
-    void write(CBORGenerator generator) throws IOException;
+    void write(JsonGenerator generator) throws IOException;
   }
 
   static Buffer encode(Body body) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-    try (CBORGenerator generator = FACTORY.createGenerator(out)) {
+    try (JsonGenerator generator = factory.createGenerator(out)) {
       generator.writeStartObject();
       body.write(generator);
       generator.writeEndObject();
@@ -174,7 +199,7 @@ final class KinesisWire {
   // ---- responses ---------------------------------------------------------------------------------
 
   static JsonParser parser(Buffer body) throws IOException {
-    return FACTORY.createParser(body.getBytes());
+    return factory.createParser(body.getBytes());
   }
 
   /** A top-level string member of a response, or null. */
@@ -254,7 +279,7 @@ final class KinesisWire {
     String next = null;
     long behind = -1;
     try (JsonParser parser = parser(body)) {
-      if (parser.nextToken() != JsonToken.START_OBJECT) throw new IOException("not a CBOR map");
+      if (parser.nextToken() != JsonToken.START_OBJECT) throw new IOException("not an object");
       while (parser.nextToken() == JsonToken.FIELD_NAME) {
         String name = parser.currentName();
         JsonToken value = parser.nextToken();

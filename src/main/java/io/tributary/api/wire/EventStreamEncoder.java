@@ -1,6 +1,10 @@
 package io.tributary.api.wire;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
@@ -51,18 +55,20 @@ public final class EventStreamEncoder {
       headerBytes.appendByte((byte) name.length).appendBytes(name)
           .appendByte(STRING).appendUnsignedShort(value.length).appendBytes(value);
     }
+    // The payload is not copied: the frame is the prelude and headers, the payload's own bytes, and the
+    // message CRC, joined; the CRCs run over the bytes where they lie.
     int total = 12 + headerBytes.length() + payload.length() + 4;
-    Buffer frame = Buffer.buffer(total);
-    frame.appendInt(total).appendInt(headerBytes.length());
-    frame.appendUnsignedInt(crc(frame, 0, 8));
-    frame.appendBuffer(headerBytes).appendBuffer(payload);
-    frame.appendUnsignedInt(crc(frame, 0, frame.length()));
-    return frame;
-  }
-
-  private static long crc(Buffer buffer, int from, int to) {
+    ByteBuf head = Unpooled.buffer(12 + headerBytes.length());
+    head.writeInt(total).writeInt(headerBytes.length());
     CRC32 crc = new CRC32();
-    crc.update(buffer.getBytes(from, to));
-    return crc.getValue();
+    crc.update(head.nioBuffer(0, 8));
+    head.writeInt((int) crc.getValue());
+    head.writeBytes(((BufferInternal) headerBytes).getByteBuf());
+    crc.reset();
+    crc.update(head.nioBuffer());
+    ByteBuf body = ((BufferInternal) payload).getByteBuf();
+    for (ByteBuffer part : body.nioBuffers()) crc.update(part);
+    ByteBuf tail = Unpooled.buffer(4).writeInt((int) crc.getValue());
+    return BufferInternal.buffer(Unpooled.wrappedBuffer(head, body, tail));
   }
 }

@@ -2,7 +2,6 @@ package io.tributary.api.wire;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.dataformat.cbor.CBORGenerator;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
@@ -11,6 +10,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
 
 /**
  * Writes a response document in the request's format. Blobs become base64 text in JSON and byte strings
@@ -21,6 +23,9 @@ public final class ResponseWriter {
   private final WireFormat format;
   private final ChunkedOutputStream output;
   private final JsonGenerator generator;
+  /** Base64 text of blobs up to this size is built in one reused array; larger ones in their own. */
+  private static final int SCRATCH_BYTES = 16 * 1024;
+  private byte[] base64Scratch;
 
   public ResponseWriter(WireFormat format, int sizeHint) {
     this.format = format;
@@ -101,8 +106,28 @@ public final class ResponseWriter {
   public ResponseWriter blob(String name, byte[] data) {
     return run(() -> {
       generator.writeFieldName(name);
-      generator.writeBinary(data);
+      if (format == WireFormat.JSON) {
+        writeBase64(data);
+      } else {
+        generator.writeBinary(data);
+      }
     });
+  }
+
+  /**
+   * A blob as JSON base64 text: the bytes Jackson's {@code writeBinary} writes (standard alphabet, padded, no
+   * line breaks), encoded by the JDK's encoder, several times faster, and written as an already escaped string.
+   */
+  private void writeBase64(byte[] data) throws IOException {
+    int length = (data.length + 2) / 3 * 4;
+    byte[] text = length <= SCRATCH_BYTES ? scratch() : new byte[length];
+    Base64.getEncoder().encode(data, text);
+    generator.writeRawUTF8String(text, 0, length);
+  }
+
+  private byte[] scratch() {
+    if (base64Scratch == null) base64Scratch = new byte[SCRATCH_BYTES];
+    return base64Scratch;
   }
 
   public ResponseWriter timestamp(String name, long epochMillis) {
@@ -112,9 +137,20 @@ public final class ResponseWriter {
         ((CBORGenerator) generator).writeTag(1);
         generator.writeNumber(epochMillis);
       } else {
-        generator.writeNumber(BigDecimal.valueOf(epochMillis, 3));
+        generator.writeNumber(epochSeconds(epochMillis));
       }
     });
+  }
+
+  /**
+   * Epoch milliseconds as JSON writes a timestamp: seconds with a three-digit fraction, the text of
+   * {@code BigDecimal.valueOf(epochMillis, 3)} (which Jackson writes for a BigDecimal), built without one.
+   */
+  static String epochSeconds(long epochMillis) {
+    if (epochMillis < 0) return BigDecimal.valueOf(epochMillis, 3).toString();
+    long fraction = epochMillis % 1000;
+    char[] digits = {'.', (char) ('0' + fraction / 100), (char) ('0' + fraction / 10 % 10), (char) ('0' + fraction % 10)};
+    return (epochMillis / 1000) + new String(digits);
   }
 
   /** Finishes the document and returns its bytes. */
@@ -140,41 +176,47 @@ public final class ResponseWriter {
    * Collects the document in heap chunks of at most {@link #CHUNK_BYTES}, joined without copying at the
    * end. A GetRecords answer runs to megabytes; one array of that size would be a humongous allocation
    * under G1 (anything above half a region) and grow by copying, while chunks are ordinary young objects.
+   * The chunks are plain arrays, filled with {@code System.arraycopy} as the generator flushes its buffer.
    */
   private static final class ChunkedOutputStream extends OutputStream {
     static final int CHUNK_BYTES = 64 * 1024;
-    private final CompositeByteBuf chunks = Unpooled.compositeBuffer(Integer.MAX_VALUE);
-    private ByteBuf current;
+    private final List<byte[]> full = new ArrayList<>();
+    private byte[] current;
+    private int position;
 
     ChunkedOutputStream(int sizeHint) {
-      current = Unpooled.buffer(Math.max(16, Math.min(sizeHint, CHUNK_BYTES)), CHUNK_BYTES);
+      current = new byte[Math.max(16, Math.min(sizeHint, CHUNK_BYTES))];
     }
 
     @Override
     public void write(int b) {
-      if (!current.isWritable()) nextChunk();
-      current.writeByte(b);
+      if (position == current.length) nextChunk();
+      current[position++] = (byte) b;
     }
 
     @Override
     public void write(byte[] b, int off, int len) {
       while (len > 0) {
-        if (!current.isWritable()) nextChunk();
-        int n = Math.min(len, current.maxWritableBytes());
-        current.writeBytes(b, off, n);
+        if (position == current.length) nextChunk();
+        int n = Math.min(len, current.length - position);
+        System.arraycopy(b, off, current, position, n);
+        position += n;
         off += n;
         len -= n;
       }
     }
 
     private void nextChunk() {
-      chunks.addComponent(true, current);
-      current = Unpooled.buffer(CHUNK_BYTES, CHUNK_BYTES);
+      full.add(current);
+      current = new byte[CHUNK_BYTES];
+      position = 0;
     }
 
     Buffer finish() {
-      if (chunks.numComponents() == 0) return BufferInternal.buffer(current);
-      chunks.addComponent(true, current);
+      if (full.isEmpty()) return BufferInternal.buffer(Unpooled.wrappedBuffer(current, 0, position));
+      CompositeByteBuf chunks = Unpooled.compositeBuffer(full.size() + 1);
+      for (byte[] chunk : full) chunks.addComponent(true, Unpooled.wrappedBuffer(chunk));
+      chunks.addComponent(true, Unpooled.wrappedBuffer(current, 0, position));
       return BufferInternal.buffer(chunks);
     }
   }

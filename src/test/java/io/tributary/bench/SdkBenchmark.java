@@ -1,0 +1,255 @@
+package io.tributary.bench;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.retry.RetryPolicy;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * PutRecords and the GetRecords drain driven by the AWS SDK for Java v2 ({@code KinesisAsyncClient} on its
+ * Netty client, HTTP/2 cleartext as the SDK speaks to an http endpoint), in CBOR (the SDK's default) or
+ * JSON 1.1 ({@code aws.cborEnabled=false}): what users run, client cost included. The server is already
+ * running. Figures go to a {@code phase.key=value} summary file, the format of {@link ApiBenchmark}'s.
+ *
+ * <p>Options ({@code --name value}): host, port, format (cbor | json), warmup and duration (seconds), shards,
+ * records-per-call, record-bytes, put-records-concurrency, limit, max-connections, server-pid, summary-out.
+ */
+public final class SdkBenchmark {
+  private final Map<String, String> options;
+  private final String format;
+  private final long warmupMillis;
+  private final long durationMillis;
+  private final int shards;
+  private final int recordsPerCall;
+  private final int recordBytes;
+  private final int concurrency;
+  private final int limit;
+  private final CpuUsage cpu;
+
+  private SdkBenchmark(Map<String, String> options) {
+    this.options = options;
+    format = option("format", "cbor").toLowerCase(Locale.ROOT);
+    if (!format.equals("cbor") && !format.equals("json")) throw new IllegalArgumentException("format: json or cbor");
+    warmupMillis = (long) (Double.parseDouble(option("warmup", "5")) * 1000);
+    durationMillis = (long) (Double.parseDouble(option("duration", "20")) * 1000);
+    shards = Integer.parseInt(option("shards", "4"));
+    recordsPerCall = Integer.parseInt(option("records-per-call", "500"));
+    recordBytes = Integer.parseInt(option("record-bytes", "100"));
+    concurrency = Integer.parseInt(option("put-records-concurrency", "32"));
+    limit = Integer.parseInt(option("limit", "10000"));
+    cpu = new CpuUsage(Long.parseLong(option("server-pid", "0")));
+  }
+
+  private String option(String name, String fallback) {
+    String value = options.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = new SdkBenchmark(BenchSupport.options(args, 0)).run();
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.out.flush();
+    System.exit(status);
+  }
+
+  private int run() throws Exception {
+    // The SDK reads the switch when it builds the client's protocol factory.
+    System.setProperty("aws.cborEnabled", String.valueOf(format.equals("cbor")));
+    URI endpoint = URI.create("http://" + option("host", "127.0.0.1") + ":" + option("port", "4567"));
+    try (KinesisAsyncClient kinesis = KinesisAsyncClient.builder()
+        .endpointOverride(endpoint)
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder()
+            .maxConcurrency(Integer.parseInt(option("max-connections", "64")))
+            .connectionAcquisitionTimeout(Duration.ofSeconds(30)))
+        .overrideConfiguration(o -> o.retryPolicy(RetryPolicy.none()).apiCallTimeout(Duration.ofSeconds(60)))
+        .build()) {
+      String stream = "sdk-bench-" + format + "-" + Long.toString(System.currentTimeMillis(), 36);
+      log("SDK client, format %s, endpoint %s", format, endpoint);
+      createStream(kinesis, stream);
+      Map<String, Map<String, Object>> results = new LinkedHashMap<>();
+      long put = putRecords(kinesis, stream, results);
+      drain(kinesis, stream, put, results);
+      String summaryOut = option("summary-out", "");
+      StringBuilder text = new StringBuilder();
+      results.forEach((phase, values) -> values.forEach((key, value) -> text.append(phase).append('.').append(key)
+          .append('=').append(value instanceof Double d ? String.format(Locale.ROOT, "%.3f", d) : value).append('\n')));
+      if (!summaryOut.isEmpty()) Files.writeString(Path.of(summaryOut), text, StandardCharsets.UTF_8);
+      Object errors = results.get("put-records").get("errors");
+      Object missing = results.get("get-records").get("missing");
+      return Long.valueOf(0).equals(errors) && Long.valueOf(0).equals(missing) ? 0 : 3;
+    }
+  }
+
+  private void createStream(KinesisAsyncClient kinesis, String stream) throws InterruptedException {
+    kinesis.createStream(b -> b.streamName(stream).shardCount(shards)).join();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (kinesis.describeStreamSummary(b -> b.streamName(stream)).join().streamDescriptionSummary().streamStatus()
+        != StreamStatus.ACTIVE) {
+      if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE");
+      Thread.sleep(100);
+    }
+  }
+
+  /** PutRecords with {@code concurrency} calls in flight; returns every record acknowledged (warm-up included). */
+  private long putRecords(KinesisAsyncClient kinesis, String stream, Map<String, Map<String, Object>> results)
+      throws InterruptedException {
+    SplittableRandom random = new SplittableRandom(20260101L);
+    List<PutRecordsRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 64; i++) {
+      List<PutRecordsRequestEntry> entries = new ArrayList<>(recordsPerCall);
+      for (int r = 0; r < recordsPerCall; r++) {
+        byte[] data = new byte[recordBytes];
+        random.nextBytes(data);
+        entries.add(PutRecordsRequestEntry.builder().data(SdkBytes.fromByteArrayUnsafe(data))
+            .partitionKey(KinesisWire.randomKey(random)).build());
+      }
+      requests.add(PutRecordsRequest.builder().streamName(stream).records(entries).build());
+    }
+    log("PutRecords: %d x %d B records per call, %d in flight, %d s warm-up + %d s", recordsPerCall, recordBytes,
+        concurrency, warmupMillis / 1000, durationMillis / 1000);
+    long start = System.nanoTime();
+    long measureFrom = start + TimeUnit.MILLISECONDS.toNanos(warmupMillis);
+    long measureTo = measureFrom + TimeUnit.MILLISECONDS.toNanos(durationMillis);
+    AtomicLong acked = new AtomicLong();
+    AtomicLong measuredRecords = new AtomicLong();
+    AtomicLong measuredCalls = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    AtomicLong sequence = new AtomicLong();
+    List<CompletableFuture<Void>> loops = new ArrayList<>();
+    for (int i = 0; i < concurrency; i++) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      loops.add(done);
+      putLoop(kinesis, requests, sequence, measureFrom, measureTo, acked, measuredRecords, measuredCalls, errors, done);
+    }
+    sleepUntil(measureFrom);
+    CpuUsage.Snapshot cpuFrom = cpu.take();
+    sleepUntil(measureTo);
+    CpuUsage.Usage usage = CpuUsage.between(cpuFrom, cpu.take());
+    CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).join();
+    double seconds = (measureTo - measureFrom) / 1e9;
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("calls", measuredCalls.get());
+    values.put("records", measuredRecords.get());
+    values.put("seconds", seconds);
+    values.put("records_per_s", measuredRecords.get() / seconds);
+    values.put("errors", errors.get());
+    putCpu(values, usage);
+    results.put("put-records", values);
+    log("  %,.0f records/s, errors %d, busy cores: server %s, client %s, other %s", measuredRecords.get() / seconds,
+        errors.get(), BenchSupport.cores(usage.server()), BenchSupport.cores(usage.client()),
+        BenchSupport.cores(usage.other()));
+    return acked.get();
+  }
+
+  private static void putLoop(KinesisAsyncClient kinesis, List<PutRecordsRequest> requests, AtomicLong sequence,
+      long measureFrom, long measureTo, AtomicLong acked, AtomicLong measuredRecords, AtomicLong measuredCalls,
+      AtomicLong errors, CompletableFuture<Void> done) {
+    if (System.nanoTime() >= measureTo) {
+      done.complete(null);
+      return;
+    }
+    PutRecordsRequest request = requests.get((int) (sequence.getAndIncrement() % requests.size()));
+    kinesis.putRecords(request).whenComplete((response, failure) -> {
+      long now = System.nanoTime();
+      boolean inWindow = now >= measureFrom && now < measureTo;
+      if (failure != null) {
+        errors.incrementAndGet();
+      } else {
+        int ok = request.records().size() - response.failedRecordCount();
+        if (response.failedRecordCount() > 0) errors.incrementAndGet();
+        acked.addAndGet(ok);
+        if (inWindow) {
+          measuredRecords.addAndGet(ok);
+          measuredCalls.incrementAndGet();
+        }
+      }
+      putLoop(kinesis, requests, sequence, measureFrom, measureTo, acked, measuredRecords, measuredCalls, errors, done);
+    });
+  }
+
+  /** Reads every shard from TRIM_HORIZON until caught up, shards concurrently. */
+  private void drain(KinesisAsyncClient kinesis, String stream, long expected, Map<String, Map<String, Object>> results) {
+    List<Shard> shardList = kinesis.listShards(b -> b.streamName(stream)).join().shards();
+    CpuUsage.Snapshot cpuFrom = cpu.take();
+    long started = System.nanoTime();
+    List<CompletableFuture<Long>> perShard = new ArrayList<>();
+    for (Shard shard : shardList) {
+      perShard.add(kinesis.getShardIterator(b -> b.streamName(stream).shardId(shard.shardId())
+              .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+          .thenCompose(iterator -> readShard(kinesis, iterator.shardIterator(), 0)));
+    }
+    long records = 0;
+    for (CompletableFuture<Long> shard : perShard) records += shard.join();
+    double seconds = (System.nanoTime() - started) / 1e9;
+    CpuUsage.Usage usage = CpuUsage.between(cpuFrom, cpu.take());
+    Map<String, Object> values = new LinkedHashMap<>();
+    values.put("records", records);
+    values.put("expected", expected);
+    values.put("missing", expected - records);
+    values.put("seconds", seconds);
+    values.put("records_per_s", records / seconds);
+    putCpu(values, usage);
+    results.put("get-records", values);
+    log("GetRecords drain: %,d records (%,d put) in %.2f s = %,.0f records/s, busy cores: server %s, client %s, other %s",
+        records, expected, seconds, records / seconds, BenchSupport.cores(usage.server()),
+        BenchSupport.cores(usage.client()), BenchSupport.cores(usage.other()));
+  }
+
+  private CompletableFuture<Long> readShard(KinesisAsyncClient kinesis, String iterator, long drained) {
+    return kinesis.getRecords(b -> b.shardIterator(iterator).limit(limit)).thenCompose((GetRecordsResponse page) -> {
+      long total = drained + page.records().size();
+      boolean caughtUp = page.records().isEmpty() || page.nextShardIterator() == null
+          || (page.millisBehindLatest() == 0 && page.records().size() < limit);
+      return caughtUp ? CompletableFuture.completedFuture(total) : readShard(kinesis, page.nextShardIterator(), total);
+    });
+  }
+
+  private static void putCpu(Map<String, Object> values, CpuUsage.Usage usage) {
+    values.put("cpu_server", usage.server());
+    values.put("cpu_client", usage.client());
+    values.put("cpu_other", usage.other());
+    values.put("cpu_machine", usage.machine());
+  }
+
+  private static void sleepUntil(long nanoTime) throws InterruptedException {
+    long left;
+    while ((left = nanoTime - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(Math.min(left, 100_000_000L));
+  }
+
+  private static void log(String format, Object... args) {
+    System.out.println("[sdk-bench " + LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + "] "
+        + String.format(Locale.ROOT, format, args));
+  }
+}
