@@ -32,7 +32,7 @@ public final class WireCodecBenchmark {
 
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
-    Shape shape = new PutRecordsHandler(null).input();
+    Shape shape = PutRecordsHandler.INPUT;
     StreamedShape streamed = StreamedInputs.of(Operation.PUT_RECORDS);
     System.out.println("case | format | ns CPU per record");
     for (WireFormat format : WireFormat.values()) {

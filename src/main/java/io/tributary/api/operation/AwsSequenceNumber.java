@@ -15,10 +15,11 @@ import java.math.BigInteger;
  *     1: '2' | creation (9) | index (1) | (2) | arrival, epoch s (9) | (16) | shard index (8) | '1'
  * </pre>
  *
- * This server writes version 2 ({@link io.tributary.shard.SequenceNumber}). AWS fails on version 3 with an
- * internal error, which PutRecord answers in kind.
+ * This server writes version 2 ({@link io.tributary.shard.SequenceNumber}). AWS's PutRecord fails on a
+ * version 3 number with an internal error, which its SDKs retry in vain; here it is invalid like any other
+ * number no layout reads, since bad input never gets a 500.
  *
- * @param version 0, 1, 2, or 3 for the version AWS cannot read
+ * @param version 0, 1 or 2
  * @param shardIndex the index of the shard it names
  * @param createdSeconds the creation of the shard it names
  * @param arrivalSeconds when its record arrived, or -1 where the layout has no such field (version 0)
@@ -49,7 +50,6 @@ record AwsSequenceNumber(int version, long shardIndex, long createdSeconds, long
       case '2' -> Character.digit(hex.charAt(11), 16) > 7 || Character.digit(hex.charAt(38), 16) > 7 ? null
           : new AwsSequenceNumber(2, shardIndex, created, Long.parseLong(hex.substring(29, 38), 16), decimal);
       case '1' -> new AwsSequenceNumber(1, shardIndex, created, Long.parseLong(hex.substring(13, 22), 16), decimal);
-      case '3' -> new AwsSequenceNumber(3, shardIndex, created, -1, decimal);
       default -> null;
     };
   }
@@ -59,6 +59,6 @@ record AwsSequenceNumber(int version, long shardIndex, long createdSeconds, long
    * is checked; a shard orders its records by itself.
    */
   boolean orders(long nowMillis) {
-    return version != 3 && arrivalSeconds * 1000 <= nowMillis;
+    return arrivalSeconds * 1000 <= nowMillis;
   }
 }

@@ -38,7 +38,8 @@ import java.util.TimeZone;
 public final class GetRecordsHandler implements OperationHandler {
   static final long ITERATOR_LIFETIME_MILLIS = 300_000;
   private static final long MAX_BYTES = 10L * 1024 * 1024;
-  private static final Shape INPUT = Shape.of(
+  /** The request members and their rules; the streamed decoder (StreamedInputs) lists the same. */
+  public static final Shape INPUT = Shape.of(
       Member.integer("Limit").min(1).max(10000),
       Member.string("ShardIterator").notNull().length(1, 512),
       StreamMembers.streamArn(),

@@ -22,7 +22,8 @@ import java.util.List;
  * the member is only checked.
  */
 public final class PutRecordHandler implements OperationHandler {
-  private static final Shape INPUT = Shape.of(
+  /** The request members and their rules; the streamed decoder (StreamedInputs) lists the same. */
+  public static final Shape INPUT = Shape.of(
       Member.string("SequenceNumberForOrdering").pattern(StreamMembers.SEQUENCE_NUMBER_PATTERN),
       Member.string("PartitionKey").listedWithOthers().length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
@@ -66,7 +67,6 @@ public final class PutRecordHandler implements OperationHandler {
     }
     if (ordering != null) {
       AwsSequenceNumber decoded = AwsSequenceNumber.decode(ordering);
-      if (decoded != null && decoded.version() == 3) throw KinesisException.internalFailure();
       if (decoded == null || !decoded.orders(clock.millis())) {
         throw KinesisException.invalidArgument("ExclusiveMinimumSequenceNumber " + ordering + " used in PutRecord on stream "
             + stream.name() + " under account " + stream.key().account() + " is invalid.");

@@ -29,7 +29,8 @@ public final class PutRecordsHandler implements OperationHandler {
       Member.string("PartitionKey").listedWithOthers().length(1, 256),
       Member.string("ExplicitHashKey").pattern(StreamMembers.HASH_KEY_PATTERN),
       Member.blob("Data").notNull().maxLength(10 * 1024 * 1024));
-  private static final Shape INPUT = Shape.of(
+  /** The request members and their rules; the streamed decoder (StreamedInputs) lists the same. */
+  public static final Shape INPUT = Shape.of(
       Member.listOf("Records", ENTRY, "com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310")
           .notNull().length(1, 500),
       StreamMembers.streamName(),

@@ -24,7 +24,7 @@ final class StartingSequenceNumber {
     AwsSequenceNumber decoded = AwsSequenceNumber.decode(sequenceNumber);
     String where = " used in " + operation + " on shard " + shard.shardId() + " in stream " + stream.name()
         + " under account " + stream.key().account() + " is invalid";
-    if (decoded == null || decoded.version() == 3) {
+    if (decoded == null) {
       throw KinesisException.invalidArgument("StartingSequenceNumber " + sequenceNumber + where + ".");
     }
     if (decoded.shardIndex() != shard.index()) {

@@ -54,19 +54,19 @@ class StreamedShapeTest {
   @ParameterizedTest
   @EnumSource(value = WireFormat.class)
   void putRecordsMatchesTheGenericPath(WireFormat format) {
-    compare(format, Operation.PUT_RECORDS, new PutRecordsHandler(null).input(), PUT_RECORDS, 11);
+    compare(format, Operation.PUT_RECORDS, PutRecordsHandler.INPUT, PUT_RECORDS, 11);
   }
 
   @ParameterizedTest
   @EnumSource(value = WireFormat.class)
   void putRecordMatchesTheGenericPath(WireFormat format) {
-    compare(format, Operation.PUT_RECORD, new PutRecordHandler(null).input(), PUT_RECORD, 12);
+    compare(format, Operation.PUT_RECORD, PutRecordHandler.INPUT, PUT_RECORD, 12);
   }
 
   @ParameterizedTest
   @EnumSource(value = WireFormat.class)
   void getRecordsMatchesTheGenericPath(WireFormat format) {
-    compare(format, Operation.GET_RECORDS, new GetRecordsHandler(null).input(), GET_RECORDS, 13);
+    compare(format, Operation.GET_RECORDS, GetRecordsHandler.INPUT, GET_RECORDS, 13);
   }
 
   private void compare(WireFormat format, Operation operation, Shape shape, List<Spec> members, long seed) {
