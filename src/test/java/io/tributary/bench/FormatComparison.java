@@ -44,9 +44,9 @@ public final class FormatComparison {
         .append(" (500 x 100 B, 4 shards, 32 in flight) for a warm-up and a measured window, then the drain of what it put")
         .append(" (GetRecords, Limit 10000, shards concurrently). Records/s and CPU are measured while the calls run;")
         .append(" server CPU is the server process's time from /proc/<pid>/stat.\n\n");
-    md.append("**The machine was shared** (2 cores, other engineers' builds and tests running): \"other\" is the CPU")
-        .append(" taken by every other process during the window, in cores. Absolute figures move with it; the ratio")
-        .append(" of one round, whose two runs were taken seconds apart, and the server CPU per record move less.\n\n");
+    md.append("\"Other\" is the CPU taken by every other process on the 2 cores during the window: near 0 on a quiet")
+        .append(" machine; well above it, the absolute figures were taken on a shared one and move with it, while the")
+        .append(" ratio of one round, whose two runs were taken seconds apart, and the server CPU per record move less.\n\n");
     String serverInfo = options.getOrDefault("server-info", "");
     if (!serverInfo.isEmpty()) md.append("Server: ").append(serverInfo).append("\n\n");
     for (String client : clients) section(md, dir, rounds, client);
