@@ -1,6 +1,7 @@
 package io.tributary.shard;
 
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Sequence numbers in the layout AWS uses: a 188-bit integer written in decimal (56 digits), whose
@@ -40,29 +41,57 @@ public final class SequenceNumber {
 
   /**
    * The unsigned 192-bit integer {@code high:middle:low} in decimal. Sequence numbers are formatted for
-   * every record written and read, so this avoids BigInteger: it divides six 32-bit limbs by 10^9 until
-   * nothing is left, nine digits at a time.
+   * every record written and read, so this avoids BigInteger: it divides the 32-bit limbs by 10^9, nine
+   * digits at a time, skipping limbs that have become zero, and writes each group of nine digits two at a
+   * time from a table.
    */
   static String toDecimal(long high, long middle, long low) {
     long[] limbs = {high >>> 32, high & 0xFFFFFFFFL, middle >>> 32, middle & 0xFFFFFFFFL, low >>> 32, low & 0xFFFFFFFFL};
-    char[] digits = new char[60];
+    int first = 0;
+    while (first < limbs.length - 1 && limbs[first] == 0) first++;
+    byte[] digits = new byte[60];
     int position = digits.length;
-    boolean remaining = true;
-    while (remaining) {
+    while (true) {
       long remainder = 0;
-      remaining = false;
-      for (int i = 0; i < limbs.length; i++) {
+      for (int i = first; i < limbs.length; i++) {
         long dividend = (remainder << 32) | limbs[i];
         limbs[i] = dividend / 1_000_000_000L;
-        remainder = dividend % 1_000_000_000L;
-        if (limbs[i] != 0) remaining = true;
+        remainder = dividend - limbs[i] * 1_000_000_000L;
       }
-      for (int d = 0; d < 9 && (remaining || remainder != 0 || d == 0); d++) {
-        digits[--position] = (char) ('0' + remainder % 10);
-        remainder /= 10;
+      while (first < limbs.length && limbs[first] == 0) first++;
+      if (first == limbs.length) {
+        // The most significant group: no leading zeros.
+        do {
+          digits[--position] = (byte) ('0' + remainder % 10);
+          remainder /= 10;
+        } while (remainder != 0);
+        break;
       }
+      position = nineDigits(digits, position, (int) remainder);
     }
-    return new String(digits, position, digits.length - position);
+    return new String(digits, position, digits.length - position, StandardCharsets.ISO_8859_1);
+  }
+
+  /** Two-digit groups "00" to "99", for writing nine digits with five table reads. */
+  private static final byte[] PAIRS = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      PAIRS[2 * i] = (byte) ('0' + i / 10);
+      PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+  }
+
+  /** Writes a value below 10^9 as exactly nine digits ending before {@code end}; returns where they start. */
+  private static int nineDigits(byte[] digits, int end, int value) {
+    for (int k = 0; k < 4; k++) {
+      int pair = value % 100;
+      value /= 100;
+      digits[--end] = PAIRS[2 * pair + 1];
+      digits[--end] = PAIRS[2 * pair];
+    }
+    digits[--end] = (byte) ('0' + value);
+    return end;
   }
 
   /** The fields of a sequence number in this layout, or null when it is not one. */

@@ -60,4 +60,20 @@ class SequenceNumberTest {
     assertEquals("1000000000", SequenceNumber.toDecimal(0, 0, 1_000_000_000L));
     assertEquals(BigInteger.ONE.shiftLeft(192).subtract(BigInteger.ONE).toString(), SequenceNumber.toDecimal(-1, -1, -1));
   }
+
+  /** Any 192-bit value, of any length: numbers with many zero limbs and with zeros inside the nine-digit groups. */
+  @Test
+  void writesAnyValueInDecimalAsBigIntegerDoes() {
+    java.util.Random random = new java.util.Random(192);
+    for (int i = 0; i < 20_000; i++) {
+      int bits = random.nextInt(193);
+      BigInteger value = new BigInteger(bits, random);
+      if (i % 7 == 0) value = BigInteger.TEN.pow(random.nextInt(57)).multiply(BigInteger.valueOf(random.nextInt(10)));
+      if (value.bitLength() > 192) continue;
+      long high = value.shiftRight(128).longValue();
+      long middle = value.shiftRight(64).longValue();
+      long low = value.longValue();
+      assertEquals(value.toString(), SequenceNumber.toDecimal(high, middle, low), "value " + value);
+    }
+  }
 }
