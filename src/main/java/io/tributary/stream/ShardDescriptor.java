@@ -20,7 +20,7 @@ public record ShardDescriptor(
     String endingSequenceNumber,
     Long closedMillis) {
 
-  public static String idOf(int index) {
+  public static String idOf(long index) {
     return String.format("shardId-%012d", index);
   }
 

@@ -12,6 +12,7 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
 import io.tributary.shard.RecordAppender;
+import io.tributary.shard.RecordRouter;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.util.List;
@@ -59,9 +60,10 @@ public final class PutRecordHandler implements OperationHandler {
     byte[] data = input.blob("Data");
     RecordRouting.checkDataSize(stream, data, "data");
     String explicitHashKey = input.string("ExplicitHashKey");
-    RecordRouting.route(stream, partitionKey, explicitHashKey);
+    // Routed once before anything is appended, so a bad ExplicitHashKey fails the call.
+    RecordRouter.route(stream, partitionKey, explicitHashKey);
     String ordering = input.string("SequenceNumberForOrdering");
-    if (ordering != null && RecordRouting.isAutoDistributed(stream)) {
+    if (ordering != null && RecordRouter.isAutoDistributed(stream)) {
       throw KinesisException.invalidArgument("SequenceNumberForOrdering is not supported for stream " + stream.name()
           + " under account " + stream.key().account() + " because it uses the AUTO record distribution strategy.");
     }

@@ -12,6 +12,7 @@ import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
 import io.tributary.shard.RecordAppender;
+import io.tributary.shard.RecordRouter;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import java.nio.charset.StandardCharsets;
@@ -77,7 +78,8 @@ public final class PutRecordsHandler implements OperationHandler {
       records.add(new RecordAppender.Outgoing(entry.string("PartitionKey"), entry.string("ExplicitHashKey"), entry.blob("Data")));
     }
     // Routing checks every ExplicitHashKey, so a bad one fails the whole call before anything is written.
-    for (RecordAppender.Outgoing record : records) RecordRouting.route(stream, record.partitionKey(), record.explicitHashKey());
+    // Routed once before anything is appended, so a bad ExplicitHashKey fails the whole call.
+    for (RecordAppender.Outgoing record : records) RecordRouter.route(stream, record.partitionKey(), record.explicitHashKey());
     DryRun.stopIfRequested(input);
     long started = System.nanoTime();
     Future<RecordAppender.Placed> appended = appender.append(stream, records).andThen(done -> {

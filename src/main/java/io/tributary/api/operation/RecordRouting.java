@@ -7,27 +7,18 @@ import io.tributary.shard.RecordRouter;
 import io.tributary.stream.StreamDescriptor;
 
 /**
- * What PutRecord and PutRecords share: the size rule, the partition key rule, routing checked before
- * anything is appended ({@link RecordRouter}) and the encryption they report.
+ * What PutRecord and PutRecords share: the size rule, the partition key rule and the encryption they report.
+ * Routing is {@link RecordRouter}'s.
  */
 final class RecordRouting {
   private RecordRouting() { }
-
-  static boolean isAutoDistributed(StreamDescriptor stream) {
-    return RecordRouter.isAutoDistributed(stream);
-  }
 
   /**
    * The model no longer requires a partition key, since AUTO streams do without; every other stream still
    * does, and a request without one fails as the member's rule once did ({@code keyRule} names where).
    */
   static void checkPartitionKeys(StreamDescriptor stream, Shape keyRule, Input input) {
-    if (!isAutoDistributed(stream)) keyRule.validate(input);
-  }
-
-  /** Routes a record once before anything is appended, so a bad ExplicitHashKey fails the whole call. */
-  static void route(StreamDescriptor stream, String partitionKey, String explicitHashKey) {
-    RecordRouter.route(stream, partitionKey, explicitHashKey);
+    if (!RecordRouter.isAutoDistributed(stream)) keyRule.validate(input);
   }
 
   /**

@@ -29,7 +29,7 @@ final class StartingSequenceNumber {
     }
     if (decoded.shardIndex() != shard.index()) {
       throw KinesisException.invalidArgument("Invalid StartingSequenceNumber. It encodes "
-          + String.format("shardId-%012d", decoded.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
+          + ShardDescriptor.idOf(decoded.shardIndex()) + ", while it was used in a call to a shard with " + shard.shardId());
     }
     SequenceNumber.Fields fields = SequenceNumber.parse(sequenceNumber);
     if (fields == null || fields.shardCreatedSeconds() != shard.createdMillis() / 1000) {
