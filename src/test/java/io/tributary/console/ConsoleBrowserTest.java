@@ -55,6 +55,9 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 class ConsoleBrowserTest {
   private static final Path SOURCES = Path.of("src/test/console");
   private static final Path INSTALLED = Path.of("target/console-browser");
+  /** The browser scripts' stderr: a file, because the test JVM's own streams are Surefire's channel. */
+  private static final ProcessBuilder.Redirect BROWSER_LOG =
+      ProcessBuilder.Redirect.appendTo(INSTALLED.resolve("browser.log").toFile());
   private static final Path SCREENSHOTS = Path.of("target/console-screenshots");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STREAM = "orders";
@@ -90,7 +93,7 @@ class ConsoleBrowserTest {
     Files.createDirectories(SCREENSHOTS);
     Process browser = new ProcessBuilder("node", "console-browser.mjs", "http://127.0.0.1:" + server.managementPort(),
         STREAM, "000000000000", "us-east-1", SCREENSHOTS.toAbsolutePath().toString())
-        .directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        .directory(INSTALLED.toFile()).redirectError(BROWSER_LOG).start();
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicBoolean spread = new AtomicBoolean(true);
     CompletableFuture<Void> producer = CompletableFuture.runAsync(() -> produce(producing, spread));
@@ -190,7 +193,7 @@ class ConsoleBrowserTest {
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, guarded.endpoint());
       client.createStream(b -> b.streamName("guarded").shardCount(1));
       ProcessBuilder script = new ProcessBuilder("node", "console-token.mjs", "http://127.0.0.1:" + guarded.managementPort(),
-          "guarded").directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT);
+          "guarded").directory(INSTALLED.toFile()).redirectError(BROWSER_LOG);
       script.environment().put("TOKEN", "console-test-token");
       Process browser = script.start();
       try (BufferedReader steps = new BufferedReader(new InputStreamReader(browser.getInputStream(), StandardCharsets.UTF_8));
@@ -315,10 +318,13 @@ class ConsoleBrowserTest {
       Files.copy(SOURCES.resolve(file), INSTALLED.resolve(file), StandardCopyOption.REPLACE_EXISTING);
     }
     if (!current) {
+      // Never inheritIO: the test JVM's stdin and stdout are Surefire's channel, and npm would corrupt it.
+      Path log = INSTALLED.resolve("npm.log");
       Process npm = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-          .directory(INSTALLED.toFile()).inheritIO().start();
+          .directory(INSTALLED.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      npm.getOutputStream().close();
       assertTrue(npm.waitFor(300, TimeUnit.SECONDS), "npm ci finishes");
-      assertEquals(0, npm.exitValue(), "npm ci installs playwright-core");
+      assertEquals(0, npm.exitValue(), "npm ci installs playwright-core: " + Files.readString(log));
     }
   }
 
