@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The layers below the API never reach up into it: they raise domain errors that the API maps to Kinesis
- * errors, and the bridge and the triggers write and read through the shard protocol's own types.
+ * errors, and the bridge and the triggers write and read through the shard protocol's own types. Above the
+ * shard protocol, nothing reaches down to the log beneath it.
  */
 class LayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/io/tributary");
@@ -22,19 +23,31 @@ class LayeringTest {
   @ParameterizedTest
   @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger"})
   void importsNothingFromTheApi(String layer) throws IOException {
+    assertEquals(List.of(), importsOf(layer, "io.tributary.api."));
+  }
+
+  /** Readers of records reach them through the shard protocol ({@code shard.ShardRecord}), never a log's type. */
+  @ParameterizedTest
+  @ValueSource(strings = {"api", "bridge", "trigger", "console"})
+  void importsNothingFromTheLog(String layer) throws IOException {
+    assertEquals(List.of(), importsOf(layer, "io.tributary.log."));
+  }
+
+  /** The import lines of the layer's sources that name the package (a prefix ending in a dot). */
+  private static List<String> importsOf(String layer, String packagePrefix) throws IOException {
     Path directory = SOURCES.resolve(layer);
     assertTrue(Files.isDirectory(directory), directory + " exists");
     List<String> reaching = new ArrayList<>();
     try (Stream<Path> files = Files.walk(directory)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
         for (String line : Files.readAllLines(file)) {
-          if (line.startsWith("import io.tributary.api.") || line.startsWith("import static io.tributary.api.")) {
+          if (line.startsWith("import " + packagePrefix) || line.startsWith("import static " + packagePrefix)) {
             reaching.add(directory.relativize(file) + ": " + line);
           }
         }
       }
     }
-    assertEquals(List.of(), reaching);
+    return reaching;
   }
 
   /** Streams decide when shards start and stop; where they run is the placement's ({@code ShardPlacement}). */

@@ -2,7 +2,7 @@ package io.tributary.bridge;
 
 import io.tributary.Services;
 import io.tributary.bridge.StreamCheckpoints.Checkpoint;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
@@ -152,7 +152,7 @@ final class StreamToTopicMirror extends Mirror {
     for (int i = 0; i < shards.size(); i++) {
       ShardDescriptor shard = shards.get(i);
       ShardPage page = pages.get(i).result();
-      for (StoredRecord stored : page.records()) {
+      for (ShardRecord stored : page.records()) {
         records.add(toKafka(shard, stored));
         bytes += stored.size();
       }
@@ -180,7 +180,7 @@ final class StreamToTopicMirror extends Mirror {
     });
   }
 
-  private ProducerRecord<byte[], byte[]> toKafka(ShardDescriptor shard, StoredRecord stored) {
+  private ProducerRecord<byte[], byte[]> toKafka(ShardDescriptor shard, ShardRecord stored) {
     List<Header> headers = List.of(
         new RecordHeader(SEQUENCE_HEADER, shard.sequenceNumber(stored.offset(), stored.arrivalMillis()).getBytes(StandardCharsets.UTF_8)),
         new RecordHeader(SHARD_HEADER, shard.shardId().getBytes(StandardCharsets.UTF_8)),

@@ -1,7 +1,7 @@
 package io.tributary.bridge;
 
 import io.tributary.Services;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -85,7 +85,7 @@ final class StreamTopicComparison {
 
   private static Future<Void> readShard(Services services, StreamDescriptor stream, ShardDescriptor shard, long from, Side side) {
     return services.shards().read(stream, shard, from, 10_000, 8L * 1024 * 1024).compose(page -> {
-      for (StoredRecord record : page.records()) side.add(record.partitionKey(), record.data(), record.arrivalMillis());
+      for (ShardRecord record : page.records()) side.add(record.partitionKey(), record.data(), record.arrivalMillis());
       return page.records().isEmpty() || page.nextOffset() >= page.endOffset()
           ? Future.succeededFuture() : readShard(services, stream, shard, page.nextOffset(), side);
     });

@@ -2,7 +2,7 @@ package io.tributary.bridge;
 
 import io.tributary.DurableJsonFile;
 import io.tributary.Services;
-import io.tributary.log.RecordSize;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.RecordAppender.Outgoing;
 import io.tributary.shard.ShardRequest.Position;
@@ -274,7 +274,7 @@ final class TopicToStreamMirror extends Mirror {
   /** Bytes of data and partition keys, as the metrics count them. */
   private static long size(List<Outgoing> records) {
     long bytes = 0;
-    for (Outgoing record : records) bytes += RecordSize.of(record.partitionKey(), record.data().length);
+    for (Outgoing record : records) bytes += ShardRecord.sizeOf(record.partitionKey(), record.data().length);
     return bytes;
   }
 

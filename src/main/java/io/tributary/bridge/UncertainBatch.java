@@ -2,7 +2,7 @@ package io.tributary.bridge;
 
 import io.tributary.Services;
 import io.tributary.shard.RecordAppender.Outgoing;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
@@ -50,7 +50,7 @@ final class UncertainBatch {
   private static Future<Void> scan(Services services, StreamDescriptor stream, ShardDescriptor shard, long from,
       Map<String, ArrayDeque<byte[]>> expected, Map<String, Integer> landed) {
     return services.shards().read(stream, shard, from, PAGE_RECORDS, PAGE_BYTES).compose(page -> {
-      for (StoredRecord stored : page.records()) {
+      for (ShardRecord stored : page.records()) {
         ArrayDeque<byte[]> waiting = expected.get(stored.partitionKey());
         if (waiting != null && !waiting.isEmpty() && Arrays.equals(waiting.peek(), stored.data())) {
           waiting.poll();

@@ -1,7 +1,7 @@
 package io.tributary.console;
 
 import io.tributary.Services;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.ShardDescriptor;
@@ -134,7 +134,7 @@ final class LiveTail {
     position = page.nextOffset();
     if (page.records().isEmpty()) return;
     JsonArray records = new JsonArray();
-    for (StoredRecord record : page.records()) {
+    for (ShardRecord record : page.records()) {
       RecordText shown = RecordText.of(record.data());
       records.add(shown.toJson()
           .put("sequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))

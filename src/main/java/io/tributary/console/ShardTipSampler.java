@@ -2,7 +2,7 @@ package io.tributary.console;
 
 import io.tributary.Services;
 import io.tributary.bridge.BridgeVerticle;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.stream.ConsumerDescriptor;
@@ -95,10 +95,10 @@ final class ShardTipSampler implements TrafficSource {
 
   /** The bytes of the appended records: those read, and the rest at their average size. */
   private static double estimatedBytes(ShardPage page, long appended) {
-    List<StoredRecord> records = page.records();
+    List<ShardRecord> records = page.records();
     if (records.isEmpty()) return 0;
     long read = 0;
-    for (StoredRecord record : records) read += record.size();
+    for (ShardRecord record : records) read += record.size();
     return read + (double) read / records.size() * Math.max(0, appended - records.size());
   }
 

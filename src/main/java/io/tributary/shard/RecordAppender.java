@@ -1,7 +1,6 @@
 package io.tributary.shard;
 
 import io.tributary.log.RecordSize;
-import io.tributary.log.StoredRecord;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.tributary.stream.ShardDescriptor;
@@ -91,7 +90,7 @@ public final class RecordAppender {
         Outgoing record = records.get(position);
         ShardDescriptor shard = RecordRouter.route(stream, record.partitionKey(), record.explicitHashKey());
         ShardBatch batch = batches.computeIfAbsent(shard, s -> new ShardBatch());
-        String partitionKey = record.partitionKey() == null ? StoredRecord.NO_PARTITION_KEY : record.partitionKey();
+        String partitionKey = record.partitionKey() == null ? ShardRecord.NO_PARTITION_KEY : record.partitionKey();
         batch.records.add(new IncomingRecord(partitionKey, record.data()));
         batch.positions.add(position);
       }

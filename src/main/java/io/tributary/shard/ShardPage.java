@@ -1,6 +1,5 @@
 package io.tributary.shard;
 
-import io.tributary.log.StoredRecord;
 import java.util.List;
 
 /**
@@ -10,5 +9,5 @@ import java.util.List;
  * @param endOffset the offset the next appended record gets
  * @param nextArrivalMillis arrival of the record at {@code nextOffset}, or -1 when the page reached the end
  */
-public record ShardPage(List<StoredRecord> records, long nextOffset, long endOffset, long nextArrivalMillis) {
+public record ShardPage(List<ShardRecord> records, long nextOffset, long endOffset, long nextArrivalMillis) {
 }

@@ -179,12 +179,15 @@ public final class ShardVerticle extends VerticleBase {
     if (quota != null && !throughput(quota).admitRead(quota)) return Future.failedFuture(new ShardThrottledException());
     return log.read(read.fromOffset(), read.maxRecords(), read.maxBytes())
         .map(page -> {
-          if (quota != null) {
-            long bytes = 0;
-            for (StoredRecord record : page.records()) bytes += record.size();
-            throughput.readDone(bytes);
+          List<StoredRecord> stored = page.records();
+          List<ShardRecord> records = new ArrayList<>(stored.size());
+          long bytes = 0;
+          for (StoredRecord record : stored) {
+            records.add(ShardRecord.of(record));
+            if (quota != null) bytes += record.size();
           }
-          return new ShardPage(page.records(), page.nextOffset(), log.endOffset(), page.nextArrivalMillis());
+          if (quota != null) throughput.readDone(bytes);
+          return new ShardPage(records, page.nextOffset(), log.endOffset(), page.nextArrivalMillis());
         });
   }
 

@@ -1,6 +1,6 @@
 package io.tributary.trigger;
 
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.stream.ShardDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -26,10 +26,10 @@ interface FailureDestination {
   String RETRIES_EXHAUSTED = "RetryAttemptsExhausted";
   String RECORD_AGE_EXCEEDED = "RecordAgeExceeded";
 
-  static JsonObject describe(String functionArn, String streamArn, ShardDescriptor shard, List<StoredRecord> batch,
+  static JsonObject describe(String functionArn, String streamArn, ShardDescriptor shard, List<ShardRecord> batch,
       String condition, int invokeCount, String functionError, long nowMillis) {
-    StoredRecord first = batch.get(0);
-    StoredRecord last = batch.get(batch.size() - 1);
+    ShardRecord first = batch.get(0);
+    ShardRecord last = batch.get(batch.size() - 1);
     return new JsonObject()
         .put("requestContext", new JsonObject()
             .put("requestId", UUID.randomUUID().toString())

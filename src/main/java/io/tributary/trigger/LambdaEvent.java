@@ -1,6 +1,6 @@
 package io.tributary.trigger;
 
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.stream.ShardDescriptor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -35,14 +35,14 @@ final class LambdaEvent {
   record Window(long startMillis, long endMillis, JsonObject state, boolean last, boolean terminatedEarly) { }
 
   /** An upper bound of the bytes a record adds to an event, to keep events within the payload limit. */
-  static long sizeOf(StoredRecord record) {
+  static long sizeOf(ShardRecord record) {
     return 4L * ((record.data().length + 2) / 3) + 2L * record.partitionKey().length() + RECORD_OVERHEAD_BYTES;
   }
 
-  static Buffer encode(Source source, List<StoredRecord> records, Window window) {
+  static Buffer encode(Source source, List<ShardRecord> records, Window window) {
     JsonArray list = new JsonArray();
     Base64.Encoder base64 = Base64.getEncoder();
-    for (StoredRecord record : records) {
+    for (ShardRecord record : records) {
       String sequenceNumber = source.shard().sequenceNumber(record.offset(), record.arrivalMillis());
       list.add(new JsonObject()
           .put("kinesis", new JsonObject()

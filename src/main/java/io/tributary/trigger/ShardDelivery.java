@@ -1,7 +1,7 @@
 package io.tributary.trigger;
 
 import io.tributary.limits.Budget;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.HashKeyRange;
@@ -63,7 +63,7 @@ final class ShardDelivery {
   private final String shardId;
   private final int lane;
   private final String tipAddress;
-  private final List<StoredRecord> pending = new ArrayList<>();
+  private final List<ShardRecord> pending = new ArrayList<>();
   /** Inclusive end offsets of the batches a bisection left to invoke, the next on top. */
   private final Deque<Long> segmentEnds = new ArrayDeque<>();
   private ShardDescriptor shard;
@@ -253,7 +253,7 @@ final class ShardDelivery {
   private void take(ShardPage page, ShardDescriptor current, int lanes) {
     boolean stoppedEarly = false;
     long windowMillis = definition.tumblingWindowSeconds() * 1000L;
-    for (StoredRecord record : page.records()) {
+    for (ShardRecord record : page.records()) {
       if (lanes > 1 && laneOf(record, lanes) != lane) {
         next = record.offset() + 1;
         continue;
@@ -300,7 +300,7 @@ final class ShardDelivery {
     if (caughtUp && pending.isEmpty()) iteratorAgeMillis = 0;
   }
 
-  private static int laneOf(StoredRecord record, int lanes) {
+  private static int laneOf(ShardRecord record, int lanes) {
     return HashKeyRange.hashOf(record.partitionKey()).mod(BigInteger.valueOf(lanes)).intValue();
   }
 
@@ -330,11 +330,11 @@ final class ShardDelivery {
   }
 
   /** The batch at the head of the pending records: up to the next bisection boundary, if any. */
-  private List<StoredRecord> headBatch() {
+  private List<ShardRecord> headBatch() {
     if (segmentEnds.isEmpty()) return List.copyOf(pending);
     long end = segmentEnds.peek();
-    List<StoredRecord> batch = new ArrayList<>();
-    for (StoredRecord record : pending) {
+    List<ShardRecord> batch = new ArrayList<>();
+    for (ShardRecord record : pending) {
       if (record.offset() > end) break;
       batch.add(record);
     }
@@ -342,12 +342,12 @@ final class ShardDelivery {
   }
 
   private Future<Boolean> deliver(boolean windowOver) {
-    List<StoredRecord> batch = headBatch();
+    List<ShardRecord> batch = headBatch();
     if (givingUp != null) return giveUp(batch, givingUp);
     if (definition.maximumRecordAgeSeconds() >= 0) {
       long oldest = trigger.clock().millis() - definition.maximumRecordAgeSeconds() * 1000L;
-      List<StoredRecord> aged = new ArrayList<>();
-      for (StoredRecord record : batch) {
+      List<ShardRecord> aged = new ArrayList<>();
+      for (ShardRecord record : batch) {
         if (record.arrivalMillis() >= oldest) break;
         aged.add(record);
       }
@@ -356,7 +356,7 @@ final class ShardDelivery {
     return invoke(batch, windowOver && batch.size() == pending.size());
   }
 
-  private Future<Boolean> invoke(List<StoredRecord> batch, boolean lastOfWindow) {
+  private Future<Boolean> invoke(List<ShardRecord> batch, boolean lastOfWindow) {
     Window window = null;
     if (definition.tumblingWindowSeconds() > 0 && windowStart >= 0) {
       long end = windowStart + definition.tumblingWindowSeconds() * 1000L;
@@ -370,7 +370,7 @@ final class ShardDelivery {
         .compose(outcome -> settle(outcome, batch, sent));
   }
 
-  private Future<Boolean> settle(Outcome outcome, List<StoredRecord> batch, Window window) {
+  private Future<Boolean> settle(Outcome outcome, List<ShardRecord> batch, Window window) {
     if (outcome instanceof NotInvoked notInvoked) {
       trigger.metrics().error();
       return Future.failedFuture(new IllegalStateException("could not invoke " + trigger.invokeUrl() + ": " + notInvoked.reason()));
@@ -392,8 +392,8 @@ final class ShardDelivery {
       if (failedAt >= 0) {
         trigger.metrics().error();
         trigger.failed(shardId, "function reported a failed item: " + batch.get(failedAt).offset());
-        List<StoredRecord> done = batch.subList(0, failedAt);
-        List<StoredRecord> rest = batch.subList(failedAt, batch.size());
+        List<ShardRecord> done = batch.subList(0, failedAt);
+        List<ShardRecord> rest = batch.subList(failedAt, batch.size());
         if (done.isEmpty()) return failed(batch, "BatchItemFailure");
         return accepted(done, state, false).compose(v -> failed(List.copyOf(rest), "BatchItemFailure"));
       }
@@ -405,14 +405,14 @@ final class ShardDelivery {
    * The index in the batch of the lowest sequence number reported failed; -1 when none is reported, -2
    * when an entry is malformed or names no record of the batch (the whole batch failed, as in Lambda).
    */
-  private int firstFailure(Object failures, List<StoredRecord> batch) {
+  private int firstFailure(Object failures, List<ShardRecord> batch) {
     if (!(failures instanceof JsonArray list)) return -2;
     int lowest = Integer.MAX_VALUE;
     for (Object entry : list) {
       if (!(entry instanceof JsonObject item) || !(item.getValue("itemIdentifier") instanceof String id) || id.isEmpty()) return -2;
       int index = -1;
       for (int i = 0; i < batch.size(); i++) {
-        StoredRecord record = batch.get(i);
+        ShardRecord record = batch.get(i);
         if (shard.sequenceNumber(record.offset(), record.arrivalMillis()).equals(id)) {
           index = i;
           break;
@@ -425,11 +425,11 @@ final class ShardDelivery {
   }
 
   /** The batch (a prefix of the pending records) is done with: its records leave, the position moves on. */
-  private Future<Void> release(List<StoredRecord> batch) {
+  private Future<Void> release(List<ShardRecord> batch) {
     if (!batch.isEmpty()) {
       long last = batch.get(batch.size() - 1).offset();
       long batchBytes = 0;
-      for (StoredRecord record : batch) batchBytes += LambdaEvent.sizeOf(record);
+      for (ShardRecord record : batch) batchBytes += LambdaEvent.sizeOf(record);
       pendingBytes -= batchBytes;
       releaseHeld(batchBytes);
       pending.subList(0, batch.size()).clear();
@@ -442,7 +442,7 @@ final class ShardDelivery {
     return trigger.checkpoints().save();
   }
 
-  private Future<Boolean> accepted(List<StoredRecord> batch, JsonObject state, boolean closesWindow) {
+  private Future<Boolean> accepted(List<ShardRecord> batch, JsonObject state, boolean closesWindow) {
     long now = trigger.clock().millis();
     if (!batch.isEmpty()) {
       trigger.metrics().delivered(batch.size());
@@ -459,7 +459,7 @@ final class ShardDelivery {
     return release(batch).map(true);
   }
 
-  private Future<Boolean> failed(List<StoredRecord> batch, String functionError) {
+  private Future<Boolean> failed(List<ShardRecord> batch, String functionError) {
     lastFunctionError = functionError;
     if (definition.bisectOnError() && batch.size() > 1) {
       segmentEnds.push(batch.get((batch.size() - 1) / 2).offset());
@@ -479,7 +479,7 @@ final class ShardDelivery {
   }
 
   /** Describes the records to the failure destination (if any) and moves past them. */
-  private Future<Boolean> giveUp(List<StoredRecord> batch, String condition) {
+  private Future<Boolean> giveUp(List<ShardRecord> batch, String condition) {
     FailureDestination destination = trigger.destination();
     Future<Void> sent = destination == null ? Future.succeededFuture()
         : destination.send(shard, FailureDestination.describe(trigger.functionArn(), definition.eventSourceArn(), shard, batch,

@@ -15,7 +15,7 @@ import io.tributary.api.wire.Response;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.Shape;
 import io.tributary.api.Throttling;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardPage;
@@ -118,9 +118,9 @@ public final class GetRecordsHandler implements OperationHandler {
    */
   private static void count(StreamMeters meters, StreamDescriptor stream, ShardDescriptor shard, ShardPage page,
       long now, long elapsedNanos) {
-    List<StoredRecord> records = page.records();
+    List<ShardRecord> records = page.records();
     long bytes = 0;
-    for (StoredRecord record : records) bytes += record.size();
+    for (ShardRecord record : records) bytes += record.size();
     long age = records.isEmpty() ? 0 : Math.max(0, now - records.get(records.size() - 1).arrivalMillis());
     meters.getRecords(stream, shard, elapsedNanos, records.size(), bytes, age);
   }
@@ -133,7 +133,7 @@ public final class GetRecordsHandler implements OperationHandler {
     String next = shardEnded ? null : iterators.encode(new ShardIterator(now, iterator.account(),
         iterator.region(), iterator.streamName(), iterator.streamCreatedMillis(), shard.shardId(), page.nextOffset()));
     long millisBehind = page.nextArrivalMillis() < 0 ? 0 : Math.max(0, now - page.nextArrivalMillis());
-    List<StoredRecord> records = page.records();
+    List<ShardRecord> records = page.records();
     return new Response() {
       @Override
       public void writeMembers(ResponseWriter writer) {
@@ -145,7 +145,7 @@ public final class GetRecordsHandler implements OperationHandler {
       @Override
       public int sizeHint() {
         long bytes = 512;
-        for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 160;
+        for (ShardRecord record : records) bytes += record.size() * 4L / 3 + 160;
         return (int) Math.min(bytes, 64L * 1024 * 1024);
       }
     };
@@ -153,10 +153,10 @@ public final class GetRecordsHandler implements OperationHandler {
 
   /** The Records member of GetRecords and of SubscribeToShardEvent. */
   static void writeRecords(ResponseWriter writer, StreamDescriptor stream, ShardDescriptor shard,
-      List<StoredRecord> records) {
+      List<ShardRecord> records) {
     boolean everEncrypted = !stream.encryptionChanges().isEmpty();
     writer.startArray("Records");
-    for (StoredRecord record : records) {
+    for (ShardRecord record : records) {
       writer.startObject()
           .field("SequenceNumber", shard.sequenceNumber(record.offset(), record.arrivalMillis()))
           .timestamp("ApproximateArrivalTimestamp", record.arrivalMillis())
@@ -192,8 +192,8 @@ public final class GetRecordsHandler implements OperationHandler {
   }
 
   /** A record put without a partition key is read back without one. */
-  private static String partitionKeyOf(StoredRecord record) {
-    return record.partitionKey().equals(StoredRecord.NO_PARTITION_KEY) ? null : record.partitionKey();
+  private static String partitionKeyOf(ShardRecord record) {
+    return record.partitionKey().equals(ShardRecord.NO_PARTITION_KEY) ? null : record.partitionKey();
   }
 
   /** A time as AWS's Java front end prints it: {@code Thu Jan 22 01:22:02 UTC 2015}. */

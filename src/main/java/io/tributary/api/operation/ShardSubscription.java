@@ -9,7 +9,7 @@ import io.tributary.api.Subscriptions;
 import io.tributary.api.wire.EventStreamEncoder;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
-import io.tributary.log.StoredRecord;
+import io.tributary.shard.ShardRecord;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
@@ -210,14 +210,14 @@ final class ShardSubscription implements Subscriptions.Live {
 
   /** Sends the page as an event in the room reserved for it; false if there was nothing to send. */
   private boolean deliver(ShardPage page) {
-    List<StoredRecord> records = page.records();
+    List<ShardRecord> records = page.records();
     if (records.isEmpty() && page.nextOffset() <= position) {
       tipOffset = position;  // nothing readable there (past retention): wait for the next append
       return false;
     }
     position = page.nextOffset();
     if (!records.isEmpty()) {
-      StoredRecord last = records.get(records.size() - 1);
+      ShardRecord last = records.get(records.size() - 1);
       continuation = shard.sequenceNumber(last.offset(), last.arrivalMillis());
     }
     long now = clock.millis();
@@ -227,9 +227,9 @@ final class ShardSubscription implements Subscriptions.Live {
   }
 
   /** Builds and writes one event; {@code reserved} bytes of the budget are already taken for it. */
-  private void sendEvent(List<StoredRecord> records, long millisBehind, long reserved) {
+  private void sendEvent(List<ShardRecord> records, long millisBehind, long reserved) {
     long bytes = 256;
-    for (StoredRecord record : records) bytes += record.size() * 4L / 3 + 200;
+    for (ShardRecord record : records) bytes += record.size() * 4L / 3 + 200;
     ResponseWriter writer = new ResponseWriter(WireFormat.JSON, (int) Math.min(bytes, EventStreamEncoder.MAX_PAYLOAD_BYTES));
     StreamDescriptor current = currentStream();
     writer.startObject();
@@ -241,7 +241,7 @@ final class ShardSubscription implements Subscriptions.Live {
     subscriptions.pushed(records.size());
     millisBehindLatest = millisBehind;
     long recordBytes = 0;
-    for (StoredRecord record : records) recordBytes += record.size();
+    for (ShardRecord record : records) recordBytes += record.size();
     // The stream as it is now: its enhanced monitoring may have changed since the subscription started.
     meters.subscriptionEvent(current, shard, consumer, records.size(), recordBytes, millisBehind);
     lastEventNanos = System.nanoTime();
