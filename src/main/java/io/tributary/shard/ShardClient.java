@@ -54,24 +54,12 @@ public final class ShardClient {
     this.budgets = budgets;
   }
 
-  /** Registers the local codecs of the shard messages; once per Vert.x instance. */
+  /**
+   * Registers the codecs of the shard messages, once per Vert.x instance: same-node messages pass by
+   * reference, messages to another node's shard go in the binary forms of {@link ShardCodecs}.
+   */
   public static void registerCodecs(Vertx vertx) {
-    EventBus bus = vertx.eventBus();
-    register(bus, Append.class);
-    register(bus, Read.class);
-    register(bus, Locate.class);
-    register(bus, Appended.class);
-    register(bus, ShardPage.class);
-    register(bus, ShardRequest.SetRetention.class);
-    register(bus, ShardRequest.Close.class);
-    register(bus, ShardRequest.Closed.class);
-    register(bus, ShardRequest.Subscribe.class);
-    register(bus, ShardRequest.Unsubscribe.class);
-    register(bus, ShardRequest.Tip.class);
-  }
-
-  private static <T> void register(EventBus bus, Class<T> type) {
-    bus.registerDefaultCodec(type, new LocalCodec<>(type));
+    ShardCodecs.register(vertx.eventBus());
   }
 
   /** Appends records; with quotas on, the answer may take only the first of them (see {@link Appended}). */
@@ -121,8 +109,10 @@ public final class ShardClient {
   }
 
   /**
-   * Asks the shard to send its {@link ShardRequest.Tip} to a local event-bus address after every
-   * acknowledged append; completes with the current tip.
+   * Asks the shard to send its {@link ShardRequest.Tip} to an event-bus address after every acknowledged
+   * append; completes with the current tip. The address must be registered (its consumer's completion
+   * done) before this is called, and with a consumer the shard's node can reach: in a cluster, not a
+   * local consumer.
    */
   public Future<ShardRequest.Tip> subscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
     return request(stream, shard, new ShardRequest.Subscribe(address));

@@ -4,8 +4,9 @@ import io.tributary.limits.ShardQuota;
 import java.util.List;
 
 /**
- * The messages a shard verticle answers on its event-bus address. They are immutable, so the local codec
- * hands the object itself to the shard without copying.
+ * The messages a shard verticle answers on its event-bus address. They are immutable, so on the same node
+ * the object itself is handed to the shard without copying; to another node they travel in the binary
+ * forms of {@link ShardCodecs}.
  */
 public sealed interface ShardRequest {
 
@@ -48,7 +49,7 @@ public sealed interface ShardRequest {
   record Closed(long endOffset, long lastArrivalMillis) { }
 
   /**
-   * Start telling the event-bus address of a local subscriber where the shard's tip is; answered with the
+   * Start telling the event-bus address of a subscriber (on any node) where the shard's tip is; answered with the
    * current {@link Tip}. From then on the shard sends a {@link Tip} to the address after every
    * acknowledged append and once it is closed and settled, until {@link Unsubscribe}.
    */
