@@ -87,7 +87,8 @@ final class LiveTail {
     keepalive = vertx.setPeriodic(KEEPALIVE_MILLIS, t -> {
       if (!writing && !reading) write(Buffer.buffer(": idle\n\n"));
     });
-    tips = vertx.eventBus().localConsumer(address, message -> onTip(message.body()));
+    // Reachable from the shard's node, and registered before the shard is told of it (see ShardClient.subscribe).
+    tips = vertx.eventBus().consumer(address, message -> onTip(message.body()));
     tips.completion()
         .compose(v -> services.shards().subscribe(stream, shard, address))
         .onSuccess(tip -> {

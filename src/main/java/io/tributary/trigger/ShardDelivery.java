@@ -23,6 +23,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,13 +112,26 @@ final class ShardDelivery {
     this.backoffMillis = trigger.settings().retryInitialMillis();
     this.notBeforeNanos = System.nanoTime();
     this.firstPendingNanos = notBeforeNanos;
-    this.tipAddress = "tributary.trigger." + definition.uuid() + "." + shardId + "." + lane;
+    // Unique to this delivery, so that a lane restarted here or on another node never shares its address
+    // with one that is still registered (the event bus would hand each tip to only one of them).
+    this.tipAddress = "tributary.trigger." + definition.uuid() + "." + shardId + "." + lane + "." + UUID.randomUUID();
   }
 
   void start(StreamDescriptor stream) {
     running = true;
-    tips = trigger.vertx().eventBus().localConsumer(tipAddress, message -> onTip());
-    trigger.services().shards().subscribe(stream, shard, tipAddress).onComplete(subscribed -> onTip());
+    // Reachable from the shard's node, and registered before the shard is told of it, so that no tip is
+    // lost; a delivery stopped before the shard took the subscription takes it back.
+    MessageConsumer<Tip> registered = trigger.vertx().eventBus().consumer(tipAddress, message -> onTip());
+    tips = registered;
+    registered.completion()
+        .compose(v -> trigger.services().shards().subscribe(stream, shard, tipAddress))
+        .onComplete(subscribed -> {
+          if (tips != registered) {
+            if (subscribed.succeeded()) trigger.services().shards().unsubscribe(stream, shard, tipAddress);
+            return;
+          }
+          onTip();
+        });
   }
 
   /** Gives bytes of held records back to the server's read budget. */

@@ -141,10 +141,18 @@ final class ShardSubscription implements Subscriptions.Live {
     lastEventNanos = System.nanoTime();
     lifetimeTimer = vertx.setTimer(subscriptions.lifetimeMillis(), t -> finish(null));
     heartbeatTimer = vertx.setPeriodic(subscriptions.heartbeatMillis(), t -> heartbeat());
-    tips = vertx.eventBus().localConsumer(address, message -> onTip(message.body()));
+    // Not a local consumer: in a cluster the shard's owner may be another node. The shard is told the
+    // address only once it is registered, so that its first tip cannot go to no one.
+    tips = vertx.eventBus().consumer(address, message -> onTip(message.body()));
     tips.completion()
         .compose(v -> shards.subscribe(stream, shard, address))
-        .onSuccess(this::onTip)
+        .onSuccess(tip -> {
+          if (finished) {
+            shards.unsubscribe(stream, shard, address);  // ended before the shard took the subscription
+          } else {
+            onTip(tip);
+          }
+        })
         .onFailure(failure -> fail("InternalFailureException", null));
   }
 
