@@ -24,6 +24,11 @@ public final class LocalShardPlacement implements ShardPlacement {
     this.clock = clock;
   }
 
+  /** The addresses of the shards running on this node. */
+  public java.util.Set<String> runningShards() {
+    return java.util.Set.copyOf(deploymentIds.keySet());
+  }
+
   @Override
   public Future<Void> start(StreamDescriptor stream, List<ShardDescriptor> shards) {
     List<Future<String>> deployed = new ArrayList<>();

@@ -1,0 +1,297 @@
+package io.tributary.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.support.ChildServer;
+import io.tributary.support.ClientKind;
+import io.tributary.support.KinesisClients;
+import io.tributary.support.TestServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescription;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+/**
+ * Three server JVMs on 127.0.0.1 forming one cluster: any node serves every stream, the shards of a stream
+ * spread over the nodes, and every acknowledged record reads back exactly once, in order, through any node.
+ */
+class ClusterDataPlaneTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String STREAM = "spread";
+  private static final int SHARDS = 12;
+  @TempDir
+  static Path directory;
+  private static final List<ChildServer> nodes = new ArrayList<>();
+  private static final List<KinesisClient> clients = new ArrayList<>();
+
+  /** The settings of node {@code index} of a cluster whose Hazelcast members listen on these ports. */
+  static Map<String, String> nodeSettings(int index, List<Integer> clusterPorts) {
+    StringBuilder members = new StringBuilder();
+    for (int port : clusterPorts) members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("TRIBUTARY_CLUSTER_ENABLED", "true");
+    settings.put("TRIBUTARY_CLUSTER_HOST", "127.0.0.1");
+    settings.put("TRIBUTARY_CLUSTER_PORT", String.valueOf(clusterPorts.get(index)));
+    settings.put("TRIBUTARY_CLUSTER_MEMBERS", members.toString());
+    return settings;
+  }
+
+  /** Starts the nodes at once: none is ready before a majority of the metadata group has met. */
+  static List<ChildServer> startCluster(Path directory, int count) {
+    List<Integer> ports = IntStream.range(0, count).mapToObj(i -> TestServer.freePort()).toList();
+    List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int index = i;
+      starting.add(CompletableFuture.supplyAsync(() ->
+          ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, ports))));
+    }
+    return starting.stream().map(CompletableFuture::join).toList();
+  }
+
+  @BeforeAll
+  static void startNodes() {
+    nodes.addAll(startCluster(directory, 3));
+    for (ChildServer node : nodes) clients.add(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint()));
+    clients.get(0).createStream(b -> b.streamName(STREAM).shardCount(SHARDS));
+    awaitActive(clients.get(0), STREAM);
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    nodes.forEach(ChildServer::close);
+  }
+
+  private static void awaitActive(KinesisClient client, String stream) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
+        != StreamStatus.ACTIVE) {
+      assertTrue(System.nanoTime() < deadline, stream + " turns ACTIVE");
+      sleep(50);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static JsonNode cluster(ChildServer node) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/cluster")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readTree(response.body());
+  }
+
+  @Test
+  void aStreamCreatedThroughOneNodeIsTheSameThroughEvery() {
+    StreamDescription first = clients.get(0).describeStream(b -> b.streamName(STREAM)).streamDescription();
+    assertEquals(SHARDS, first.shards().size());
+    for (KinesisClient client : clients) {
+      StreamDescription seen = client.describeStream(b -> b.streamName(STREAM)).streamDescription();
+      assertEquals(first.streamARN(), seen.streamARN());
+      assertEquals(StreamStatus.ACTIVE, seen.streamStatus());
+      assertEquals(first.shards(), seen.shards());
+      assertEquals(first.streamCreationTimestamp(), seen.streamCreationTimestamp());
+    }
+  }
+
+  @Test
+  void theShardsOfAStreamSpreadOverEveryNode() throws Exception {
+    Set<String> owned = new HashSet<>();
+    JsonNode members = cluster(nodes.get(0)).get("members");
+    assertEquals(3, members.size(), members.toString());
+    for (JsonNode member : members) {
+      int count = 0;
+      for (JsonNode shard : member.get("shards")) {
+        if (shard.get("stream").asText().equals(STREAM)) {
+          assertTrue(owned.add(shard.get("shardId").asText()), "a shard has one owner: " + members);
+          count++;
+        }
+      }
+      assertTrue(count > 0, "every node owns some of the 12 shards: " + members);
+    }
+    assertEquals(SHARDS, owned.size());
+  }
+
+  /** A record as its producer was told it was kept. */
+  private record Acknowledged(String shardId, String sequenceNumber, String data) { }
+
+  @Test
+  void everyAcknowledgedRecordReadsBackOnceInOrderThroughEveryNode() throws Exception {
+    List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<Void>> producers = new ArrayList<>();
+    for (int n = 0; n < clients.size(); n++) {
+      KinesisClient client = clients.get(n);
+      int producer = n;
+      producers.add(CompletableFuture.runAsync(() -> {
+        for (int batch = 0; batch < 10; batch++) {
+          List<PutRecordsRequestEntry> entries = new ArrayList<>();
+          for (int i = 0; i < 100; i++) {
+            String data = "p" + producer + "-b" + batch + "-r" + i;
+            entries.add(PutRecordsRequestEntry.builder().partitionKey(data).data(SdkBytes.fromUtf8String(data)).build());
+          }
+          PutRecordsResponse response = client.putRecords(b -> b.streamName(STREAM).records(entries));
+          for (int i = 0; i < entries.size(); i++) {
+            PutRecordsResultEntry result = response.records().get(i);
+            if (result.errorCode() == null) {
+              acknowledged.add(new Acknowledged(result.shardId(), result.sequenceNumber(),
+                  entries.get(i).data().asUtf8String()));
+            }
+          }
+        }
+      }));
+    }
+    producers.forEach(CompletableFuture::join);
+    assertEquals(3000, acknowledged.size(), "no quota is near: every record is taken");
+
+    Map<String, List<Acknowledged>> expected = new HashMap<>();
+    for (Acknowledged record : acknowledged) expected.computeIfAbsent(record.shardId(), s -> new ArrayList<>()).add(record);
+    expected.values().forEach(list -> list.sort((a, b) ->
+        new java.math.BigInteger(a.sequenceNumber()).compareTo(new java.math.BigInteger(b.sequenceNumber()))));
+    assertEquals(SHARDS, expected.size(), "the keys spread over every shard");
+
+    for (KinesisClient client : clients) {
+      for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
+        List<Acknowledged> read = new ArrayList<>();
+        String iterator = client.getShardIterator(b -> b.streamName(STREAM).shardId(shard.shardId())
+            .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+        while (true) {
+          String from = iterator;
+          GetRecordsResponse page = client.getRecords(b -> b.shardIterator(from).limit(250));
+          for (Record record : page.records()) {
+            read.add(new Acknowledged(shard.shardId(), record.sequenceNumber(), record.data().asUtf8String()));
+          }
+          iterator = page.nextShardIterator();
+          if (page.records().isEmpty() && page.millisBehindLatest() == 0) break;
+        }
+        assertEquals(expected.getOrDefault(shard.shardId(), List.of()), read, shard.shardId() + " read through a node");
+      }
+    }
+  }
+
+  @Test
+  void anIteratorFromOneNodeWorksOnAnother() {
+    String iterator = clients.get(1).getShardIterator(b -> b.streamName(STREAM).shardId("shardId-000000000003")
+        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    GetRecordsResponse page = clients.get(2).getRecords(b -> b.shardIterator(iterator).limit(1));
+    assertTrue(page.nextShardIterator() != null);
+  }
+
+  @Test
+  void subscribeToShardThroughANodeThatDoesNotOwnTheShardReceivesPushes() throws Exception {
+    JsonNode members = cluster(nodes.get(0)).get("members");
+    JsonNode owner = members.get(0);
+    String ownedElsewhere = null;
+    for (JsonNode shard : owner.get("shards")) {
+      if (shard.get("stream").asText().equals(STREAM)) ownedElsewhere = shard.get("shardId").asText();
+    }
+    assertTrue(ownedElsewhere != null, members.toString());
+    int through = 0;
+    while (nodes.get(through).endpoint().getPort() == owner.get("apiPort").asInt()) through++;
+    KinesisClient client = clients.get(through);
+    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("pushed-across"))
+        .consumer().consumerARN();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
+        .equals("ACTIVE")) {
+      assertTrue(System.nanoTime() < deadline, "the consumer turns ACTIVE");
+      sleep(50);
+    }
+    String shardId = ownedElsewhere;
+    Map<String, Boolean> seen = new ConcurrentHashMap<>();
+    CompletableFuture<Void> received = new CompletableFuture<>();
+    String marker = "across-" + System.nanoTime();
+    try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+        .endpointOverride(nodes.get(through).endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+        .build()) {
+      SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+          .subscriber(SubscribeToShardResponseHandler.Visitor.builder().onSubscribeToShardEvent(event -> {
+            for (var record : event.records()) {
+              seen.put(record.data().asUtf8String(), true);
+              if (record.data().asUtf8String().equals(marker)) received.complete(null);
+            }
+          }).build())
+          .onError(received::completeExceptionally)
+          .build();
+      CompletableFuture<Void> done = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
+          .startingPosition(p -> p.type(ShardIteratorType.LATEST)), handler);
+      sleep(500);
+      String hashKey = clients.get(0).listShards(b -> b.streamName(STREAM)).shards().stream()
+          .filter(s -> s.shardId().equals(shardId)).findFirst().orElseThrow().hashKeyRange().startingHashKey();
+      clients.get(0).putRecord(b -> b.streamName(STREAM).partitionKey("k").explicitHashKey(hashKey)
+          .data(SdkBytes.fromUtf8String(marker)));
+      received.get(20, TimeUnit.SECONDS);
+      done.cancel(true);
+    }
+  }
+
+  @Test
+  void theSameControlPlaneCallOnTwoNodesAtOnceSucceedsOnce() throws Exception {
+    for (int round = 0; round < 3; round++) {
+      String name = "raced-" + round;
+      List<CompletableFuture<String>> outcomes = new ArrayList<>();
+      for (int n = 0; n < 2; n++) {
+        KinesisClient client = clients.get(n + round % 2);
+        outcomes.add(CompletableFuture.supplyAsync(() -> {
+          try {
+            client.createStream(b -> b.streamName(name).shardCount(2));
+            return "created";
+          } catch (ResourceInUseException e) {
+            return "in use: " + e.awsErrorDetails().errorMessage();
+          }
+        }));
+      }
+      List<String> results = outcomes.stream().map(CompletableFuture::join).sorted().toList();
+      assertEquals("created", results.get(0), results.toString());
+      assertEquals("in use: Stream " + name + " under account 000000000000 already exists.", results.get(1));
+    }
+  }
+}
