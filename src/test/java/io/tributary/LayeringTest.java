@@ -20,7 +20,7 @@ class LayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/io/tributary");
 
   @ParameterizedTest
-  @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger"})
+  @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger", "cluster"})
   void importsNothingFromTheApi(String layer) throws IOException {
     Path directory = SOURCES.resolve(layer);
     assertTrue(Files.isDirectory(directory), directory + " exists");
