@@ -14,7 +14,10 @@ public record ClusterMember(String node, String host, Integer clusterPort, Integ
   public enum State {
     /** In the member list, and its ports are published. */
     UP,
-    /** In the member list, its ports not yet published (it is still starting). */
+    /**
+     * In the member list, its ports not known: not yet published (it is still starting), or its node
+     * information could not be read in time.
+     */
     JOINING
   }
 

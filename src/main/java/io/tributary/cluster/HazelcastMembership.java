@@ -12,6 +12,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The membership of a clustered node: Hazelcast's member list (kept locally by Hazelcast, so reading it does
@@ -22,6 +24,10 @@ import java.util.List;
 final class HazelcastMembership implements ClusterMembership {
   /** The member attribute in which the Vert.x cluster manager keeps a member's node id. */
   static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  /** How long GET /cluster waits for a member's node information before showing it without ports. */
+  static final long NODE_INFO_TIMEOUT_MILLIS = 2000;
+
+  private final Map<String, NodePorts> published = new ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
@@ -31,6 +37,15 @@ final class HazelcastMembership implements ClusterMembership {
     this.vertx = vertx;
     this.manager = manager;
     this.hazelcast = manager.getHazelcastInstance();
+    hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) { }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        published.remove(nodeId(event.getMember()));
+      }
+    });
   }
 
   @Override
@@ -64,13 +79,32 @@ final class HazelcastMembership implements ClusterMembership {
     String node = nodeId(member);
     String host = member.getAddress().getHost();
     int clusterPort = member.getAddress().getPort();
+    return portsOf(node).map(ports -> ports == null
+        ? new ClusterMember(node, host, clusterPort, null, null, ClusterMember.State.JOINING)
+        : new ClusterMember(node, host, clusterPort, ports.apiPort(), ports.managementPort(), ClusterMember.State.UP));
+  }
+
+  /**
+   * The ports a node published, or null when it has published none or they cannot be read within
+   * {@link #NODE_INFO_TIMEOUT_MILLIS} (the map entry may live on a member that has stopped answering and is
+   * not yet dropped). A node publishes its ports once, so they are kept until it leaves.
+   */
+  private Future<NodePorts> portsOf(String node) {
+    NodePorts known = published.get(node);
+    if (known != null) return Future.succeededFuture(known);
     Promise<NodeInfo> info = Promise.promise();
-    manager.getNodeInfo(node, info);
+    long timer = vertx.setTimer(NODE_INFO_TIMEOUT_MILLIS, t -> info.tryFail("no node information within "
+        + NODE_INFO_TIMEOUT_MILLIS + " ms"));
+    manager.getNodeInfo(node, (found, failure) -> {
+      vertx.cancelTimer(timer);
+      if (failure == null) info.tryComplete(found); else info.tryFail(failure);
+    });
     return info.future().otherwiseEmpty().map(found -> {
       NodePorts ports = found == null ? null : NodePorts.fromJson(found.metadata());
-      return ports == null
-          ? new ClusterMember(node, host, clusterPort, null, null, ClusterMember.State.JOINING)
-          : new ClusterMember(node, host, clusterPort, ports.apiPort(), ports.managementPort(), ClusterMember.State.UP);
+      if (ports != null && hazelcast.getCluster().getMembers().stream().anyMatch(m -> nodeId(m).equals(node))) {
+        published.put(node, ports);
+      }
+      return ports;
     });
   }
 
