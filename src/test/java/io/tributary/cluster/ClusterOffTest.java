@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.support.ChildServer;
+import io.tributary.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * With clustering off (the default) a node starts nothing of Hazelcast: in a server JVM whose class path is
  * the packaged one (the cluster manager's Vert.x service entry left out, as the shaded jar leaves it out), not
- * one Hazelcast class is loaded, and GET /cluster answers with this node alone.
+ * one Hazelcast class is loaded, and GET /cluster answers with this node alone (to the management token's
+ * holder, when there is a token).
  */
 @Timeout(120)
 class ClusterOffTest {
@@ -63,6 +65,23 @@ class ClusterOffTest {
           .filter(line -> line.contains(" com.hazelcast.") || line.contains(" io.vertx.spi.cluster.hazelcast."))
           .toList();
       assertEquals(List.of(), hazelcast);
+    }
+  }
+
+  @Test
+  void theMembersAreShownOnlyWithTheManagementToken() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("storage", "memory", "management.token", "cluster-token"))) {
+      HttpClient http = HttpClient.newHttpClient();
+      URI cluster = URI.create("http://127.0.0.1:" + server.managementPort() + "/cluster");
+      assertEquals(401, http.send(HttpRequest.newBuilder(cluster).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode());
+      HttpResponse<String> answer = http.send(HttpRequest.newBuilder(cluster)
+          .header("Authorization", "Bearer cluster-token").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, answer.statusCode());
+      JsonObject shown = new JsonObject(answer.body());
+      assertEquals(server.server().services().cluster().nodeId(), shown.getString("node"));
+      assertEquals(List.of(shown.getString("node")), shown.getJsonArray("members").stream()
+          .map(member -> ((JsonObject) member).getString("node")).toList());
     }
   }
 
