@@ -31,6 +31,11 @@ public record ClusterSettings(
 
   public static ClusterSettings from(Settings settings) {
     String host = settings.string("cluster.host");
+    // Hazelcast matches its interfaces by address, so a host name would fail only once the member starts.
+    if (!host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") && !host.contains(":")) {
+      throw new IllegalArgumentException("setting 'cluster.host' must be an IP address (0.0.0.0: every interface), not '"
+          + host + "'");
+    }
     String advertised = settings.string("cluster.advertised.host");
     if (advertised.isEmpty()) advertised = host.equals(WILDCARD) ? null : host;
     String name = settings.string("cluster.name");

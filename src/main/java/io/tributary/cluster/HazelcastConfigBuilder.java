@@ -31,6 +31,8 @@ public final class HazelcastConfigBuilder {
     // The server's own shutdown leaves the cluster (Vert.x closes the cluster manager); Hazelcast's hook
     // would race it and stop the member under the event bus.
     config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // A graceful leave waits for partition backups to move; it must end within the server's 20 s shutdown.
+    config.setProperty("hazelcast.graceful.shutdown.max.wait", "15");
     failureDetection(config, cluster.failureTimeoutMillis());
 
     NetworkConfig network = config.getNetworkConfig();

@@ -40,6 +40,7 @@ class HazelcastConfigBuilderTest {
     assertEquals("false", config.getProperty("hazelcast.phone.home.enabled"));
     assertEquals("0", config.getProperty("hazelcast.wait.seconds.before.join"));
     assertEquals("false", config.getProperty("hazelcast.shutdownhook.enabled"));
+    assertEquals("15", config.getProperty("hazelcast.graceful.shutdown.max.wait"));
     assertEquals("10", config.getProperty("hazelcast.max.no.heartbeat.seconds"));
     assertEquals("2", config.getProperty("hazelcast.heartbeat.interval.seconds"));
   }
@@ -97,6 +98,10 @@ class HazelcastConfigBuilderTest {
       assertTrue(refused.getMessage().startsWith("setting 'cluster.members'"), refused.getMessage());
     }
     assertThrows(IllegalArgumentException.class, () -> configOf(Map.of("TRIBUTARY_CLUSTER_PORT", "0")));
+    IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+        () -> configOf(Map.of("TRIBUTARY_CLUSTER_HOST", "tributary-0.local")));
+    assertEquals("setting 'cluster.host' must be an IP address (0.0.0.0: every interface), not 'tributary-0.local'",
+        named.getMessage());
     assertThrows(IllegalArgumentException.class, () -> configOf(Map.of("TRIBUTARY_CLUSTER_FAILURE_TIMEOUT_MS", "500")));
   }
 }
