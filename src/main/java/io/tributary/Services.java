@@ -4,6 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.tributary.api.CallRates;
 import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
+import io.tributary.cluster.ClusterMembership;
 import io.tributary.config.Settings;
 import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.MemoryBudgets;
@@ -46,5 +47,6 @@ public record Services(
     ServerHealth health,
     ConnectionCounts connections,
     StreamMetrics streamMetrics,
-    RecordAppender appender) {
+    RecordAppender appender,
+    ClusterMembership cluster) {
 }

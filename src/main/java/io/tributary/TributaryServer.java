@@ -10,6 +10,9 @@ import io.tributary.api.ApiListeners;
 import io.tributary.api.CallRates;
 import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
+import io.tributary.cluster.ClusterMembership;
+import io.tributary.cluster.ClusterNode;
+import io.tributary.cluster.SingleNodeMembership;
 import io.tributary.config.Settings;
 import io.tributary.config.VerticleDescriptor;
 import io.tributary.stream.CatalogWriteFaults;
@@ -81,10 +84,25 @@ public final class TributaryServer {
 
     ConnectionCounts connections = new ConnectionCounts(settings.integer("limits.connections"),
         settings.integer("limits.connections.per.address"), meters);
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
+    ApiListeners transport = new ApiListeners(settings, connections);
+    if (settings.bool("cluster.enabled")) {
+      int loops = eventLoops;
+      return ClusterNode.join(settings, options, transport).compose(node -> start(settings, clock, node.vertx(),
+          node.membership(), loops, enforceQuotas, shardQueue, faultRules, faultSeed, meters, connections));
+    }
     Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setEventLoopPoolSize(eventLoops))
-        .withTransport(new ApiListeners(settings, connections))
+        .with(options)
+        .withTransport(transport)
         .build();
+    return start(settings, clock, vertx, new SingleNodeMembership(settings), eventLoops, enforceQuotas, shardQueue,
+        faultRules, faultSeed, meters, connections);
+  }
+
+  /** Starts the server on a built Vert.x instance, clustered or not. */
+  private static Future<TributaryServer> start(Settings settings, Clock clock, Vertx vertx, ClusterMembership cluster,
+      int eventLoops, boolean enforceQuotas, int shardQueue, List<FaultRule> faultRules, Long faultSeed,
+      PrometheusMeterRegistry meters, ConnectionCounts connections) {
     MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
     WorkerPools pools = WorkerPools.create(vertx, settings, meters, budgets.decodeThreads());
     ShardClient.registerCodecs(vertx);
@@ -149,7 +167,7 @@ public final class TributaryServer {
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
-        new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())));
+        new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster);
 
     DataDirectory lockedDirectory = dataDirectory;
     Future<Void> deployed = catalog.load()

@@ -21,7 +21,7 @@ class LayeringTest {
   private static final Path SOURCES = Path.of("src/main/java/io/tributary");
 
   @ParameterizedTest
-  @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger"})
+  @ValueSource(strings = {"log", "shard", "stream", "limits", "bridge", "trigger", "cluster"})
   void importsNothingFromTheApi(String layer) throws IOException {
     assertEquals(List.of(), importsOf(layer, "io.tributary.api."));
   }

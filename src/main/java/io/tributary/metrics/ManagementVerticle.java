@@ -2,6 +2,7 @@ package io.tributary.metrics;
 
 import io.tributary.Services;
 import io.tributary.bridge.MirrorRoutes;
+import io.tributary.cluster.ClusterRoutes;
 import io.tributary.console.ConsoleRoutes;
 import io.tributary.api.faults.FaultRoutes;
 import io.tributary.trigger.TriggerRoutes;
@@ -67,6 +68,7 @@ public final class ManagementVerticle extends VerticleBase {
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
     TriggerRoutes.mount(vertx, router);
+    ClusterRoutes.mount(services.cluster(), router);
     ConsoleRoutes.mount(services, router, management.token() != null);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())

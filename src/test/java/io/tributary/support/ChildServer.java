@@ -33,12 +33,19 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts a server on free ports with data in the directory and waits until it is ready. */
   public static ChildServer start(Path dataDir, Map<String, String> environment) {
+    return start(dataDir, environment, List.of("-Xmx512m"), System.getProperty("java.class.path"));
+  }
+
+  /** As {@link #start(Path, Map)}, with the given JVM options (the heap size among them) and class path. */
+  public static ChildServer start(Path dataDir, Map<String, String> environment, List<String> jvmOptions,
+      String classPath) {
     TestCertificate.seed(dataDir);
     int port = TestServer.freePort();
     int managementPort = TestServer.freePort();
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of("-Xmx512m", "-XX:+ExitOnOutOfMemoryError", "-cp", System.getProperty("java.class.path"), "io.tributary.Tributary",
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-XX:+ExitOnOutOfMemoryError", "-cp", classPath, "io.tributary.Tributary",
         "--port", String.valueOf(port), "--management-port", String.valueOf(managementPort),
         "--tls-port", String.valueOf(TestServer.freePort()), "--data-dir", dataDir.toString()));
     ProcessBuilder builder = new ProcessBuilder(command);
@@ -60,6 +67,20 @@ public final class ChildServer implements AutoCloseable {
 
   public URI endpoint() {
     return URI.create("http://127.0.0.1:" + port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public int managementPort() {
+    return managementPort;
+  }
+
+  /** Sends the process a signal by name ({@code STOP}, {@code CONT}), as a pause or a resumption would. */
+  public void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(process.pid())).start();
+    if (kill.waitFor() != 0) throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
   }
 
   /** The process's exit status once it has exited within the timeout; empty while it still runs. */
