@@ -23,13 +23,13 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The cluster overlay in {@code k8s-cluster/}: three replicas of the base StatefulSet whose variables are all
+ * The cluster overlay in {@code k8s/cluster/}: three replicas of the base StatefulSet whose variables are all
  * real settings and make a Hazelcast member that finds the others by DNS through the overlay's headless
  * Service (which lists pods before they are ready), on the ports that Service names; a PodDisruptionBudget over
  * the same pods.
  */
 class ClusterManifestsTest {
-  private static final Path OVERLAY = Path.of("k8s-cluster");
+  private static final Path OVERLAY = Path.of("k8s", "cluster");
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
   @Test
@@ -100,7 +100,7 @@ class ClusterManifestsTest {
   }
 
   private static JsonNode baseStatefulSet() throws IOException {
-    return YAML.readTree(Path.of("k8s", "statefulset.yaml").toFile());
+    return YAML.readTree(Path.of("k8s", "base", "statefulset.yaml").toFile());
   }
 
   /** The pod labels: the overlay's when it sets any, else the base StatefulSet's. */

@@ -53,12 +53,12 @@ class KubernetesManifestsTest {
     Map<String, String> settings = new HashMap<>(configMapSettings());
     assertEquals("verify", settings.get("auth.mode"));
     Properties keys = new Properties();
-    keys.load(new StringReader(block(K8S.resolve("secret.yaml"), "credentials.properties: |")));
+    keys.load(new StringReader(block(K8S.resolve("base").resolve("secret.yaml"), "credentials.properties: |")));
     assertFalse(keys.isEmpty(), "the Secret holds at least one key");
     String accessKey = keys.stringPropertyNames().iterator().next();
 
     Path credentials = Files.createTempFile("credentials", ".properties");
-    Files.writeString(credentials, block(K8S.resolve("secret.yaml"), "credentials.properties: |"));
+    Files.writeString(credentials, block(K8S.resolve("base").resolve("secret.yaml"), "credentials.properties: |"));
     settings.put("auth.credentials.file", credentials.toString());
     settings.put("management.token", managementToken());
     settings.remove("host");
@@ -78,7 +78,7 @@ class KubernetesManifestsTest {
 
   @Test
   void theManagementPortIsOpenToProbesAndClosedWithoutTheSecretsToken() throws Exception {
-    String statefulSet = Files.readString(K8S.resolve("statefulset.yaml"));
+    String statefulSet = Files.readString(K8S.resolve("base").resolve("statefulset.yaml"));
     for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
       Matcher get = Pattern.compile(probe + ":\\s*\n\\s*httpGet: \\{ path: (/\\w+), port: management \\}").matcher(statefulSet);
       assertTrue(get.find(), probe + " gets a path of the management port");
@@ -117,9 +117,9 @@ class KubernetesManifestsTest {
   private static String managementToken() throws IOException {
     Matcher reference = Pattern.compile("- name: " + SettingsLoader.envName("management.token")
         + "\\s*\n\\s*valueFrom:\\s*\n\\s*secretKeyRef: \\{ name: ([\\w-]+), key: ([\\w.-]+) \\}")
-        .matcher(Files.readString(K8S.resolve("statefulset.yaml")));
+        .matcher(Files.readString(K8S.resolve("base").resolve("statefulset.yaml")));
     assertTrue(reference.find(), "the StatefulSet sets TRIBUTARY_MANAGEMENT_TOKEN from a Secret");
-    for (String document : Files.readString(K8S.resolve("secret.yaml")).split("\n---\n")) {
+    for (String document : Files.readString(K8S.resolve("base").resolve("secret.yaml")).split("\n---\n")) {
       if (!document.contains("kind: Secret") || !document.contains("\n  name: " + reference.group(1) + "\n")) continue;
       Matcher value = Pattern.compile("\n  " + Pattern.quote(reference.group(2)) + ": (\\S+)\n").matcher(document);
       assertTrue(value.find(), "Secret " + reference.group(1) + " has the key " + reference.group(2));
@@ -147,7 +147,7 @@ class KubernetesManifestsTest {
 
   private static Map<String, String> configMapSettings() throws IOException {
     Properties properties = new Properties();
-    properties.load(new StringReader(block(K8S.resolve("configmap.yaml"), "tributary.properties: |")));
+    properties.load(new StringReader(block(K8S.resolve("base").resolve("configmap.yaml"), "tributary.properties: |")));
     Map<String, String> settings = new HashMap<>();
     for (String key : properties.stringPropertyNames()) settings.put(key, properties.getProperty(key).trim());
     return settings;
