@@ -1,0 +1,77 @@
+package io.tributary.cluster.metadata;
+
+import io.tributary.stream.CatalogConflictException;
+import io.tributary.stream.StreamCatalog;
+import io.tributary.stream.StreamCatalogFile;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.protocol.RaftClientReply;
+
+/**
+ * The catalog kept by the metadata group: a write is one entry of the group's log, kept once a majority of
+ * the voters holds it and applied by every voter's {@link CatalogStateMachine}. Writes are sent with Ratis's
+ * asynchronous client and answered on the group's Vert.x context; none blocks the caller.
+ *
+ * <p>A write that no majority kept within the commit timeout fails. It may still be kept later (the leader
+ * may have it in its log); if so, every node installs it like any other entry.
+ */
+final class RaftStreamCatalog implements StreamCatalog {
+  private final Context context;
+  private final RaftClient client;
+  private final CatalogStateMachine machine;
+  private final Duration commitTimeout;
+
+  RaftStreamCatalog(Context context, RaftClient client, CatalogStateMachine machine, Duration commitTimeout) {
+    this.context = context;
+    this.client = client;
+    this.machine = machine;
+    this.commitTimeout = commitTimeout;
+  }
+
+  /** What this node's voter has applied so far. */
+  @Override
+  public Future<Contents> load() {
+    return Future.succeededFuture(machine.state().contents());
+  }
+
+  @Override
+  public Future<Void> write(Contents contents) {
+    return Future.failedFuture(new IllegalStateException("a write to the cluster's catalog names its base version"));
+  }
+
+  @Override
+  public Future<Void> write(Contents contents, long baseVersion) {
+    Promise<Void> written = Promise.promise();
+    long timer = context.owner().setTimer(commitTimeout.toMillis(), fired -> context.runOnContext(v ->
+        written.tryFail(new TimeoutException("no majority of the metadata group kept the change within "
+            + commitTimeout.toMillis() + " ms"))));
+    client.async().send(CatalogEntries.write(baseVersion, contents)).whenComplete((reply, failure) ->
+        context.runOnContext(v -> {
+          context.owner().cancelTimer(timer);
+          if (failure != null) {
+            written.tryFail(failure);
+          } else {
+            settle(reply, written);
+          }
+        }));
+    return written.future();
+  }
+
+  private static void settle(RaftClientReply reply, Promise<Void> written) {
+    if (!reply.isSuccess()) {
+      written.tryFail(reply.getException());
+      return;
+    }
+    CatalogEntries.Outcome outcome = CatalogEntries.outcome(reply.getMessage().getContent());
+    if (outcome.applied()) {
+      written.tryComplete();
+    } else {
+      written.tryFail(new CatalogConflictException(StreamCatalogFile.contentsFromJson(outcome.contents()),
+          outcome.version()));
+    }
+  }
+}
