@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -41,11 +42,11 @@ import org.apache.ratis.util.TimeDuration;
 public final class MetadataGroup {
   private final Context context;
   private final RaftServer server;
-  private final RaftClient client;
   private final CatalogStateMachine machine;
   private final RaftStreamCatalog catalog;
 
-  private MetadataGroup(Context context, MetadataGroupSettings settings) throws IOException {
+  private MetadataGroup(Context context, MetadataGroupSettings settings, Consumer<RaftProperties> tuning)
+      throws IOException {
     this.context = context;
     RaftGroup group = group(settings);
     Files.createDirectories(settings.storageDir());
@@ -60,6 +61,7 @@ public final class MetadataGroup {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
     // Only every snapshotEvery entries: a stop then restarts from the log as a crash does.
     RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(properties, false);
+    tuning.accept(properties);
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, true);
     machine = new CatalogStateMachine();
     server = RaftServer.newBuilder()
@@ -70,8 +72,7 @@ public final class MetadataGroup {
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
     server.start();
-    client = client(group, settings);
-    catalog = new RaftStreamCatalog(context, client, machine, settings.commitTimeout());
+    catalog = new RaftStreamCatalog(context, () -> client(group, settings), machine, settings.commitTimeout());
   }
 
   /**
@@ -79,8 +80,13 @@ public final class MetadataGroup {
    * writes are answered on the caller's context.
    */
   public static Future<MetadataGroup> start(Vertx vertx, MetadataGroupSettings settings) {
+    return start(vertx, settings, properties -> { });
+  }
+
+  /** As {@link #start(Vertx, MetadataGroupSettings)}, with Ratis's settings retuned (tests: tiny log segments). */
+  static Future<MetadataGroup> start(Vertx vertx, MetadataGroupSettings settings, Consumer<RaftProperties> tuning) {
     Context context = vertx.getOrCreateContext();
-    return vertx.executeBlocking(() -> new MetadataGroup(context, settings), false);
+    return vertx.executeBlocking(() -> new MetadataGroup(context, settings, tuning), false);
   }
 
   /** The group of a cluster: its id is derived from the cluster's name. */
@@ -92,21 +98,18 @@ public final class MetadataGroup {
     return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
   }
 
+  /** A client that retries (through elections, towards the leader) until the catalog gives the write up. */
   private static RaftClient client(RaftGroup group, MetadataGroupSettings settings) {
     RaftProperties properties = new RaftProperties();
     RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
-    TimeDuration attempt = TimeDuration.valueOf(Math.max(200, settings.commitTimeout().toMillis() / 3),
-        TimeUnit.MILLISECONDS);
-    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, attempt);
-    // Retries (after a leader change) stop about when the commit timeout has failed the write.
-    int retries = (int) Math.max(1, settings.commitTimeout().toMillis() / 200);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+        TimeDuration.valueOf(Math.max(200, settings.commitTimeout().toMillis() / 3), TimeUnit.MILLISECONDS));
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
         .setRaftGroup(group)
         .setLeaderId(RaftPeerId.valueOf(settings.localId()))
         .setProperties(properties)
-        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(retries,
-            TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+        .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
         .build();
   }
 
@@ -132,13 +135,9 @@ public final class MetadataGroup {
 
   /** Stops the client and the Raft server, on a worker. */
   public Future<Void> close() {
-    return context.owner().executeBlocking(() -> {
-      try {
-        client.close();
-      } finally {
-        server.close();
-      }
+    return catalog.close().eventually(() -> context.owner().executeBlocking(() -> {
+      server.close();
       return null;
-    }, false);
+    }, false));
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.RaftClientReply;
 
@@ -16,18 +17,20 @@ import org.apache.ratis.protocol.RaftClientReply;
  * the voters holds it and applied by every voter's {@link CatalogStateMachine}. Writes are sent with Ratis's
  * asynchronous client and answered on the group's Vert.x context; none blocks the caller.
  *
- * <p>A write that no majority kept within the commit timeout fails. It may still be kept later (the leader
- * may have it in its log); if so, every node installs it like any other entry.
+ * <p>A write that no majority kept within the commit timeout fails, and its client, with the retries it had
+ * under way, is closed (the next write takes a new one). Its outcome is unknown rather than refused: the
+ * leader may have it in its log and keep it later; if so, every node installs it like any other entry.
  */
 final class RaftStreamCatalog implements StreamCatalog {
   private final Context context;
-  private final RaftClient client;
+  private final Supplier<RaftClient> clients;
   private final CatalogStateMachine machine;
   private final Duration commitTimeout;
+  private RaftClient client;
 
-  RaftStreamCatalog(Context context, RaftClient client, CatalogStateMachine machine, Duration commitTimeout) {
+  RaftStreamCatalog(Context context, Supplier<RaftClient> clients, CatalogStateMachine machine, Duration commitTimeout) {
     this.context = context;
-    this.client = client;
+    this.clients = clients;
     this.machine = machine;
     this.commitTimeout = commitTimeout;
   }
@@ -45,20 +48,58 @@ final class RaftStreamCatalog implements StreamCatalog {
 
   @Override
   public Future<Void> write(Contents contents, long baseVersion) {
+    RaftClient sending = client();
     Promise<Void> written = Promise.promise();
-    long timer = context.owner().setTimer(commitTimeout.toMillis(), fired -> context.runOnContext(v ->
-        written.tryFail(new TimeoutException("no majority of the metadata group kept the change within "
-            + commitTimeout.toMillis() + " ms"))));
-    client.async().send(CatalogEntries.write(baseVersion, contents)).whenComplete((reply, failure) ->
+    long timer = context.owner().setTimer(commitTimeout.toMillis(), fired -> context.runOnContext(v -> {
+      retire(sending);
+      written.tryFail(new TimeoutException("no majority of the metadata group kept the change within "
+          + commitTimeout.toMillis() + " ms"));
+    }));
+    sending.async().send(CatalogEntries.write(baseVersion, contents)).whenComplete((reply, failure) ->
         context.runOnContext(v -> {
           context.owner().cancelTimer(timer);
           if (failure != null) {
+            retire(sending);
             written.tryFail(failure);
           } else {
             settle(reply, written);
           }
         }));
     return written.future();
+  }
+
+  /** Closes the client. */
+  Future<Void> close() {
+    RaftClient last;
+    synchronized (this) {
+      last = client;
+      client = null;
+    }
+    return last == null ? Future.succeededFuture() : closeOnWorker(last);
+  }
+
+  private synchronized RaftClient client() {
+    if (client == null) client = clients.get();
+    return client;
+  }
+
+  /**
+   * Replaces a client whose write failed or timed out: Ratis's ordered asynchronous client stops taking
+   * requests once one has failed, and closing it also stops its retries of the abandoned write.
+   */
+  private void retire(RaftClient failed) {
+    synchronized (this) {
+      if (client != failed) return;
+      client = null;
+    }
+    closeOnWorker(failed);
+  }
+
+  private Future<Void> closeOnWorker(RaftClient closing) {
+    return context.owner().executeBlocking(() -> {
+      closing.close();
+      return null;
+    }, false);
   }
 
   private static void settle(RaftClientReply reply, Promise<Void> written) {

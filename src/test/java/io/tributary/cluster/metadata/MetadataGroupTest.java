@@ -33,7 +33,11 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +57,7 @@ class MetadataGroupTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final List<Node> nodes = new ArrayList<>();
+  private Consumer<RaftProperties> tuning = properties -> { };
 
   /** What one cluster node holds: its registries, its writer and its part in the group. */
   private final class Node {
@@ -70,7 +75,7 @@ class MetadataGroupTest {
     void start() throws Exception {
       registry = new StreamRegistry(500);
       channels = new ChannelRegistry();
-      group = await(MetadataGroup.start(vertx, settings));
+      group = await(MetadataGroup.start(vertx, settings, tuning));
       writer = new MetadataWriter(registry, channels, group.catalog());
       group.publishTo(writer);
     }
@@ -180,6 +185,44 @@ class MetadataGroupTest {
     }
   }
 
+  @Test
+  void aVoterBehindWhatTheLogStillHoldsCatchesUpFromTheLeadersSnapshot() throws Exception {
+    tuning = properties -> {
+      RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
+      RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("8KB"));
+      RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+    };
+    startGroup(Duration.ofSeconds(10), 5);
+    Node a = nodes.get(0);
+    Node c = nodes.get(2);
+    c.stop();
+    StreamDescriptor orders = await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    for (int round = 0; round < 30; round++) {
+      await(a.writer.commit(MetadataChanges.tag(a.registry, key("orders"), orders.uid(), Map.of("round", "" + round))));
+    }
+    for (Node node : List.of(a, nodes.get(1))) {
+      eventually(() -> firstLogIndex(node) > 1, "node " + node.settings.localId() + " purged its log's start");
+    }
+
+    c.start();
+    eventually(() -> c.writer.version() == 31, "the voter that was down catches up");
+    assertEquals(catalogOf(a), catalogOf(c));
+    assertEquals("29", c.registry.find(key("orders")).tags().get("round"));
+  }
+
+  /** The first index the node's Raft log still holds (segment files are log_<first>-<last>, log_inprogress_<first>). */
+  private static long firstLogIndex(Node node) {
+    try (Stream<Path> files = Files.walk(node.settings.storageDir())) {
+      return files.map(file -> file.getFileName().toString())
+          .map(name -> java.util.regex.Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?").matcher(name))
+          .filter(java.util.regex.Matcher::matches)
+          .mapToLong(matcher -> Long.parseLong(matcher.group(1)))
+          .min().orElse(-1);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   /** Four changes, every voter stopped and started with empty registries: everything is back. */
   private void restartAll(long snapshotEvery) throws Exception {
     startGroup(Duration.ofSeconds(10), snapshotEvery);
@@ -225,6 +268,16 @@ class MetadataGroupTest {
     assertInstanceOf(MetadataNotKeptException.class, tagged.cause());
     assertEquals(Map.of(), a.registry.find(key("orders")).tags());
     assertEquals(List.of(orders.uid()), a.registry.all().stream().map(StreamDescriptor::uid).toList());
+
+    // With a majority back, the node writes again, and all agree (a change that timed out may since have been
+    // kept by the group: its outcome was unknown, not refused).
+    nodes.get(1).start();
+    nodes.get(2).start();
+    await(a.create(key("clicks"), "cccccccccccccccccccc"));
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == a.writer.version(), "node " + node.settings.localId() + " agrees");
+      assertEquals(catalogOf(a), catalogOf(node));
+    }
   }
 
   /** A node's registries in the catalog's JSON form, to compare nodes field by field. */
