@@ -71,7 +71,12 @@ public final class MetadataGroup {
         .setStateMachine(machine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
-    server.start();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
     catalog = new RaftStreamCatalog(context, () -> client(group, settings), machine, settings.commitTimeout());
   }
 
