@@ -9,23 +9,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.tributary.DomainException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.limits.MemoryBudgets;
+import io.tributary.limits.Quotas;
+import io.tributary.shard.LocalShardPlacement;
+import io.tributary.shard.MemoryShardStorage;
+import io.tributary.shard.ShardClient;
 import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.MetadataChanges;
 import io.tributary.stream.MetadataNotKeptException;
 import io.tributary.stream.MetadataWriter;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
+import io.tributary.stream.RecordDistributionStrategy;
+import io.tributary.stream.Resharding;
+import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamKey;
+import io.tributary.stream.StreamLifecycle;
+import io.tributary.stream.StreamMode;
 import io.tributary.stream.StreamRegistry;
+import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,6 +102,15 @@ class MetadataGroupTest {
     Future<StreamDescriptor> create(StreamKey key, String uid) {
       return writer.commit(MetadataChanges.createStream(registry, key, uid, 2));
     }
+
+    /** The node's stream lifecycle, as the server makes it; reshards wait an hour before they are carried out. */
+    StreamLifecycle lifecycle() {
+      Clock clock = Clock.systemUTC();
+      ShardClient shards = new ShardClient(vertx, new Quotas(false, new SimpleMeterRegistry()), 1000,
+          MemoryBudgets.of(1 << 20, 1 << 20, 1 << 20, 1 << 20));
+      return new StreamLifecycle(vertx, registry, writer, new LocalShardPlacement(vertx,
+          new MemoryShardStorage(vertx, clock, 60_000), clock), shards, clock, 0, 0, 3_600_000);
+    }
   }
 
   @AfterEach
@@ -146,6 +169,59 @@ class MetadataGroupTest {
     long version = nodes.get(0).writer.version();
     for (Node node : nodes) eventually(() -> node.writer.version() == version, "all agree on the version");
     assertEquals(5, version, "one entry kept per round");
+  }
+
+  @Test
+  void theSameCreateStreamAndSplitShardThroughTwoNodesLifecyclesAtOnce() throws Exception {
+    startGroup(Duration.ofSeconds(10), 1000);
+    StreamLifecycle onA = nodes.get(0).lifecycle();
+    StreamLifecycle onB = nodes.get(1).lifecycle();
+    StreamKey orders = key("orders");
+    Future<Void> createdOnA = create(onA, orders);
+    Future<Void> createdOnB = create(onB, orders);
+    awaitSettled(createdOnA);
+    awaitSettled(createdOnB);
+    assertTrue(createdOnA.succeeded() != createdOnB.succeeded(), "exactly one CreateStream succeeds, got "
+        + createdOnA.cause() + " and " + createdOnB.cause());
+    Throwable refused = createdOnA.succeeded() ? createdOnB.cause() : createdOnA.cause();
+    assertEquals(DomainException.Kind.IN_USE, assertInstanceOf(DomainException.class, refused).kind());
+    assertEquals(singleNodeRefusal(orders), refused.getMessage());
+    for (Node node : nodes) {
+      eventually(() -> node.registry.find(orders) != null && node.registry.find(orders).status() == StreamStatus.ACTIVE,
+          "node " + node.settings.localId() + " has the stream ACTIVE");
+    }
+
+    Future<Void> splitOnA = split(onA, nodes.get(0).registry.find(orders));
+    Future<Void> splitOnB = split(onB, nodes.get(1).registry.find(orders));
+    awaitSettled(splitOnA);
+    awaitSettled(splitOnB);
+    assertTrue(splitOnA.succeeded() != splitOnB.succeeded(), "exactly one SplitShard succeeds, got "
+        + splitOnA.cause() + " and " + splitOnB.cause());
+    DomainException splitRefused = assertInstanceOf(DomainException.class,
+        splitOnA.succeeded() ? splitOnB.cause() : splitOnA.cause());
+    assertEquals(DomainException.Kind.IN_USE, splitRefused.kind());
+    assertTrue(splitRefused.getMessage().endsWith("not ACTIVE, instead in state UPDATING"), splitRefused.getMessage());
+    for (Node node : nodes) {
+      eventually(() -> node.registry.find(orders).pendingReshard() != null, "node " + node.settings.localId()
+          + " has the reshard plan");
+      assertEquals(catalogOf(nodes.get(0)), catalogOf(node), "one plan, the same everywhere");
+    }
+  }
+
+  private static Future<Void> create(StreamLifecycle lifecycle, StreamKey key) {
+    try {
+      return lifecycle.create(key, StreamMode.PROVISIONED, 2, 24, 1024, null, Map.of(),
+          RecordDistributionStrategy.USER_PARTITION_KEY);
+    } catch (DomainException refusedAtOnce) {
+      return Future.failedFuture(refusedAtOnce);
+    }
+  }
+
+  /** Splits the first shard in the middle of its hash keys. */
+  private static Future<Void> split(StreamLifecycle lifecycle, StreamDescriptor stream) {
+    ShardDescriptor first = stream.shards().get(0);
+    BigInteger middle = first.hashKeyRange().start().add(first.hashKeyRange().end()).shiftRight(1);
+    return lifecycle.reshard(stream, Resharding.split(stream, first, middle, System.currentTimeMillis()));
   }
 
   @Test
