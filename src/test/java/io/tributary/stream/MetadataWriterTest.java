@@ -173,4 +173,19 @@ class MetadataWriterTest {
     assertEquals("bbbbbbbbbbbbbbbbbbbb", registry.find(audit).uid());
     assertEquals(2, writer.version());
   }
+
+  @Test
+  void aConflictThatNamesNoNewerVersionFailsTheChangesInsteadOfRetryingForever() {
+    Future<Object> created = writer.commit(() -> {
+      registry.add(stream(ORDERS, "aaaaaaaaaaaaaaaaaaaa"));
+      return null;
+    });
+    catalog.writes.get(0).fail(new CatalogConflictException(Contents.EMPTY, 0));
+
+    assertTrue(created.failed());
+    assertInstanceOf(MetadataNotKeptException.class, created.cause());
+    assertEquals(1, catalog.writes.size(), "not written again");
+    assertNull(registry.find(ORDERS));
+    assertEquals(0, writer.version());
+  }
 }
