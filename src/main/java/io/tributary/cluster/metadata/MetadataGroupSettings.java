@@ -27,6 +27,9 @@ public record MetadataGroupSettings(String clusterName, String localId, List<Met
       throw new IllegalArgumentException("metadata voter ids must be unique: " + voters);
     }
     if (snapshotEvery < 1) throw new IllegalArgumentException("snapshotEvery must be at least 1");
+    if (commitTimeout.isNegative() || commitTimeout.isZero()) {
+      throw new IllegalArgumentException("commitTimeout must be positive, not " + commitTimeout);
+    }
   }
 
   /** This node's own entry in the voter list. */

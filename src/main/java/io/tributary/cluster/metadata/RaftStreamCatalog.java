@@ -58,9 +58,9 @@ final class RaftStreamCatalog implements StreamCatalog {
     sending.async().send(CatalogEntries.write(baseVersion, contents)).whenComplete((reply, failure) ->
         context.runOnContext(v -> {
           context.owner().cancelTimer(timer);
-          if (failure != null) {
+          if (failure != null || !reply.isSuccess()) {
             retire(sending);
-            written.tryFail(failure);
+            written.tryFail(failure != null ? failure : reply.getException());
           } else {
             settle(reply, written);
           }
@@ -84,8 +84,9 @@ final class RaftStreamCatalog implements StreamCatalog {
   }
 
   /**
-   * Replaces a client whose write failed or timed out: Ratis's ordered asynchronous client stops taking
-   * requests once one has failed, and closing it also stops its retries of the abandoned write.
+   * Replaces a client whose write failed, was refused by the group (an entry too large) or timed out:
+   * Ratis's ordered asynchronous client stops taking requests once one has failed, and closing it also
+   * stops its retries of the abandoned write.
    */
   private void retire(RaftClient failed) {
     synchronized (this) {
@@ -103,10 +104,6 @@ final class RaftStreamCatalog implements StreamCatalog {
   }
 
   private static void settle(RaftClientReply reply, Promise<Void> written) {
-    if (!reply.isSuccess()) {
-      written.tryFail(reply.getException());
-      return;
-    }
     CatalogEntries.Outcome outcome = CatalogEntries.outcome(reply.getMessage().getContent());
     if (outcome.applied()) {
       written.tryComplete();

@@ -225,6 +225,24 @@ class MetadataGroupTest {
   }
 
   @Test
+  void aCatalogTooLargeForOneEntryIsNotKeptAndTheNodeWritesOn() throws Exception {
+    startGroup(Duration.ofSeconds(10), 1000);
+    Node a = nodes.get(0);
+    StreamDescriptor orders = await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    Future<StreamDescriptor> huge = a.writer.commit(MetadataChanges.tag(a.registry, key("orders"), orders.uid(),
+        Map.of("huge", "x".repeat(5 << 20))));
+    awaitSettled(huge);
+    assertInstanceOf(MetadataNotKeptException.class, huge.cause(), "Ratis refuses entries over 4 MiB");
+    assertEquals(Map.of(), a.registry.find(key("orders")).tags());
+
+    await(a.writer.commit(MetadataChanges.tag(a.registry, key("orders"), orders.uid(), Map.of("team", "payments"))));
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == 2, "node " + node.settings.localId() + " has the second change");
+      assertEquals(Map.of("team", "payments"), node.registry.find(key("orders")).tags());
+    }
+  }
+
+  @Test
   void changesCommitWithOneVoterDownAndItCatchesUpWhenBack() throws Exception {
     startGroup(Duration.ofSeconds(10), 1000);
     Node c = nodes.get(2);
