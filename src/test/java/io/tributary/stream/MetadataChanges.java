@@ -30,4 +30,12 @@ public final class MetadataChanges {
   public static Supplier<StreamDescriptor> tag(StreamRegistry registry, StreamKey key, String uid, Map<String, String> tags) {
     return () -> registry.update(key, uid, stream -> stream.toBuilder().putTags(tags).build());
   }
+
+  /** Removes a stream if that incarnation is still there, as a finished DeleteStream does. */
+  public static Supplier<Void> remove(StreamRegistry registry, StreamKey key, String uid) {
+    return () -> {
+      registry.remove(key, uid);
+      return null;
+    };
+  }
 }

@@ -26,9 +26,9 @@ import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
- * The catalog as the metadata group's entries make it: a compare-and-set register. An entry replaces the
- * catalog only if it is based on the version the catalog is at (which then goes up by one); otherwise it
- * changes nothing and its outcome tells the writer what the catalog holds instead. Every voter applies the
+ * The catalog as the metadata group's entries make it: a compare-and-set register. An entry changes the
+ * catalog (or replaces it whole) only if it is based on the version the catalog is at (which then goes up
+ * by one); otherwise it changes nothing and its outcome tells the writer what the catalog holds instead. Every voter applies the
  * same entries in the same order, so all agree, and each hands what it applied to its node's
  * {@link Listener}.
  *
@@ -44,9 +44,8 @@ final class CatalogStateMachine extends BaseStateMachine {
   }
 
   /** The catalog after the entries applied so far. */
-  record State(long version, JsonObject json, StreamCatalog.Contents contents) {
-    static final State EMPTY = new State(0, StreamCatalogFile.contentsToJson(StreamCatalog.Contents.EMPTY),
-        StreamCatalog.Contents.EMPTY);
+  record State(long version, StreamCatalog.Contents contents) {
+    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY);
   }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -101,11 +100,13 @@ final class CatalogStateMachine extends BaseStateMachine {
     synchronized (this) {
       State current = state;
       if (write.base() == current.version()) {
-        applied = new State(current.version() + 1, write.contents(), StreamCatalogFile.contentsFromJson(write.contents()));
+        StreamCatalog.Contents next = write.contents() != null ? StreamCatalogFile.contentsFromJson(write.contents())
+            : CatalogChange.fromJson(write.change()).applyTo(current.contents());
+        applied = new State(current.version() + 1, next);
         state = applied;
         outcome = CatalogEntries.applied(applied.version());
       } else {
-        outcome = CatalogEntries.refused(current.version(), current.json());
+        outcome = CatalogEntries.refused(current.version(), StreamCatalogFile.contentsToJson(current.contents()));
       }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
@@ -124,7 +125,7 @@ final class CatalogStateMachine extends BaseStateMachine {
     if (last == null || last.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     new DurableJsonFile(file.toPath()).write(new JsonObject().put("version", snapshot.version())
-        .put("contents", snapshot.json()));
+        .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents())));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     return last.getIndex();
@@ -137,7 +138,7 @@ final class CatalogStateMachine extends BaseStateMachine {
     JsonObject json = new DurableJsonFile(file.toPath()).read();
     JsonObject contents = json.getJsonObject("contents");
     synchronized (this) {
-      state = new State(json.getLong("version"), contents, StreamCatalogFile.contentsFromJson(contents));
+      state = new State(json.getLong("version"), StreamCatalogFile.contentsFromJson(contents));
       updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
     listener.applied(state.contents(), state.version());

@@ -128,8 +128,12 @@ public final class MetadataGroup {
    * context, in order), starting with the one it holds now.
    */
   public void publishTo(MetadataWriter writer) {
-    machine.listen((contents, version) -> context.runOnContext(v -> writer.install(contents, version)));
+    machine.listen((contents, version) -> {
+      catalog.applied(contents, version);
+      context.runOnContext(v -> writer.install(contents, version));
+    });
     CatalogStateMachine.State now = machine.state();
+    catalog.applied(now.contents(), now.version());
     if (now.version() > 0) context.runOnContext(v -> writer.install(now.contents(), now.version()));
   }
 

@@ -72,6 +72,7 @@ class MetadataGroupTest {
   private final Vertx vertx = Vertx.vertx();
   private final List<Node> nodes = new ArrayList<>();
   private Consumer<RaftProperties> tuning = properties -> { };
+  private int shardLimit = 500;
 
   /** What one cluster node holds: its registries, its writer and its part in the group. */
   private final class Node {
@@ -87,7 +88,7 @@ class MetadataGroupTest {
 
     /** Starts as a process would: empty registries, then whatever the group holds. */
     void start() throws Exception {
-      registry = new StreamRegistry(500);
+      registry = new StreamRegistry(shardLimit);
       channels = new ChannelRegistry();
       group = await(MetadataGroup.start(vertx, settings, tuning));
       writer = new MetadataWriter(registry, channels, group.catalog());
@@ -239,6 +240,33 @@ class MetadataGroupTest {
     for (Node node : nodes) {
       eventually(() -> node.writer.version() == 2, "node " + node.settings.localId() + " has the second change");
       assertEquals(Map.of("team", "payments"), node.registry.find(key("orders")).tags());
+    }
+  }
+
+  @Test
+  void aCatalogLargerThanOneEntryGrowsChangeByChange() throws Exception {
+    shardLimit = 1_000_000;
+    startGroup(Duration.ofSeconds(20), 1000);
+    Node a = nodes.get(0);
+    int streams = 4500;
+    for (int first = 0; first < streams; first += 300) {
+      int from = first;
+      await(a.writer.commit(() -> {
+        for (int i = from; i < from + 300; i++) {
+          MetadataChanges.createStream(a.registry, key("bulk-" + i), String.format("%020d", i), 2).get();
+        }
+        return null;
+      }));
+    }
+    int size = catalogOf(a).encode().length();
+    assertTrue(size > 4 << 20, "the catalog (" + size + " bytes) is larger than one entry may be");
+
+    StreamDescriptor last = a.registry.find(key("bulk-" + (streams - 1)));
+    await(nodes.get(1).writer.commit(MetadataChanges.tag(nodes.get(1).registry, last.key(), last.uid(),
+        Map.of("team", "payments"))));
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == streams / 300 + 1, "node " + node.settings.localId() + " has all");
+      assertEquals(catalogOf(a), catalogOf(node));
     }
   }
 
