@@ -32,11 +32,21 @@ public final class CatalogWriteFaults implements StreamCatalog {
 
   @Override
   public Future<Void> write(Contents contents) {
-    boolean fail;
+    return failsNow() ? injectedFailure() : catalog.write(contents);
+  }
+
+  @Override
+  public Future<Void> write(Contents contents, long baseVersion) {
+    return failsNow() ? injectedFailure() : catalog.write(contents, baseVersion);
+  }
+
+  private boolean failsNow() {
     synchronized (random) {
-      fail = random.nextDouble() < probability;
+      return random.nextDouble() < probability;
     }
-    return fail ? Future.failedFuture(new IOException("No space left on device (injected catalog write failure)"))
-        : catalog.write(contents);
+  }
+
+  private static Future<Void> injectedFailure() {
+    return Future.failedFuture(new IOException("No space left on device (injected catalog write failure)"));
   }
 }

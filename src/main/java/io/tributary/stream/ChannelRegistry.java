@@ -49,6 +49,14 @@ public final class ChannelRegistry {
     publish();
   }
 
+  /** Makes these channels, and no other, what readers see. Only by the {@link MetadataWriter}, between its changes. */
+  synchronized void replace(List<ChannelDescriptor> kept) {
+    NavigableMap<String, ChannelDescriptor> next = new TreeMap<>();
+    for (ChannelDescriptor channel : kept) next.put(channel.arn(), channel);
+    staged = Collections.unmodifiableNavigableMap(next);
+    publish();
+  }
+
   synchronized NavigableMap<String, ChannelDescriptor> mark() {
     return staged;
   }

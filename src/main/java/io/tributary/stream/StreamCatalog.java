@@ -20,6 +20,16 @@ public interface StreamCatalog {
   /** Replaces what the catalog holds with these contents; completes once they are durable. */
   Future<Void> write(Contents contents);
 
+  /**
+   * Replaces what the catalog holds with these contents if it still holds version {@code baseVersion} (the
+   * number of writes the {@link MetadataWriter} has seen kept); completes once they are durable. A catalog
+   * shared by several writers fails with {@link CatalogConflictException} when another writer's change came
+   * first; a catalog with one writer has nothing to compare and ignores the version.
+   */
+  default Future<Void> write(Contents contents, long baseVersion) {
+    return write(contents);
+  }
+
   /** For {@code storage=memory}: nothing is kept. */
   StreamCatalog NONE = new StreamCatalog() {
     @Override

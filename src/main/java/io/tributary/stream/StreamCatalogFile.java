@@ -37,23 +37,32 @@ public final class StreamCatalogFile implements StreamCatalog {
   public Future<Contents> load() {
     return workers.executeBlocking(() -> {
       JsonObject root = file.read();
-      if (root == null) return Contents.EMPTY;
-      List<StreamDescriptor> streams = new ArrayList<>();
-      for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
-      List<ChannelDescriptor> kept = new ArrayList<>();
-      for (Object channel : root.getJsonArray("channels", new JsonArray())) kept.add(channelFromJson((JsonObject) channel));
-      List<AccountSettings> accounts = new ArrayList<>();
-      for (Object account : root.getJsonArray("accounts", new JsonArray())) {
-        accounts.add(accountFromJson((JsonObject) account));
-      }
-      return new Contents(streams, kept, accounts);
+      return root == null ? Contents.EMPTY : contentsFromJson(root);
     }, false);
+  }
+
+  /** Contents in this file's JSON form, which the clustered catalog also replicates. */
+  public static JsonObject contentsToJson(Contents contents) {
+    return toJson(contents.streams(), contents.channels(), contents.accounts());
+  }
+
+  /** Contents from this file's JSON form. */
+  public static Contents contentsFromJson(JsonObject root) {
+    List<StreamDescriptor> streams = new ArrayList<>();
+    for (Object stream : root.getJsonArray("streams")) streams.add(fromJson((JsonObject) stream));
+    List<ChannelDescriptor> kept = new ArrayList<>();
+    for (Object channel : root.getJsonArray("channels", new JsonArray())) kept.add(channelFromJson((JsonObject) channel));
+    List<AccountSettings> accounts = new ArrayList<>();
+    for (Object account : root.getJsonArray("accounts", new JsonArray())) {
+      accounts.add(accountFromJson((JsonObject) account));
+    }
+    return new Contents(streams, kept, accounts);
   }
 
   @Override
   public Future<Void> write(Contents contents) {
     return workers.executeBlocking(() -> {
-      file.write(toJson(contents.streams(), contents.channels(), contents.accounts()));
+      file.write(contentsToJson(contents));
       return null;
     }, false);
   }

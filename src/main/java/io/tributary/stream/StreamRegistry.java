@@ -88,6 +88,20 @@ public final class StreamRegistry {
     publish();
   }
 
+  /**
+   * Makes these streams and account settings, and nothing else, what readers see: contents another node's
+   * writer kept. Only by the {@link MetadataWriter}, between its changes.
+   */
+  synchronized void replace(List<StreamDescriptor> kept, List<AccountSettings> keptAccounts) {
+    NavigableMap<StreamKey, StreamDescriptor> next = new TreeMap<>();
+    for (StreamDescriptor stream : kept) next.put(stream.key(), stream);
+    Map<Scope, AccountSettings> nextAccounts = new HashMap<>();
+    for (AccountSettings settings : keptAccounts) nextAccounts.put(new Scope(settings.account(), settings.region()), settings);
+    stagedStreams = Collections.unmodifiableNavigableMap(next);
+    stagedAccounts = Map.copyOf(nextAccounts);
+    publish();
+  }
+
   synchronized Mark mark() {
     return new Mark(stagedStreams, stagedAccounts);
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.DomainException;
+import io.tributary.stream.StreamCatalog.Contents;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
@@ -25,10 +26,17 @@ class MetadataWriterTest {
   private static final class HeldCatalog implements StreamCatalog {
     final List<Promise<Void>> writes = new ArrayList<>();
     final List<Contents> written = new ArrayList<>();
+    final List<Long> bases = new ArrayList<>();
 
     @Override
     public Future<Contents> load() {
       return Future.succeededFuture(Contents.EMPTY);
+    }
+
+    @Override
+    public Future<Void> write(Contents contents, long baseVersion) {
+      bases.add(baseVersion);
+      return write(contents);
     }
 
     @Override
@@ -116,5 +124,68 @@ class MetadataWriterTest {
     catalog.writes.get(1).complete();
     assertTrue(second.succeeded());
     assertEquals("aaaaaaaaaaaaaaaaaaaa", registry.find(ORDERS).uid(), "the refused duplicate left no trace");
+  }
+
+  @Test
+  void aWriteAnotherWriterBeatIsAppliedAgainToWhatTheCatalogHolds() {
+    StreamKey audit = new StreamKey("000000000000", "us-east-1", "audit");
+    Future<Object> duplicate = writer.commit(() -> {
+      registry.add(stream(ORDERS, "aaaaaaaaaaaaaaaaaaaa"));
+      return null;
+    });
+    Future<Object> other = writer.commit(() -> {
+      registry.add(stream(audit, "cccccccccccccccccccc"));
+      return null;
+    });
+    assertEquals(List.of(0L), catalog.bases);
+    Contents elsewhere = new Contents(List.of(stream(ORDERS, "bbbbbbbbbbbbbbbbbbbb")), List.of(), List.of());
+    catalog.writes.get(0).fail(new CatalogConflictException(elsewhere, 1));
+
+    assertTrue(duplicate.failed(), "applied again, the create finds the stream the other writer made");
+    assertInstanceOf(DomainException.class, duplicate.cause());
+    assertEquals(DomainException.Kind.IN_USE, ((DomainException) duplicate.cause()).kind());
+    assertEquals("bbbbbbbbbbbbbbbbbbbb", registry.find(ORDERS).uid(), "readers see what the catalog holds");
+    assertEquals(1, writer.version());
+    assertEquals(List.of(0L, 1L), catalog.bases, "the change still to keep is written on the new version");
+    assertEquals(List.of("audit", "orders"),
+        catalog.written.get(1).streams().stream().map(StreamDescriptor::name).toList());
+    catalog.writes.get(1).complete();
+    assertTrue(other.succeeded());
+    assertEquals(2, writer.version());
+  }
+
+  @Test
+  void contentsKeptElsewhereAreInstalledAfterTheWriteUnderWay() {
+    Future<Object> created = writer.commit(() -> {
+      registry.add(stream(ORDERS, "aaaaaaaaaaaaaaaaaaaa"));
+      return null;
+    });
+    StreamKey audit = new StreamKey("000000000000", "us-east-1", "audit");
+    writer.install(new Contents(List.of(stream(audit, "bbbbbbbbbbbbbbbbbbbb")), List.of(), List.of()), 1);
+    assertNull(registry.find(audit), "not while a write is under way");
+    catalog.writes.get(0).complete();
+    assertTrue(created.succeeded());
+    assertEquals("aaaaaaaaaaaaaaaaaaaa", registry.find(ORDERS).uid(), "version 1 is this writer's own");
+    assertNull(registry.find(audit), "an install of a version already seen is ignored");
+
+    writer.install(new Contents(List.of(stream(audit, "bbbbbbbbbbbbbbbbbbbb")), List.of(), List.of()), 2);
+    assertNull(registry.find(ORDERS), "what another writer kept replaces everything");
+    assertEquals("bbbbbbbbbbbbbbbbbbbb", registry.find(audit).uid());
+    assertEquals(2, writer.version());
+  }
+
+  @Test
+  void aConflictThatNamesNoNewerVersionFailsTheChangesInsteadOfRetryingForever() {
+    Future<Object> created = writer.commit(() -> {
+      registry.add(stream(ORDERS, "aaaaaaaaaaaaaaaaaaaa"));
+      return null;
+    });
+    catalog.writes.get(0).fail(new CatalogConflictException(Contents.EMPTY, 0));
+
+    assertTrue(created.failed());
+    assertInstanceOf(MetadataNotKeptException.class, created.cause());
+    assertEquals(1, catalog.writes.size(), "not written again");
+    assertNull(registry.find(ORDERS));
+    assertEquals(0, writer.version());
   }
 }

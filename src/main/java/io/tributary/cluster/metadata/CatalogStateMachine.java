@@ -1,0 +1,146 @@
+package io.tributary.cluster.metadata;
+
+import io.tributary.DurableJsonFile;
+import io.tributary.stream.StreamCatalog;
+import io.tributary.stream.StreamCatalogFile;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.concurrent.CompletableFuture;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.LifeCycle;
+import org.apache.ratis.util.MD5FileUtil;
+
+/**
+ * The catalog as the metadata group's entries make it: a compare-and-set register. An entry changes the
+ * catalog (or replaces it whole) only if it is based on the version the catalog is at (which then goes up
+ * by one); otherwise it changes nothing and its outcome tells the writer what the catalog holds instead. Every voter applies the
+ * same entries in the same order, so all agree, and each hands what it applied to its node's
+ * {@link Listener}.
+ *
+ * <p>A snapshot is one JSON file, {@code {"version": n, "contents": catalog}}, in the state machine's
+ * storage, named after the last entry it covers (Ratis's {@code snapshot.<term>_<index>}, with an MD5 file
+ * beside it).
+ */
+final class CatalogStateMachine extends BaseStateMachine {
+
+  /** Told of every catalog this node applies, on Ratis's apply thread, in order. */
+  interface Listener {
+    void applied(StreamCatalog.Contents contents, long version);
+  }
+
+  /** The catalog after the entries applied so far. */
+  record State(long version, StreamCatalog.Contents contents) {
+    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY);
+  }
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private volatile State state = State.EMPTY;
+  private volatile Listener listener = (contents, version) -> { };
+
+  State state() {
+    return state;
+  }
+
+  void listen(Listener listener) {
+    this.listener = listener;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      storage.init(raftStorage);
+      load(storage.getLatestSnapshot());
+    }, IOException.class);
+  }
+
+  /** Before Ratis replaces the state with a snapshot the leader sent (a follower too far behind its log). */
+  @Override
+  public void pause() {
+    getLifeCycle().transition(LifeCycle.State.PAUSING);
+    getLifeCycle().transition(LifeCycle.State.PAUSED);
+  }
+
+  /** Takes the newest snapshot in the storage, which may have just been installed from the leader. */
+  @Override
+  public void reinitialize() throws IOException {
+    load(storage.loadLatestSnapshot());
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
+    }
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext transaction) {
+    LogEntryProto entry = transaction.getLogEntry();
+    CatalogEntries.Write write = CatalogEntries.write(entry.getStateMachineLogEntry().getLogData());
+    State applied = null;
+    Message outcome;
+    synchronized (this) {
+      State current = state;
+      if (write.base() == current.version()) {
+        StreamCatalog.Contents next = write.contents() != null ? StreamCatalogFile.contentsFromJson(write.contents())
+            : CatalogChange.fromJson(write.change()).applyTo(current.contents());
+        applied = new State(current.version() + 1, next);
+        state = applied;
+        outcome = CatalogEntries.applied(applied.version());
+      } else {
+        outcome = CatalogEntries.refused(current.version(), StreamCatalogFile.contentsToJson(current.contents()));
+      }
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    }
+    if (applied != null) listener.applied(applied.contents(), applied.version());
+    return CompletableFuture.completedFuture(outcome);
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    State snapshot;
+    TermIndex last;
+    synchronized (this) {
+      snapshot = state;
+      last = getLastAppliedTermIndex();
+    }
+    if (last == null || last.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    new DurableJsonFile(file.toPath()).write(new JsonObject().put("version", snapshot.version())
+        .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents())));
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+    return last.getIndex();
+  }
+
+  private void load(SingleFileSnapshotInfo snapshot) throws IOException {
+    if (snapshot == null || !Files.exists(snapshot.getFile().getPath())) return;
+    File file = snapshot.getFile().getPath().toFile();
+    if (snapshot.getFile().getFileDigest() != null) MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
+    JsonObject json = new DurableJsonFile(file.toPath()).read();
+    JsonObject contents = json.getJsonObject("contents");
+    synchronized (this) {
+      state = new State(json.getLong("version"), StreamCatalogFile.contentsFromJson(contents));
+      updateLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+    listener.applied(state.contents(), state.version());
+  }
+}
