@@ -3,8 +3,9 @@
  * in streams.json (streams with their shards and lineage, consumers, tags, policies, channels, account
  * settings), kept instead by a static list of voters ({@link io.tributary.cluster.metadata.MetadataGroupSettings}).
  *
- * <p>Every metadata write is one log entry, {@code {"base": version, "contents": catalog}}, applied as a
- * compare-and-set ({@link io.tributary.cluster.metadata.CatalogStateMachine}): so writes are linearizable,
+ * <p>Every metadata write is one log entry, {@code {"base": version, "change": what it changed}} (see
+ * {@link io.tributary.cluster.metadata.CatalogEntries}), applied as a compare-and-set
+ * ({@link io.tributary.cluster.metadata.CatalogStateMachine}): so writes are linearizable,
  * and a change that touches several things at once (a reshard) is one entry. A node's
  * {@link io.tributary.stream.MetadataWriter} is unchanged for its callers: it writes through
  * {@link io.tributary.cluster.metadata.MetadataGroup#catalog()}; when another node's write came first, it is

@@ -34,6 +34,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -47,6 +48,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.ratis.conf.RaftProperties;
@@ -65,6 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MetadataGroupTest {
   private static final String ACCOUNT = "000000000000";
   private static final Duration WITHIN = Duration.ofSeconds(30);
+  private static final Pattern SEGMENT_NAME = Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?");
 
   @TempDir
   Path dataDir;
@@ -336,12 +340,12 @@ class MetadataGroupTest {
   private static long firstLogIndex(Node node) {
     try (Stream<Path> files = Files.walk(node.settings.storageDir())) {
       return files.map(file -> file.getFileName().toString())
-          .map(name -> java.util.regex.Pattern.compile("log_(?:inprogress_)?(\\d+)(?:-\\d+)?").matcher(name))
-          .filter(java.util.regex.Matcher::matches)
+          .map(name -> SEGMENT_NAME.matcher(name))
+          .filter(Matcher::matches)
           .mapToLong(matcher -> Long.parseLong(matcher.group(1)))
           .min().orElse(-1);
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 
