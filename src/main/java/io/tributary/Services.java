@@ -11,6 +11,7 @@ import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.RecordAppender;
+import io.tributary.shard.ShardOwners;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
@@ -48,5 +49,7 @@ public record Services(
     ConnectionCounts connections,
     StreamMetrics streamMetrics,
     RecordAppender appender,
-    ClusterMembership cluster) {
+    ClusterMembership cluster,
+    /** Which node owns each shard; null on a single node, where every shard is here. */
+    ShardOwners owners) {
 }

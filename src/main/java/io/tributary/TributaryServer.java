@@ -10,7 +10,11 @@ import io.tributary.api.ApiListeners;
 import io.tributary.api.CallRates;
 import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
+import io.tributary.cluster.ClusterLayout;
 import io.tributary.cluster.ClusterMembership;
+import io.tributary.cluster.ClusterSettings;
+import io.tributary.cluster.metadata.MetadataGroup;
+import io.tributary.cluster.metadata.MetadataGroupSettings;
 import io.tributary.cluster.ClusterNode;
 import io.tributary.cluster.SingleNodeMembership;
 import io.tributary.config.Settings;
@@ -25,7 +29,9 @@ import io.tributary.metrics.AppendMeters;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
+import io.tributary.shard.ClusterShardPlacement;
 import io.tributary.shard.LocalShardPlacement;
+import io.tributary.shard.ShardOwners;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -45,6 +51,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -55,14 +62,27 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TributaryServer {
   /** The verticles deployed at start, by descriptor name, in order. */
   static final List<String> VERTICLES = List.of("api", "tls", "bridge", "triggers", "management");
+  /** How many metadata entries a voter applies between two snapshots of the catalog. */
+  private static final long METADATA_SNAPSHOT_EVERY = 1000;
+  /**
+   * How often a clustered node checks that every shard the metadata gives it runs: those of streams it
+   * learned of from other nodes while it could not be asked to start them.
+   */
+  private static final long RECONCILE_MILLIS = 1000;
 
   private final Services services;
   private final DataDirectory dataDirectory;
+  /** This node's part of the cluster's metadata group; null on a single node. */
+  private final MetadataGroup metadataGroup;
 
-  private TributaryServer(Services services, DataDirectory dataDirectory) {
+  private TributaryServer(Services services, DataDirectory dataDirectory, MetadataGroup metadataGroup) {
     this.services = services;
     this.dataDirectory = dataDirectory;
+    this.metadataGroup = metadataGroup;
   }
+
+  /** A clustered node's layout and its part of the metadata group. */
+  private record Clustered(ClusterLayout layout, MetadataGroup group) { }
 
   public static Future<TributaryServer> start(Settings settings) {
     return start(settings, Clock.systemUTC());
@@ -88,20 +108,31 @@ public final class TributaryServer {
     ApiListeners transport = new ApiListeners(settings, connections);
     if (settings.bool("cluster.enabled")) {
       int loops = eventLoops;
-      return ClusterNode.join(settings, options, transport).compose(node -> start(settings, clock, node.vertx(),
-          node.membership(), loops, enforceQuotas, shardQueue, faultRules, faultSeed, meters, connections));
+      ClusterLayout layout = ClusterLayout.from(settings, ClusterSettings.from(settings));
+      return ClusterNode.join(settings, options, transport).compose(node -> MetadataGroup.start(node.vertx(),
+              metadataSettings(settings, layout))
+          .recover(failure -> node.vertx().close().transform(closed -> Future.failedFuture(failure)))
+          .compose(group -> start(settings, clock, node.vertx(), node.membership(), new Clustered(layout, group), loops,
+              enforceQuotas, shardQueue, faultRules, faultSeed, meters, connections)));
     }
     Vertx vertx = Vertx.builder()
         .with(options)
         .withTransport(transport)
         .build();
-    return start(settings, clock, vertx, new SingleNodeMembership(settings), eventLoops, enforceQuotas, shardQueue,
+    return start(settings, clock, vertx, new SingleNodeMembership(settings), null, eventLoops, enforceQuotas, shardQueue,
         faultRules, faultSeed, meters, connections);
+  }
+
+  /** The metadata group as the layout names it, its Raft log and snapshots in {@code <data dir>/metadata}. */
+  private static MetadataGroupSettings metadataSettings(Settings settings, ClusterLayout layout) {
+    return new MetadataGroupSettings(settings.string("cluster.name"), layout.self(), layout.voters(),
+        settings.path("data.dir").resolve("metadata"),
+        Duration.ofMillis(settings.longValue("cluster.metadata.commit.timeout.ms")), METADATA_SNAPSHOT_EVERY);
   }
 
   /** Starts the server on a built Vert.x instance, clustered or not. */
   private static Future<TributaryServer> start(Settings settings, Clock clock, Vertx vertx, ClusterMembership cluster,
-      int eventLoops, boolean enforceQuotas, int shardQueue, List<FaultRule> faultRules, Long faultSeed,
+      Clustered clustered, int eventLoops, boolean enforceQuotas, int shardQueue, List<FaultRule> faultRules, Long faultSeed,
       PrometheusMeterRegistry meters, ConnectionCounts connections) {
     MemoryBudgets budgets = MemoryBudgets.from(settings, meters);
     WorkerPools pools = WorkerPools.create(vertx, settings, meters, budgets.decodeThreads());
@@ -133,8 +164,8 @@ public final class TributaryServer {
         }
         case "file" -> {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
-          iteratorKey = dataDirectory.iteratorKey();
-          catalog = new StreamCatalogFile(pools.control(), dataDirectory.root());
+          iteratorKey = clustered != null ? clustered.layout().iteratorKey() : dataDirectory.iteratorKey();
+          catalog = clustered != null ? clustered.group().catalog() : new StreamCatalogFile(pools.control(), dataDirectory.root());
           storage = new FileShardStorage(vertx, pools.control(), dataDirectory.shards(),
               FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock, meters);
         }
@@ -144,7 +175,7 @@ public final class TributaryServer {
     } catch (RuntimeException e) {
       if (dataDirectory != null) dataDirectory.close();
       health.close();
-      return vertx.close().transform(closed -> Future.failedFuture(e));
+      return closeGroup(clustered).eventually(vertx::close).transform(closed -> Future.failedFuture(e));
     }
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
@@ -152,8 +183,11 @@ public final class TributaryServer {
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, new LocalShardPlacement(vertx, storage, clock),
-        shardClient, clock,
+    LocalShardPlacement localShards = new LocalShardPlacement(vertx, storage, clock);
+    ClusterShardPlacement clusterShards = clustered == null ? null : new ClusterShardPlacement(vertx,
+        clustered.layout().self(), new ShardOwners(clustered.layout().nodes()), localShards, registry::findByUid);
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata,
+        clusterShards != null ? clusterShards : localShards, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
     ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, metadata, clock,
@@ -167,14 +201,22 @@ public final class TributaryServer {
     Services services = new Services(vertx, settings, clock, registry, metadata, lifecycle, consumers, channels,
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
-        new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster);
+        new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster,
+        clusterShards == null ? null : clusterShards.owners());
 
     DataDirectory lockedDirectory = dataDirectory;
-    Future<Void> deployed = catalog.load()
+    // A clustered node hears placement requests before it loads the metadata (so none falls in between),
+    // and takes the other nodes' changes once its own restore has run on what it loaded.
+    Future<Void> deployed = (clusterShards == null ? Future.<Void>succeededFuture() : clusterShards.listen())
+        .compose(v -> catalog.load())
         .compose(kept -> storage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
             .compose(v -> lifecycle.restore(kept.streams(), kept.accounts()))
             .compose(v -> channelLifecycle.restore(kept.channels())))
         .compose(v -> consumers.restore());
+    if (clustered != null) {
+      deployed = deployed.andThen(restored -> clustered.group().publishTo(metadata))
+          .compose(v -> clusterShards.reconcile(registry.all()).otherwiseEmpty());
+    }
     // Descriptors are read here, on the starting thread, so no event loop ever reads a file.
     List<VerticleDescriptor> descriptors = new java.util.ArrayList<>();
     try {
@@ -200,19 +242,24 @@ public final class TributaryServer {
       if (result.succeeded()) {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
         vertx.setPeriodic(settings.longValue("metrics.sweep.ms"), tick -> services.streamMetrics().sweep(registry));
+        if (clusterShards != null) vertx.setPeriodic(RECONCILE_MILLIS, tick -> clusterShards.reconcile(registry.all()));
         health.startProbing();
         EventLoopMeters.start(vertx, meters);
         services.ready().set(true);
-        started.complete(new TributaryServer(services, lockedDirectory));
+        started.complete(new TributaryServer(services, lockedDirectory, clustered == null ? null : clustered.group()));
       } else {
         health.close();
-        undeployAll(vertx).eventually(vertx::close).onComplete(closed -> {
+        undeployAll(vertx).eventually(() -> closeGroup(clustered)).eventually(vertx::close).onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
         });
       }
     });
     return started.future();
+  }
+
+  private static Future<Void> closeGroup(Clustered clustered) {
+    return clustered == null ? Future.succeededFuture() : clustered.group().close();
   }
 
   /** The ports the server was told to listen on, for a start that failed on one of them. */
@@ -238,7 +285,9 @@ public final class TributaryServer {
   public Future<Void> close() {
     services.ready().set(false);
     services.health().close();
-    return undeployAll(services.vertx()).eventually(() -> services.vertx().close()).andThen(closed -> {
+    return undeployAll(services.vertx())
+        .eventually(() -> metadataGroup == null ? Future.succeededFuture() : metadataGroup.close())
+        .eventually(() -> services.vertx().close()).andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();
     });
   }

@@ -57,12 +57,13 @@ public final class Settings {
     return new Settings(merged);
   }
 
-  /** The settings with every secret ({@code auth.credentials}, {@code management.token}) masked, so settings can be logged. */
+  /** The settings with every secret ({@code auth.credentials}, {@code management.token}, {@code cluster.secret}) masked, so settings can be logged. */
   @Override
   public String toString() {
     Map<String, String> shown = new TreeMap<>(values);
     shown.computeIfPresent("auth.credentials", (key, value) -> value.isBlank() ? value : "****");
     shown.computeIfPresent("management.token", (key, value) -> value.isBlank() ? value : "****");
+    shown.computeIfPresent("cluster.secret", (key, value) -> value.isBlank() ? value : "****");
     return shown.toString();
   }
 }

@@ -88,6 +88,21 @@ public final class ClusterShardPlacement implements ShardPlacement {
     return requests == null ? Future.succeededFuture() : requests.unregister();
   }
 
+  /**
+   * Starts every shard the metadata gives this node that is not running: those of streams it learned of
+   * while it was starting or while a request to start them could not reach it. Run at start and then
+   * periodically; a stream being deleted is left to its deletion.
+   */
+  public Future<Void> reconcile(List<StreamDescriptor> streams) {
+    List<Future<Void>> started = new ArrayList<>();
+    for (StreamDescriptor stream : streams) {
+      if (stream.status() == io.tributary.stream.StreamStatus.DELETING) continue;
+      List<ShardDescriptor> mine = all(stream).filter(shard -> ownsHere(stream.uid(), shard.shardId())).toList();
+      if (!mine.isEmpty()) started.add(local.start(stream, mine));
+    }
+    return Future.join(started).mapEmpty();
+  }
+
   @Override
   public Future<Void> start(StreamDescriptor stream, List<ShardDescriptor> shards) {
     Map<String, List<ShardDescriptor>> byNode = new LinkedHashMap<>();
@@ -185,8 +200,12 @@ public final class ClusterShardPlacement implements ShardPlacement {
   /** The stream's shards with these ids, among its shards and those of a reshard under way. */
   private static List<ShardDescriptor> named(StreamDescriptor stream, List<String> shardIds) {
     Set<String> wanted = new HashSet<>(shardIds);
-    Stream<ShardDescriptor> all = stream.pendingReshard() == null ? stream.shards().stream()
+    return all(stream).filter(shard -> wanted.contains(shard.shardId())).distinct().toList();
+  }
+
+  /** The stream's shards and those of a reshard under way. */
+  private static Stream<ShardDescriptor> all(StreamDescriptor stream) {
+    return stream.pendingReshard() == null ? stream.shards().stream()
         : Stream.concat(stream.shards().stream(), stream.pendingReshard().created().stream());
-    return all.filter(shard -> wanted.contains(shard.shardId())).distinct().toList();
   }
 }

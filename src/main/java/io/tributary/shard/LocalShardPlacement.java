@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Every shard on this node: a {@link ShardVerticle} per shard, its log in this node's {@link ShardStorage}. */
@@ -15,8 +16,17 @@ public final class LocalShardPlacement implements ShardPlacement {
   private final Vertx vertx;
   private final ShardStorage storage;
   private final Clock clock;
-  /** Deployment ids of the running shard verticles, by shard address. */
-  private final Map<String, String> deploymentIds = new ConcurrentHashMap<>();
+  /**
+   * The deployment of each shard verticle started here, by shard address, from the moment it is asked for:
+   * a shard asked for twice at once (a start and a reconciliation) is deployed once, since two verticles on
+   * one address would share its requests.
+   */
+  private final Map<String, Future<String>> deployments = new ConcurrentHashMap<>();
+  /**
+   * Shards and stream incarnations whose data was removed: never started again, whoever asks (shard ids
+   * and stream uids are never reused, so these stay true).
+   */
+  private final Set<String> removed = ConcurrentHashMap.newKeySet();
 
   public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock) {
     this.vertx = vertx;
@@ -24,9 +34,9 @@ public final class LocalShardPlacement implements ShardPlacement {
     this.clock = clock;
   }
 
-  /** The addresses of the shards running on this node. */
-  public java.util.Set<String> runningShards() {
-    return java.util.Set.copyOf(deploymentIds.keySet());
+  /** The addresses of the shards running on this node (started, or starting). */
+  public Set<String> runningShards() {
+    return Set.copyOf(deployments.keySet());
   }
 
   @Override
@@ -34,40 +44,52 @@ public final class LocalShardPlacement implements ShardPlacement {
     List<Future<String>> deployed = new ArrayList<>();
     for (ShardDescriptor shard : shards) {
       String address = ShardAddress.of(stream.uid(), shard.shardId());
-      if (deploymentIds.containsKey(address)) continue;
-      deployed.add(vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
-          .onSuccess(id -> deploymentIds.put(address, id))
-          .recover(failure -> Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of "
-              + stream.key() + " did not start: " + failure.getMessage(), failure))));
+      if (removed.contains(address) || removed.contains(stream.uid())) continue;
+      deployed.add(deployments.computeIfAbsent(address, a -> deploy(stream, shard, a)));
     }
     return Future.join(deployed).mapEmpty();
+  }
+
+  private Future<String> deploy(StreamDescriptor stream, ShardDescriptor shard, String address) {
+    return vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
+        .recover(failure -> {
+          deployments.remove(address);  // tried again by the next start
+          return Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of " + stream.key()
+              + " did not start: " + failure.getMessage(), failure));
+        });
   }
 
   @Override
   public Future<Void> stop(String streamUid) {
     String prefix = ShardAddress.of(streamUid, "");
     List<Future<Void>> undeployed = new ArrayList<>();
-    for (String address : List.copyOf(deploymentIds.keySet())) {
-      if (!address.startsWith(prefix)) continue;
-      String id = deploymentIds.remove(address);
-      if (id != null) undeployed.add(vertx.undeploy(id));
+    for (String address : List.copyOf(deployments.keySet())) {
+      if (address.startsWith(prefix)) undeployed.add(undeploy(address));
     }
     return Future.join(undeployed).mapEmpty();
   }
 
+  /** Stops the shard at the address once its start is over, if it started. */
+  private Future<Void> undeploy(String address) {
+    Future<String> deployment = deployments.remove(address);
+    if (deployment == null) return Future.succeededFuture();
+    return deployment.transform(started -> started.succeeded() ? vertx.undeploy(started.result()) : Future.succeededFuture());
+  }
+
   @Override
   public Future<Void> remove(String streamUid, List<String> shardIds) {
-    List<Future<Void>> removed = new ArrayList<>();
+    List<Future<Void>> deleted = new ArrayList<>();
     for (String shardId : shardIds) {
-      String id = deploymentIds.remove(ShardAddress.of(streamUid, shardId));
-      removed.add((id == null ? Future.<Void>succeededFuture() : vertx.undeploy(id))
-          .compose(u -> storage.deleteShard(streamUid, shardId)));
+      String address = ShardAddress.of(streamUid, shardId);
+      removed.add(address);
+      deleted.add(undeploy(address).compose(u -> storage.deleteShard(streamUid, shardId)));
     }
-    return Future.join(removed).mapEmpty();
+    return Future.join(deleted).mapEmpty();
   }
 
   @Override
   public Future<Void> removeStream(String streamUid) {
+    removed.add(streamUid);
     return stop(streamUid).compose(v -> storage.deleteStream(streamUid));
   }
 }

@@ -68,6 +68,14 @@ public final class StreamRegistry {
     return List.copyOf(streams.values());
   }
 
+  /** The stream incarnation with this uid, or null when there is none (not yet, or no longer). */
+  public StreamDescriptor findByUid(String uid) {
+    for (StreamDescriptor stream : streams.values()) {
+      if (stream.uid().equals(uid)) return stream;
+    }
+    return null;
+  }
+
   /** The staged streams: what the catalog is to hold once the changes under way are kept. */
   synchronized List<StreamDescriptor> stagedStreams() {
     return List.copyOf(stagedStreams.values());

@@ -1,0 +1,86 @@
+package io.tributary.cluster;
+
+import io.tributary.cluster.metadata.MetadataPeer;
+import io.tributary.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * What the cluster is made of, the same on every node because every node reads it from the same settings:
+ * the nodes by name ({@code host:port} as {@code cluster.members} lists them), this node's name (its
+ * advertised host and cluster port), the voters of the metadata group (the first {@code
+ * cluster.metadata.voters} names in order, their Raft servers on the cluster port plus {@code
+ * cluster.metadata.port.offset}), and the key that seals shard iterators and page tokens, derived from
+ * {@code cluster.secret} so that one issued by any node opens on every node.
+ *
+ * <p>Node names, not Hazelcast's member ids, say where shards run: a node keeps its name, and with it its
+ * shards and their logs, across restarts.
+ */
+public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> voters, byte[] iteratorKey) {
+
+  public static ClusterLayout from(Settings settings, ClusterSettings cluster) {
+    if (!settings.string("storage").equals("file")) {
+      throw new IllegalArgumentException("a clustered node keeps its metadata and shards on disk: setting 'storage' must be"
+          + " file with cluster.enabled=true");
+    }
+    if (cluster.advertisedHost() == null) {
+      throw new IllegalArgumentException("setting 'cluster.advertised.host' must name this node when 'cluster.host' is "
+          + ClusterSettings.WILDCARD);
+    }
+    String self = cluster.advertisedHost() + ":" + cluster.port();
+    List<String> nodes = new ArrayList<>();
+    for (String member : cluster.members()) {
+      String name = member.lastIndexOf(':') > 0 ? member : member + ":" + cluster.port();
+      if (!nodes.contains(name)) nodes.add(name);
+    }
+    if (!nodes.contains(self)) {
+      throw new IllegalArgumentException("setting 'cluster.members' must list every node of the cluster, this one ("
+          + self + ") among them, not '" + String.join(",", cluster.members()) + "'");
+    }
+    int voterCount = settings.integer("cluster.metadata.voters");
+    if (voterCount < 1) throw new IllegalArgumentException("setting 'cluster.metadata.voters' must be at least 1");
+    int offset = settings.integer("cluster.metadata.port.offset");
+    List<MetadataPeer> voters = new ArrayList<>();
+    for (String node : nodes.subList(0, Math.min(voterCount, nodes.size()))) {
+      int colon = node.lastIndexOf(':');
+      int raftPort = Integer.parseInt(node.substring(colon + 1)) + offset;
+      if (raftPort < 1 || raftPort > 65535) {
+        throw new IllegalArgumentException("setting 'cluster.metadata.port.offset' puts the metadata port of " + node
+            + " at " + raftPort + ", which is no port");
+      }
+      voters.add(new MetadataPeer(node, node.substring(0, colon), raftPort));
+    }
+    if (voters.stream().noneMatch(voter -> voter.id().equals(self))) {
+      throw new IllegalArgumentException("this node (" + self + ") is not among the first " + voterCount
+          + " of 'cluster.members', the metadata voters; every node must be a voter for now (cluster.metadata.voters)");
+    }
+    String secret = settings.string("cluster.secret");
+    if (secret.length() < 16) {
+      throw new IllegalArgumentException("setting 'cluster.secret' must be at least 16 characters, the same on every node,"
+          + " with cluster.enabled=true: it seals shard iterators so that any node accepts them");
+    }
+    return new ClusterLayout(self, List.copyOf(nodes), List.copyOf(voters), iteratorKey(secret, cluster.name()));
+  }
+
+  /** HMAC-SHA256 of the cluster's name under its secret, cut to the 16 bytes an iterator key has. */
+  static byte[] iteratorKey(String secret, String clusterName) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+      byte[] derived = mac.doFinal(("tributary/shard-iterators/" + clusterName).getBytes(StandardCharsets.UTF_8));
+      return Arrays.copyOf(derived, 16);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ClusterLayout[self=" + self + ", nodes=" + nodes + ", voters=" + voters + "]";
+  }
+}
