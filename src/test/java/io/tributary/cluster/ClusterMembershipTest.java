@@ -117,6 +117,7 @@ class ClusterMembershipTest {
     environment.put("TRIBUTARY_CLUSTER_PORT", String.valueOf(clusterPort));
     environment.put("TRIBUTARY_CLUSTER_MEMBERS", members);
     environment.put("TRIBUTARY_CLUSTER_FAILURE_TIMEOUT_MS", String.valueOf(FAILURE_TIMEOUT_MILLIS));
+    environment.put("TRIBUTARY_CLUSTER_SECRET", "membership-test-secret");
     return ChildServer.start(dataDir, environment, List.of("-Xmx256m"), System.getProperty("java.class.path"));
   }
 
@@ -126,8 +127,8 @@ class ClusterMembershipTest {
     JsonObject last = null;
     while (System.nanoTime() < deadline) {
       last = get(node);
-      JsonArray members = last.getJsonArray("members");
-      boolean allUp = members.stream().allMatch(m -> "UP".equals(((JsonObject) m).getString("state")));
+      List<JsonObject> members = live(last);
+      boolean allUp = members.stream().allMatch(m -> "UP".equals(m.getString("state")));
       if (members.size() == count && allUp) return last;
       Thread.sleep(100);
     }
@@ -148,7 +149,12 @@ class ClusterMembershipTest {
   }
 
   private static Set<String> nodeIdsOf(JsonObject cluster) {
-    return cluster.getJsonArray("members").stream().map(m -> ((JsonObject) m).getString("node"))
-        .collect(Collectors.toSet());
+    return live(cluster).stream().map(m -> m.getString("node")).collect(Collectors.toSet());
+  }
+
+  /** The members in the cluster now: those of cluster.members that are not up are listed as DOWN. */
+  private static List<JsonObject> live(JsonObject cluster) {
+    return cluster.getJsonArray("members").stream().map(JsonObject.class::cast)
+        .filter(m -> !"DOWN".equals(m.getString("state"))).toList();
   }
 }

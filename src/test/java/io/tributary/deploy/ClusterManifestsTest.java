@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import io.tributary.cluster.ClusterLayout;
 import io.tributary.cluster.ClusterSettings;
+import io.tributary.config.Settings;
 import io.tributary.cluster.HazelcastConfigBuilder;
 import io.tributary.config.SettingsLoader;
 import java.io.IOException;
@@ -36,7 +38,7 @@ class ClusterManifestsTest {
   void theOverlayBuildsOnTheSingleNodeManifests() throws IOException {
     JsonNode kustomization = YAML.readTree(OVERLAY.resolve("kustomization.yaml").toFile());
     List<String> resources = texts(kustomization.get("resources"));
-    assertEquals(List.of("../k8s", "discovery-service.yaml", "pod-disruption-budget.yaml"), resources);
+    assertEquals(List.of("../base", "discovery-service.yaml", "pod-disruption-budget.yaml", "cluster-secret.yaml"), resources);
     assertEquals("statefulset-cluster.yaml", kustomization.get("patches").get(0).get("path").asText());
   }
 
@@ -53,20 +55,27 @@ class ClusterManifestsTest {
     Map<String, String> environment = new HashMap<>();
     for (JsonNode variable : container.get("env")) {
       String name = variable.get("name").asText();
+      if (name.equals("POD_NAME")) {
+        assertEquals("metadata.name", variable.at("/valueFrom/fieldRef/fieldPath").asText());
+        continue;
+      }
       assertTrue(settingVariables.contains(name), name + " sets no setting");
       if (variable.has("value")) {
-        environment.put(name, variable.get("value").asText());
+        environment.put(name, variable.get("value").asText().replace("$(POD_NAME)", "tributary-1"));
       } else {
-        assertEquals("status.podIP", variable.at("/valueFrom/fieldRef/fieldPath").asText(), name);
-        environment.put(name, "10.20.30.40");
+        assertEquals("tributary-cluster", variable.at("/valueFrom/secretKeyRef/name").asText(), name);
+        environment.put(name, "a secret of the test's own");
       }
     }
-    assertEquals("10.20.30.40", environment.get("TRIBUTARY_CLUSTER_ADVERTISED_HOST"), "each pod advertises its IP");
+    assertEquals("Parallel", statefulSet.at("/spec/podManagementPolicy").asText(),
+        "pods start together: the metadata group needs a majority of them");
+    assertEquals("tributary-1.tributary-cluster", environment.get("TRIBUTARY_CLUSTER_ADVERTISED_HOST"),
+        "each pod is known by its stable DNS name");
 
     JsonNode service = YAML.readTree(OVERLAY.resolve("discovery-service.yaml").toFile());
     assertEquals("None", service.at("/spec/clusterIP").asText(), "headless: its DNS name lists the pods");
     assertTrue(service.at("/spec/publishNotReadyAddresses").asBoolean(), "a node joins before it is ready");
-    assertEquals(service.at("/metadata/name").asText(), environment.get("TRIBUTARY_CLUSTER_KUBERNETES_SERVICE_DNS"));
+    assertEquals("tributary-cluster", service.at("/metadata/name").asText(), "the pods' names are under it");
     assertEquals(labels(statefulSet.at("/spec/template/metadata/labels"), baseStatefulSet()),
         service.at("/spec/selector"), "the Service selects the StatefulSet's pods");
 
@@ -81,14 +90,16 @@ class ClusterManifestsTest {
     assertEquals(containerPorts.get("hazelcast"), servicePorts.get("hazelcast"));
     assertEquals(containerPorts.get("event-bus"), servicePorts.get("event-bus"));
 
-    Config config = HazelcastConfigBuilder.build(ClusterSettings.from(SettingsLoader.load(List.of(), environment)));
+    Settings settings = SettingsLoader.load(List.of(), environment);
+    Config config = HazelcastConfigBuilder.build(ClusterSettings.from(settings));
     JoinConfig join = config.getNetworkConfig().getJoin();
-    assertTrue(join.getKubernetesConfig().isEnabled());
-    assertEquals("tributary-cluster", join.getKubernetesConfig().getProperty("service-dns"));
-    assertFalse(join.getTcpIpConfig().isEnabled());
+    assertTrue(join.getTcpIpConfig().isEnabled());
     assertFalse(join.getMulticastConfig().isEnabled());
     assertFalse(config.getNetworkConfig().getInterfaces().isEnabled(), "listens on every interface of the pod");
-    assertEquals("10.20.30.40:5701", config.getNetworkConfig().getPublicAddress());
+    assertEquals("tributary-1.tributary-cluster:5701", config.getNetworkConfig().getPublicAddress());
+    ClusterLayout layout = ClusterLayout.from(settings, ClusterSettings.from(settings));
+    assertEquals("tributary-1.tributary-cluster:5701", layout.self());
+    assertEquals(3, layout.voters().size(), "every pod is a voter of the metadata group");
   }
 
   @Test
