@@ -179,13 +179,15 @@ public final class TributaryServer {
     }
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
-    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets);
+    ShardOwners owners = clustered == null ? null : new ShardOwners(clustered.layout().nodes());
+    ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets,
+        owners == null ? address -> true : address -> cluster.isLive(owners.ownerOf(address)));
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
     LocalShardPlacement localShards = new LocalShardPlacement(vertx, storage, clock);
     ClusterShardPlacement clusterShards = clustered == null ? null : new ClusterShardPlacement(vertx,
-        clustered.layout().self(), new ShardOwners(clustered.layout().nodes()), localShards, registry::findByUid);
+        clustered.layout().self(), owners, localShards, registry::findByUid);
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata,
         clusterShards != null ? clusterShards : localShards, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),

@@ -17,6 +17,12 @@ public interface ClusterMembership {
   /** The live members, this node included, ordered by node id; completes on the caller's context. */
   Future<List<ClusterMember>> members();
 
+  /**
+   * Whether the node of this name ({@code host:port}, as {@code cluster.members} lists it) is a live member
+   * now; read from the member list this node keeps, without asking anyone. With clustering off: this node.
+   */
+  boolean isLive(String name);
+
   /** Adds a listener of joins and leaves; with clustering off nothing ever joins or leaves. */
   void addListener(MembershipListener listener);
 }

@@ -11,8 +11,10 @@ import io.vertx.core.spi.cluster.NodeInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,6 +30,8 @@ final class HazelcastMembership implements ClusterMembership {
   static final long NODE_INFO_TIMEOUT_MILLIS = 2000;
 
   private final Map<String, NodePorts> published = new ConcurrentHashMap<>();
+  /** The live members' names, {@code host:port}: replaced on every join and leave. */
+  private volatile Set<String> liveNames;
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
@@ -39,13 +43,28 @@ final class HazelcastMembership implements ClusterMembership {
     this.hazelcast = manager.getHazelcastInstance();
     hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
       @Override
-      public void memberAdded(MembershipEvent event) { }
+      public void memberAdded(MembershipEvent event) {
+        liveNames = names(event.getMembers());
+      }
 
       @Override
       public void memberRemoved(MembershipEvent event) {
         published.remove(nodeId(event.getMember()));
+        liveNames = names(event.getMembers());
       }
     });
+    liveNames = names(hazelcast.getCluster().getMembers());
+  }
+
+  private static Set<String> names(Set<Member> members) {
+    Set<String> names = new HashSet<>();
+    for (Member member : members) names.add(member.getAddress().getHost() + ":" + member.getAddress().getPort());
+    return Set.copyOf(names);
+  }
+
+  @Override
+  public boolean isLive(String name) {
+    return liveNames.contains(name);
   }
 
   @Override

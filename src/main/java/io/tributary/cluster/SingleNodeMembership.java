@@ -33,6 +33,11 @@ public final class SingleNodeMembership implements ClusterMembership {
   }
 
   @Override
+  public boolean isLive(String name) {
+    return true;
+  }
+
+  @Override
   public void addListener(MembershipListener listener) {
     // Nothing joins or leaves a node that runs alone.
   }

@@ -19,6 +19,7 @@ import io.vertx.core.eventbus.ReplyException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
@@ -43,11 +44,19 @@ public final class ShardClient {
   private final MemoryBudgets budgets;
   /** Appends and GetRecords reads sent and not yet answered, by shard address; an idle shard has no entry. */
   private final Map<String, Load> inFlight = new ConcurrentHashMap<>();
+  /** Whether a shard's node is up, by shard address: a request to a node that is down would wait in vain. */
+  private final Predicate<String> reachable;
 
   /** What a shard has in flight: requests, and their bytes. */
   private record Load(int requests, long bytes) { }
 
   public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets) {
+    this(vertx, quotas, queueLimit, budgets, address -> true);
+  }
+
+  /** @param reachable whether the node of the shard at an address is up (a cluster's shards run on many) */
+  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets, Predicate<String> reachable) {
+    this.reachable = reachable;
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
@@ -157,6 +166,9 @@ public final class ShardClient {
    * {@link ShardUnavailableException}.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
+    if (!reachable.test(address)) {
+      return Future.failedFuture(new ShardUnavailableException(address + ": the node it runs on is down"));
+    }
     return eventBus.<T>request(address, request, options)
         .map(Message::body)
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {

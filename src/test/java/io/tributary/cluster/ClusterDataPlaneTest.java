@@ -101,6 +101,10 @@ class ClusterDataPlaneTest {
     nodes.forEach(ChildServer::close);
   }
 
+  static void awaitActiveThrough(KinesisClient client, String stream) {
+    awaitActive(client, stream);
+  }
+
   private static void awaitActive(KinesisClient client, String stream) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (client.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamStatus()
@@ -281,6 +285,60 @@ class ClusterDataPlaneTest {
           .data(SdkBytes.fromUtf8String(marker)));
       received.get(20, TimeUnit.SECONDS);
       done.cancel(true);
+    }
+  }
+
+  /** Runs the call through the first two nodes at once; each outcome is "ok" or the error code. */
+  private static List<String> onTwoNodesAtOnce(java.util.function.Consumer<KinesisClient> call) {
+    List<CompletableFuture<String>> outcomes = new ArrayList<>();
+    java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+    for (int n = 0; n < 2; n++) {
+      KinesisClient client = clients.get(n);
+      outcomes.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          go.await();
+          call.accept(client);
+          return "ok";
+        } catch (software.amazon.awssdk.services.kinesis.model.KinesisException e) {
+          return e.awsErrorDetails().errorCode();
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }));
+    }
+    go.countDown();
+    return outcomes.stream().map(CompletableFuture::join).sorted().toList();
+  }
+
+  @Test
+  void theSameSplitShardOnTwoNodesAtOnceSplitsOnce() {
+    for (int round = 0; round < 3; round++) {
+      String name = "split-race-" + round;
+      clients.get(2).createStream(b -> b.streamName(name).shardCount(1));
+      awaitActive(clients.get(2), name);
+      List<String> results = onTwoNodesAtOnce(client -> client.splitShard(b -> b.streamName(name)
+          .shardToSplit("shardId-000000000000").newStartingHashKey("170141183460469231731687303715884105728")));
+      assertEquals("ok", results.get(1), results.toString());
+      assertTrue(Set.of("ResourceInUseException", "InvalidArgumentException").contains(results.get(0)), results.toString());
+      awaitActive(clients.get(2), name);
+      for (KinesisClient client : clients) {
+        assertEquals(3, client.listShards(b -> b.streamName(name)).shards().size(), "one split: a parent, two children");
+      }
+    }
+  }
+
+  @Test
+  void theSameConsumerRegisteredOnTwoNodesAtOnceIsRegisteredOnce() {
+    String arn = clients.get(0).describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    for (int round = 0; round < 3; round++) {
+      String consumer = "raced-consumer-" + round;
+      List<String> results = onTwoNodesAtOnce(client -> client.registerStreamConsumer(b -> b.streamARN(arn)
+          .consumerName(consumer)));
+      assertEquals(List.of("ResourceInUseException", "ok"), results);
+      for (KinesisClient client : clients) {
+        assertEquals(1, client.listStreamConsumers(b -> b.streamARN(arn)).consumers().stream()
+            .filter(c -> c.consumerName().equals(consumer)).count());
+      }
     }
   }
 
