@@ -31,6 +31,7 @@ import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ClusterShardPlacement;
 import io.tributary.shard.LocalShardPlacement;
+import io.tributary.shard.ShardLocator;
 import io.tributary.shard.ShardOwners;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
@@ -96,7 +97,10 @@ public final class TributaryServer {
     List<FaultRule> faultRules = FaultRule.parseSetting(settings.string("faults"));
     Long faultSeed = settings.string("faults.seed").isEmpty() ? null : settings.longValue("faults.seed");
     if (eventLoops <= 0) eventLoops = Runtime.getRuntime().availableProcessors();
+    ClusterLayout layout = settings.bool("cluster.enabled") ? ClusterLayout.from(settings, ClusterSettings.from(settings)) : null;
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // A clustered node's every metric names the node, so that one Prometheus can scrape them all.
+    if (layout != null) meters.config().commonTags("node", layout.self());
     new JvmMemoryMetrics().bindTo(meters);
     new JvmGcMetrics().bindTo(meters);
     new JvmThreadMetrics().bindTo(meters);
@@ -106,9 +110,8 @@ public final class TributaryServer {
         settings.integer("limits.connections.per.address"), meters);
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(eventLoops);
     ApiListeners transport = new ApiListeners(settings, connections);
-    if (settings.bool("cluster.enabled")) {
+    if (layout != null) {
       int loops = eventLoops;
-      ClusterLayout layout = ClusterLayout.from(settings, ClusterSettings.from(settings));
       return ClusterNode.join(settings, options, transport).compose(node -> MetadataGroup.start(node.vertx(),
               metadataSettings(settings, layout))
           .recover(failure -> node.vertx().close().transform(closed -> Future.failedFuture(failure)))
@@ -181,7 +184,7 @@ public final class TributaryServer {
     CallRates callRates = new CallRates(clock);
     ShardOwners owners = clustered == null ? null : new ShardOwners(clustered.layout().nodes());
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets,
-        owners == null ? address -> true : address -> cluster.isLive(owners.ownerOf(address)));
+        owners == null ? ShardLocator.ALL_HERE : ShardLocator.of(owners, clustered.layout().self(), cluster::isLive), meters);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));

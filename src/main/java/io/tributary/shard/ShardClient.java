@@ -19,7 +19,9 @@ import io.vertx.core.eventbus.ReplyException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * How API handlers reach shard verticles: typed requests over the event bus, failures as InternalFailure.
@@ -44,23 +46,36 @@ public final class ShardClient {
   private final MemoryBudgets budgets;
   /** Appends and GetRecords reads sent and not yet answered, by shard address; an idle shard has no entry. */
   private final Map<String, Load> inFlight = new ConcurrentHashMap<>();
-  /** Whether a shard's node is up, by shard address: a request to a node that is down would wait in vain. */
-  private final Predicate<String> reachable;
+  /** Where each shard runs: a request to a node that is down would wait in vain. */
+  private final ShardLocator locator;
+  /** Requests by where their shard ran: {@code tributary_shard_requests_total{route=local|forwarded}}. */
+  private final Counter localRequests;
+  private final Counter forwardedRequests;
 
   /** What a shard has in flight: requests, and their bytes. */
   private record Load(int requests, long bytes) { }
 
   public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets) {
-    this(vertx, quotas, queueLimit, budgets, address -> true);
+    this(vertx, quotas, queueLimit, budgets, ShardLocator.ALL_HERE, new SimpleMeterRegistry());
   }
 
-  /** @param reachable whether the node of the shard at an address is up (a cluster's shards run on many) */
-  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets, Predicate<String> reachable) {
-    this.reachable = reachable;
+  /** @param locator where each shard runs (a cluster's shards run on many nodes) */
+  public ShardClient(Vertx vertx, Quotas quotas, int queueLimit, MemoryBudgets budgets, ShardLocator locator,
+      MeterRegistry meters) {
+    this.locator = locator;
+    this.localRequests = requests(meters, "local");
+    this.forwardedRequests = requests(meters, "forwarded");
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
     this.budgets = budgets;
+  }
+
+  private static Counter requests(MeterRegistry meters, String route) {
+    return Counter.builder("tributary.shard.requests")
+        .description("Requests to shards, by whether the shard ran on this node or on another one they were forwarded to")
+        .tag("route", route)
+        .register(meters);
   }
 
   /**
@@ -166,8 +181,12 @@ public final class ShardClient {
    * {@link ShardUnavailableException}.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
-    if (!reachable.test(address)) {
-      return Future.failedFuture(new ShardUnavailableException(address + ": the node it runs on is down"));
+    switch (locator.locate(address)) {
+      case HERE -> localRequests.increment();
+      case ELSEWHERE -> forwardedRequests.increment();
+      case DOWN -> {
+        return Future.failedFuture(new ShardUnavailableException(address + ": the node it runs on is down"));
+      }
     }
     return eventBus.<T>request(address, request, options)
         .map(Message::body)
