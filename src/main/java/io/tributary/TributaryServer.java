@@ -188,7 +188,7 @@ public final class TributaryServer {
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
-    LocalShardPlacement localShards = new LocalShardPlacement(vertx, storage, clock);
+    LocalShardPlacement localShards = new LocalShardPlacement(vertx, storage, clock, shardQueue);
     ClusterShardPlacement clusterShards = clustered == null ? null : new ClusterShardPlacement(vertx,
         clustered.layout().self(), owners, localShards, registry::findByUid);
     StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata,

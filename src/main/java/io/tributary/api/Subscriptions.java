@@ -70,6 +70,9 @@ public final class Subscriptions {
   /** How often an idle subscription gets an event without records, so its continuation point advances. */
   public long heartbeatMillis() { return heartbeatMillis; }
 
+  /** How long a subscription holds its consumer's place on a shard before a new one may take over. */
+  public long takeoverMillis() { return takeoverMillis; }
+
   /**
    * Makes the subscription the consumer's live one on the shard, ending a previous one older than the
    * takeover window; ResourceInUseException if a previous one is younger.
@@ -86,13 +89,16 @@ public final class Subscriptions {
       replaced[0] = previous;
       return new Entry(subscription, now);
     });
-    if (refused[0]) {
-      throw KinesisException.resourceInUse("Another active subscription exists for consumer " + consumerArn
-          + " and shard " + shardId + ".");
-    }
+    if (refused[0]) throw inUse(consumerArn, shardId);
     started.increment();
     active.incrementAndGet();
     if (replaced[0] != null) replaced[0].live().takenOver();
+  }
+
+  /** The refusal of a subscription while the consumer's last one on the shard holds its place. */
+  public static KinesisException inUse(String consumerArn, String shardId) {
+    return KinesisException.resourceInUse("Another active subscription exists for consumer " + consumerArn
+        + " and shard " + shardId + ".");
   }
 
   /** Called once by every claimed subscription when it ends, however it ends. */

@@ -16,6 +16,7 @@ public final class LocalShardPlacement implements ShardPlacement {
   private final Vertx vertx;
   private final ShardStorage storage;
   private final Clock clock;
+  private final int queueLimit;
   /**
    * The deployment of each shard verticle started here, by shard address, from the moment it is asked for:
    * a shard asked for twice at once (a start and a reconciliation) is deployed once, since two verticles on
@@ -29,6 +30,12 @@ public final class LocalShardPlacement implements ShardPlacement {
   private final Set<String> removed = ConcurrentHashMap.newKeySet();
 
   public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock) {
+    this(vertx, storage, clock, Integer.MAX_VALUE);
+  }
+
+  /** @param queueLimit appends and reads each shard takes in flight at most, from every node together */
+  public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock, int queueLimit) {
+    this.queueLimit = queueLimit;
     this.vertx = vertx;
     this.storage = storage;
     this.clock = clock;
@@ -51,7 +58,8 @@ public final class LocalShardPlacement implements ShardPlacement {
   }
 
   private Future<String> deploy(StreamDescriptor stream, ShardDescriptor shard, String address) {
-    return vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen()))
+    return vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen(),
+        queueLimit))
         .recover(failure -> {
           deployments.remove(address);  // tried again by the next start
           return Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of " + stream.key()

@@ -142,6 +142,15 @@ public final class ShardClient {
     return request(stream, shard, new ShardRequest.Subscribe(address));
   }
 
+  /**
+   * Claims the shard for a consumer's subscription at the address (see {@link ShardRequest.Claim}); true when
+   * granted, false when the consumer's last subscription is younger than the takeover window.
+   */
+  public Future<Boolean> claim(StreamDescriptor stream, ShardDescriptor shard, String consumerArn, String address,
+      long takeoverMillis) {
+    return request(stream, shard, new ShardRequest.Claim(consumerArn, address, takeoverMillis));
+  }
+
   /** Stops the notifications to the address; a shard that is gone has none to stop. */
   public void unsubscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
     eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));

@@ -10,7 +10,9 @@ import io.tributary.shard.ShardRequest.Locate;
 import io.tributary.shard.ShardRequest.Position;
 import io.tributary.shard.ShardRequest.Read;
 import io.tributary.shard.ShardRequest.SetRetention;
+import io.tributary.shard.ShardRequest.Claim;
 import io.tributary.shard.ShardRequest.Subscribe;
+import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import io.vertx.core.eventbus.EventBus;
@@ -106,6 +108,16 @@ final class ShardCodecs {
       (unsubscribe, out) -> out.string(unsubscribe.address()),
       in -> new Unsubscribe(in.string()));
 
+  /** Claim: string consumerArn, string address, i64 takeoverMillis. */
+  static final WireCodec<Claim> CLAIM = new WireCodec<>(Claim.class,
+      (claim, out) -> out.string(claim.consumerArn()).string(claim.address()).i64(claim.takeoverMillis()),
+      in -> new Claim(in.string(), in.string(), in.i64()));
+
+  /** TakenOver: nothing (0 bytes). */
+  static final WireCodec<TakenOver> TAKEN_OVER = new WireCodec<>(TakenOver.class,
+      (takenOver, out) -> { },
+      in -> new TakenOver());
+
   /** Appended: i64 firstOffset, i64 arrivalMillis, i32 count (20 bytes). */
   static final WireCodec<Appended> APPENDED = new WireCodec<>(Appended.class,
       (appended, out) -> out.i64(appended.firstOffset()).i64(appended.arrivalMillis()).i32(appended.count()),
@@ -159,7 +171,7 @@ final class ShardCodecs {
 
   /** Every request and answer of the protocol with a type of its own (a Locate's answer is a Long). */
   static final List<WireCodec<?>> ALL = List.of(APPEND, READ, LOCATE, SET_RETENTION, CLOSE, SUBSCRIBE, UNSUBSCRIBE,
-      APPENDED, CLOSED, TIP, SHARD_PAGE);
+      CLAIM, APPENDED, CLOSED, TIP, TAKEN_OVER, SHARD_PAGE);
 
   /** Makes each codec the default of its type; once per Vert.x instance. */
   static void register(EventBus bus) {

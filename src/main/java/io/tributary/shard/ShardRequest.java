@@ -55,8 +55,21 @@ public sealed interface ShardRequest {
    */
   record Subscribe(String address) implements ShardRequest { }
 
-  /** Stop notifying a subscriber's address; answered with null. */
+  /**
+   * Stop notifying a subscriber's address, and end the claim made for it (if any); answered with null.
+   */
   record Unsubscribe(String address) implements ShardRequest { }
+
+  /**
+   * Make the subscription at {@code address} the consumer's one on this shard (SubscribeToShard's rule,
+   * counted here at the shard so that it holds whichever node the subscriptions came through): refused if
+   * the consumer's last claim is younger than {@code takeoverMillis}; otherwise granted, and the previous
+   * claim's address is sent {@link TakenOver}. Answered with a {@code Boolean}, whether it was granted.
+   */
+  record Claim(String consumerArn, String address, long takeoverMillis) implements ShardRequest { }
+
+  /** Sent to a subscription's address when a newer subscription of the same consumer took over. */
+  record TakenOver() { }
 
   /**
    * Where the shard's log ends: the offset the next record gets, the arrival of the last record (-1 when

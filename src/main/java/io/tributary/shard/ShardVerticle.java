@@ -11,10 +11,12 @@ import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.tributary.shard.ShardRequest.Locate;
 import io.tributary.shard.ShardRequest.Read;
+import io.tributary.shard.ShardRequest.Claim;
 import io.tributary.shard.ShardRequest.Close;
 import io.tributary.shard.ShardRequest.Closed;
 import io.tributary.shard.ShardRequest.SetRetention;
 import io.tributary.shard.ShardRequest.Subscribe;
+import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
@@ -26,8 +28,10 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -60,14 +64,30 @@ public final class ShardVerticle extends VerticleBase {
   private boolean ended;
   /** Event-bus addresses of the readers told about the tip. */
   private final Set<String> subscribers = new LinkedHashSet<>();
+  /** Each consumer's SubscribeToShard subscription on this shard: when it was granted, and its address. */
+  private final Map<String, Claimed> claims = new HashMap<>();
+
+  private record Claimed(long grantedMillis, String address) { }
   private boolean tipPending;
   /** The newest append: a log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
   /** Made by the first request that carries a quota. */
   private ShardThroughput throughput;
+  /**
+   * At most this many appends and reads in flight here, from every node together: a cluster's nodes each
+   * bound what they send ({@link ShardClient}), and the owner bounds their sum.
+   */
+  private final int queueLimit;
+  private int inFlight;
 
   /** The opener runs when the verticle starts, on its context: a durable log recovers there, off the loop. */
   public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock, boolean closed) {
+    this(address, opener, clock, closed, Integer.MAX_VALUE);
+  }
+
+  /** @param queueLimit how many appends and reads may be in flight here before more are refused as throttled */
+  public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock, boolean closed, int queueLimit) {
+    this.queueLimit = queueLimit;
     this.address = address;
     this.opener = opener;
     this.clock = clock;
@@ -94,10 +114,14 @@ public final class ShardVerticle extends VerticleBase {
   private void handle(Message<ShardRequest> message) {
     ShardRequest request = message.body();
     Future<?> answer;
-    if (request instanceof Append append) {
-      answer = append(append);
-    } else if (request instanceof Read read) {
-      answer = read(read);
+    if (request instanceof Append || request instanceof Read) {
+      if (inFlight >= queueLimit) {
+        message.fail(THROTTLED_FAILURE, "shard queue full");
+        return;
+      }
+      inFlight++;
+      answer = request instanceof Append append ? append(append) : read((Read) request);
+      answer.onComplete(done -> inFlight--);
     } else if (request instanceof Locate locate) {
       answer = locate(locate);
     } else if (request instanceof SetRetention retention) {
@@ -108,7 +132,10 @@ public final class ShardVerticle extends VerticleBase {
       answer = Future.succeededFuture(tip());
     } else if (request instanceof Unsubscribe unsubscribe) {
       subscribers.remove(unsubscribe.address());
+      claims.values().removeIf(claimed -> claimed.address().equals(unsubscribe.address()));
       answer = Future.succeededFuture();
+    } else if (request instanceof Claim claim) {
+      answer = Future.succeededFuture(claim(claim));
     } else if (request instanceof Close) {
       closed = true;
       answer = lastAppend.transform(done -> {
@@ -154,6 +181,17 @@ public final class ShardVerticle extends VerticleBase {
     lastAppend = appended;
     appended.onSuccess(done -> tipChanged());
     return appended;
+  }
+
+  private boolean claim(Claim claim) {
+    long now = clock.millis();
+    Claimed previous = claims.get(claim.consumerArn());
+    if (previous != null && now - previous.grantedMillis() < claim.takeoverMillis()) return false;
+    claims.put(claim.consumerArn(), new Claimed(now, claim.address()));
+    if (previous != null && !previous.address().equals(claim.address())) {
+      vertx.eventBus().send(previous.address(), new TakenOver());
+    }
+    return true;
   }
 
   private Tip tip() {

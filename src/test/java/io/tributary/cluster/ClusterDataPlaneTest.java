@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
-import io.tributary.support.TestServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,34 +62,9 @@ class ClusterDataPlaneTest {
   private static final List<ChildServer> nodes = new ArrayList<>();
   private static final List<KinesisClient> clients = new ArrayList<>();
 
-  /** The settings of node {@code index} of a cluster whose Hazelcast members listen on these ports. */
-  static Map<String, String> nodeSettings(int index, List<Integer> clusterPorts) {
-    StringBuilder members = new StringBuilder();
-    for (int port : clusterPorts) members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
-    Map<String, String> settings = new HashMap<>();
-    settings.put("TRIBUTARY_CLUSTER_ENABLED", "true");
-    settings.put("TRIBUTARY_CLUSTER_HOST", "127.0.0.1");
-    settings.put("TRIBUTARY_CLUSTER_PORT", String.valueOf(clusterPorts.get(index)));
-    settings.put("TRIBUTARY_CLUSTER_MEMBERS", members.toString());
-    settings.put("TRIBUTARY_CLUSTER_SECRET", "a cluster-wide test secret");
-    return settings;
-  }
-
-  /** Starts the nodes at once: none is ready before a majority of the metadata group has met. */
-  static List<ChildServer> startCluster(Path directory, int count) {
-    List<Integer> ports = IntStream.range(0, count).mapToObj(i -> TestServer.freePort()).toList();
-    List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      int index = i;
-      starting.add(CompletableFuture.supplyAsync(() ->
-          ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, ports))));
-    }
-    return starting.stream().map(CompletableFuture::join).toList();
-  }
-
   @BeforeAll
   static void startNodes() {
-    nodes.addAll(startCluster(directory, 3));
+    nodes.addAll(ChildCluster.start(directory, ChildCluster.clusterPorts(3)));
     for (ChildServer node : nodes) clients.add(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint()));
     clients.get(0).createStream(b -> b.streamName(STREAM).shardCount(SHARDS));
     awaitActive(clients.get(0), STREAM);
@@ -173,6 +147,7 @@ class ClusterDataPlaneTest {
     awaitActive(clients.get(1), stream);
     List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
     List<CompletableFuture<Void>> producers = new ArrayList<>();
+    java.util.concurrent.ExecutorService producing = java.util.concurrent.Executors.newFixedThreadPool(clients.size());
     for (int n = 0; n < clients.size(); n++) {
       KinesisClient client = clients.get(n);
       int producer = n;
@@ -192,9 +167,10 @@ class ClusterDataPlaneTest {
             }
           }
         }
-      }));
+      }, producing));
     }
     producers.forEach(CompletableFuture::join);
+    producing.shutdown();
     assertEquals(3000, acknowledged.size(), "no quota is near: every record is taken");
 
     Map<String, List<Acknowledged>> expected = new HashMap<>();
@@ -288,6 +264,67 @@ class ClusterDataPlaneTest {
     }
   }
 
+  private static KinesisAsyncClient asyncThrough(ChildServer node) {
+    return KinesisAsyncClient.builder()
+        .endpointOverride(node.endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+        .overrideConfiguration(o -> o.retryPolicy(software.amazon.awssdk.core.retry.RetryPolicy.none()))
+        .build();
+  }
+
+  /** Subscribes from TRIM_HORIZON; the future completes with the error that ends the subscription. */
+  private static CompletableFuture<Throwable> subscribe(KinesisAsyncClient client, String consumerArn, String shardId,
+      CompletableFuture<Void> started) {
+    CompletableFuture<Throwable> ended = new CompletableFuture<>();
+    SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
+        .onResponse(response -> started.complete(null))
+        .subscriber(event -> { })
+        .onError(failure -> {
+          started.completeExceptionally(failure);
+          ended.complete(failure);
+        })
+        .build();
+    client.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
+        .startingPosition(p -> p.type(ShardIteratorType.TRIM_HORIZON)), handler);
+    return ended;
+  }
+
+  @Test
+  void theSubscriptionTakeoverRuleHoldsAcrossNodes() throws Exception {
+    KinesisClient client = clients.get(0);
+    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("taken-over"))
+        .consumer().consumerARN();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
+        .equals("ACTIVE")) {
+      assertTrue(System.nanoTime() < deadline, "the consumer turns ACTIVE");
+      sleep(50);
+    }
+    try (KinesisAsyncClient first = asyncThrough(nodes.get(0)); KinesisAsyncClient second = asyncThrough(nodes.get(1));
+         KinesisAsyncClient third = asyncThrough(nodes.get(2))) {
+      CompletableFuture<Void> firstStarted = new CompletableFuture<>();
+      CompletableFuture<Throwable> firstEnded = subscribe(first, consumerArn, "shardId-000000000001", firstStarted);
+      firstStarted.get(20, TimeUnit.SECONDS);
+
+      CompletableFuture<Void> secondStarted = new CompletableFuture<>();
+      subscribe(second, consumerArn, "shardId-000000000001", secondStarted);
+      java.util.concurrent.ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> secondStarted.get(20, TimeUnit.SECONDS));
+      assertTrue(refused.getCause() instanceof ResourceInUseException, "another node refuses within 5 s: " + refused);
+
+      sleep(5200);
+      CompletableFuture<Void> thirdStarted = new CompletableFuture<>();
+      subscribe(third, consumerArn, "shardId-000000000001", thirdStarted);
+      thirdStarted.get(20, TimeUnit.SECONDS);
+      Throwable firstEnd = firstEnded.get(20, TimeUnit.SECONDS);
+      assertTrue(String.valueOf(firstEnd).contains("ResourceInUseException"),
+          "the first subscription, on another node, was taken over: " + firstEnd);
+    }
+  }
+
   /** Runs the call through the first two nodes at once; each outcome is "ok" or the error code. */
   private static List<String> onTwoNodesAtOnce(java.util.function.Consumer<KinesisClient> call) {
     List<CompletableFuture<String>> outcomes = new ArrayList<>();
@@ -320,9 +357,15 @@ class ClusterDataPlaneTest {
           .shardToSplit("shardId-000000000000").newStartingHashKey("170141183460469231731687303715884105728")));
       assertEquals("ok", results.get(1), results.toString());
       assertTrue(Set.of("ResourceInUseException", "InvalidArgumentException").contains(results.get(0)), results.toString());
-      awaitActive(clients.get(2), name);
+      // Every node applies the group's entries as its voter learns of them: soon, not at once.
       for (KinesisClient client : clients) {
-        assertEquals(3, client.listShards(b -> b.streamName(name)).shards().size(), "one split: a parent, two children");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.listShards(b -> b.streamName(name)).shards().size() != 3) {
+          assertTrue(System.nanoTime() < deadline, "one split on every node: a parent, two children");
+          sleep(20);
+        }
+        awaitActive(client, name);
+        assertEquals(3, client.listShards(b -> b.streamName(name)).shards().size(), "and no second split");
       }
     }
   }
@@ -336,8 +379,12 @@ class ClusterDataPlaneTest {
           .consumerName(consumer)));
       assertEquals(List.of("ResourceInUseException", "ok"), results);
       for (KinesisClient client : clients) {
-        assertEquals(1, client.listStreamConsumers(b -> b.streamARN(arn)).consumers().stream()
-            .filter(c -> c.consumerName().equals(consumer)).count());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (client.listStreamConsumers(b -> b.streamARN(arn)).consumers().stream()
+            .filter(c -> c.consumerName().equals(consumer)).count() != 1) {
+          assertTrue(System.nanoTime() < deadline, consumer + " is registered once on every node");
+          sleep(20);
+        }
       }
     }
   }

@@ -4,17 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
-import io.tributary.support.TestServer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -44,14 +42,8 @@ class ClusterNodeLossTest {
 
   @Test
   void aDeadNodesShardsFailRetryablyUntilItReturnsWithEveryRecord() throws Exception {
-    List<Integer> ports = IntStream.range(0, 3).mapToObj(i -> TestServer.freePort()).toList();
-    List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      int index = i;
-      starting.add(CompletableFuture.supplyAsync(() -> ChildServer.start(directory.resolve("node-" + index),
-          ClusterDataPlaneTest.nodeSettings(index, ports))));
-    }
-    for (CompletableFuture<ChildServer> node : starting) nodes.add(node.join());
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    nodes.addAll(ChildCluster.start(directory, ports));
     KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
     first.createStream(b -> b.streamName("lossy").shardCount(12));
     ClusterDataPlaneTest.awaitActiveThrough(first, "lossy");
@@ -99,7 +91,7 @@ class ClusterNodeLossTest {
       }
     }
 
-    nodes.set(victim, ChildServer.start(directory.resolve("node-" + victim), ClusterDataPlaneTest.nodeSettings(victim, ports)));
+    nodes.set(victim, ChildServer.start(directory.resolve("node-" + victim), ChildCluster.nodeSettings(victim, ports)));
     for (ChildServer node : nodes) {
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
       for (Shard shard : shards) {

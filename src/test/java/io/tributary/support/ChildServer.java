@@ -58,7 +58,7 @@ public final class ChildServer implements AutoCloseable {
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
       ChildServer server = new ChildServer(builder.start(), port, managementPort, log);
-      server.awaitReady(Duration.ofSeconds(30));
+      server.awaitReady(Duration.ofSeconds(60));
       return server;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -10,9 +10,11 @@ import io.tributary.api.wire.EventStreamEncoder;
 import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.shard.ShardRecord;
+import io.tributary.shard.ShardThrottledException;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.ConsumerDescriptor;
 import io.tributary.stream.ConsumerStatus;
@@ -69,7 +71,8 @@ final class ShardSubscription implements Subscriptions.Live {
 
   private final Context context;
   private HttpServerResponse response;
-  private MessageConsumer<Tip> tips;
+  /** Tips of the shard, and {@link TakenOver} when a newer subscription took over at the shard. */
+  private MessageConsumer<Object> tips;
   /** The next offset to send, and the ContinuationSequenceNumber that says so. */
   private long position;
   private String continuation;
@@ -119,6 +122,11 @@ final class ShardSubscription implements Subscriptions.Live {
         : shard.sequenceNumber(offset - 1, shard.createdMillis());
   }
 
+  /** Where the shard sends this subscription its tips, and the claim's end when one takes over. */
+  String address() {
+    return address;
+  }
+
   /** Starts the stream on the request's context. */
   void start(HttpServerResponse response) {
     this.response = response;
@@ -143,7 +151,13 @@ final class ShardSubscription implements Subscriptions.Live {
     heartbeatTimer = vertx.setPeriodic(subscriptions.heartbeatMillis(), t -> heartbeat());
     // Not a local consumer: in a cluster the shard's owner may be another node. The shard is told the
     // address only once it is registered, so that its first tip cannot go to no one.
-    tips = vertx.eventBus().consumer(address, message -> onTip(message.body()));
+    tips = vertx.eventBus().consumer(address, message -> {
+      if (message.body() instanceof Tip tip) {
+        onTip(tip);
+      } else if (message.body() instanceof TakenOver) {
+        takenOver();
+      }
+    });
     tips.completion()
         .compose(v -> shards.subscribe(stream, shard, address))
         .onSuccess(tip -> {
@@ -200,6 +214,15 @@ final class ShardSubscription implements Subscriptions.Live {
             reading = false;
             if (finished) {
               buffers.release(RESERVED_EVENT_BYTES);
+              return;
+            }
+            if (result.failed() && result.cause() instanceof ShardThrottledException) {
+              // The shard has as many requests in flight as it takes: read again shortly.
+              buffers.release(RESERVED_EVENT_BYTES);
+              budgetTimer = vertx.setTimer(BUDGET_RETRY_MILLIS, t -> {
+                budgetTimer = -1;
+                pump();
+              });
               return;
             }
             if (result.failed()) {
@@ -322,10 +345,9 @@ final class ShardSubscription implements Subscriptions.Live {
     if (lifetimeTimer >= 0) vertx.cancelTimer(lifetimeTimer);
     if (childrenTimer >= 0) vertx.cancelTimer(childrenTimer);
     if (budgetTimer >= 0) vertx.cancelTimer(budgetTimer);
-    if (tips != null) {
-      tips.unregister();
-      shards.unsubscribe(stream, shard, address);
-    }
+    if (tips != null) tips.unregister();
+    // Also ends the claim the shard holds for this subscription, made whether or not it started.
+    shards.unsubscribe(stream, shard, address);
     subscriptions.release(consumer.arn(), shard.shardId(), this);
     if (response != null && !response.ended() && !response.closed()) {
       if (lastFrame != null) response.end(lastFrame); else response.end();

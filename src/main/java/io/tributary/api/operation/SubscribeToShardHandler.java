@@ -119,18 +119,24 @@ public final class SubscribeToShardHandler implements StreamingOperationHandler 
           : shards.locate(stream, shard, Position.valueOf(type), 0);
     }
     String given = continuation;
-    return offset.map(at -> {
+    StreamMeters meters = streamMetrics.of(stream);
+    return offset.compose(at -> {
       ShardSubscription subscription = new ShardSubscription(vertx, clock, registry, shards, subscriptions, streamMetrics, stream, shard, found.consumer(), at,
           given != null ? given : ShardSubscription.continuationBefore(shard, at));
-      StreamMeters meters = streamMetrics.of(stream);
-      try {
-        subscriptions.claim(consumerArn, shard.shardId(), subscription);
-      } catch (KinesisException refused) {
-        meters.subscribeRateExceeded(found.consumer());
-        throw refused;
-      }
-      meters.subscribed(found.consumer());
-      return subscription::start;
+      // The takeover rule is counted at the shard, so that it holds whichever nodes the calls come through;
+      // this node's registry then keeps the subscription for deregistration and its own counts.
+      return shards.claim(stream, shard, consumerArn, subscription.address(), subscriptions.takeoverMillis())
+          .map(granted -> {
+            try {
+              if (!granted) throw Subscriptions.inUse(consumerArn, shard.shardId());
+              subscriptions.claim(consumerArn, shard.shardId(), subscription);
+            } catch (KinesisException refused) {
+              meters.subscribeRateExceeded(found.consumer());
+              throw refused;
+            }
+            meters.subscribed(found.consumer());
+            return subscription::start;
+          });
     });
   }
 

@@ -1,0 +1,51 @@
+package io.tributary.support;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+
+/** Clustered server JVMs on 127.0.0.1 ({@link ChildServer}), configured by TRIBUTARY_* variables alone. */
+public final class ChildCluster {
+  private ChildCluster() { }
+
+  /** Free ports for the Hazelcast members of a cluster of this many nodes. */
+  public static List<Integer> clusterPorts(int nodes) {
+    return IntStream.range(0, nodes).mapToObj(i -> TestServer.freePort()).toList();
+  }
+
+  /** The settings of node {@code index} of a cluster whose Hazelcast members listen on these ports. */
+  public static Map<String, String> nodeSettings(int index, List<Integer> clusterPorts) {
+    StringBuilder members = new StringBuilder();
+    for (int port : clusterPorts) members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(port);
+    Map<String, String> settings = new HashMap<>();
+    settings.put("TRIBUTARY_CLUSTER_ENABLED", "true");
+    settings.put("TRIBUTARY_CLUSTER_HOST", "127.0.0.1");
+    settings.put("TRIBUTARY_CLUSTER_PORT", String.valueOf(clusterPorts.get(index)));
+    settings.put("TRIBUTARY_CLUSTER_MEMBERS", members.toString());
+    settings.put("TRIBUTARY_CLUSTER_SECRET", "a cluster-wide test secret");
+    return settings;
+  }
+
+  /** Starts every node at once, each in {@code directory/node-<i>}, and returns them once all are ready. */
+  public static List<ChildServer> start(Path directory, List<Integer> clusterPorts) {
+    // Threads of their own: the common pool may have a single thread on a small machine.
+    ExecutorService starters = Executors.newFixedThreadPool(clusterPorts.size());
+    try {
+      List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
+      for (int i = 0; i < clusterPorts.size(); i++) {
+        int index = i;
+        starting.add(CompletableFuture.supplyAsync(() ->
+            ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, clusterPorts)), starters));
+      }
+      return starting.stream().map(CompletableFuture::join).toList();
+    } finally {
+      starters.shutdown();
+    }
+  }
+}
