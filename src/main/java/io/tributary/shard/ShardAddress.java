@@ -2,9 +2,12 @@ package io.tributary.shard;
 
 /** The event-bus address of a shard verticle: {@code tributary.shard.<stream uid>.<shard id>}. */
 public final class ShardAddress {
+  /** What every shard address starts with. */
+  public static final String PREFIX = "tributary.shard.";
+
   private ShardAddress() { }
 
   public static String of(String streamUid, String shardId) {
-    return "tributary.shard." + streamUid + "." + shardId;
+    return PREFIX + streamUid + "." + shardId;
   }
 }

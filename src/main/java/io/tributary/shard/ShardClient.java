@@ -10,7 +10,9 @@ import io.tributary.shard.ShardRequest.Position;
 import io.tributary.shard.ShardRequest.Read;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -51,6 +53,16 @@ public final class ShardClient {
   /** Requests by where their shard ran: {@code tributary_shard_requests_total{route=local|forwarded}}. */
   private final Counter localRequests;
   private final Counter forwardedRequests;
+  /**
+   * Forwarded requests not yet answered, with their shard's address: those whose node is found down are
+   * failed at once rather than left to their timeout (a node killed between the send and the detection).
+   */
+  private final Map<Promise<?>, Forwarded> forwarded = new ConcurrentHashMap<>();
+
+  /** A forwarded request's shard, and the context its caller waits on (null off any context). */
+  private record Forwarded(String address, Context context) { }
+  /** How often forwarded requests are checked against the nodes that are up. */
+  static final long FORWARDED_CHECK_MILLIS = 200;
 
   /** What a shard has in flight: requests, and their bytes. */
   private record Load(int requests, long bytes) { }
@@ -65,6 +77,7 @@ public final class ShardClient {
     this.locator = locator;
     this.localRequests = requests(meters, "local");
     this.forwardedRequests = requests(meters, "forwarded");
+    if (locator != ShardLocator.ALL_HERE) vertx.setPeriodic(FORWARDED_CHECK_MILLIS, tick -> failWhereDown());
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
@@ -190,13 +203,38 @@ public final class ShardClient {
    * {@link ShardUnavailableException}.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
-    switch (locator.locate(address)) {
+    ShardLocator.Location where = locator.locate(address);
+    switch (where) {
       case HERE -> localRequests.increment();
       case ELSEWHERE -> forwardedRequests.increment();
       case DOWN -> {
         return Future.failedFuture(new ShardUnavailableException(address + ": the node it runs on is down"));
       }
     }
+    Future<T> answered = send(address, request);
+    if (where == ShardLocator.Location.HERE) return answered;
+    Promise<T> watched = Promise.promise();
+    forwarded.put(watched, new Forwarded(address, Vertx.currentContext()));
+    answered.onComplete(result -> {
+      if (forwarded.remove(watched) == null) return;  // failed already: its node went down
+      if (result.succeeded()) watched.complete(result.result()); else watched.fail(result.cause());
+    });
+    return watched.future();
+  }
+
+  private void failWhereDown() {
+    forwarded.forEach((promise, request) -> {
+      if (locator.locate(request.address()) != ShardLocator.Location.DOWN || forwarded.remove(promise) == null) return;
+      ShardUnavailableException down = new ShardUnavailableException(request.address() + ": the node it runs on went down");
+      if (request.context() == null) {
+        promise.tryFail(down);
+      } else {
+        request.context().runOnContext(v -> promise.tryFail(down));
+      }
+    });
+  }
+
+  private <T> Future<T> send(String address, ShardRequest request) {
     return eventBus.<T>request(address, request, options)
         .map(Message::body)
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {

@@ -236,6 +236,7 @@ class ClusterDataPlaneTest {
     String shardId = ownedElsewhere;
     Map<String, Boolean> seen = new ConcurrentHashMap<>();
     CompletableFuture<Void> received = new CompletableFuture<>();
+    CompletableFuture<Void> subscribed = new CompletableFuture<>();
     String marker = "across-" + System.nanoTime();
     try (KinesisAsyncClient async = KinesisAsyncClient.builder()
         .endpointOverride(nodes.get(through).endpoint())
@@ -250,11 +251,12 @@ class ClusterDataPlaneTest {
               if (record.data().asUtf8String().equals(marker)) received.complete(null);
             }
           }).build())
+          .onResponse(response -> subscribed.complete(null))
           .onError(received::completeExceptionally)
           .build();
       CompletableFuture<Void> done = async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
           .startingPosition(p -> p.type(ShardIteratorType.LATEST)), handler);
-      sleep(500);
+      subscribed.get(20, TimeUnit.SECONDS);  // LATEST is where the shard ended when the call was answered
       String hashKey = clients.get(0).listShards(b -> b.streamName(STREAM)).shards().stream()
           .filter(s -> s.shardId().equals(shardId)).findFirst().orElseThrow().hashKeyRange().startingHashKey();
       clients.get(0).putRecord(b -> b.streamName(STREAM).partitionKey("k").explicitHashKey(hashKey)
@@ -352,7 +354,7 @@ class ClusterDataPlaneTest {
     for (int round = 0; round < 3; round++) {
       String name = "split-race-" + round;
       clients.get(2).createStream(b -> b.streamName(name).shardCount(1));
-      awaitActive(clients.get(2), name);
+      for (KinesisClient client : clients) awaitActive(client, name);
       List<String> results = onTwoNodesAtOnce(client -> client.splitShard(b -> b.streamName(name)
           .shardToSplit("shardId-000000000000").newStartingHashKey("170141183460469231731687303715884105728")));
       assertEquals("ok", results.get(1), results.toString());

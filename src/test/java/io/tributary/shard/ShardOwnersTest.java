@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ShardOwnersTest {
+  private static final List<String> THREE = List.of("n1:5701", "n2:5701", "n3:5701");
+
   private static List<String> addresses(int streams, int shardsEach) {
     List<String> addresses = new ArrayList<>();
     for (int s = 0; s < streams; s++) {
@@ -20,12 +23,30 @@ class ShardOwnersTest {
   }
 
   @Test
-  void spreadsShardsEvenlyOverNodes() {
-    ShardOwners owners = new ShardOwners(List.of("127.0.0.1:5701", "127.0.0.1:5702", "127.0.0.1:5703"));
-    Map<String, List<String>> owned = owners.byOwner(addresses(100, 30));
-    assertEquals(3, owned.size());
-    for (List<String> shards : owned.values()) {
-      assertTrue(Math.abs(shards.size() - 1000) < 100, "each node owns about a third of 3,000 shards: " + shards.size());
+  void everyStreamsShardsSpreadEvenlyOverTheNodes() {
+    ShardOwners owners = new ShardOwners(THREE);
+    for (int s = 0; s < 1000; s++) {
+      String uid = UUID.randomUUID().toString();
+      for (int count : new int[] {1, 2, 3, 4, 5, 12}) {
+        Map<String, Integer> held = new HashMap<>();
+        for (int i = 0; i < count; i++) held.merge(owners.ownerOf(ShardAddress.of(uid, String.format("shardId-%012d", i))), 1, Integer::sum);
+        int most = held.values().stream().max(Integer::compare).orElseThrow();
+        int least = held.size() < Math.min(count, 3) ? 0 : held.values().stream().min(Integer::compare).orElseThrow();
+        assertTrue(most - (count >= 3 ? least : 1) <= 1 && most <= (count + 2) / 3,
+            "the first " + count + " shards of a stream differ by at most one per node: " + held);
+      }
+    }
+  }
+
+  @Test
+  void aShardsOwnerDoesNotDependOnShardsMadeAfterIt() {
+    String uid = UUID.randomUUID().toString();
+    ShardOwners askedInOrder = new ShardOwners(THREE);
+    ShardOwners askedLastFirst = new ShardOwners(THREE);
+    askedLastFirst.ownerOf(ShardAddress.of(uid, "shardId-000000000099"));
+    for (int i = 0; i < 100; i++) {
+      String address = ShardAddress.of(uid, String.format("shardId-%012d", i));
+      assertEquals(askedInOrder.ownerOf(address), askedLastFirst.ownerOf(address));
     }
   }
 
@@ -37,34 +58,39 @@ class ShardOwnersTest {
   }
 
   @Test
-  void aJoiningNodeTakesOnlyShardsAndTakesItsShare() {
+  void aJoiningNodeTakesItsShareAndMostMovesGoToIt() {
     List<String> shards = addresses(100, 30);
-    ShardOwners three = new ShardOwners(List.of("n1:5701", "n2:5701", "n3:5701"));
+    ShardOwners three = new ShardOwners(THREE);
     ShardOwners four = new ShardOwners(List.of("n1:5701", "n2:5701", "n3:5701", "n4:5701"));
     int moved = 0;
+    int toNew = 0;
     for (String address : shards) {
-      String before = three.ownerOf(address);
       String after = four.ownerOf(address);
-      if (!before.equals(after)) {
-        assertEquals("n4:5701", after, "a shard moves only to the new node");
+      if (!three.ownerOf(address).equals(after)) {
         moved++;
+        if (after.equals("n4:5701")) toNew++;
       }
     }
-    assertTrue(Math.abs(moved - 750) < 90, "about a quarter of the shards move: " + moved);
+    assertTrue(toNew >= 700 && toNew <= 800, "the new node takes 7 or 8 of each stream's 30: " + toNew);
+    // Even spread costs moves: about half the shards change owner (a quarter with plain rendezvous hashing,
+    // which leaves some streams unevenly spread). Moves are to follow ownership kept in the metadata.
+    assertTrue(moved < 3000 * 0.6, "not everything moves: " + moved + " moved in all");
   }
 
   @Test
-  void aLeavingNodesShardsAreSharedByTheOthersAndNoOtherShardMoves() {
+  void aLeavingNodesShardsAreShared() {
     List<String> shards = addresses(100, 30);
-    ShardOwners three = new ShardOwners(List.of("n1:5701", "n2:5701", "n3:5701"));
+    ShardOwners three = new ShardOwners(THREE);
     ShardOwners two = new ShardOwners(List.of("n1:5701", "n2:5701"));
-    int[] taken = new int[2];
-    for (String address : shards) {
-      String before = three.ownerOf(address);
-      String after = two.ownerOf(address);
-      if (!before.equals("n3:5701")) assertEquals(before, after, "shards of nodes that stay do not move");
-      else taken[after.equals("n1:5701") ? 0 : 1]++;
-    }
-    assertTrue(Math.abs(taken[0] - taken[1]) < 150, "the leaver's shards are shared: " + taken[0] + " / " + taken[1]);
+    int moved = 0;
+    for (String address : shards) if (!three.ownerOf(address).equals(two.ownerOf(address))) moved++;
+    assertTrue(moved < 3000 * 0.7, "not everything moves: " + moved);
+  }
+
+  @Test
+  void anAddressOutsideTheShardFormIsStillPlaced() {
+    ShardOwners owners = new ShardOwners(THREE);
+    assertTrue(THREE.contains(owners.ownerOf("tributary.shard.some-uid.not-a-shard-id")));
+    assertTrue(THREE.contains(owners.ownerOf("elsewhere")));
   }
 }
