@@ -224,15 +224,7 @@ class ClusterDataPlaneTest {
     int through = 0;
     while (nodes.get(through).endpoint().getPort() == owner.get("apiPort").asInt()) through++;
     KinesisClient client = clients.get(through);
-    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
-    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("pushed-across"))
-        .consumer().consumerARN();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
-        .equals("ACTIVE")) {
-      assertTrue(System.nanoTime() < deadline, "the consumer turns ACTIVE");
-      sleep(50);
-    }
+    String consumerArn = registerActiveConsumer(client, "pushed-across");
     String shardId = ownedElsewhere;
     Map<String, Boolean> seen = new ConcurrentHashMap<>();
     CompletableFuture<Void> received = new CompletableFuture<>();
@@ -266,6 +258,30 @@ class ClusterDataPlaneTest {
     }
   }
 
+  /** Registers a consumer of the shared stream through the client and waits until every node has it ACTIVE. */
+  private static String registerActiveConsumer(KinesisClient client, String name) {
+    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
+        .consumer().consumerARN();
+    for (KinesisClient through : clients) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!consumerStatus(through, consumerArn).equals("ACTIVE")) {
+        assertTrue(System.nanoTime() < deadline, name + " turns ACTIVE on every node");
+        sleep(50);
+      }
+    }
+    return consumerArn;
+  }
+
+  /** The consumer's status as a node has it; "unknown" before the node has applied its registration. */
+  private static String consumerStatus(KinesisClient client, String consumerArn) {
+    try {
+      return client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString();
+    } catch (software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException notYet) {
+      return "unknown";
+    }
+  }
+
   private static KinesisAsyncClient asyncThrough(ChildServer node) {
     return KinesisAsyncClient.builder()
         .endpointOverride(node.endpoint())
@@ -296,15 +312,7 @@ class ClusterDataPlaneTest {
   @Test
   void theSubscriptionTakeoverRuleHoldsAcrossNodes() throws Exception {
     KinesisClient client = clients.get(0);
-    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
-    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("taken-over"))
-        .consumer().consumerARN();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
-        .equals("ACTIVE")) {
-      assertTrue(System.nanoTime() < deadline, "the consumer turns ACTIVE");
-      sleep(50);
-    }
+    String consumerArn = registerActiveConsumer(client, "taken-over");
     try (KinesisAsyncClient first = asyncThrough(nodes.get(0)); KinesisAsyncClient second = asyncThrough(nodes.get(1));
          KinesisAsyncClient third = asyncThrough(nodes.get(2))) {
       CompletableFuture<Void> firstStarted = new CompletableFuture<>();

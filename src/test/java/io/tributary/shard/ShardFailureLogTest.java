@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.ShardLog;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.IncomingRecord;
 import io.vertx.core.Future;
@@ -32,31 +31,11 @@ class ShardFailureLogTest {
   }
 
   /** A log that refuses every append. */
-  private static final class FailingLog implements ShardLog {
+  private static final class FailingLog extends StubShardLog {
     @Override
     public Future<Long> append(List<Entry> entries) {
       return Future.failedFuture(new DiskFull());
     }
-
-    @Override
-    public Future<Page> read(long fromOffset, int maxRecords, long maxBytes) {
-      return Future.succeededFuture(new Page(List.of(), fromOffset, -1));
-    }
-
-    @Override
-    public long startOffset() { return 0; }
-
-    @Override
-    public long endOffset() { return 0; }
-
-    @Override
-    public long lastArrivalMillis() { return -1; }
-
-    @Override
-    public Future<Long> offsetAtOrAfter(long arrivalMillis) { return Future.succeededFuture(0L); }
-
-    @Override
-    public Future<Void> close() { return Future.succeededFuture(); }
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.log.ShardLog;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Claim;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -30,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class ShardOwnerBoundsTest {
   /** A log whose appends wait until the test lets them finish. */
-  private static final class HeldLog implements ShardLog {
+  private static final class HeldLog extends StubShardLog {
     final List<Promise<Long>> held = new ArrayList<>();
 
     @Override
@@ -39,26 +38,6 @@ class ShardOwnerBoundsTest {
       held.add(promise);
       return promise.future();
     }
-
-    @Override
-    public Future<Page> read(long fromOffset, int maxRecords, long maxBytes) {
-      return Future.succeededFuture(new Page(List.of(), fromOffset, -1));
-    }
-
-    @Override
-    public long startOffset() { return 0; }
-
-    @Override
-    public long endOffset() { return 0; }
-
-    @Override
-    public long lastArrivalMillis() { return -1; }
-
-    @Override
-    public Future<Long> offsetAtOrAfter(long arrivalMillis) { return Future.succeededFuture(0L); }
-
-    @Override
-    public Future<Void> close() { return Future.succeededFuture(); }
   }
 
   private Vertx vertx;
