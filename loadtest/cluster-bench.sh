@@ -8,8 +8,11 @@
 #    waits until every one is ready, runs SdkBenchmark through node 1, then ClusterBenchmark --mode cluster:
 #    every call through node 1, then calls spread over the three, the forwarded share of shard requests from
 #    each node's /metrics, and sequential PutRecord / GetRecords pairs through node 1 to a shard it owns and
-#    to one another node owns. Stops the nodes and writes loadtest/results/cluster.md.
-# All nodes run on this machine and share its cores. Server logs are kept as target/cluster-bench-*.log.
+#    to one another node owns. Stops the nodes.
+# 3. Starts one node again and repeats the lean single-node run, so that the report shows how far the machine's
+#    figures moved meanwhile; then ClusterBenchmark --mode report writes loadtest/results/cluster.md.
+# All nodes run on this machine and share its cores. Server logs are kept as target/cluster-bench-*.log, the
+# figures of each run as target/cluster-bench/*.txt.
 # Bounded in time: 13 s per put phase by default; each client is killed after CLIENT_TIMEOUT_S.
 #
 # Usage: loadtest/cluster-bench.sh [extra ClusterBenchmark options, e.g. --duration 20 --latency-calls 5000]
@@ -34,15 +37,24 @@ LOG_TAG=cluster-bench.sh
 source "$ROOT/loadtest/lib/bench-common.sh"
 
 build_bench_client ClusterBenchmark SdkBenchmark
-SUMMARIES=$(mktemp -d -t tributary-cluster-bench.XXXXXX)
+# Each run's figures, kept (ClusterBenchmark --mode report can write the report from them again).
+SUMMARIES=target/cluster-bench
+rm -rf "$SUMMARIES"; mkdir -p "$SUMMARIES"
+
+STATUS=0
+# Runs ClusterBenchmark with the given options and the script's own; a failed run fails the script at the end.
+cluster_client() {
+  # shellcheck disable=SC2086
+  timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.ClusterBenchmark \
+    --host 127.0.0.1 "$@" "${EXTRA[@]}" || { STATUS=$?; log "ClusterBenchmark $1 $2: errors (see above) or failed"; }
+}
+EXTRA=("$@")
 
 # ---- 1. one node, not clustered ------------------------------------------------------------------------
 start_bench_server cluster-bench-single
 SERVER_JAVA=$(java -version 2>&1 | head -1)
-# shellcheck disable=SC2086
-timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.ClusterBenchmark \
-  --mode single --host 127.0.0.1 --nodes "$API_PORT:$MGMT_PORT" --server-pids "$SERVER_PID" \
-  --summary-out "$SUMMARIES/single.txt" "$@" || log "the single-node lean run reported errors (see its output above) or failed"
+cluster_client --mode single --nodes "$API_PORT:$MGMT_PORT" --server-pids "$SERVER_PID" \
+  --summary-out "$SUMMARIES/single.txt"
 # shellcheck disable=SC2086
 timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.SdkBenchmark \
   --host 127.0.0.1 --port "$API_PORT" --server-pid "$SERVER_PID" "${SDK_OPTS[@]}" \
@@ -67,9 +79,8 @@ stop_nodes() {
     rm -rf "${NODE_WORKS[$i]}"
   done
   NODE_PIDS=()
-  rm -rf "$SUMMARIES"
 }
-trap stop_nodes EXIT
+trap 'stop_nodes; stop_bench_server' EXIT
 
 # A Hazelcast port whose +100 (the metadata Raft group's port) is free too.
 CLUSTER_PORTS=()
@@ -118,21 +129,27 @@ timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.
   --host 127.0.0.1 --port "${NODE_APIS[0]}" --server-pid "${NODE_PIDS[0]}" "${SDK_OPTS[@]}" \
   --summary-out "$SUMMARIES/sdk-cluster.txt" || log "the cluster SDK run failed"
 
-status=0
-# shellcheck disable=SC2086
-timeout "$CLIENT_TIMEOUT_S" java $CLIENT_JVM_OPTS -cp "$CLIENT_CP" io.tributary.bench.ClusterBenchmark \
-  --mode cluster --host 127.0.0.1 --nodes "$NODES" --server-pids "$PIDS" --out "$OUT" \
-  --baseline "$SUMMARIES/single.txt" --sdk-single "$SUMMARIES/sdk-single.txt" \
-  --sdk-cluster "$SUMMARIES/sdk-cluster.txt" \
-  --command "loadtest/cluster-bench.sh${*:+ $*}" \
-  --server-info "commit $(commit_info); each node a separate JVM: $SERVER_JAVA, flags: $SERVER_JVM_OPTS; default settings (storage=file, fsync=always, event loops: one per processor), auth.mode=shape; cluster: Hazelcast TCP-IP members and the metadata Raft group on 127.0.0.1" \
-  "$@" || status=$?
-
+cluster_client --mode cluster --nodes "$NODES" --server-pids "$PIDS" --summary-out "$SUMMARIES/cluster.txt"
 for i in 0 1 2; do
   if grep -q "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log"; then
     log "node $((i + 1)) log has errors (kept in target/cluster-bench-node$((i + 1))-server.log):"
     grep -m 10 "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log" >&2
   fi
 done
+stop_nodes
+
+# ---- 3. one node again, and the report -----------------------------------------------------------------
+start_bench_server cluster-bench-single-after
+cluster_client --mode single --nodes "$API_PORT:$MGMT_PORT" --server-pids "$SERVER_PID" \
+  --summary-out "$SUMMARIES/single-after.txt"
+report_server_errors
+stop_bench_server
+SERVER_PID=""
+WORK=""
+
+cluster_client --mode report --out "$OUT" --single "$SUMMARIES/single.txt" --cluster "$SUMMARIES/cluster.txt" \
+  --single-after "$SUMMARIES/single-after.txt" --sdk-single "$SUMMARIES/sdk-single.txt" \
+  --sdk-cluster "$SUMMARIES/sdk-cluster.txt" --command "loadtest/cluster-bench.sh${*:+ $*}" \
+  --server-info "commit $(commit_info); each node a separate JVM: $SERVER_JAVA, flags: $SERVER_JVM_OPTS; default settings (storage=file, fsync=always, event loops: one per processor), auth.mode=shape; cluster: Hazelcast TCP-IP members and the metadata Raft group on 127.0.0.1"
 log "results: $OUT"
-exit $status
+exit $STATUS

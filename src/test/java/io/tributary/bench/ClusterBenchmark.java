@@ -42,16 +42,18 @@ import java.util.concurrent.TimeUnit;
  * shard requests the nodes forwarded to a shard's owner; and what forwarding adds to one call
  * ({@link ForwardingLatency}).
  *
- * <p>{@code --mode single}: one node (not clustered), the baseline; its figures go to {@code --summary-out}
- * as {@code case.key=value} lines. {@code --mode cluster}: three clustered nodes, every client through the
- * first node, then clients spread evenly over the three; then the latency pairs; then the whole report to
- * {@code --out}, with the baseline ({@code --baseline}) and the AWS SDK runs of {@link SdkBenchmark}
- * ({@code --sdk-single}, {@code --sdk-cluster}) read from their summary files.
+ * <p>{@code --mode single}: one node (not clustered), the baseline. {@code --mode cluster}: three clustered
+ * nodes, every client through the first node, then clients spread evenly over the three, then the latency
+ * pairs. Each writes its figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
+ * writes the report to {@code --out} from the summary files of those runs ({@code --single}, {@code --cluster},
+ * {@code --single-after}: the baseline again, once the cluster has run) and of {@link SdkBenchmark}'s
+ * ({@code --sdk-single}, {@code --sdk-cluster}).
  *
  * <p>Options ({@code --name value}): host, nodes ({@code api:management,...}), server-pids (comma list), mode,
  * warmup and duration (seconds), shards, records-per-call, record-bytes, concurrency (calls in flight),
- * lanes (client event loops), limit, latency-calls, latency-warmup, out, summary-out, baseline, sdk-single,
- * sdk-cluster, command and server-info (text for the report).
+ * lanes (client event loops), limit, latency-calls, latency-warmup, summary-out; for the report: out, single,
+ * cluster, single-after, sdk-single, sdk-cluster, command and server-info (text for the report), and the
+ * options of the runs (for the parameters table).
  */
 public final class ClusterBenchmark {
   private final Map<String, String> options;
@@ -102,35 +104,51 @@ public final class ClusterBenchmark {
   }
 
   private int run() throws Exception {
-    KinesisWire.useFormat("cbor");
     String mode = option("mode", "cluster");
+    if (mode.equals("report")) return report();
+    KinesisWire.useFormat("cbor");
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(lanes));
     try {
       List<Context> contexts = LoadRunner.eventLoopContexts(vertx, lanes);
       Map<String, Map<String, Double>> cases = new LinkedHashMap<>();
+      Path summaryOut = Path.of(option("summary-out", "target/cluster-bench-" + mode + ".txt"));
       if (mode.equals("single")) {
-        cases.put("single", throughput(vertx, contexts, "single", List.of(nodes.nodes.get(0))));
-        Files.writeString(Path.of(option("summary-out", "target/cluster-bench-single.txt")), summary(cases),
-            StandardCharsets.UTF_8);
+        String name = option("case", "single");
+        cases.put(name, throughput(vertx, contexts, name, List.of(nodes.nodes.get(0))));
+        Files.writeString(summaryOut, summary(cases), StandardCharsets.UTF_8);
         return failures(cases) == 0 ? 0 : 3;
       }
       cases.put("one-node", throughput(vertx, contexts, "one-node", List.of(nodes.nodes.get(0))));
       cases.put("spread", throughput(vertx, contexts, "spread", nodes.nodes));
-      Map<String, ForwardingLatency.Pair> latency = latency(streamOf("one-node"));
-      Map<String, Map<String, Double>> baseline = read(option("baseline", ""));
-      Map<String, Map<String, Double>> sdk = new LinkedHashMap<>();
-      sdk.put("single node (not clustered)", readFlat(option("sdk-single", "")));
-      sdk.put("3 nodes, every call through node 1", readFlat(option("sdk-cluster", "")));
-      Path out = Path.of(option("out", "loadtest/results/cluster.md"));
-      if (out.getParent() != null) Files.createDirectories(out.getParent());
-      Files.writeString(out, new ClusterReport(options, baseline.get("single"), cases, sdk, latency, latencyShards).render(),
+      Map<String, Double> latency = latency(streamOf("one-node"));
+      cases.put("latency", latency);
+      Files.writeString(summaryOut, summary(cases) + "shards.latency=" + String.join(",", latencyShards) + "\n",
           StandardCharsets.UTF_8);
-      log("results written to %s", out.toAbsolutePath());
-      long latencyErrors = latency.values().stream().mapToLong(ForwardingLatency.Pair::errors).sum();
+      cases.remove("latency");
+      long latencyErrors = (long) (latency.get("PutRecord.errors") + latency.get("GetRecords.errors"));
       return failures(cases) == 0 && latencyErrors == 0 ? 0 : 3;
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
     }
+  }
+
+  /** The report from the summary files of the runs before. */
+  private int report() throws IOException {
+    Map<String, Map<String, Double>> cases = new LinkedHashMap<>();
+    cases.putAll(read(option("single", "")));
+    cases.putAll(read(option("cluster", "")));
+    read(option("single-after", "")).forEach((name, values) -> cases.put(name.equals("single") ? "single-after" : name, values));
+    Map<String, Double> latency = cases.remove("latency");
+    String shards = readStrings(option("cluster", "")).getProperty("shards.latency", "?,?");
+    Map<String, Map<String, Double>> sdk = new LinkedHashMap<>();
+    sdk.put("single node (not clustered)", readFlat(option("sdk-single", "")));
+    sdk.put("3 nodes, every call through node 1", readFlat(option("sdk-cluster", "")));
+    Path out = Path.of(option("out", "loadtest/results/cluster.md"));
+    if (out.getParent() != null) Files.createDirectories(out.getParent());
+    Files.writeString(out, new ClusterReport(options, cases, sdk, latency == null ? Map.of() : latency,
+        shards.split(",")).render(), StandardCharsets.UTF_8);
+    log("results written to %s", out.toAbsolutePath());
+    return 0;
   }
 
   private String streamName;
@@ -157,6 +175,9 @@ public final class ClusterBenchmark {
       laneList.add(new Lane(contexts.get(i), new Api(vertx.createHttpClient(client, pool), nodes.host, target.apiPort())));
     }
     LoadRunner.createStreamAndWait(laneList.get(0).context, laneList.get(0).api, stream, shards);
+    List<Integer> owned = new ArrayList<>();
+    for (Node node : nodes.nodes) owned.add(nodes.shardsOf(node, stream, true).size());
+    log("%s: shards owned by each node: %s", name, owned);
     List<Buffer> bodies = new ArrayList<>();
     for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, recordBytes, random));
     log("%s: PutRecords through %d node(s), %d x %d B per call, %d in flight, %d s warm-up + %d s", name,
@@ -183,11 +204,13 @@ public final class ClusterBenchmark {
 
     Map<String, Double> values = new LinkedHashMap<>();
     values.put("nodes", (double) targets.size());
+    for (int i = 0; i < owned.size(); i++) values.put("owned.node" + (i + 1), (double) owned.get(i));
     values.put("put.records_per_s", put.recordsPerSecond());
     values.put("put.calls_per_s", put.callsPerSecond());
     values.put("put.p50_ms", put.measured().percentileMillis(50));
     values.put("put.p99_ms", put.measured().percentileMillis(99));
     values.put("put.errors", (double) put.errors());
+    values.put("put.throttled", (double) throttled(put.errorTypes()));
     values.put("put.cpu_server", put.cpu().server());
     values.put("put.cpu_client", put.cpu().client());
     values.put("put.cpu_machine", put.cpu().machine());
@@ -201,6 +224,7 @@ public final class ClusterBenchmark {
     values.put("drain.p50_ms", drain.stats.percentileMillis(50));
     values.put("drain.p99_ms", drain.stats.percentileMillis(99));
     values.put("drain.errors", (double) drain.stats.errors);
+    values.put("drain.throttled", (double) throttled(drain.stats.errorTypes));
     values.put("drain.cpu_server", drain.cpu.server());
     values.put("drain.cpu_client", drain.cpu.client());
     values.put("drain.cpu_machine", drain.cpu.machine());
@@ -209,10 +233,21 @@ public final class ClusterBenchmark {
     return values;
   }
 
+  /**
+   * Calls the server refused as overloaded (ProvisionedThroughputExceededException, which SDKs retry; quotas are
+   * off): the client backs off and goes on, and the drain still has to find every record.
+   */
+  private static long throttled(Map<String, Long> errorTypes) {
+    return errorTypes.entrySet().stream().filter(e -> e.getKey().contains("ProvisionedThroughputExceeded"))
+        .mapToLong(Map.Entry::getValue).sum();
+  }
+
+  /** Errors other than throttling, and drains that did not return every record put. */
   private static long failures(Map<String, Map<String, Double>> cases) {
     long failures = 0;
     for (Map<String, Double> values : cases.values()) {
-      failures += values.get("put.errors").longValue() + values.get("drain.errors").longValue();
+      failures += values.get("put.errors").longValue() - values.get("put.throttled").longValue()
+          + values.get("drain.errors").longValue() - values.get("drain.throttled").longValue();
       if (!values.get("drain.records").equals(values.get("drain.expected"))) failures++;
     }
     return failures;
@@ -288,7 +323,7 @@ public final class ClusterBenchmark {
   // ---- what forwarding adds ----------------------------------------------------------------------
 
   /** PutRecord and GetRecords pairs through node 1: a shard it owns against one another node owns. */
-  private Map<String, ForwardingLatency.Pair> latency(String stream) throws Exception {
+  private Map<String, Double> latency(String stream) throws Exception {
     Node first = nodes.nodes.get(0);
     String local = nodes.shardsOf(first, stream, true).iterator().next();
     String remote = nodes.shardsOf(first, stream, false).iterator().next();
@@ -307,7 +342,9 @@ public final class ClusterBenchmark {
         pair.local().getValueAtPercentile(50) / 1000.0, pair.remote().getValueAtPercentile(50) / 1000.0,
         pair.local().getValueAtPercentile(99) / 1000.0, pair.remote().getValueAtPercentile(99) / 1000.0, pair.errors()));
     latencyShards = new String[] {local, remote};
-    return result;
+    Map<String, Double> figures = new LinkedHashMap<>();
+    result.forEach((op, pair) -> ClusterReport.putLatency(figures, op, pair));
+    return figures;
   }
 
   // ---- summary files -----------------------------------------------------------------------------
@@ -329,14 +366,10 @@ public final class ClusterBenchmark {
     return cases;
   }
 
-  /** A {@code key=value} summary file; empty when there is none (that run failed or was skipped). */
+  /** A {@code key=value} summary file's figures; empty when there is none (that run failed or was skipped). */
   private static Map<String, Double> readFlat(String file) throws IOException {
     Map<String, Double> values = new TreeMap<>();
-    if (file.isEmpty() || !Files.exists(Path.of(file))) return values;
-    Properties properties = new Properties();
-    try (Reader in = Files.newBufferedReader(Path.of(file))) {
-      properties.load(in);
-    }
+    Properties properties = readStrings(file);
     for (String key : properties.stringPropertyNames()) {
       try {
         values.put(key, Double.parseDouble(properties.getProperty(key)));
@@ -345,6 +378,15 @@ public final class ClusterBenchmark {
       }
     }
     return values;
+  }
+
+  private static Properties readStrings(String file) throws IOException {
+    Properties properties = new Properties();
+    if (file.isEmpty() || !Files.exists(Path.of(file))) return properties;
+    try (Reader in = Files.newBufferedReader(Path.of(file))) {
+      properties.load(in);
+    }
+    return properties;
   }
 
   static void log(String format, Object... args) {

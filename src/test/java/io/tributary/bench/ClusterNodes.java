@@ -47,10 +47,10 @@ final class ClusterNodes {
     this.nodes = List.copyOf(nodes);
   }
 
-  /** {@code api:management,api:management,...}, as the scripts pass them. */
+  /** {@code api:management,api:management,...}, as the scripts pass them; none for an empty spec. */
   static ClusterNodes parse(String host, String spec) {
     List<Node> nodes = new ArrayList<>();
-    for (String pair : spec.split(",")) {
+    for (String pair : spec.isBlank() ? new String[0] : spec.split(",")) {
       String[] ports = pair.trim().split(":");
       nodes.add(new Node(Integer.parseInt(ports[0]), Integer.parseInt(ports[1])));
     }

@@ -18,14 +18,21 @@ final class ClusterReport {
   private final Map<String, Double> baseline;
   private final Map<String, Map<String, Double>> cases;
   private final Map<String, Map<String, Double>> sdk;
-  private final Map<String, ForwardingLatency.Pair> latency;
+  /** {@code PutRecord.local.p50_ms}, {@code GetRecords.remote.calls}, {@code PutRecord.errors}, ... */
+  private final Map<String, Double> latency;
   private final String[] latencyShards;
+  private final Map<String, Double> baselineAfter;
   private final StringBuilder md = new StringBuilder();
 
-  ClusterReport(Map<String, String> options, Map<String, Double> baseline, Map<String, Map<String, Double>> cases,
-      Map<String, Map<String, Double>> sdk, Map<String, ForwardingLatency.Pair> latency, String[] latencyShards) {
+  /**
+   * @param cases by name: {@code single} (the baseline), {@code single-after} (the same, once the cluster has
+   *     run), {@code one-node}, {@code spread}
+   */
+  ClusterReport(Map<String, String> options, Map<String, Map<String, Double>> cases,
+      Map<String, Map<String, Double>> sdk, Map<String, Double> latency, String[] latencyShards) {
     this.options = options;
-    this.baseline = baseline == null ? Map.of() : baseline;
+    this.baseline = cases.getOrDefault("single", Map.of());
+    this.baselineAfter = cases.getOrDefault("single-after", Map.of());
     this.cases = cases;
     this.sdk = sdk;
     this.latency = latency;
@@ -87,22 +94,27 @@ final class ClusterReport {
 
   private void throughput() {
     md.append("## Throughput (lean client)\n\n");
-    md.append("| case | PutRecords records/s | p50 ms | p99 ms | forwarded | errors | GetRecords drain records/s "
-        + "| forwarded | drained / put |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
+    md.append("| case | shards per node | PutRecords records/s | p50 ms | p99 ms | forwarded | errors (throttled) | GetRecords drain "
+        + "records/s | forwarded | drained / put |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
     throughputRow("1 node, not clustered (baseline)", baseline);
     throughputRow("3 nodes, every call through node 1", cases.get("one-node"));
     throughputRow("3 nodes, calls spread over the 3", cases.get("spread"));
-    md.append('\n');
+    throughputRow("1 node, not clustered, again after the cluster", baselineAfter);
+    md.append("\nErrors count every call answered with an error, over warm-up and measured window, PutRecords and the drain "
+        + "together; throttled: those answered ProvisionedThroughputExceededException, which the server answers when it "
+        + "has no room for a call (quotas are off; a memory budget, the decode queue or event-loop lag), which SDKs "
+        + "retry, and after which the client backed off and went on. The drain must still return every record put.\n\n");
   }
 
   private void throughputRow(String name, Map<String, Double> v) {
     if (v == null || v.isEmpty()) {
-      md.append("| ").append(name).append(" | not run | | | | | | | |\n");
+      md.append("| ").append(name).append(" | not run | | | | | | | | |\n");
       return;
     }
-    md.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.1f | %s | %.0f | %,.0f | %s | %,.0f / %,.0f%s |%n", name,
-        v.get("put.records_per_s"), v.get("put.p50_ms"), v.get("put.p99_ms"),
-        share(v, "put"), v.get("put.errors") + v.get("drain.errors"), v.get("drain.records_per_s"), share(v, "drain"),
+    md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %s | %.0f (%.0f) | %,.0f | %s | %,.0f / %,.0f%s |%n", name,
+        owned(v), v.get("put.records_per_s"), v.get("put.p50_ms"), v.get("put.p99_ms"),
+        share(v, "put"), v.get("put.errors") + v.get("drain.errors"),
+        v.getOrDefault("put.throttled", 0.0) + v.getOrDefault("drain.throttled", 0.0), v.get("drain.records_per_s"), share(v, "drain"),
         v.get("drain.records"), v.get("drain.expected"),
         v.get("drain.records").equals(v.get("drain.expected")) ? "" : " MISMATCH"));
   }
@@ -120,6 +132,7 @@ final class ClusterReport {
       cpuRow("1 node, not clustered", phase, baseline);
       cpuRow("3 nodes, through node 1", phase, cases.get("one-node"));
       cpuRow("3 nodes, spread", phase, cases.get("spread"));
+      cpuRow("1 node, again after", phase, baselineAfter);
     }
     md.append('\n');
   }
@@ -157,18 +170,35 @@ final class ClusterReport {
     md.append("Sequential calls through node 1 (AWS SDK v2, sync), milliseconds from issuing the call to its answer, "
         + "client included.\n\n");
     md.append("| call | shard | calls | p50 | p99 | p99.9 | max | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    latency.forEach((op, pair) -> {
-      latencyRow(op, "owned by node 1", pair.local(), pair.errors());
-      latencyRow(op, "owned by another node", pair.remote(), pair.errors());
+    for (String op : List.of("PutRecord", "GetRecords")) {
+      if (!latency.containsKey(op + ".local.calls")) continue;
+      double errors = latency.getOrDefault(op + ".errors", Double.NaN);
+      latencyRow(op, "owned by node 1", "local", errors);
+      latencyRow(op, "owned by another node", "remote", errors);
       md.append(String.format(Locale.ROOT, "| %s | **added by forwarding** | | **%+.3f** | **%+.3f** | **%+.3f** | | |%n", op,
-          added(pair, 50), added(pair, 99), added(pair, 99.9)));
-    });
+          added(op, "p50_ms"), added(op, "p99_ms"), added(op, "p999_ms")));
+    }
     md.append('\n');
   }
 
-  private void latencyRow(String op, String shard, Histogram h, long errors) {
-    md.append(String.format(Locale.ROOT, "| %s | %s | %,d | %.3f | %.3f | %.3f | %.3f | %d |%n", op, shard,
-        h.getTotalCount(), millis(h, 50), millis(h, 99), millis(h, 99.9), h.getMaxValue() / 1000.0, errors));
+  private void latencyRow(String op, String shard, String side, double errors) {
+    String key = op + "." + side + ".";
+    md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.3f | %.3f | %.3f | %.3f | %.0f |%n", op, shard,
+        latency.get(key + "calls"), latency.get(key + "p50_ms"), latency.get(key + "p99_ms"), latency.get(key + "p999_ms"),
+        latency.get(key + "max_ms"), errors));
+  }
+
+  /** The figures of a pair of latency histograms, under the keys this report reads. */
+  static void putLatency(Map<String, Double> into, String op, ForwardingLatency.Pair pair) {
+    into.put(op + ".errors", (double) pair.errors());
+    for (String side : List.of("local", "remote")) {
+      Histogram h = side.equals("local") ? pair.local() : pair.remote();
+      into.put(op + "." + side + ".calls", (double) h.getTotalCount());
+      into.put(op + "." + side + ".p50_ms", millis(h, 50));
+      into.put(op + "." + side + ".p99_ms", millis(h, 99));
+      into.put(op + "." + side + ".p999_ms", millis(h, 99.9));
+      into.put(op + "." + side + ".max_ms", h.getMaxValue() / 1000.0);
+    }
   }
 
   // ---- the reading -------------------------------------------------------------------------------
@@ -190,8 +220,17 @@ final class ClusterReport {
           pct(rate(one, "drain"), rate(baseline, "drain")), rate(spread, "drain"),
           pct(rate(spread, "drain"), rate(baseline, "drain"))));
     }
+    if (!baseline.isEmpty() && !baselineAfter.isEmpty()) {
+      md.append(String.format(Locale.ROOT, "- The single node, measured before and after the cluster: PutRecords %,.0f "
+              + "and %,.0f records/s (%,.0f and %,.0f per busy server core-second), drain %,.0f and %,.0f. The gap "
+              + "between the two is how far this machine's figures move from one minute to the next; differences "
+              + "between the cases smaller than it are not findings.%n",
+          rate(baseline, "put"), rate(baselineAfter, "put"), perCore(baseline, "put"), perCore(baselineAfter, "put"),
+          rate(baseline, "drain"), rate(baselineAfter, "drain")));
+    }
     if (!baseline.isEmpty() && spread != null) {
       double busiest = Math.max(other(baseline, "put"), Math.max(other(one, "put"), other(spread, "put")));
+      if (!baselineAfter.isEmpty()) busiest = Math.max(busiest, other(baselineAfter, "put"));
       if (busiest > 0.2) {
         md.append(String.format(Locale.ROOT, "- **The machine was shared while this ran** (other processes kept up to "
                 + "%.2f of its %d cores busy during the put phases). Under such contention three server JVMs get a "
@@ -210,19 +249,23 @@ final class ClusterReport {
     if (spread != null) {
       md.append(String.format(Locale.ROOT, "- Forwarded share of shard requests, measured: PutRecords %s through node 1 "
               + "and %s spread; drain %s and %s. With n nodes, shards spread evenly and clients spread evenly, a shard "
-              + "request lands on its owner 1/n of the time, so (n-1)/n of them are forwarded: 67%% for 3 nodes, "
-              + "whether clients go through one node or all (a PutRecords batch with random keys touches every "
-              + "shard).%n",
-          share(one, "put"), share(spread, "put"), share(one, "drain"), share(spread, "drain")));
+              + "request lands on its owner 1/n of the time, so (n-1)/n of them are forwarded: 67%% for 3 nodes. "
+              + "Through one node it is 1 - (the shards that node owns) / (all shards), since a PutRecords batch "
+              + "with random keys touches every shard: here node 1 owned %s of %s shards of that case's stream "
+              + "(placement hashes shard names over the nodes, so a 12-shard stream is not always split 4 / 4 / 4).%n",
+          share(one, "put"), share(spread, "put"), share(one, "drain"), share(spread, "drain"),
+          one == null ? "?" : String.valueOf(one.getOrDefault("owned.node1", Double.NaN).intValue()),
+          option("shards", "12")));
     }
-    ForwardingLatency.Pair put = latency.get("PutRecord");
-    ForwardingLatency.Pair get = latency.get("GetRecords");
-    if (put != null && get != null) {
+    if (latency.containsKey("PutRecord.local.calls") && latency.containsKey("GetRecords.local.calls")) {
       md.append(String.format(Locale.ROOT, "- Forwarding adds %.2f ms at p50 and %.2f ms at p99 to a PutRecord "
               + "(%.2f ms → %.2f ms at p50), and %.2f ms / %.2f ms to a small GetRecords: one event-bus round trip to "
               + "the owner JVM over TCP on loopback. On separate machines add the network round trip between them "
-              + "(typically 0.1-0.5 ms within one zone).%n",
-          added(put, 50), added(put, 99), millis(put.local(), 50), millis(put.remote(), 50), added(get, 50), added(get, 99)));
+              + "(typically 0.1-0.5 ms within one zone). The p99.9 of %,d calls rests on its slowest few calls: "
+              + "there, differences of either sign are mostly the machine's scheduling, not forwarding.%n",
+          added("PutRecord", "p50_ms"), added("PutRecord", "p99_ms"), latency.get("PutRecord.local.p50_ms"),
+          latency.get("PutRecord.remote.p50_ms"), added("GetRecords", "p50_ms"), added("GetRecords", "p99_ms"),
+          latency.get("PutRecord.local.calls").longValue()));
     }
     arithmetic("put", "PutRecords");
     arithmetic("drain", "GetRecords drain");
@@ -243,25 +286,23 @@ final class ClusterReport {
     double c1 = cpu1 / r1;
     double c3 = cpu3 / rate(spread, phase);
     double extra = Math.max(0, (c3 - c1) / f3);
-    int cores = Runtime.getRuntime().availableProcessors();
     md.append(String.format(Locale.ROOT, "%n### How %s throughput should grow with machines (arithmetic, not measured)%n%n", name));
     md.append(String.format(Locale.ROOT, "Measured here: one node did %,.0f records/s keeping %.2f cores busy: "
             + "%.2f core-µs per record. Spread over three nodes: %.2f core-µs per record with %.0f%% of shard requests "
             + "forwarded, so forwarding (with everything else a cluster adds) costs about %.2f core-µs per record at "
             + "100%% forwarded%s. Arithmetic for n machines, one node each, clients spread evenly, shards spread "
             + "evenly, so (n-1)/n forwarded: per-record cost c(n) = %.2f + (n-1)/n × %.2f core-µs, and a node does "
-            + "(busy cores) / c(n) records/s. Two columns: at the %.2f cores the single node got here, and at %d busy "
-            + "cores (a machine like this one to itself, clients elsewhere; that a node's throughput grows with the "
-            + "cores it keeps busy is an assumption this run did not test).%n%n",
+            + "(the cores it keeps busy) / c(n) records/s; below, at the %.2f cores the single node kept busy here "
+            + "(the per-node throughput measured here, less the forwarding cost).%n%n",
         r1, cpu1, c1 * 1e6, c3 * 1e6, 100 * f3, extra * 1e6,
-        c3 < c1 ? " (measured below the baseline's: within noise, taken as 0)" : "", c1 * 1e6, extra * 1e6, cpu1, cores));
-    md.append(String.format(Locale.ROOT, "| nodes (machines) | forwarded | c(n) core-µs | per node at %.2f cores | cluster "
-        + "| per node at %d cores | cluster | vs. 1 node |%n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |%n", cpu1, cores));
+        c3 < c1 ? " (measured below the baseline's: within noise, taken as 0)" : "", c1 * 1e6, extra * 1e6, cpu1));
+    md.append("| nodes (machines) | forwarded | c(n) core-µs | per node records/s | cluster records/s | vs. 1 node |\n"
+        + "| ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (int n : PROJECTED_NODES) {
       double f = (n - 1) / (double) n;
       double cost = c1 + f * extra;
-      md.append(String.format(Locale.ROOT, "| %d | %.0f%% | %.2f | %,.0f | %,.0f | %,.0f | %,.0f | %.2f× |%n", n, 100 * f,
-          cost * 1e6, cpu1 / cost, n * cpu1 / cost, cores / cost, n * cores / cost, n * c1 / cost));
+      md.append(String.format(Locale.ROOT, "| %d | %.0f%% | %.2f | %,.0f | %,.0f | %.2f× |%n", n, 100 * f,
+          cost * 1e6, cpu1 / cost, n * cpu1 / cost, n * c1 / cost));
     }
     md.append("\nLeft out, and each would lower it: the network between machines (the loopback here is free), "
         + "clients that cannot spread evenly, hot shards, replication (none yet: each shard lives on one node).\n");
@@ -270,8 +311,7 @@ final class ClusterReport {
   /** A draft of the README's paragraph on scaling, with this run's figures. */
   private void readmeDraft() {
     Map<String, Double> spread = cases.get("spread");
-    ForwardingLatency.Pair put = latency.get("PutRecord");
-    if (baseline.isEmpty() || spread == null || put == null) return;
+    if (baseline.isEmpty() || spread == null || !latency.containsKey("PutRecord.local.calls")) return;
     double c1 = baseline.get("put.cpu_server") / rate(baseline, "put");
     double c3 = spread.get("put.cpu_server") / rate(spread, "put");
     double f3 = forwardedShare(spread, "put");
@@ -289,7 +329,7 @@ final class ClusterReport {
             + "figures, not by measurement: with one node per machine and clients and shards spread evenly, n "
             + "machines should give about %.1f× one node's PutRecords throughput at n = 3 and %.1f× at n = 10, before "
             + "the network between machines and any unevenness in keys or clients.%n",
-        added(put, 50), added(put, 99), c1 * 1e6, c3 * 1e6, 100 * f3, three, ten));
+        added("PutRecord", "p50_ms"), added("PutRecord", "p99_ms"), c1 * 1e6, c3 * 1e6, 100 * f3, three, ten));
   }
 
     // ---- figures -----------------------------------------------------------------------------------
@@ -297,6 +337,15 @@ final class ClusterReport {
   private String option(String name, String fallback) {
     String value = options.get(name);
     return value == null || value.isBlank() ? fallback : value;
+  }
+
+  /** The shards each node owns, "4 / 4 / 4". */
+  private static String owned(Map<String, Double> v) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; v.containsKey("owned.node" + i); i++) {
+      text.append(i == 1 ? "" : " / ").append(v.get("owned.node" + i).intValue());
+    }
+    return text.toString();
   }
 
   /** Busy cores of every process but the servers and the client; negative when unknown. */
@@ -337,7 +386,7 @@ final class ClusterReport {
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  private static double added(ForwardingLatency.Pair pair, double percentile) {
-    return millis(pair.remote(), percentile) - millis(pair.local(), percentile);
+  private double added(String op, String figure) {
+    return latency.get(op + ".remote." + figure) - latency.get(op + ".local." + figure);
   }
 }
