@@ -45,14 +45,13 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code --mode single}: one node (not clustered), the baseline. {@code --mode cluster}: three clustered
  * nodes, every client through the first node, then clients spread evenly over the three, then the latency
  * pairs. Each writes its figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
- * writes the report to {@code --out} from the summary files of those runs ({@code --single}, {@code --cluster},
- * {@code --single-after}: the baseline again, once the cluster has run) and of {@link SdkBenchmark}'s
- * ({@code --sdk-single}, {@code --sdk-cluster}).
+ * writes the report to {@code --out} from the summary files of those runs and of {@link SdkBenchmark}'s, in
+ * {@code --summaries}, over {@code --rounds} rounds (see {@link #report}).
  *
  * <p>Options ({@code --name value}): host, nodes ({@code api:management,...}), server-pids (comma list), mode,
  * warmup and duration (seconds), shards, records-per-call, record-bytes, concurrency (calls in flight),
- * lanes (client event loops), limit, latency-calls, latency-warmup, summary-out; for the report: out, single,
- * cluster, single-after, sdk-single, sdk-cluster, command and server-info (text for the report), and the
+ * lanes (client event loops), limit, latency-calls, latency-warmup, summary-out; for the report: out, summaries,
+ * rounds, command and server-info (text for the report), and the
  * options of the runs (for the parameters table).
  */
 public final class ClusterBenchmark {
@@ -132,21 +131,42 @@ public final class ClusterBenchmark {
     }
   }
 
-  /** The report from the summary files of the runs before. */
+  /**
+   * The report from the summary files of the runs before, in {@code --summaries}: {@code single-0.txt}, then per
+   * round r from 1 to {@code --rounds}: {@code cluster-r.txt} and {@code single-r.txt}; and {@code sdk-single.txt},
+   * {@code sdk-cluster.txt}.
+   */
   private int report() throws IOException {
-    Map<String, Map<String, Double>> cases = new LinkedHashMap<>();
-    cases.putAll(read(option("single", "")));
-    cases.putAll(read(option("cluster", "")));
-    read(option("single-after", "")).forEach((name, values) -> cases.put(name.equals("single") ? "single-after" : name, values));
-    Map<String, Double> latency = cases.remove("latency");
-    String shards = readStrings(option("cluster", "")).getProperty("shards.latency", "?,?");
+    Path dir = Path.of(option("summaries", "target/cluster-bench"));
+    int rounds = Integer.parseInt(option("rounds", "1"));
+    List<ClusterReport.Run> runs = new ArrayList<>();
+    List<Map<String, Double>> latencies = new ArrayList<>();
+    List<String> latencyShards = new ArrayList<>();
+    read(dir.resolve("single-0.txt").toString()).forEach((name, values) ->
+        runs.add(new ClusterReport.Run("1 node alone, first", "single", values)));
+    for (int round = 1; round <= rounds; round++) {
+      String cluster = dir.resolve("cluster-" + round + ".txt").toString();
+      Map<String, Map<String, Double>> cases = read(cluster);
+      if (cases.containsKey("one-node")) {
+        runs.add(new ClusterReport.Run("3 nodes, through node 1, round " + round, "one-node", cases.get("one-node")));
+      }
+      if (cases.containsKey("spread")) {
+        runs.add(new ClusterReport.Run("3 nodes, spread, round " + round, "spread", cases.get("spread")));
+      }
+      if (cases.containsKey("latency")) {
+        latencies.add(cases.get("latency"));
+        latencyShards.add(readStrings(cluster).getProperty("shards.latency", "?,?").replace(",", " and "));
+      }
+      final int r = round;
+      read(dir.resolve("single-" + round + ".txt").toString()).forEach((name, values) ->
+          runs.add(new ClusterReport.Run("1 node alone, after round " + r, "single", values)));
+    }
     Map<String, Map<String, Double>> sdk = new LinkedHashMap<>();
-    sdk.put("single node (not clustered)", readFlat(option("sdk-single", "")));
-    sdk.put("3 nodes, every call through node 1", readFlat(option("sdk-cluster", "")));
+    sdk.put("single node (not clustered)", readFlat(dir.resolve("sdk-single.txt").toString()));
+    sdk.put("3 nodes, every call through node 1", readFlat(dir.resolve("sdk-cluster.txt").toString()));
     Path out = Path.of(option("out", "loadtest/results/cluster.md"));
     if (out.getParent() != null) Files.createDirectories(out.getParent());
-    Files.writeString(out, new ClusterReport(options, cases, sdk, latency == null ? Map.of() : latency,
-        shards.split(",")).render(), StandardCharsets.UTF_8);
+    Files.writeString(out, new ClusterReport(options, runs, sdk, latencies, latencyShards).render(), StandardCharsets.UTF_8);
     log("results written to %s", out.toAbsolutePath());
     return 0;
   }

@@ -15,28 +15,29 @@ final class ClusterReport {
   private static final int[] PROJECTED_NODES = {1, 3, 5, 10};
 
   private final Map<String, String> options;
-  private final Map<String, Double> baseline;
-  private final Map<String, Map<String, Double>> cases;
+  /** Every lean-client run in the order it ran. */
+  private final List<Run> runs;
   private final Map<String, Map<String, Double>> sdk;
-  /** {@code PutRecord.local.p50_ms}, {@code GetRecords.remote.calls}, {@code PutRecord.errors}, ... */
-  private final Map<String, Double> latency;
-  private final String[] latencyShards;
-  private final Map<String, Double> baselineAfter;
+  /** Per round: {@code PutRecord.local.p50_ms}, {@code GetRecords.remote.calls}, {@code PutRecord.errors}, ... */
+  private final List<Map<String, Double>> latencies;
+  /** Per round: the shard node 1 owned and the one another node owned, for the latency pairs. */
+  private final List<String> latencyShards;
   private final StringBuilder md = new StringBuilder();
 
-  /**
-   * @param cases by name: {@code single} (the baseline), {@code single-after} (the same, once the cluster has
-   *     run), {@code one-node}, {@code spread}
-   */
-  ClusterReport(Map<String, String> options, Map<String, Map<String, Double>> cases,
-      Map<String, Map<String, Double>> sdk, Map<String, Double> latency, String[] latencyShards) {
+  /** One case of one round: {@code kind} is single, one-node or spread. */
+  record Run(String label, String kind, Map<String, Double> values) { }
+
+  ClusterReport(Map<String, String> options, List<Run> runs, Map<String, Map<String, Double>> sdk,
+      List<Map<String, Double>> latencies, List<String> latencyShards) {
     this.options = options;
-    this.baseline = cases.getOrDefault("single", Map.of());
-    this.baselineAfter = cases.getOrDefault("single-after", Map.of());
-    this.cases = cases;
+    this.runs = runs;
     this.sdk = sdk;
-    this.latency = latency;
+    this.latencies = latencies;
     this.latencyShards = latencyShards;
+  }
+
+  private List<Map<String, Double>> of(String kind) {
+    return runs.stream().filter(r -> r.kind().equals(kind)).map(Run::values).toList();
   }
 
   String render() {
@@ -73,6 +74,9 @@ final class ClusterReport {
 
   private void parameters() {
     md.append("## Parameters\n\n| parameter | value |\n| --- | --- |\n");
+    BenchSupport.row(md, "rounds", "one node alone, then per round: three clustered nodes (through node 1, then "
+        + "spread, then the latency pairs), then one node alone again; so every cluster run has a single-node run just "
+        + "before and just after it. The AWS SDK runs: first round only");
     BenchSupport.row(md, "stream", option("shards", "12") + " shards (PROVISIONED), a fresh stream per case");
     BenchSupport.row(md, "lean client", "Vert.x HttpClient, HTTP/1.1 keep-alive, CBOR bodies encoded before the run, "
         + option("lanes", "3") + " event loops; \"through node 1\": every event loop to node 1; \"spread\": event loop i to node i");
@@ -85,8 +89,8 @@ final class ClusterReport {
         + "summed over every node's /metrics, difference before and after the phase (a PutRecords call is one shard "
         + "request per shard its records go to)");
     BenchSupport.row(md, "latency pairs", "AWS SDK for Java v2, sync KinesisClient (Apache HTTP client, CBOR, no retries), "
-        + "one call at a time through node 1, alternating a shard node 1 owns (" + latencyShards[0] + ") and one another "
-        + "node owns (" + latencyShards[1] + "); " + option("latency-warmup", "300") + " warm-up + "
+        + "one call at a time through node 1, alternating a shard node 1 owns and one another node owns (per round: "
+        + String.join("; ", latencyShards) + "); " + option("latency-warmup", "300") + " warm-up + "
         + option("latency-calls", "3000") + " measured calls to each; PutRecord " + option("record-bytes", "100")
         + " B with ExplicitHashKey = the shard's first hash key; GetRecords Limit 10 re-reading the same page");
     md.append('\n');
@@ -96,10 +100,7 @@ final class ClusterReport {
     md.append("## Throughput (lean client)\n\n");
     md.append("| case | shards per node | PutRecords records/s | p50 ms | p99 ms | forwarded | errors (throttled) | GetRecords drain "
         + "records/s | forwarded | drained / put |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
-    throughputRow("1 node, not clustered (baseline)", baseline);
-    throughputRow("3 nodes, every call through node 1", cases.get("one-node"));
-    throughputRow("3 nodes, calls spread over the 3", cases.get("spread"));
-    throughputRow("1 node, not clustered, again after the cluster", baselineAfter);
+    for (Run run : runs) throughputRow(run.label(), run.values());
     md.append("\nErrors count every call answered with an error, over warm-up and measured window, PutRecords and the drain "
         + "together; throttled: those answered ProvisionedThroughputExceededException, which the server answers when it "
         + "has no room for a call (quotas are off; a memory budget, the decode queue or event-loop lag), which SDKs "
@@ -129,10 +130,7 @@ final class ClusterReport {
     md.append("| case | phase | servers | client | other | machine | records per busy server core-second |\n"
         + "| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
     for (String phase : List.of("put", "drain")) {
-      cpuRow("1 node, not clustered", phase, baseline);
-      cpuRow("3 nodes, through node 1", phase, cases.get("one-node"));
-      cpuRow("3 nodes, spread", phase, cases.get("spread"));
-      cpuRow("1 node, again after", phase, baselineAfter);
+      for (Run run : runs) cpuRow(run.label(), phase, run.values());
     }
     md.append('\n');
   }
@@ -150,7 +148,10 @@ final class ClusterReport {
   private void sdkTable() {
     md.append("## PutRecords and the drain through the AWS SDK for Java v2\n\n");
     md.append("`SdkBenchmark`: `KinesisAsyncClient` on its Netty client (HTTP/2 cleartext, CBOR), same batch shape and "
-        + "calls in flight, " + option("shards", "12") + "-shard stream, every call to one endpoint.\n\n");
+        + "calls in flight, " + option("shards", "12") + "-shard stream, every call to one endpoint; one run each, in "
+        + "the first round. The SDK client itself keeps 0.5 to 1 core busy here, so these figures move with the "
+        + "machine's load even more than the lean client's; they show the SDK working through a node that forwards "
+        + "most of its calls, at load, with nothing lost.\n\n");
     md.append("| case | PutRecords records/s | errors | GetRecords drain records/s | missing |\n"
         + "| --- | ---: | ---: | ---: | ---: |\n");
     sdk.forEach((name, v) -> {
@@ -170,20 +171,25 @@ final class ClusterReport {
     md.append("Sequential calls through node 1 (AWS SDK v2, sync), milliseconds from issuing the call to its answer, "
         + "client included.\n\n");
     md.append("| call | shard | calls | p50 | p99 | p99.9 | max | errors |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-    for (String op : List.of("PutRecord", "GetRecords")) {
-      if (!latency.containsKey(op + ".local.calls")) continue;
-      double errors = latency.getOrDefault(op + ".errors", Double.NaN);
-      latencyRow(op, "owned by node 1", "local", errors);
-      latencyRow(op, "owned by another node", "remote", errors);
-      md.append(String.format(Locale.ROOT, "| %s | **added by forwarding** | | **%+.3f** | **%+.3f** | **%+.3f** | | |%n", op,
-          added(op, "p50_ms"), added(op, "p99_ms"), added(op, "p999_ms")));
+    for (int round = 0; round < latencies.size(); round++) {
+      Map<String, Double> latency = latencies.get(round);
+      for (String op : List.of("PutRecord", "GetRecords")) {
+        if (!latency.containsKey(op + ".local.calls")) continue;
+        String name = op + ", round " + (round + 1);
+        double errors = latency.getOrDefault(op + ".errors", Double.NaN);
+        latencyRow(latency, op, name, "owned by node 1", "local", errors);
+        latencyRow(latency, op, name, "owned by another node", "remote", errors);
+        md.append(String.format(Locale.ROOT, "| %s | **added by forwarding** | | **%+.3f** | **%+.3f** | **%+.3f** | | |%n",
+            name, added(latency, op, "p50_ms"), added(latency, op, "p99_ms"), added(latency, op, "p999_ms")));
+      }
     }
     md.append('\n');
   }
 
-  private void latencyRow(String op, String shard, String side, double errors) {
+  private void latencyRow(Map<String, Double> latency, String op, String name, String shard, String side,
+      double errors) {
     String key = op + "." + side + ".";
-    md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.3f | %.3f | %.3f | %.3f | %.0f |%n", op, shard,
+    md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.3f | %.3f | %.3f | %.3f | %.0f |%n", name, shard,
         latency.get(key + "calls"), latency.get(key + "p50_ms"), latency.get(key + "p99_ms"), latency.get(key + "p999_ms"),
         latency.get(key + "max_ms"), errors));
   }
@@ -204,135 +210,182 @@ final class ClusterReport {
   // ---- the reading -------------------------------------------------------------------------------
 
   private void reading() {
-    Map<String, Double> spread = cases.get("spread");
-    Map<String, Double> one = cases.get("one-node");
+    List<Map<String, Double>> singles = of("single");
+    List<Map<String, Double>> ones = of("one-node");
+    List<Map<String, Double>> spreads = of("spread");
     md.append("## Reading\n\n");
+    md.append("Figures below are medians over the runs of each case (").append(singles.size())
+        .append(" single-node runs, ").append(spreads.size()).append(" cluster rounds).\n\n");
     md.append("- **Three nodes on one machine cannot be faster than one.** The three JVMs share the same ")
         .append(Runtime.getRuntime().availableProcessors()).append(" cores (and the client takes its part of them), so "
             + "the cluster here shows the *cost* of clustering, not its gain: forwarding, the event bus between JVMs, "
             + "three sets of event loops, GC and Hazelcast heartbeats competing for the same CPU.\n");
-    if (!baseline.isEmpty() && spread != null) {
-      md.append(String.format(Locale.ROOT, "- PutRecords: %,.0f records/s on one node; %,.0f through node 1 of three "
-              + "(%.0f%% of the baseline), %,.0f spread over three (%.0f%%). GetRecords drain: %,.0f; %,.0f (%.0f%%); "
-              + "%,.0f (%.0f%%).%n",
-          rate(baseline, "put"), rate(one, "put"), pct(rate(one, "put"), rate(baseline, "put")), rate(spread, "put"),
-          pct(rate(spread, "put"), rate(baseline, "put")), rate(baseline, "drain"), rate(one, "drain"),
-          pct(rate(one, "drain"), rate(baseline, "drain")), rate(spread, "drain"),
-          pct(rate(spread, "drain"), rate(baseline, "drain"))));
+    if (singles.isEmpty() || spreads.isEmpty()) return;
+    double busiest = runs.stream().mapToDouble(r -> other(r.values(), "put")).max().orElse(0);
+    if (busiest > 0.2) {
+      md.append(String.format(Locale.ROOT, "- **The machine was shared while this ran** (other processes kept up to "
+              + "%.2f of its %d cores busy during a put phase). Under contention three server JVMs can get a larger "
+              + "share of the cores than one, so raw records/s can even favour the cluster; records per busy server "
+              + "core-second compares the cases better, though contention moves it too.%n", busiest,
+          Runtime.getRuntime().availableProcessors()));
     }
-    if (!baseline.isEmpty() && !baselineAfter.isEmpty()) {
-      md.append(String.format(Locale.ROOT, "- The single node, measured before and after the cluster: PutRecords %,.0f "
-              + "and %,.0f records/s (%,.0f and %,.0f per busy server core-second), drain %,.0f and %,.0f. The gap "
-              + "between the two is how far this machine's figures move from one minute to the next; differences "
-              + "between the cases smaller than it are not findings.%n",
-          rate(baseline, "put"), rate(baselineAfter, "put"), perCore(baseline, "put"), perCore(baselineAfter, "put"),
-          rate(baseline, "drain"), rate(baselineAfter, "drain")));
+    md.append(String.format(Locale.ROOT, "- The single node alone, over its %d runs: PutRecords %,.0f to %,.0f records/s "
+            + "(%,.0f to %,.0f per busy server core-second), drain %,.0f to %,.0f. That range is how far this machine's "
+            + "figures move from one minute to the next; differences between the cases smaller than it are not "
+            + "findings.%n", singles.size(), min(singles, r -> rate(r, "put")), max(singles, r -> rate(r, "put")),
+        min(singles, r -> perCore(r, "put")), max(singles, r -> perCore(r, "put")),
+        min(singles, r -> rate(r, "drain")), max(singles, r -> rate(r, "drain"))));
+    for (String phase : List.of("put", "drain")) {
+      String name = phase.equals("put") ? "PutRecords" : "GetRecords drain";
+      double single = median(singles, r -> rate(r, phase));
+      double singleCore = median(singles, r -> perCore(r, phase));
+      md.append(String.format(Locale.ROOT, "- %s: one node %,.0f records/s; three nodes, through node 1 %,.0f "
+              + "(%.0f%%), spread %,.0f (%.0f%%). Per busy server core-second: %,.0f; %,.0f (%.0f%%); %,.0f (%.0f%%).%n",
+          name, single, median(ones, r -> rate(r, phase)), pct(median(ones, r -> rate(r, phase)), single),
+          median(spreads, r -> rate(r, phase)), pct(median(spreads, r -> rate(r, phase)), single), singleCore,
+          median(ones, r -> perCore(r, phase)), pct(median(ones, r -> perCore(r, phase)), singleCore),
+          median(spreads, r -> perCore(r, phase)), pct(median(spreads, r -> perCore(r, phase)), singleCore)));
     }
-    if (!baseline.isEmpty() && spread != null) {
-      double busiest = Math.max(other(baseline, "put"), Math.max(other(one, "put"), other(spread, "put")));
-      if (!baselineAfter.isEmpty()) busiest = Math.max(busiest, other(baselineAfter, "put"));
-      if (busiest > 0.2) {
-        md.append(String.format(Locale.ROOT, "- **The machine was shared while this ran** (other processes kept up to "
-                + "%.2f of its %d cores busy during the put phases). Under such contention three server JVMs get a "
-                + "larger share of the cores than one, so raw records/s can favour the cluster; compare records per "
-                + "busy server core-second instead.%n", busiest, Runtime.getRuntime().availableProcessors()));
-      }
-      md.append(String.format(Locale.ROOT, "- Per busy server core-second: PutRecords %,.0f records on one node, "
-              + "%,.0f through node 1 of three (%.0f%%), %,.0f spread (%.0f%%); drain %,.0f, %,.0f (%.0f%%), "
-              + "%,.0f (%.0f%%). That difference is what a cluster costs in CPU: forwarding, the event bus between "
-              + "JVMs, Hazelcast and Raft housekeeping, three JVMs' own overhead.%n",
-          perCore(baseline, "put"), perCore(one, "put"), pct(perCore(one, "put"), perCore(baseline, "put")),
-          perCore(spread, "put"), pct(perCore(spread, "put"), perCore(baseline, "put")), perCore(baseline, "drain"),
-          perCore(one, "drain"), pct(perCore(one, "drain"), perCore(baseline, "drain")), perCore(spread, "drain"),
-          pct(perCore(spread, "drain"), perCore(baseline, "drain"))));
-    }
-    if (spread != null) {
-      md.append(String.format(Locale.ROOT, "- Forwarded share of shard requests, measured: PutRecords %s through node 1 "
-              + "and %s spread; drain %s and %s. With n nodes, shards spread evenly and clients spread evenly, a shard "
-              + "request lands on its owner 1/n of the time, so (n-1)/n of them are forwarded: 67%% for 3 nodes. "
-              + "Through one node it is 1 - (the shards that node owns) / (all shards), since a PutRecords batch "
-              + "with random keys touches every shard: here node 1 owned %s of %s shards of that case's stream "
-              + "(placement hashes shard names over the nodes, so a 12-shard stream is not always split 4 / 4 / 4).%n",
-          share(one, "put"), share(spread, "put"), share(one, "drain"), share(spread, "drain"),
-          one == null ? "?" : String.valueOf(one.getOrDefault("owned.node1", Double.NaN).intValue()),
-          option("shards", "12")));
-    }
-    if (latency.containsKey("PutRecord.local.calls") && latency.containsKey("GetRecords.local.calls")) {
-      md.append(String.format(Locale.ROOT, "- Forwarding adds %.2f ms at p50 and %.2f ms at p99 to a PutRecord "
-              + "(%.2f ms → %.2f ms at p50), and %.2f ms / %.2f ms to a small GetRecords: one event-bus round trip to "
-              + "the owner JVM over TCP on loopback. On separate machines add the network round trip between them "
-              + "(typically 0.1-0.5 ms within one zone). The p99.9 of %,d calls rests on its slowest few calls: "
-              + "there, differences of either sign are mostly the machine's scheduling, not forwarding.%n",
-          added("PutRecord", "p50_ms"), added("PutRecord", "p99_ms"), latency.get("PutRecord.local.p50_ms"),
-          latency.get("PutRecord.remote.p50_ms"), added("GetRecords", "p50_ms"), added("GetRecords", "p99_ms"),
-          latency.get("PutRecord.local.calls").longValue()));
+    md.append("  The gap per core is what a cluster costs in CPU on one machine: forwarding, the event bus between "
+        + "JVMs, Hazelcast and Raft housekeeping, three JVMs' own overhead, and more contention for the same cores.\n");
+    StringBuilder owned = new StringBuilder();
+    for (Map<String, Double> one : ones) owned.append(owned.length() == 0 ? "" : ", ").append(owned(one));
+    md.append(String.format(Locale.ROOT, "- Forwarded share of shard requests, measured: PutRecords %s through node 1 "
+            + "and %s spread; drain %s and %s (per round). With n nodes, shards spread evenly and clients spread "
+            + "evenly, a shard request lands on its owner 1/n of the time, so (n-1)/n are forwarded: 67%% for 3 nodes. "
+            + "Through one node it is 1 - (the shards that node owns) / (all shards), since a PutRecords batch with "
+            + "random keys touches every shard. **Placement did not split the 12-shard streams evenly**: shards per "
+            + "node of the through-node-1 streams were %s (node 1 first), which is why the share through node 1 is "
+            + "not 67%%.%n",
+        shares(ones, "put"), shares(spreads, "put"), shares(ones, "drain"), shares(spreads, "drain"), owned));
+    if (!latencies.isEmpty() && latencies.get(0).containsKey("PutRecord.local.calls")) {
+      md.append(String.format(Locale.ROOT, "- Forwarding adds %s ms at p50 and %s ms at p99 to a PutRecord (local p50: "
+              + "%s ms), and %s ms at p50 and %s ms at p99 to a small GetRecords (per round): one event-bus round trip to the owner "
+              + "JVM over TCP on loopback. On separate machines add the network round trip between them (typically "
+              + "0.1-0.5 ms within one zone). The p99.9 of %,d calls rests on its slowest few calls: there, "
+              + "differences of either sign are mostly the machine's scheduling, not forwarding.%n",
+          perRound(l -> added(l, "PutRecord", "p50_ms")), perRound(l -> added(l, "PutRecord", "p99_ms")),
+          perRound(l -> l.get("PutRecord.local.p50_ms")), perRound(l -> added(l, "GetRecords", "p50_ms")),
+          perRound(l -> added(l, "GetRecords", "p99_ms")), latencies.get(0).get("PutRecord.local.calls").longValue()));
     }
     arithmetic("put", "PutRecords");
     arithmetic("drain", "GetRecords drain");
   }
 
+  /** Per-record server CPU (core-seconds) of a phase. */
+  private static double cost(Map<String, Double> v, String phase) {
+    return v.get(phase + ".cpu_server") / rate(v, phase);
+  }
+
   /**
-   * The projection for n machines, one node each, as arithmetic: the per-record server CPU of the baseline, plus
-   * the extra the spread cluster measured per forwarded share, scaled to (n-1)/n forwarded.
+   * The projection for n machines, one node each, as arithmetic: the per-record server CPU of the single node,
+   * plus the extra the spread cluster measured per forwarded share, scaled to (n-1)/n forwarded (medians).
    */
   private void arithmetic(String phase, String name) {
-    Map<String, Double> spread = cases.get("spread");
-    if (baseline.isEmpty() || spread == null) return;
-    double r1 = rate(baseline, phase);
-    double cpu1 = baseline.get(phase + ".cpu_server");
-    double cpu3 = spread.get(phase + ".cpu_server");
-    double f3 = forwardedShare(spread, phase);
-    if (!(cpu1 > 0) || !(cpu3 > 0) || !(r1 > 0) || Double.isNaN(f3) || f3 == 0) return;
-    double c1 = cpu1 / r1;
-    double c3 = cpu3 / rate(spread, phase);
+    List<Map<String, Double>> singles = of("single");
+    List<Map<String, Double>> spreads = of("spread");
+    if (singles.isEmpty() || spreads.isEmpty()) return;
+    double r1 = median(singles, r -> rate(r, phase));
+    double cpu1 = median(singles, r -> r.get(phase + ".cpu_server"));
+    double c1 = median(singles, r -> cost(r, phase));
+    double c3 = median(spreads, r -> cost(r, phase));
+    double f3 = median(spreads, r -> forwardedShare(r, phase));
+    if (!(c1 > 0) || !(c3 > 0) || !(r1 > 0) || Double.isNaN(f3) || f3 == 0) return;
     double extra = Math.max(0, (c3 - c1) / f3);
     md.append(String.format(Locale.ROOT, "%n### How %s throughput should grow with machines (arithmetic, not measured)%n%n", name));
-    md.append(String.format(Locale.ROOT, "Measured here: one node did %,.0f records/s keeping %.2f cores busy: "
+    md.append(String.format(Locale.ROOT, "Measured here (medians): one node did %,.0f records/s keeping %.2f cores busy, "
             + "%.2f core-µs per record. Spread over three nodes: %.2f core-µs per record with %.0f%% of shard requests "
-            + "forwarded, so forwarding (with everything else a cluster adds) costs about %.2f core-µs per record at "
-            + "100%% forwarded%s. Arithmetic for n machines, one node each, clients spread evenly, shards spread "
-            + "evenly, so (n-1)/n forwarded: per-record cost c(n) = %.2f + (n-1)/n × %.2f core-µs, and a node does "
-            + "(the cores it keeps busy) / c(n) records/s; below, at the %.2f cores the single node kept busy here "
-            + "(the per-node throughput measured here, less the forwarding cost).%n%n",
+            + "forwarded, so forwarding (with everything else a cluster adds on one shared machine) costs about %.2f "
+            + "core-µs per record at 100%% forwarded%s. Arithmetic for n machines, one node each, clients spread "
+            + "evenly, shards spread evenly, so (n-1)/n forwarded: per-record cost c(n) = %.2f + (n-1)/n × %.2f "
+            + "core-µs, and each node does %,.0f × %.2f / c(n) records/s (the per-node throughput measured here, "
+            + "less the forwarding cost at that share).%n%n",
         r1, cpu1, c1 * 1e6, c3 * 1e6, 100 * f3, extra * 1e6,
-        c3 < c1 ? " (measured below the baseline's: within noise, taken as 0)" : "", c1 * 1e6, extra * 1e6, cpu1));
-    md.append("| nodes (machines) | forwarded | c(n) core-µs | per node records/s | cluster records/s | vs. 1 node |\n"
-        + "| ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        c3 < c1 ? " (measured below the single node's: within noise, taken as 0)" : "", c1 * 1e6, extra * 1e6,
+        r1, c1 * 1e6));
+    md.append("| nodes (machines) | forwarded | c(n) core-µs | per node records/s | cluster records/s | vs. 1 node "
+        + "| if forwarding were free: n × one node |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
     for (int n : PROJECTED_NODES) {
-      double f = (n - 1) / (double) n;
-      double cost = c1 + f * extra;
-      md.append(String.format(Locale.ROOT, "| %d | %.0f%% | %.2f | %,.0f | %,.0f | %.2f× |%n", n, 100 * f,
-          cost * 1e6, cpu1 / cost, n * cpu1 / cost, n * c1 / cost));
+      double cost = c1 + (n - 1) / (double) n * extra;
+      md.append(String.format(Locale.ROOT, "| %d | %.0f%% | %.2f | %,.0f | %,.0f | %.2f× | %,.0f |%n", n,
+          100.0 * (n - 1) / n, cost * 1e6, r1 * c1 / cost, n * r1 * c1 / cost, n * c1 / cost, n * r1));
     }
-    md.append("\nLeft out, and each would lower it: the network between machines (the loopback here is free), "
-        + "clients that cannot spread evenly, hot shards, replication (none yet: each shard lives on one node).\n");
+    md.append("\nThe two columns bound the answer. The extra cost counts everything three JVMs crowding two cores "
+        + "add (their context switches, GC, heartbeats), not forwarding alone, so it overstates what forwarding costs a "
+        + "node that has its machine to itself, and the \"vs. 1 node\" column is a floor; n × one node is the "
+        + "ceiling. Left out, and each would lower the figures: the network between "
+        + "machines (loopback here), clients that cannot spread evenly, hot shards, uneven placement (above), "
+        + "replication (none yet: each shard lives on one node).\n");
   }
 
   /** A draft of the README's paragraph on scaling, with this run's figures. */
   private void readmeDraft() {
-    Map<String, Double> spread = cases.get("spread");
-    if (baseline.isEmpty() || spread == null || !latency.containsKey("PutRecord.local.calls")) return;
-    double c1 = baseline.get("put.cpu_server") / rate(baseline, "put");
-    double c3 = spread.get("put.cpu_server") / rate(spread, "put");
-    double f3 = forwardedShare(spread, "put");
+    List<Map<String, Double>> singles = of("single");
+    List<Map<String, Double>> spreads = of("spread");
+    if (singles.isEmpty() || spreads.isEmpty() || latencies.isEmpty()
+        || !latencies.get(0).containsKey("PutRecord.local.calls")) {
+      return;
+    }
+    double c1 = median(singles, r -> cost(r, "put"));
+    double c3 = median(spreads, r -> cost(r, "put"));
+    double f3 = median(spreads, r -> forwardedShare(r, "put"));
     double extra = Math.max(0, (c3 - c1) / f3);
     double three = 3 * c1 / (c1 + 2.0 / 3 * extra);
     double ten = 10 * c1 / (c1 + 0.9 * extra);
+    double addedP50 = medianOf(latencies.stream().map(l -> added(l, "PutRecord", "p50_ms")).toList());
+    double addedP99 = medianOf(latencies.stream().map(l -> added(l, "PutRecord", "p99_ms")).toList());
     md.append("\n## README paragraph (draft)\n\n");
     md.append(String.format(Locale.ROOT, "> **How far a cluster goes.** In a cluster of n nodes a call lands on the owner "
             + "of its shard 1/n of the time; the other (n-1)/n are forwarded over the event bus, which adds about %.2f ms "
-            + "at p50 (%.1f ms at p99) to a PutRecord on one machine, plus the network between machines. "
-            + "`loadtest/cluster-bench.sh` measures this on one 2-core machine (results in "
+            + "at p50 (%.1f ms at p99) to a PutRecord between JVMs on one machine, plus the network between machines. "
+            + "`loadtest/cluster-bench.sh` measures this on one shared 2-core machine (results in "
             + "`loadtest/results/cluster.md`): there three nodes share the same cores, so they show what clustering "
-            + "costs, not what it gains. Measured there, a PutRecords record costs %.2f core-µs on a single node and "
-            + "%.2f core-µs in a three-node cluster with %.0f%% of shard requests forwarded. By arithmetic from those "
-            + "figures, not by measurement: with one node per machine and clients and shards spread evenly, n "
-            + "machines should give about %.1f× one node's PutRecords throughput at n = 3 and %.1f× at n = 10, before "
-            + "the network between machines and any unevenness in keys or clients.%n",
-        added("PutRecord", "p50_ms"), added("PutRecord", "p99_ms"), c1 * 1e6, c3 * 1e6, 100 * f3, three, ten));
+            + "costs, not what it gains. Measured there, a PutRecords record costs %.1f core-µs of server CPU on a "
+            + "single node and %.1f core-µs in a three-node cluster with %.0f%% of shard requests forwarded. By "
+            + "arithmetic from those figures, not by measurement: with one node per machine and clients and shards "
+            + "spread evenly, n machines should give between %.1f× (charging forwarding with all that extra CPU) and "
+            + "3× one node's PutRecords throughput at n = 3, and between %.1f× and 10× at n = 10; less with an uneven "
+            + "spread of shards or keys, and with the network between machines. Measuring it on separate machines is "
+            + "still to do.%n",
+        addedP50, addedP99, c1 * 1e6, c3 * 1e6, 100 * f3, three, ten));
   }
 
-    // ---- figures -----------------------------------------------------------------------------------
+  // ---- statistics --------------------------------------------------------------------------------
+
+  private static double median(List<Map<String, Double>> runs, java.util.function.ToDoubleFunction<Map<String, Double>> f) {
+    return medianOf(runs.stream().map(r -> f.applyAsDouble(r)).toList());
+  }
+
+  private static double medianOf(List<Double> values) {
+    List<Double> sorted = values.stream().filter(v -> !Double.isNaN(v)).sorted().toList();
+    if (sorted.isEmpty()) return Double.NaN;
+    int mid = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(mid) : (sorted.get(mid - 1) + sorted.get(mid)) / 2;
+  }
+
+  private static double min(List<Map<String, Double>> runs, java.util.function.ToDoubleFunction<Map<String, Double>> f) {
+    return runs.stream().mapToDouble(f).min().orElse(Double.NaN);
+  }
+
+  private static double max(List<Map<String, Double>> runs, java.util.function.ToDoubleFunction<Map<String, Double>> f) {
+    return runs.stream().mapToDouble(f).max().orElse(Double.NaN);
+  }
+
+  private static String shares(List<Map<String, Double>> runs, String phase) {
+    StringBuilder text = new StringBuilder();
+    for (Map<String, Double> run : runs) text.append(text.length() == 0 ? "" : " / ").append(share(run, phase));
+    return text.toString();
+  }
+
+  private String perRound(java.util.function.ToDoubleFunction<Map<String, Double>> f) {
+    StringBuilder text = new StringBuilder();
+    for (Map<String, Double> latency : latencies) {
+      text.append(text.length() == 0 ? "" : " / ").append(String.format(Locale.ROOT, "%.2f", f.applyAsDouble(latency)));
+    }
+    return text.toString();
+  }
+
+  // ---- figures -----------------------------------------------------------------------------------
 
   private String option(String name, String fallback) {
     String value = options.get(name);
@@ -386,7 +439,7 @@ final class ClusterReport {
     return h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  private double added(String op, String figure) {
+  private static double added(Map<String, Double> latency, String op, String figure) {
     return latency.get(op + ".remote." + figure) - latency.get(op + ".local." + figure);
   }
 }
