@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,18 +60,16 @@ final class ForwardingLatency implements AutoCloseable {
     return alternate(warmup, calls, () -> read(localIterator), () -> read(remoteIterator));
   }
 
-  private Boolean put(String stream, String hashKey, SdkBytes data, String expectedShard) {
+  private void put(String stream, String hashKey, SdkBytes data, String expectedShard) {
     String shard = kinesis.putRecord(b -> b.streamName(stream).partitionKey("p").explicitHashKey(hashKey).data(data))
         .shardId();
     if (!expectedShard.equals(shard)) throw new IllegalStateException("record went to " + shard + ", not " + expectedShard);
-    return Boolean.TRUE;
   }
 
-  private Boolean read(String iterator) {
+  private void read(String iterator) {
     if (kinesis.getRecords(b -> b.shardIterator(iterator).limit(10)).records().isEmpty()) {
       throw new IllegalStateException("an empty page: the shard should hold records");
     }
-    return Boolean.TRUE;
   }
 
   private String iterator(String stream, String shardId) {
@@ -87,7 +84,7 @@ final class ForwardingLatency implements AutoCloseable {
   }
 
   /** Local and remote calls in turn, the first of each pair swapped every round so neither always leads. */
-  private static Pair alternate(int warmup, int calls, Supplier<Boolean> local, Supplier<Boolean> remote) {
+  private static Pair alternate(int warmup, int calls, Runnable local, Runnable remote) {
     Histogram localMicros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     Histogram remoteMicros = new Histogram(TimeUnit.MINUTES.toMicros(1), 3);
     long errors = 0;
@@ -98,7 +95,7 @@ final class ForwardingLatency implements AutoCloseable {
         boolean isLocal = (leg == 0) == localFirst;
         long started = System.nanoTime();
         try {
-          (isLocal ? local : remote).get();
+          (isLocal ? local : remote).run();
         } catch (RuntimeException e) {
           errors++;
           continue;
