@@ -256,7 +256,8 @@ final class ClusterReport {
             + "Through one node it is 1 - (the shards that node owns) / (all shards), since a PutRecords batch with "
             + "random keys touches every shard. **Placement did not split the 12-shard streams evenly**: shards per "
             + "node of the through-node-1 streams were %s (node 1 first), which is why the share through node 1 is "
-            + "not 67%%.%n",
+            + "not 67%%. The spread drain reads shard i through node (i mod 3), so its share depends on where those "
+            + "shards happen to live, anywhere from 0 to 100%%.%n",
         shares(ones, "put"), shares(spreads, "put"), shares(ones, "drain"), shares(spreads, "drain"), owned));
     if (!latencies.isEmpty() && latencies.get(0).containsKey("PutRecord.local.calls")) {
       md.append(String.format(Locale.ROOT, "- Forwarding adds %s ms at p50 and %s ms at p99 to a PutRecord (local p50: "
