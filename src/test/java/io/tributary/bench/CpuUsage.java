@@ -8,7 +8,8 @@ import java.nio.file.Path;
 
 /**
  * Where the machine's CPU went during a measured window, in cores: the server process (when its pid is
- * known), this client process, and everything else. Client and server share the machine, so a run is
+ * known; the sum of them when the server is several processes, as a cluster on one machine), this client
+ * process, and everything else. Client and server share the machine, so a run is
  * only comparable with another when "other" is near zero. Linux only; elsewhere it reports nothing.
  */
 final class CpuUsage {
@@ -22,11 +23,16 @@ final class CpuUsage {
     static final Usage UNKNOWN = new Usage(-1, -1, -1, -1);
   }
 
-  private final long serverPid;
+  private final long[] serverPids;
   private final OperatingSystemMXBean os;
 
   CpuUsage(long serverPid) {
-    this.serverPid = serverPid;
+    this(new long[] {serverPid});
+  }
+
+  /** @param serverPids the server's processes, counted together; 0 entries are ignored */
+  CpuUsage(long[] serverPids) {
+    this.serverPids = serverPids.clone();
     this.os = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean bean ? bean : null;
   }
 
@@ -43,13 +49,16 @@ final class CpuUsage {
       // not Linux
     }
     long server = -1;
-    if (serverPid > 0) {
+    for (long serverPid : serverPids) {
+      if (serverPid <= 0) continue;
       try {
         String stat = Files.readString(Path.of("/proc/" + serverPid + "/stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        server = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
+        // utime, stime (fields 14, 15)
+        server = Math.max(server, 0) + Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
       } catch (IOException | RuntimeException e) {
-        // gone or not Linux
+        server = -1; // one gone (or not Linux): the sum would mislead
+        break;
       }
     }
     long client = os == null ? -1 : os.getProcessCpuTime();
