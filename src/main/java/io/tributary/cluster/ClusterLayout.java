@@ -53,9 +53,9 @@ public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> 
         throw new IllegalArgumentException("setting 'cluster.metadata.port.offset' puts the metadata port of " + node
             + " at " + raftPort + ", which is no port");
       }
-      voters.add(new MetadataPeer(node, node.substring(0, colon), raftPort));
+      voters.add(new MetadataPeer(voterId(node), node.substring(0, colon), raftPort));
     }
-    if (voters.stream().noneMatch(voter -> voter.id().equals(self))) {
+    if (voters.stream().noneMatch(voter -> voter.id().equals(voterId(self)))) {
       throw new IllegalArgumentException("this node (" + self + ") is not among the first " + voterCount
           + " of 'cluster.members', the metadata voters; every node must be a voter for now (cluster.metadata.voters)");
     }
@@ -65,6 +65,14 @@ public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> 
           + " with cluster.enabled=true: it seals shard iterators so that any node accepts them");
     }
     return new ClusterLayout(self, List.copyOf(nodes), List.copyOf(voters), iteratorKey(secret, cluster.name()));
+  }
+
+  /**
+   * A node's id in the metadata group: its name with {@code :} as {@code _}, since Ratis names its JMX beans
+   * after the ids and a colon is not allowed there.
+   */
+  public static String voterId(String node) {
+    return node.replace(':', '_');
   }
 
   /** HMAC-SHA256 of the cluster's name under its secret, cut to the 16 bytes an iterator key has. */

@@ -254,9 +254,8 @@ final class ClusterReport {
             + "and %s spread; drain %s and %s (per round). With n nodes, shards spread evenly and clients spread "
             + "evenly, a shard request lands on its owner 1/n of the time, so (n-1)/n are forwarded: 67%% for 3 nodes. "
             + "Through one node it is 1 - (the shards that node owns) / (all shards), since a PutRecords batch with "
-            + "random keys touches every shard. **Placement did not split the 12-shard streams evenly**: shards per "
-            + "node of the through-node-1 streams were %s (node 1 first), which is why the share through node 1 is "
-            + "not 67%%. The spread drain reads shard i through node (i mod 3), so its share depends on where those "
+            + "random keys touches every shard. Shards per node of the through-node-1 streams: %s (node 1 first). "
+            + "The spread drain reads shard i through node (i mod 3), so its share depends on where those "
             + "shards happen to live, anywhere from 0 to 100%%.%n",
         shares(ones, "put"), shares(spreads, "put"), shares(ones, "drain"), shares(spreads, "drain"), owned));
     if (!latencies.isEmpty() && latencies.get(0).containsKey("PutRecord.local.calls")) {
@@ -315,7 +314,7 @@ final class ClusterReport {
         + "add (their context switches, GC, heartbeats), not forwarding alone, so it overstates what forwarding costs a "
         + "node that has its machine to itself, and the \"vs. 1 node\" column is a floor; n × one node is the "
         + "ceiling. Left out, and each would lower the figures: the network between "
-        + "machines (loopback here), clients that cannot spread evenly, hot shards, uneven placement (above), "
+        + "machines (loopback here), clients that cannot spread evenly, hot shards, "
         + "replication (none yet: each shard lives on one node).\n");
   }
 
