@@ -3,8 +3,8 @@ package io.tributary.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
-import io.tributary.support.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -47,7 +47,7 @@ class ClusterMembershipTest {
   @Test
   void threeNodesSeeEachOtherAndSeeNodesLeaveAndFail() throws Exception {
     Path directory = Files.createTempDirectory("tributary-cluster");
-    int[] clusterPorts = {TestServer.freePort(), TestServer.freePort(), TestServer.freePort()};
+    int[] clusterPorts = ChildCluster.clusterPorts(3).stream().mapToInt(Integer::intValue).toArray();
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:" + clusterPorts[2];
     for (int i = 0; i < 3; i++) nodes.add(startNode(directory.resolve("node" + i), clusterPorts[i], members));
 

@@ -8,15 +8,35 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.IntStream;
 
 /** Clustered server JVMs on 127.0.0.1 ({@link ChildServer}), configured by TRIBUTARY_* variables alone. */
 public final class ChildCluster {
   private ChildCluster() { }
 
-  /** Free ports for the Hazelcast members of a cluster of this many nodes. */
+  /**
+   * Ports for the Hazelcast members of a cluster of this many nodes, each free along with the port of its
+   * metadata Raft server (100 above it). Taken below the range the system hands out to outgoing
+   * connections, so that none of those can hold one by the time the node binds it.
+   */
   public static List<Integer> clusterPorts(int nodes) {
-    return IntStream.range(0, nodes).mapToObj(i -> TestServer.freePort()).toList();
+    java.util.Random random = new java.util.Random();
+    List<Integer> ports = new ArrayList<>();
+    while (ports.size() < nodes) {
+      int port = 20_000 + random.nextInt(10_000);
+      if (!ports.contains(port) && !ports.contains(port + 100) && !ports.contains(port - 100)
+          && bindable(port) && bindable(port + 100)) {
+        ports.add(port);
+      }
+    }
+    return List.copyOf(ports);
+  }
+
+  private static boolean bindable(int port) {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return true;
+    } catch (java.io.IOException taken) {
+      return false;
+    }
   }
 
   /** The settings of node {@code index} of a cluster whose Hazelcast members listen on these ports. */

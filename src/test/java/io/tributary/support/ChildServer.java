@@ -131,7 +131,10 @@ public final class ChildServer implements AutoCloseable {
   private static String tail(Path log) {
     try {
       List<String> lines = java.nio.file.Files.readAllLines(log);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+      // Why it stopped, which the lines of its shutdown that follow would otherwise hide.
+      List<String> errors = lines.stream().filter(line -> line.contains(" ERROR ") || line.contains("failed to start"))
+          .limit(10).toList();
+      return String.join("\n", errors) + "\n...\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     } catch (IOException e) {
       return "(unreadable: " + e + ")";
     }
