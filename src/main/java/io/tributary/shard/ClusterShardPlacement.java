@@ -2,6 +2,7 @@ package io.tributary.shard;
 
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.StreamStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,7 +98,7 @@ public final class ClusterShardPlacement implements ShardPlacement {
   public Future<Void> reconcile(List<StreamDescriptor> streams) {
     List<Future<Void>> started = new ArrayList<>();
     for (StreamDescriptor stream : streams) {
-      if (stream.status() == io.tributary.stream.StreamStatus.DELETING) continue;
+      if (stream.status() == StreamStatus.DELETING) continue;
       List<ShardDescriptor> mine = all(stream).filter(shard -> ownsHere(stream.uid(), shard.shardId())).toList();
       if (!mine.isEmpty()) started.add(local.start(stream, mine));
     }
@@ -134,7 +136,7 @@ public final class ClusterShardPlacement implements ShardPlacement {
 
   /** Does it here and on every other node that is up. */
   private Future<Void> everywhere(String op, String streamUid, List<String> shardIds,
-      java.util.function.Supplier<Future<Void>> here) {
+      Supplier<Future<Void>> here) {
     List<Future<Void>> done = new ArrayList<>();
     done.add(here.get());
     for (String node : owners.nodes()) {
