@@ -63,7 +63,16 @@ public final class ChildCluster {
         starting.add(CompletableFuture.supplyAsync(() ->
             ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, clusterPorts)), starters));
       }
-      return starting.stream().map(CompletableFuture::join).toList();
+      try {
+        return starting.stream().map(CompletableFuture::join).toList();
+      } catch (RuntimeException failed) {
+        // One did not start: stop those that did, or they would outlive the test.
+        for (CompletableFuture<ChildServer> node : starting) {
+          node.handle((server, failure) -> server).join();
+          if (node.isDone() && !node.isCompletedExceptionally()) node.join().close();
+        }
+        throw failed;
+      }
     } finally {
       starters.shutdown();
     }
