@@ -91,7 +91,7 @@ stop_nodes() {
 
 # Three clustered nodes started at once (none is ready before a majority of the metadata group has met).
 start_nodes() {
-  local i p api tls mgmt work ready members
+  local i p api tls mgmt work members
   local cluster_ports=()
   NODE_WORKS=(); NODE_APIS=(); NODE_MGMTS=()
   while ((${#cluster_ports[@]} < 3)); do  # a Hazelcast port whose +100 (the metadata Raft group's) is free too
@@ -117,16 +117,7 @@ start_nodes() {
     NODE_PIDS+=($!); NODE_WORKS+=("$work"); NODE_APIS+=("$api"); NODE_MGMTS+=("$mgmt")
   done
   for i in 0 1 2; do
-    ready=0
-    for _ in $(seq 1 900); do
-      kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || break
-      if curl -fsS --max-time 1 "http://127.0.0.1:${NODE_MGMTS[$i]}/ready" >/dev/null 2>&1; then ready=1; break; fi
-      sleep 0.2
-    done
-    if [[ $ready != 1 ]]; then
-      log "node $((i + 1)) did not become ready; its log:"; cat "${NODE_WORKS[$i]}/server.log" >&2
-      exit 1
-    fi
+    await_ready "${NODE_PIDS[$i]}" "${NODE_MGMTS[$i]}" "${NODE_WORKS[$i]}/server.log" 900 0.2 "node $((i + 1))"
   done
   log "three nodes ready (pids ${NODE_PIDS[*]})"
 }

@@ -11,6 +11,9 @@
 #                              TLS_PORT, MGMT_PORT), data under a fresh temp dir WORK, the given
 #                              TRIBUTARY_* settings; waits for /ready; sets SERVER_PID; stops it on exit
 #                              and keeps its log as target/NAME-server.log
+#   await_ready PID MGMT_PORT LOG ATTEMPTS INTERVAL NAME
+#                              waits for a started server's /ready; prints its log and exits if it
+#                              exits or is not ready in time
 #   run_bench_client CLASS SCRIPT ARGS...
 #                              runs io.tributary.bench.CLASS against the server (CLIENT_JVM_OPTS, at most
 #                              CLIENT_TIMEOUT_S s) writing OUT, SERVER_INFO describing the server; reports
@@ -91,17 +94,21 @@ start_bench_server() {
       --port "$API_PORT" --tls-port "$TLS_PORT" --management-port "$MGMT_PORT" \
       >"$WORK/server.log" 2>&1 &
   SERVER_PID=$!
-  local ready=0
-  for _ in $(seq 1 300); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then break; fi
-    if curl -fsS --max-time 1 "http://127.0.0.1:$MGMT_PORT/ready" >/dev/null 2>&1; then ready=1; break; fi
-    sleep 0.1
-  done
-  if [[ $ready != 1 ]]; then
-    log "server did not become ready; its log:"; cat "$WORK/server.log" >&2
-    exit 1
-  fi
+  await_ready "$SERVER_PID" "$MGMT_PORT" "$WORK/server.log" 300 0.1 "server"
   log "server ready (pid $SERVER_PID)"
+}
+
+# await_ready PID MGMT_PORT LOG ATTEMPTS INTERVAL NAME: polls /ready until it answers, the process exits or
+# the attempts run out; in the last two cases prints the server's log and exits the script.
+await_ready() {
+  local pid=$1 mgmt=$2 server_log=$3 attempts=$4 interval=$5 name=$6
+  for _ in $(seq 1 "$attempts"); do
+    kill -0 "$pid" 2>/dev/null || break
+    if curl -fsS --max-time 1 "http://127.0.0.1:$mgmt/ready" >/dev/null 2>&1; then return 0; fi
+    sleep "$interval"
+  done
+  log "$name did not become ready; its log:"; cat "$server_log" >&2
+  exit 1
 }
 
 run_bench_client() {

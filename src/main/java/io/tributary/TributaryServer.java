@@ -207,7 +207,7 @@ public final class TributaryServer {
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
         new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster,
-        clusterShards == null ? null : clusterShards.owners());
+        owners);
 
     DataDirectory lockedDirectory = dataDirectory;
     // A clustered node hears placement requests before it loads the metadata (so none falls in between),

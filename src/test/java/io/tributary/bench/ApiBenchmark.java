@@ -2,15 +2,11 @@ package io.tributary.bench;
 
 import io.tributary.bench.KinesisWire.Api;
 import io.tributary.bench.KinesisWire.Op;
-import io.tributary.bench.KinesisWire.Page;
-import io.tributary.bench.KinesisWire.Reply;
 import io.tributary.bench.LoadRunner.Lane;
 import io.tributary.bench.LoadRunner.Outcome;
 import io.tributary.bench.LoadRunner.PhaseResult;
 import io.tributary.bench.LoadRunner.Stats;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -173,12 +168,12 @@ public final class ApiBenchmark {
       }
       if (phases.contains("get-records")) {
         if (singleRecordsAcked > 0) {
-          DrainResult warm = drain(laneList, singleStream);
+          ShardDrain.Result warm = ShardDrain.run(laneList, singleStream, limit, cpu);
           log("GetRecords warm-up: drained %,d records of %s (%,d put) in %.2f s", warm.records, singleStream,
               singleRecordsAcked, warm.seconds);
           results.put("get-records-warmup", warm);
         }
-        DrainResult result = drain(laneList, batchStream);
+        ShardDrain.Result result = ShardDrain.run(laneList, batchStream, limit, cpu);
         result.expected = batchRecordsAcked;
         results.put("get-records", result);
         log("GetRecords drain: %,d records (%,d put) in %.2f s = %,.0f records/s, %d calls, p50 %.2f ms, p99 %.2f ms,"
@@ -234,81 +229,6 @@ public final class ApiBenchmark {
     LoadRunner.createStreamAndWait(lane.context, lane.api, stream, shards);
   }
 
-  // ---- GetRecords drain --------------------------------------------------------------------------
-
-  static final class DrainResult {
-    final Stats stats = new Stats();
-    long records;
-    long expected = -1;
-    double seconds;
-    int shardCount;
-    CpuUsage.Usage cpu = CpuUsage.Usage.UNKNOWN;
-  }
-
-  /** Reads every shard of a stream from TRIM_HORIZON until caught up, shards concurrently over the lanes. */
-  private DrainResult drain(List<Lane> laneList, String stream) {
-    Reply listed = LoadRunner.onLane(laneList.get(0), () -> laneList.get(0).api.call(Op.ListShards,
-        KinesisWire.streamName(stream)));
-    if (!listed.ok()) throw new IllegalStateException("ListShards " + stream + ": " + listed.error());
-    List<String> shardIds = KinesisWire.shardIds(listed.body());
-    for (Lane lane : laneList) lane.stats = new Stats();
-    DrainResult result = new DrainResult();
-    result.shardCount = shardIds.size();
-    CpuUsage.Snapshot cpuFrom = cpu.take();
-    long started = System.nanoTime();
-    List<CompletableFuture<Long>> perShard = new ArrayList<>();
-    for (int i = 0; i < shardIds.size(); i++) {
-      Lane lane = laneList.get(i % laneList.size());
-      String shardId = shardIds.get(i);
-      perShard.add(LoadRunner.onContextAsync(lane.context, () -> drainShard(lane, stream, shardId)));
-    }
-    for (CompletableFuture<Long> shard : perShard) result.records += shard.join();
-    result.seconds = (System.nanoTime() - started) / 1e9;
-    result.cpu = CpuUsage.between(cpuFrom, cpu.take());
-    for (Lane lane : laneList) result.stats.add(lane.stats);
-    return result;
-  }
-
-  private Future<Long> drainShard(Lane lane, String stream, String shardId) {
-    return lane.api.call(Op.GetShardIterator, KinesisWire.getShardIterator(stream, shardId)).compose(reply -> {
-      if (!reply.ok()) {
-        lane.stats.error("GetShardIterator " + reply.error());
-        return Future.failedFuture("GetShardIterator " + shardId + ": " + reply.error());
-      }
-      Promise<Long> done = Promise.promise();
-      readPage(lane, KinesisWire.stringMember(reply.body(), "ShardIterator"), 0, 0, done);
-      return done.future();
-    });
-  }
-
-  private void readPage(Lane lane, String iterator, long drained, int consecutiveErrors, Promise<Long> done) {
-    long issued = System.nanoTime();
-    lane.api.call(Op.GetRecords, KinesisWire.getRecords(iterator, limit)).onComplete(ar -> {
-      long latency = System.nanoTime() - issued;
-      String error = ar.failed() ? "GetRecords transport: " + ar.cause().getMessage()
-          : !ar.result().ok() ? "GetRecords " + ar.result().error() : null;
-      if (error != null) {
-        lane.stats.error(error);
-        if (consecutiveErrors >= 4) {
-          done.fail(error);
-        } else {
-          lane.context.owner().setTimer(50, t -> readPage(lane, iterator, drained, consecutiveErrors + 1, done));
-        }
-        return;
-      }
-      Page page = KinesisWire.page(ar.result().body());
-      lane.stats.ok(latency, page.records());
-      long total = drained + page.records();
-      boolean caughtUp = page.records() == 0 || page.nextIterator() == null
-          || (page.millisBehind() == 0 && page.records() < limit);
-      if (caughtUp) {
-        done.complete(total);
-      } else {
-        readPage(lane, page.nextIterator(), total, 0, done);
-      }
-    });
-  }
-
   // ---- the report --------------------------------------------------------------------------------
 
   private String report(Map<String, Object> results) {
@@ -361,7 +281,7 @@ public final class ApiBenchmark {
       phaseRow(md, "PutRecord (" + recordBytes + " B)", r, ">= 15,000 calls/s",
           r.callsPerSecond() >= 15_000 && r.errors() == 0);
     }
-    if (results.get("get-records") instanceof DrainResult d) {
+    if (results.get("get-records") instanceof ShardDrain.Result d) {
       double rate = d.records / d.seconds;
       boolean complete = d.expected < 0 || d.records == d.expected;
       md.append(String.format(Locale.ROOT, "| GetRecords drain (Limit %d, %d shards) | %,d | %,.1f | %,.0f | %.2f | %.2f | %.2f | %d | >= 300,000 records/s | %s |%n",
@@ -381,7 +301,7 @@ public final class ApiBenchmark {
       cpuRow(md, "PutRecords", r.cpu(), r.recordsPerSecond(), "records/s");
     }
     if (results.get("put-record") instanceof PhaseResult r) cpuRow(md, "PutRecord", r.cpu(), r.callsPerSecond(), "calls/s");
-    if (results.get("get-records") instanceof DrainResult d) {
+    if (results.get("get-records") instanceof ShardDrain.Result d) {
       cpuRow(md, "GetRecords drain", d.cpu, d.records / d.seconds, "records/s");
     }
     md.append('\n');
@@ -395,11 +315,11 @@ public final class ApiBenchmark {
       md.append(String.format(Locale.ROOT, "- PutRecord: %,d calls in the %.0f s window; %,d calls in warm-up.%n",
           r.measured().calls, r.seconds(), r.warmupCalls()));
     }
-    if (results.get("get-records-warmup") instanceof DrainResult w) {
+    if (results.get("get-records-warmup") instanceof ShardDrain.Result w) {
       md.append(String.format(Locale.ROOT, "- GetRecords warm-up: drained the PutRecord stream, %,d records in %.2f s (%,.0f records/s).%n",
           w.records, w.seconds, w.records / w.seconds));
     }
-    if (results.get("get-records") instanceof DrainResult d) {
+    if (results.get("get-records") instanceof ShardDrain.Result d) {
       md.append(String.format(Locale.ROOT, "- GetRecords drain: %,d records in %.2f s over %,d GetRecords calls "
               + "(plus %d GetShardIterator calls); records put to the stream: %,d (%s).%n",
           d.records, d.seconds, d.stats.calls, d.shardCount, d.expected,
@@ -408,9 +328,9 @@ public final class ApiBenchmark {
     Map<String, Long> errors = new LinkedHashMap<>();
     for (Object result : results.values()) {
       if (result instanceof PhaseResult r) r.errorTypes().forEach((k, v) -> errors.merge(k, v, Long::sum));
-      if (result instanceof DrainResult d) d.stats.errorTypes.forEach((k, v) -> errors.merge(k, v, Long::sum));
+      if (result instanceof ShardDrain.Result d) d.stats.errorTypes.forEach((k, v) -> errors.merge(k, v, Long::sum));
     }
-    if (results.get("get-records") instanceof DrainResult d && d.expected >= 0 && d.records != d.expected) {
+    if (results.get("get-records") instanceof ShardDrain.Result d && d.expected >= 0 && d.records != d.expected) {
       problems = true;
     }
     problems |= !errors.isEmpty();
@@ -445,7 +365,7 @@ public final class ApiBenchmark {
         values.put("cpu_client", r.cpu().client());
         values.put("cpu_other", r.cpu().other());
         values.put("cpu_machine", r.cpu().machine());
-      } else if (result instanceof DrainResult d) {
+      } else if (result instanceof ShardDrain.Result d) {
         values.put("records", d.records);
         values.put("expected", d.expected);
         values.put("seconds", d.seconds);

@@ -30,6 +30,12 @@ final class BenchSupport {
   }
 
   /** The CPU model from /proc/cpuinfo, or "unknown". */
+  /** An option's value, trimmed, or the fallback when it is absent or blank. */
+  static String option(Map<String, String> options, String name, String fallback) {
+    String value = options.get(name);
+    return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
   static String cpuModel() {
     String value = firstValue("/proc/cpuinfo", "model name");
     return value == null ? "unknown" : value;

@@ -4,15 +4,11 @@ import io.tributary.bench.ClusterNodes.Node;
 import io.tributary.bench.ClusterNodes.ShardRequests;
 import io.tributary.bench.KinesisWire.Api;
 import io.tributary.bench.KinesisWire.Op;
-import io.tributary.bench.KinesisWire.Page;
-import io.tributary.bench.KinesisWire.Reply;
 import io.tributary.bench.LoadRunner.Lane;
 import io.tributary.bench.LoadRunner.Outcome;
 import io.tributary.bench.LoadRunner.PhaseResult;
 import io.tributary.bench.LoadRunner.Stats;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -33,7 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -86,8 +81,7 @@ public final class ClusterBenchmark {
   }
 
   private String option(String name, String fallback) {
-    String value = options.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    return BenchSupport.option(options, name, fallback);
   }
 
   public static void main(String[] args) {
@@ -216,7 +210,7 @@ public final class ClusterBenchmark {
         put.errors(), put.errorTypes(), 100 * putRequests.forwardedShare(), putRequests.local() + putRequests.forwarded());
 
     ShardRequests drainBefore = nodes.shardRequests();
-    Drain drain = drain(laneList, stream);
+    ShardDrain.Result drain = ShardDrain.run(laneList, stream, limit, cpu);
     ShardRequests drainRequests = nodes.shardRequests().minus(drainBefore);
     log("  drain: %,d records (%,d put) in %.2f s = %,.0f records/s, errors %d %s; forwarded %.1f%% of %,.0f shard requests",
         drain.records, acked, drain.seconds, drain.records / drain.seconds, drain.stats.errors, drain.stats.errorTypes,
@@ -273,72 +267,6 @@ public final class ClusterBenchmark {
     return failures;
   }
 
-  /** What a drain read, how long it took, and its calls. */
-  private static final class Drain {
-    final Stats stats = new Stats();
-    long records;
-    double seconds;
-    CpuUsage.Usage cpu = CpuUsage.Usage.UNKNOWN;
-  }
-
-  /** Every shard from TRIM_HORIZON until caught up, shards concurrently, each on a lane in turn. */
-  private Drain drain(List<Lane> laneList, String stream) {
-    Reply listed = LoadRunner.onLane(laneList.get(0), () -> laneList.get(0).api.call(Op.ListShards,
-        KinesisWire.streamName(stream)));
-    if (!listed.ok()) throw new IllegalStateException("ListShards " + stream + ": " + listed.error());
-    List<String> shardIds = KinesisWire.shardIds(listed.body());
-    for (Lane lane : laneList) lane.stats = new Stats();
-    Drain result = new Drain();
-    CpuUsage.Snapshot cpuFrom = cpu.take();
-    long started = System.nanoTime();
-    List<CompletableFuture<Long>> perShard = new ArrayList<>();
-    for (int i = 0; i < shardIds.size(); i++) {
-      Lane lane = laneList.get(i % laneList.size());
-      String shardId = shardIds.get(i);
-      perShard.add(LoadRunner.onContextAsync(lane.context, () -> drainShard(lane, stream, shardId)));
-    }
-    for (CompletableFuture<Long> shard : perShard) result.records += shard.join();
-    result.seconds = (System.nanoTime() - started) / 1e9;
-    result.cpu = CpuUsage.between(cpuFrom, cpu.take());
-    for (Lane lane : laneList) result.stats.add(lane.stats);
-    return result;
-  }
-
-  private Future<Long> drainShard(Lane lane, String stream, String shardId) {
-    return lane.api.call(Op.GetShardIterator, KinesisWire.getShardIterator(stream, shardId)).compose(reply -> {
-      if (!reply.ok()) {
-        lane.stats.error("GetShardIterator " + reply.error());
-        return Future.failedFuture("GetShardIterator " + shardId + ": " + reply.error());
-      }
-      Promise<Long> done = Promise.promise();
-      readPage(lane, KinesisWire.stringMember(reply.body(), "ShardIterator"), 0, 0, done);
-      return done.future();
-    });
-  }
-
-  private void readPage(Lane lane, String iterator, long drained, int consecutiveErrors, Promise<Long> done) {
-    long issued = System.nanoTime();
-    lane.api.call(Op.GetRecords, KinesisWire.getRecords(iterator, limit)).onComplete(ar -> {
-      long latency = System.nanoTime() - issued;
-      String error = ar.failed() ? "GetRecords transport: " + ar.cause().getMessage()
-          : !ar.result().ok() ? "GetRecords " + ar.result().error() : null;
-      if (error != null) {
-        lane.stats.error(error);
-        if (consecutiveErrors >= 4) {
-          done.fail(error);
-        } else {
-          lane.context.owner().setTimer(50, t -> readPage(lane, iterator, drained, consecutiveErrors + 1, done));
-        }
-        return;
-      }
-      Page page = KinesisWire.page(ar.result().body());
-      lane.stats.ok(latency, page.records());
-      long total = drained + page.records();
-      boolean caughtUp = page.records() == 0 || page.nextIterator() == null
-          || (page.millisBehind() == 0 && page.records() < limit);
-      if (caughtUp) done.complete(total); else readPage(lane, page.nextIterator(), total, 0, done);
-    });
-  }
 
   // ---- what forwarding adds ----------------------------------------------------------------------
 

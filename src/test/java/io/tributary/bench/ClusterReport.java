@@ -388,8 +388,7 @@ final class ClusterReport {
   // ---- figures -----------------------------------------------------------------------------------
 
   private String option(String name, String fallback) {
-    String value = options.get(name);
-    return value == null || value.isBlank() ? fallback : value;
+    return BenchSupport.option(options, name, fallback);
   }
 
   /** The shards each node owns, "4 / 4 / 4". */

@@ -66,8 +66,7 @@ public final class SdkBenchmark {
   }
 
   private String option(String name, String fallback) {
-    String value = options.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    return BenchSupport.option(options, name, fallback);
   }
 
   public static void main(String[] args) {

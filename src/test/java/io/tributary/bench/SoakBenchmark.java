@@ -78,8 +78,7 @@ public final class SoakBenchmark {
   }
 
   private String option(String name, String fallback) {
-    String value = options.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    return BenchSupport.option(options, name, fallback);
   }
 
   public static void main(String[] args) throws Exception {

@@ -71,8 +71,7 @@ public final class StorageTool {
   }
 
   private String option(String name, String fallback) {
-    String value = options.get(name);
-    return value == null || value.isBlank() ? fallback : value.trim();
+    return BenchSupport.option(options, name, fallback);
   }
 
   private String required(String name) {
