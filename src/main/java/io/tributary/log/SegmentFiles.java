@@ -28,7 +28,7 @@ final class SegmentFiles {
   static final String INDEX = ".index";
   static final String TIME_INDEX = ".timeindex";
 
-  private static final Pattern NAME = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)");
+  static final Pattern NAME = Pattern.compile("(\\d{20})(\\.log|\\.index|\\.timeindex)");
 
   private SegmentFiles() { }
 
