@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code storage=file}: each shard's log in {@code <data dir>/shards/<stream uid>/<shard id>/}, as segment
  * files with their indexes (see {@link FileShardLog}). Logs the catalog does not list are moved to
- * {@code <data dir>/unlisted/<stream uid>/<shard id>.<epoch ms>/} at start, for an operator to inspect.
+ * {@code <data dir>/unlisted/<stream uid>/<shard id>.<epoch ms>/} at start, for an operator to inspect;
+ * copies from another node never installed ({@code <shard id>.incoming}, {@link ShardLogCopy}) are deleted.
  */
 public final class FileShardStorage implements ShardStorage {
   private static final Logger LOG = LoggerFactory.getLogger(FileShardStorage.class);
@@ -106,7 +107,11 @@ public final class FileShardStorage implements ShardStorage {
           try (Stream<Path> shardDirectories = Files.list(streamDirectory)) {
             for (Path shardDirectory : shardDirectories.toList()) {
               String shardId = shardDirectory.getFileName().toString();
-              if (!shards.contains(shardId)) {
+              if (ShardDirectories.isIncoming(shardDirectory)) {
+                // A copy from another node cut short by a crash: the move it was for starts over.
+                ShardDirectories.deleteTree(shardDirectory);
+                LOG.warn("deleted {}, a copy of a shard log that was never installed", shardDirectory);
+              } else if (!shards.contains(shardId)) {
                 setAside(shardDirectory, aside.resolve(uid).resolve(shardId + "." + clock.millis()),
                     "shard " + shardId + " of stream " + uid);
               }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.log.FileShardLog;
 import io.tributary.log.FsyncPolicy;
 import io.tributary.log.LogConfig;
@@ -28,6 +29,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -356,5 +358,20 @@ class ShardLogCopyTest {
     copy.discard(UID, "shardId-000000000099").await(20, TimeUnit.SECONDS);
     assertFalse(Files.exists(rootB.resolve(UID).resolve("shardId-000000000099.incoming")), "a failed copy is discarded");
     assertThrows(IllegalArgumentException.class, () -> copy.discard("..", SHARD).await(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void anIncomingCopyLeftByACrashIsDeletedAtStartNotAdopted() throws Exception {
+    Path stream = rootB.resolve(UID);
+    Files.createDirectories(stream.resolve(SHARD));
+    Files.createDirectories(stream.resolve(SHARD + ".incoming"));
+    Files.writeString(stream.resolve(SHARD + ".incoming").resolve("00000000000000000000.log"), "half a copy");
+    WorkerExecutor maintenance = b.createSharedWorkerExecutor("maintenance", 1);
+    FileShardStorage storage = new FileShardStorage(b, maintenance, rootB, config(), clock, new SimpleMeterRegistry());
+
+    storage.setAsideUnlisted(Map.of(UID, Set.of(SHARD))).await(20, TimeUnit.SECONDS);
+    assertEquals(Set.of(SHARD), names(stream), "the listed log stays and the copy is gone");
+    Path unlisted = temp.resolve("b").resolve("unlisted");
+    assertFalse(Files.exists(unlisted) && !names(unlisted).isEmpty(), "the copy is not set aside as a log either");
   }
 }
