@@ -94,7 +94,7 @@ public final class ShardFileServer {
     Future<Object> answer;
     try {
       answer = answer(message.body());
-    } catch (Refused e) {
+    } catch (RuntimeException e) { // a refusal, or a fault of this code: either way the requester hears of it now
       answer = Future.failedFuture(e);
     }
     answer.onComplete(done -> {
@@ -103,7 +103,7 @@ public final class ShardFileServer {
       } else if (done.cause() instanceof Refused refused) {
         message.fail(refused.code, refused.getMessage());
       } else if (done.cause() instanceof NoSuchFileException gone) {
-        message.fail(NOT_FOUND, "no such file: " + root.relativize(Path.of(gone.getFile())));
+        message.fail(NOT_FOUND, "no such file: " + (gone.getFile() == null ? "?" : Path.of(gone.getFile()).getFileName()));
       } else {
         LOG.warn("Could not serve a shard file request {}", message.body(), done.cause());
         message.fail(IO_ERROR, String.valueOf(done.cause()));
