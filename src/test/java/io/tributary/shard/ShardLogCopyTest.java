@@ -306,6 +306,36 @@ class ShardLogCopyTest {
     assertSameRecords(readAll(source), readAll(copied));
   }
 
+  @Test
+  void aLogThatRetentionEmptiedKeepsItsOffsetsInTheCopy() throws Exception {
+    FileShardLog source = open(a, rootA);
+    append(source, 30);
+    long end = source.endOffset();
+    clock.advance(Duration.ofHours(2));
+    Path shardA = rootA.resolve(UID).resolve(SHARD);
+    String emptyActive = String.format("%020d.log", end);
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!logFiles(names(shardA)).equals(Set.of(emptyActive)) && System.nanoTime() < deadline) Thread.sleep(20);
+    assertEquals(Set.of(emptyActive), logFiles(names(shardA)), "retention rolled the log to an empty segment");
+
+    copy.copySealed("node-a", UID, SHARD).await(60, TimeUnit.SECONDS);
+    copy.copyRest("node-a", UID, SHARD).await(60, TimeUnit.SECONDS);
+    copy.install(UID, SHARD).await(20, TimeUnit.SECONDS);
+    assertEquals(Set.of(emptyActive), names(rootB.resolve(UID).resolve(SHARD)));
+    FileShardLog copied = open(b, rootB);
+    assertEquals(end, copied.endOffset());
+    assertEquals(end, copied.append(List.of(new ShardLog.Entry(clock.millis(), "k", new byte[] {1}))).await(20, TimeUnit.SECONDS));
+  }
+
+  @Test
+  void installWithoutACopyFailsAndLeavesTheLogWhereItIs() throws Exception {
+    Path log = rootB.resolve(UID).resolve(SHARD);
+    Files.createDirectories(log);
+    assertThrows(IllegalStateException.class, () -> copy.install(UID, SHARD).await(20, TimeUnit.SECONDS));
+    assertTrue(Files.isDirectory(log));
+    assertFalse(Files.exists(temp.resolve("b").resolve("unlisted")));
+  }
+
   private ReplyException refused(Object request) {
     ExecutionException failed = assertThrows(ExecutionException.class, () -> b.eventBus()
         .request(ShardFileServer.address("node-a"), request).toCompletionStage().toCompletableFuture()
