@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -164,7 +165,7 @@ class ShardLogCopyTest {
     }
   }
 
-  private static Set<String> logFiles(Set<String> names) {
+  private static NavigableSet<String> logFiles(Set<String> names) {
     return names.stream().filter(n -> n.endsWith(".log")).collect(Collectors.toCollection(TreeSet::new));
   }
 
@@ -175,7 +176,7 @@ class ShardLogCopyTest {
     Path shardA = rootA.resolve(UID).resolve(SHARD);
     Path incoming = rootB.resolve(UID).resolve(SHARD + ".incoming");
     Set<String> before = names(shardA);
-    String activeBefore = ((TreeSet<String>) logFiles(before)).last();
+    String activeBefore = logFiles(before).last();
     assertTrue(logFiles(before).size() >= 10, "many sealed segments: " + before);
 
     copy.copySealed("node-a", UID, SHARD).await(60, TimeUnit.SECONDS);
@@ -195,10 +196,9 @@ class ShardLogCopyTest {
     copy.copyRest("node-a", UID, SHARD).await(60, TimeUnit.SECONDS);
     Set<String> readInPhaseTwo = new HashSet<>(reads);
     for (String name : readInPhaseTwo) {
-      assertFalse(readInPhaseOne.contains(name) && !name.startsWith(activeBefore.substring(0, 20)),
-          name + " was copied in phase one and read again");
+      assertFalse(readInPhaseOne.contains(name), name + " was copied in phase one and read again");
     }
-    String activeNow = ((TreeSet<String>) logFiles(names(shardA))).last();
+    String activeNow = logFiles(names(shardA)).last();
     assertTrue(readInPhaseTwo.contains(activeNow), "the active segment's log is copied");
     assertFalse(names(incoming).contains(activeNow.replace(".log", ".index")), "its indexes are not");
 
