@@ -5,13 +5,13 @@ import io.tributary.api.CallRates;
 import io.tributary.api.ConnectionCounts;
 import io.tributary.api.Subscriptions;
 import io.tributary.cluster.ClusterMembership;
+import io.tributary.cluster.ClusterShards;
 import io.tributary.config.Settings;
 import io.tributary.api.faults.FaultInjector;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.RecordAppender;
-import io.tributary.shard.ShardOwners;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.stream.ConsumerLifecycle;
@@ -50,6 +50,6 @@ public record Services(
     StreamMetrics streamMetrics,
     RecordAppender appender,
     ClusterMembership cluster,
-    /** Which node owns each shard; null on a single node, where every shard is here. */
-    ShardOwners owners) {
+    /** This node's share of the cluster's shards: who owns each, moves, membership; null on a single node. */
+    ClusterShards clusterShards) {
 }

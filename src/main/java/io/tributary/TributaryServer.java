@@ -13,6 +13,7 @@ import io.tributary.api.Subscriptions;
 import io.tributary.cluster.ClusterLayout;
 import io.tributary.cluster.ClusterMembership;
 import io.tributary.cluster.ClusterSettings;
+import io.tributary.cluster.ClusterShards;
 import io.tributary.cluster.metadata.MetadataGroup;
 import io.tributary.cluster.metadata.MetadataGroupSettings;
 import io.tributary.cluster.ClusterNode;
@@ -29,10 +30,11 @@ import io.tributary.metrics.AppendMeters;
 import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.MemoryShardStorage;
-import io.tributary.shard.ClusterShardPlacement;
 import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.ShardLocator;
-import io.tributary.shard.ShardOwners;
+import io.tributary.shard.ShardFileServer;
+import io.tributary.shard.ShardLogCopy;
+import io.tributary.shard.ShardPlacement;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
@@ -182,17 +184,20 @@ public final class TributaryServer {
     }
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
-    ShardOwners owners = clustered == null ? null : new ShardOwners(clustered.layout().nodes());
+    ClusterShards clusterShards = clustered == null ? null
+        : new ClusterShards(vertx, clustered.layout().self(), clustered.group());
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets,
-        owners == null ? ShardLocator.ALL_HERE : ShardLocator.of(owners, clustered.layout().self(), cluster::isLive), meters);
+        clusterShards == null ? ShardLocator.ALL_HERE : clusterShards.locator(cluster::isLive), meters);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));
-    LocalShardPlacement localShards = new LocalShardPlacement(vertx, storage, clock, shardQueue);
-    ClusterShardPlacement clusterShards = clustered == null ? null : new ClusterShardPlacement(vertx,
-        clustered.layout().self(), owners, localShards, registry::findByUid);
-    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata,
-        clusterShards != null ? clusterShards : localShards, shardClient, clock,
+    LocalShardPlacement localShards = clusterShards == null ? new LocalShardPlacement(vertx, storage, clock, shardQueue)
+        : new LocalShardPlacement(vertx, storage, clock, shardQueue, clusterShards::heldAtStart);
+    ShardPlacement placement = clusterShards == null ? localShards : clusterShards.placement(localShards,
+        registry::findByUid, metadata::version,
+        new ShardFileServer(vertx, pools.control(), dataDirectory.shards(), clustered.layout().self()),
+        new ShardLogCopy(vertx, pools.control(), dataDirectory.shards(), clock));
+    StreamLifecycle lifecycle = new StreamLifecycle(vertx, registry, metadata, placement, shardClient, clock,
         settings.longValue("stream.create.delay.ms"), settings.longValue("stream.delete.delay.ms"),
         settings.longValue("stream.update.delay.ms"));
     ConsumerLifecycle consumers = new ConsumerLifecycle(vertx, registry, metadata, clock,
@@ -207,7 +212,7 @@ public final class TributaryServer {
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
         new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster,
-        owners);
+        clusterShards);
 
     DataDirectory lockedDirectory = dataDirectory;
     // A clustered node hears placement requests before it loads the metadata (so none falls in between),
@@ -220,7 +225,7 @@ public final class TributaryServer {
         .compose(v -> consumers.restore());
     if (clustered != null) {
       deployed = deployed.andThen(restored -> clustered.group().publishTo(metadata))
-          .compose(v -> clusterShards.reconcile(registry.all()).otherwiseEmpty());
+          .compose(v -> clusterShards.follow(registry::all));
     }
     // Descriptors are read here, on the starting thread, so no event loop ever reads a file.
     List<VerticleDescriptor> descriptors = new java.util.ArrayList<>();
@@ -247,7 +252,7 @@ public final class TributaryServer {
       if (result.succeeded()) {
         vertx.setPeriodic(settings.longValue("log.retention.check.ms"), tick -> lifecycle.expireClosedShards());
         vertx.setPeriodic(settings.longValue("metrics.sweep.ms"), tick -> services.streamMetrics().sweep(registry));
-        if (clusterShards != null) vertx.setPeriodic(RECONCILE_MILLIS, tick -> clusterShards.reconcile(registry.all()));
+        if (clusterShards != null) vertx.setPeriodic(RECONCILE_MILLIS, tick -> clusterShards.tick());
         health.startProbing();
         EventLoopMeters.start(vertx, meters);
         services.ready().set(true);

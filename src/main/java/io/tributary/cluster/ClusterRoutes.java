@@ -1,63 +1,125 @@
 package io.tributary.cluster;
 
 import io.tributary.shard.ShardAddress;
-import io.tributary.shard.ShardOwners;
+import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code GET /cluster} on the management port (behind the management token, as every route but the probes):
- * <pre>{"enabled": true, "node": "this node's id",
+ * The cluster on the management port (behind the management token, as every route but the probes).
+ *
+ * <p>{@code GET /cluster}:
+ * <pre>{"enabled": true, "node": "this node's id", "nodes": ["host:port" of the nodes that take shards],
  *  "members": [{"node", "name", "host", "clusterPort", "apiPort", "managementPort", "state",
- *               "shards": [{"account", "region", "stream", "shardId", "open"}, ...]}, ...]}</pre>
+ *               "shards": [{"account", "region", "stream", "shardId", "open"}, ...]}, ...],
+ *  "moves": [{"account", "region", "stream", "shardId", "from", "to", "phase"}, ...]}</pre>
  * A member's {@code name} is the {@code host:port} placement knows it by, and {@code shards} are the shards
- * placement gives it. A node of {@code cluster.members} that is not up is listed as {@code DOWN}, with
- * the shards that wait for it. With clustering off, {@code enabled} is false and the members are this node
- * alone, with every shard.
+ * it owns. A node that owns shards or takes them and is not up is listed as {@code DOWN}, with the shards
+ * that wait for it. With clustering off, {@code enabled} is false and the members are this node alone,
+ * with every shard.
+ *
+ * <p>{@code POST /cluster/rebalance} plans the moves that spread every stream evenly over the nodes;
+ * {@code POST /cluster/leave?node=host:port} (this node when no node is named) moves every shard of the
+ * node to the others and stops giving it shards. Both answer 202 with {@code GET /cluster}'s {@code nodes}
+ * and {@code moves} once the plan is in the metadata; the moves then run in the background.
  */
 public final class ClusterRoutes {
   private ClusterRoutes() { }
 
-  /** @param owners which node owns each shard; null on a single node */
-  public static void mount(ClusterMembership membership, StreamRegistry registry, ShardOwners owners, Router router) {
+  /** @param shards this node's share of the cluster's shards; null on a single node */
+  public static void mount(ClusterMembership membership, StreamRegistry registry, ClusterShards shards, Router router) {
     router.get("/cluster").handler(ctx -> membership.members()
         .onSuccess(members -> {
-          Map<String, JsonArray> shards = shardsByNode(registry, owners);
+          ShardOwnership owners = shards == null ? null : shards.ownership();
+          Map<String, JsonArray> byNode = shardsByNode(registry, owners);
           JsonArray listed = new JsonArray();
           Set<String> up = new HashSet<>();
           for (ClusterMember member : members) {
             String name = owners == null ? null : member.host() + ":" + member.clusterPort();
             up.add(name);
             listed.add(member.toJson().put("name", name)
-                .put("shards", owners == null ? shards.get(null) : shards.getOrDefault(name, new JsonArray())));
+                .put("shards", owners == null ? byNode.get(null) : byNode.getOrDefault(name, new JsonArray())));
           }
           if (owners != null) {
-            for (String node : owners.nodes()) {
+            Set<String> named = new HashSet<>(owners.allNodes());
+            named.addAll(byNode.keySet());
+            named.remove(null);
+            for (String node : named) {
               if (up.contains(node)) continue;
               int colon = node.lastIndexOf(':');
               listed.add(new JsonObject().put("node", null).put("name", node).put("host", node.substring(0, colon))
                   .put("clusterPort", Integer.parseInt(node.substring(colon + 1))).put("state", "DOWN")
-                  .put("shards", shards.getOrDefault(node, new JsonArray())));
+                  .put("shards", byNode.getOrDefault(node, new JsonArray())));
             }
           }
-          ctx.json(new JsonObject()
+          JsonObject body = new JsonObject()
               .put("enabled", membership.enabled())
               .put("node", membership.nodeId())
-              .put("members", listed));
+              .put("members", listed);
+          if (owners != null) body.put("nodes", new JsonArray(owners.nodes())).put("moves", moves(registry, owners));
+          ctx.json(body);
         })
         .onFailure(ctx::fail));
+    router.post("/cluster/rebalance").handler(ctx -> {
+      if (notClustered(ctx, shards)) return;
+      shards.rebalance().onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
+    });
+    router.post("/cluster/leave").handler(ctx -> {
+      if (notClustered(ctx, shards)) return;
+      String node = ctx.queryParams().get("node") == null ? shards.self() : ctx.queryParams().get("node");
+      if (!shards.ownership().nodes().contains(node)) {
+        ctx.response().setStatusCode(404);
+        ctx.json(new JsonObject().put("message", "node " + node + " does not take shards in this cluster; the nodes are "
+            + shards.ownership().nodes()));
+        return;
+      }
+      shards.leave(node).onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
+    });
+  }
+
+  private static boolean notClustered(RoutingContext ctx, ClusterShards shards) {
+    if (shards != null) return false;
+    ctx.response().setStatusCode(409);
+    ctx.json(new JsonObject().put("message", "clustering is off (cluster.enabled=false): there is nothing to move"));
+    return true;
+  }
+
+  private static void answerPlan(RoutingContext ctx, StreamRegistry registry, ShardOwnership planned, Throwable failure) {
+    if (failure != null) {
+      ctx.response().setStatusCode(failure instanceof IllegalArgumentException ? 409 : 503);
+      ctx.json(new JsonObject().put("message", String.valueOf(failure.getMessage())));
+      return;
+    }
+    ctx.response().setStatusCode(202);
+    ctx.json(new JsonObject().put("nodes", new JsonArray(planned.nodes())).put("moves", moves(registry, planned)));
+  }
+
+  /** The moves under way, each with its shard's stream as this node's registry names it. */
+  private static JsonArray moves(StreamRegistry registry, ShardOwnership owners) {
+    JsonArray moves = new JsonArray();
+    owners.moves().forEach((address, move) -> {
+      JsonObject shard = new JsonObject();
+      StreamDescriptor stream = registry.findByUid(ShardAddress.streamUid(address));
+      if (stream != null) {
+        shard.put("account", stream.key().account()).put("region", stream.key().region()).put("stream", stream.name());
+      }
+      moves.add(shard.put("shardId", ShardAddress.shardId(address)).put("from", move.from()).put("to", move.to())
+          .put("phase", move.phase().name()));
+    });
+    return moves;
   }
 
   /** Every shard of every stream by the name of the node that owns it (null on a single node). */
-  private static Map<String, JsonArray> shardsByNode(StreamRegistry registry, ShardOwners owners) {
+  private static Map<String, JsonArray> shardsByNode(StreamRegistry registry, ShardOwnership owners) {
     Map<String, JsonArray> byNode = new LinkedHashMap<>();
     byNode.put(null, new JsonArray());
     for (StreamDescriptor stream : registry.all()) {

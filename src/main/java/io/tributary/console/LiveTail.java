@@ -3,6 +3,7 @@ package io.tributary.console;
 import io.tributary.Services;
 import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardRequest.Moved;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -42,7 +43,7 @@ final class LiveTail {
   private final ShardDescriptor shard;
   private final HttpServerResponse response;
   private final String address = "tributary.console.tail." + UUID.randomUUID();
-  private MessageConsumer<Tip> tips;
+  private MessageConsumer<Object> tips;
   private long position;
   private long tipOffset = -1;
   private boolean shardEnded;
@@ -88,9 +89,20 @@ final class LiveTail {
       if (!writing && !reading) write(Buffer.buffer(": idle\n\n"));
     });
     // Reachable from the shard's node, and registered before the shard is told of it (see ShardClient.subscribe).
-    tips = vertx.eventBus().consumer(address, message -> onTip(message.body()));
-    tips.completion()
-        .compose(v -> services.shards().subscribe(stream, shard, address))
+    tips = vertx.eventBus().consumer(address, message -> {
+      if (message.body() instanceof Tip tip) {
+        onTip(tip);
+      } else if (message.body() instanceof Moved) {
+        subscribeAtShard();  // the shard now runs on another node: follow it there
+      }
+    });
+    tips.completion().onSuccess(v -> subscribeAtShard())
+        .onFailure(failure -> end("the shard cannot be read: " + failure.getMessage()));
+  }
+
+  /** Tells the shard this tail's address, and reads from the tip it answers with. */
+  private void subscribeAtShard() {
+    services.shards().subscribe(stream, shard, address)
         .onSuccess(tip -> {
           if (finished) {
             services.shards().unsubscribe(stream, shard, address);  // ended before the shard took the subscription

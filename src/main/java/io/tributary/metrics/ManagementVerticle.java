@@ -68,7 +68,7 @@ public final class ManagementVerticle extends VerticleBase {
     new FaultRoutes(services.faults()).mount(router);
     MirrorRoutes.mount(vertx, router);
     TriggerRoutes.mount(vertx, router);
-    ClusterRoutes.mount(services.cluster(), services.registry(), services.owners(), router);
+    ClusterRoutes.mount(services.cluster(), services.registry(), services.clusterShards(), router);
     ConsoleRoutes.mount(services, router, management.token() != null);
     HttpServerOptions options = new HttpServerOptions()
         .setHost(management.host())

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /** Every shard on this node: a {@link ShardVerticle} per shard, its log in this node's {@link ShardStorage}. */
 public final class LocalShardPlacement implements ShardPlacement {
@@ -28,6 +29,10 @@ public final class LocalShardPlacement implements ShardPlacement {
    * and stream uids are never reused, so these stay true).
    */
   private final Set<String> removed = ConcurrentHashMap.newKeySet();
+  /** The verticle of each shard deployed here, by shard address: told to hold appends during a handover. */
+  private final Map<String, ShardVerticle> verticles = new ConcurrentHashMap<>();
+  /** Whether a shard starting here starts holding its appends: its handover was under way. */
+  private final Predicate<String> heldAtStart;
 
   public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock) {
     this(vertx, storage, clock, Integer.MAX_VALUE);
@@ -35,6 +40,13 @@ public final class LocalShardPlacement implements ShardPlacement {
 
   /** @param queueLimit appends and reads each shard takes in flight at most, from every node together */
   public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock, int queueLimit) {
+    this(vertx, storage, clock, queueLimit, address -> false);
+  }
+
+  /** @param heldAtStart whether a shard starts holding its appends, by address (a cluster's handovers) */
+  public LocalShardPlacement(Vertx vertx, ShardStorage storage, Clock clock, int queueLimit,
+      Predicate<String> heldAtStart) {
+    this.heldAtStart = heldAtStart;
     this.queueLimit = queueLimit;
     this.vertx = vertx;
     this.storage = storage;
@@ -58,9 +70,12 @@ public final class LocalShardPlacement implements ShardPlacement {
   }
 
   private Future<String> deploy(StreamDescriptor stream, ShardDescriptor shard, String address) {
-    return vertx.deployVerticle(new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen(),
-        queueLimit))
+    ShardVerticle verticle = new ShardVerticle(address, () -> storage.open(stream, shard), clock, !shard.isOpen(),
+        queueLimit).startHeld(heldAtStart.test(address));
+    verticles.put(address, verticle);
+    return vertx.deployVerticle(verticle)
         .recover(failure -> {
+          verticles.remove(address, verticle);
           deployments.remove(address);  // tried again by the next start
           return Future.failedFuture(new IllegalStateException("shard " + shard.shardId() + " of " + stream.key()
               + " did not start: " + failure.getMessage(), failure));
@@ -77,9 +92,36 @@ public final class LocalShardPlacement implements ShardPlacement {
     return Future.join(undeployed).mapEmpty();
   }
 
+  /**
+   * Holds the appends of a shard running here, or takes them again; completes with its log's end offset
+   * once every append it took before is acknowledged. Fails when the shard does not run here.
+   */
+  public Future<Long> hold(String address, boolean hold) {
+    Future<String> deployment = deployments.get(address);
+    if (deployment == null) return Future.failedFuture("shard " + address + " does not run here");
+    return deployment.compose(started -> {
+      ShardVerticle verticle = verticles.get(address);
+      return verticle == null ? Future.failedFuture("shard " + address + " does not run here") : verticle.hold(hold);
+    });
+  }
+
+  /**
+   * Stops a shard that moved to another node and deletes its log here: its readers are told to follow it
+   * there first. Unlike {@link #remove}, the shard may be started here again (it may move back).
+   */
+  public Future<Void> movedAway(String streamUid, String shardId) {
+    String address = ShardAddress.of(streamUid, shardId);
+    Future<String> deployment = deployments.get(address);
+    ShardVerticle verticle = verticles.get(address);
+    Future<Void> told = deployment == null || verticle == null ? Future.succeededFuture()
+        : deployment.compose(started -> verticle.movedAway()).otherwiseEmpty();
+    return told.compose(v -> undeploy(address)).compose(v -> storage.deleteShard(streamUid, shardId));
+  }
+
   /** Stops the shard at the address once its start is over, if it started. */
   private Future<Void> undeploy(String address) {
     Future<String> deployment = deployments.remove(address);
+    verticles.remove(address);
     if (deployment == null) return Future.succeededFuture();
     return deployment.transform(started -> started.succeeded() ? vertx.undeploy(started.result()) : Future.succeededFuture());
   }

@@ -18,6 +18,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,9 +39,21 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
+  /**
+   * How long a request to a shard being handed over to another node is sent again before it fails as
+   * unavailable: a handover holds appends while the new owner copies the active segment's tail.
+   */
+  static final long MOVING_PATIENCE_MILLIS = 20_000;
+  /**
+   * How long a cluster's request to a shard no node runs is sent again: between the end of a move and the
+   * new owner's start, and while a node starts its shards.
+   */
+  static final long ABSENT_PATIENCE_MILLIS = 3_000;
+  private static final long RETRY_MILLIS = 25;
   /** The smallest GetRecords page asked of a shard while the read budget runs low. */
   static final long LEAST_PAGE_BYTES = 1024 * 1024;
 
+  private final Vertx vertx;
   private final EventBus eventBus;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
   private final Quotas quotas;
@@ -78,6 +91,7 @@ public final class ShardClient {
     this.localRequests = requests(meters, "local");
     this.forwardedRequests = requests(meters, "forwarded");
     if (locator != ShardLocator.ALL_HERE) vertx.setPeriodic(FORWARDED_CHECK_MILLIS, tick -> failWhereDown());
+    this.vertx = vertx;
     this.eventBus = vertx.eventBus();
     this.quotas = quotas;
     this.queueLimit = queueLimit;
@@ -200,9 +214,39 @@ public final class ShardClient {
    * Sends a request to a shard's verticle. An append refused by a closed shard fails with
    * {@link ShardClosedException}, a read over its quota with {@link ShardThrottledException}, an append
    * to a shard whose log is offline, or any request the shard does not answer, with
-   * {@link ShardUnavailableException}.
+   * {@link ShardUnavailableException}. In a cluster, a request to a shard being handed over to another
+   * node, or that no node runs for the moment, is sent again until the shard answers or patience runs out.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
+    long now = System.currentTimeMillis();
+    if (locator == ShardLocator.ALL_HERE) return retried(address, request, now, now);
+    return retried(address, request, now + MOVING_PATIENCE_MILLIS, now + ABSENT_PATIENCE_MILLIS);
+  }
+
+  private <T> Future<T> retried(String address, ShardRequest request, long movingDeadline, long absentDeadline) {
+    return this.<T>once(address, request).recover(failure -> {
+      long now = System.currentTimeMillis();
+      boolean again = failure instanceof ShardMovingException ? now < movingDeadline
+          : failure instanceof ShardAbsent && now < absentDeadline;
+      if (!again) {
+        return Future.failedFuture(failure instanceof ShardMovingException || failure instanceof ShardAbsent
+            ? new ShardUnavailableException(address + ": " + failure.getMessage()) : failure);
+      }
+      Promise<T> answered = Promise.promise();
+      vertx.setTimer(RETRY_MILLIS, t -> this.<T>retried(address, request, movingDeadline, absentDeadline)
+          .onComplete(answered));
+      return answered.future();
+    });
+  }
+
+  /** No node has a consumer at the shard's address: in a cluster, for a moment, while it moves or starts. */
+  private static final class ShardAbsent extends RuntimeException {
+    ShardAbsent(String address) {
+      super(address + ": no node runs the shard", null, false, false);
+    }
+  }
+
+  private <T> Future<T> once(String address, ShardRequest request) {
     ShardLocator.Location where = locator.locate(address);
     switch (where) {
       case HERE -> localRequests.increment();
@@ -241,7 +285,9 @@ public final class ShardClient {
           case ShardRequest.CLOSED_FAILURE -> new ShardClosedException();
           case ShardRequest.THROTTLED_FAILURE -> new ShardThrottledException();
           case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
-          default -> new ShardUnavailableException(address + ": " + reply.getMessage());
+          case ShardRequest.MOVING_FAILURE -> new ShardMovingException();
+          default -> reply.failureType() == ReplyFailure.NO_HANDLERS ? new ShardAbsent(address)
+              : new ShardUnavailableException(address + ": " + reply.getMessage());
         } : new ShardUnavailableException(address + ": " + failure.getMessage())));
   }
 }

@@ -12,6 +12,7 @@ import io.tributary.shard.ShardRequest.Read;
 import io.tributary.shard.ShardRequest.SetRetention;
 import io.tributary.shard.ShardRequest.Claim;
 import io.tributary.shard.ShardRequest.Subscribe;
+import io.tributary.shard.ShardRequest.Moved;
 import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
@@ -118,6 +119,11 @@ final class ShardCodecs {
       (takenOver, out) -> { },
       in -> new TakenOver());
 
+  /** Moved: nothing (0 bytes). */
+  static final WireCodec<Moved> MOVED = new WireCodec<>(Moved.class,
+      (takenOver, out) -> { },
+      in -> new Moved());
+
   /** Appended: i64 firstOffset, i64 arrivalMillis, i32 count (20 bytes). */
   static final WireCodec<Appended> APPENDED = new WireCodec<>(Appended.class,
       (appended, out) -> out.i64(appended.firstOffset()).i64(appended.arrivalMillis()).i32(appended.count()),
@@ -171,7 +177,7 @@ final class ShardCodecs {
 
   /** Every request and answer of the protocol with a type of its own (a Locate's answer is a Long). */
   static final List<WireCodec<?>> ALL = List.of(APPEND, READ, LOCATE, SET_RETENTION, CLOSE, SUBSCRIBE, UNSUBSCRIBE,
-      CLAIM, APPENDED, CLOSED, TIP, TAKEN_OVER, SHARD_PAGE);
+      CLAIM, APPENDED, CLOSED, TIP, TAKEN_OVER, MOVED, SHARD_PAGE);
 
   /** Makes each codec the default of its type; once per Vert.x instance. */
   static void register(EventBus bus) {

@@ -72,6 +72,12 @@ public sealed interface ShardRequest {
   record TakenOver() { }
 
   /**
+   * Sent to every reader following the tip when the shard stops here because it moved to another node: the
+   * reader subscribes again, and its request reaches the new owner.
+   */
+  record Moved() { }
+
+  /**
    * Where the shard's log ends: the offset the next record gets, the arrival of the last record (-1 when
    * empty), and whether the shard is closed with every append it took acknowledged (its end is final).
    */
@@ -85,4 +91,10 @@ public sealed interface ShardRequest {
 
   /** The failure code of an append to a shard whose log is offline after a failed write. */
   int UNAVAILABLE_FAILURE = 503;
+
+  /**
+   * The failure code of an append to a shard being handed over to another node: nothing was appended, and
+   * the caller's node sends it again until the new owner takes it.
+   */
+  int MOVING_FAILURE = 307;
 }

@@ -20,9 +20,11 @@ import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
+import static io.tributary.shard.ShardRequest.MOVING_FAILURE;
 import static io.tributary.shard.ShardRequest.THROTTLED_FAILURE;
 import static io.tributary.shard.ShardRequest.UNAVAILABLE_FAILURE;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -79,6 +81,11 @@ public final class ShardVerticle extends VerticleBase {
    */
   private final int queueLimit;
   private int inFlight;
+  /**
+   * Handing the shard over to another node: appends are refused as moving (nothing appended; the caller's
+   * node sends them again), so that the log stays as the new owner copies it.
+   */
+  private boolean held;
 
   /** The opener runs when the verticle starts, on its context: a durable log recovers there, off the loop. */
   public ShardVerticle(String address, Supplier<Future<ShardLog>> opener, Clock clock, boolean closed) {
@@ -103,6 +110,36 @@ public final class ShardVerticle extends VerticleBase {
       consumer = vertx.eventBus().consumer(address, this::handle);
       return consumer.completion();
     });
+  }
+
+  /**
+   * Holds appends (or takes them again); completes on the verticle's context with the log's end offset once
+   * every append taken before is acknowledged, so that nothing changes the log while it is held.
+   */
+  public Future<Long> hold(boolean hold) {
+    Promise<Long> done = Promise.promise();
+    context.runOnContext(v -> {
+      held = hold;
+      lastAppend.onComplete(appended -> done.complete(log.endOffset()));
+    });
+    return done.future();
+  }
+
+  /** Starts the shard holding appends: its handover to another node was under way when this node started. */
+  public ShardVerticle startHeld(boolean hold) {
+    held = hold;
+    return this;
+  }
+
+  /** Tells every reader following the tip that the shard moved to another node, before it stops here. */
+  public Future<Void> movedAway() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      for (String subscriber : subscribers) vertx.eventBus().send(subscriber, new ShardRequest.Moved());
+      subscribers.clear();
+      done.complete();
+    });
+    return done.future();
   }
 
   @Override
@@ -151,6 +188,8 @@ public final class ShardVerticle extends VerticleBase {
         message.reply(result.result());
       } else if (result.cause() instanceof ShardClosedException) {
         message.fail(CLOSED_FAILURE, "shard is closed");
+      } else if (result.cause() instanceof ShardMovingException) {
+        message.fail(MOVING_FAILURE, "shard is moving to another node");
       } else if (result.cause() instanceof ShardThrottledException) {
         message.fail(THROTTLED_FAILURE, "shard throughput exceeded");
       } else if (result.cause() instanceof LogOfflineException) {
@@ -168,6 +207,7 @@ public final class ShardVerticle extends VerticleBase {
   private Future<Appended> append(Append append) {
     // Appends the log has accepted before the close are in its end offset, which the close reports.
     if (closed) return Future.failedFuture(new ShardClosedException());
+    if (held) return Future.failedFuture(new ShardMovingException());
     List<IncomingRecord> records = append.records();
     int count = append.quota() == null ? records.size() : throughput(append.quota()).admitWrites(append.quota(), records);
     long arrival = Math.max(clock.millis(), lastArrivalMillis);

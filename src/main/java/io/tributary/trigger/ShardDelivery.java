@@ -3,6 +3,7 @@ package io.tributary.trigger;
 import io.tributary.limits.Budget;
 import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardRequest.Moved;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.HashKeyRange;
 import io.tributary.stream.ShardDescriptor;
@@ -97,7 +98,7 @@ final class ShardDelivery {
   private boolean tipPending;
   private boolean finished;
   private long timer = -1;
-  private MessageConsumer<Tip> tips;
+  private MessageConsumer<Object> tips;
   private Promise<Void> stopped;
 
   ShardDelivery(Trigger trigger, ShardDescriptor shard, int lane, LanePosition position) {
@@ -121,10 +122,20 @@ final class ShardDelivery {
     running = true;
     // Reachable from the shard's node, and registered before the shard is told of it, so that no tip is
     // lost; a delivery stopped before the shard took the subscription takes it back.
-    MessageConsumer<Tip> registered = trigger.vertx().eventBus().consumer(tipAddress, message -> onTip());
+    MessageConsumer<Object> registered = trigger.vertx().eventBus().consumer(tipAddress, message -> {
+      if (message.body() instanceof Moved) {
+        subscribeAtShard(stream, tips);  // the shard now runs on another node: follow it there
+      } else {
+        onTip();
+      }
+    });
     tips = registered;
-    registered.completion()
-        .compose(v -> trigger.services().shards().subscribe(stream, shard, tipAddress))
+    registered.completion().onComplete(v -> subscribeAtShard(stream, registered));
+  }
+
+  /** Tells the shard this delivery's address, unless the delivery stopped (or restarted) meanwhile. */
+  private void subscribeAtShard(StreamDescriptor stream, MessageConsumer<?> registered) {
+    trigger.services().shards().subscribe(stream, shard, tipAddress)
         .onComplete(subscribed -> {
           if (tips != registered) {
             if (subscribed.succeeded()) trigger.services().shards().unsubscribe(stream, shard, tipAddress);

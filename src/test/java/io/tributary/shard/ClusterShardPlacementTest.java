@@ -3,6 +3,9 @@ package io.tributary.shard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.tributary.limits.MemoryBudgets;
+import io.tributary.limits.Quotas;
 import io.tributary.stream.HashKeyRange;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
@@ -16,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,17 +35,20 @@ class ClusterShardPlacementTest {
   private final Map<String, ClusterShardPlacement> placements = new ConcurrentHashMap<>();
   /** Each node's view of the streams, by uid; a test makes a node learn of a stream late. */
   private final Map<String, Map<String, StreamDescriptor>> views = new ConcurrentHashMap<>();
+  /** The ownership every node has applied: the same on all, as if each had applied the same metadata. */
+  private final AtomicReference<ShardOwnership> ownership =
+      new AtomicReference<>(new ShardOwnership(NODES, Map.of(), Map.of(), 1));
 
   @BeforeEach
   void setUp() throws Exception {
     vertx = Vertx.vertx();
     ShardClient.registerCodecs(vertx);
-    ShardOwners owners = new ShardOwners(NODES);
     for (String node : NODES) {
       LocalShardPlacement local = new LocalShardPlacement(vertx, new MemoryShardStorage(vertx, Clock.systemUTC(), 60_000),
-          Clock.systemUTC());
+          Clock.systemUTC(), Integer.MAX_VALUE, address -> ownership.get().held(address));
       Map<String, StreamDescriptor> view = new ConcurrentHashMap<>();
-      ClusterShardPlacement placement = new ClusterShardPlacement(vertx, node, owners, local, view::get);
+      ClusterShardPlacement placement = new ClusterShardPlacement(vertx, node, ownership::get, local, view::get,
+          () -> ownership.get().version());
       locals.put(node, local);
       views.put(node, view);
       placements.put(node, placement);
@@ -83,7 +90,7 @@ class ClusterShardPlacementTest {
     knownEverywhere(stream);
     await(placements.get("n2").start(stream, stream.shards()));
     assertEquals(12, runningEverywhere().size());
-    ShardOwners owners = new ShardOwners(NODES);
+    ShardOwnership owners = ownership.get();
     for (String node : NODES) {
       for (String address : locals.get(node).runningShards()) assertEquals(node, owners.ownerOf(address));
       assertTrue(!locals.get(node).runningShards().isEmpty(), node + " owns some of 12 shards");
@@ -110,7 +117,7 @@ class ClusterShardPlacementTest {
     knownEverywhere(stream);
     await(placements.get("n3").close());
     await(placements.get("n1").start(stream, stream.shards()));
-    ShardOwners owners = new ShardOwners(NODES);
+    ShardOwnership owners = ownership.get();
     long ownedByN3 = stream.shards().stream()
         .filter(s -> owners.ownerOf(ShardAddress.of(stream.uid(), s.shardId())).equals("n3")).count();
     assertEquals(12 - ownedByN3, locals.get("n1").runningShards().size() + locals.get("n2").runningShards().size());
@@ -124,5 +131,47 @@ class ClusterShardPlacementTest {
     await(placements.get("n1").start(stream, stream.shards()));
     await(placements.get("n2").removeStream(stream.uid()));
     assertEquals(Set.of(), runningEverywhere());
+  }
+
+  @Test
+  void aShardBeingHandedOverHoldsAppendsWhichGoThroughOnceItIsTakenAgain() throws Exception {
+    StreamDescriptor stream = stream("handover", 3);
+    knownEverywhere(stream);
+    await(placements.get("n1").start(stream, stream.shards()));
+    ShardDescriptor shard = stream.shards().get(0);
+    String address = ShardAddress.of(stream.uid(), shard.shardId());
+    String owner = ownership.get().ownerOf(address);
+    String other = NODES.stream().filter(node -> !node.equals(owner)).findFirst().orElseThrow();
+    ShardClient client = new ShardClient(vertx, new Quotas(false, new SimpleMeterRegistry()), 100,
+        MemoryBudgets.of(1 << 20, 1 << 20, 1 << 20, 1 << 20), ShardLocator.of(ownership::get, other, node -> true),
+        new SimpleMeterRegistry());
+    List<ShardRequest.IncomingRecord> one = List.of(new ShardRequest.IncomingRecord("k", new byte[] {1}));
+    assertEquals(0, await(client.append(stream, shard, one)).firstOffset());
+
+    ShardOwnership.ShardMove move = new ShardOwnership.ShardMove(owner, other, ShardOwnership.MovePhase.HANDOVER);
+    ownership.set(ownership.get().withMove(address, move).at(2));
+    for (String node : NODES) await(placements.get(node).reconcile(List.of(stream)));
+    var held = client.append(stream, shard, one);
+    Thread.sleep(300);
+    assertTrue(!held.isComplete(), "an append to a shard being handed over waits");
+
+    ownership.set(ownership.get().withMove(address, null).at(3));  // the move is called off
+    for (String node : NODES) await(placements.get(node).reconcile(List.of(stream)));
+    assertEquals(1, await(held).firstOffset(), "the held append went through once the owner took appends again");
+  }
+
+  @Test
+  void aShardThatMovedAwayStopsWhereItWas() throws Exception {
+    StreamDescriptor stream = stream("moved", 3);
+    knownEverywhere(stream);
+    await(placements.get("n1").start(stream, stream.shards()));
+    String address = ShardAddress.of(stream.uid(), stream.shards().get(0).shardId());
+    String owner = ownership.get().ownerOf(address);
+    String other = NODES.stream().filter(node -> !node.equals(owner)).findFirst().orElseThrow();
+    ownership.set(ownership.get().moved(address, other).at(2));
+    for (String node : NODES) await(placements.get(node).reconcile(List.of(stream)));
+    assertTrue(!locals.get(owner).runningShards().contains(address), "the old owner stopped the shard");
+    assertTrue(locals.get(other).runningShards().contains(address), "the new owner runs it");
+    assertEquals(3, runningEverywhere().size());
   }
 }

@@ -14,6 +14,7 @@ import io.tributary.shard.ShardThrottledException;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
+import io.tributary.shard.ShardRequest.Moved;
 import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.stream.ConsumerDescriptor;
@@ -156,10 +157,16 @@ final class ShardSubscription implements Subscriptions.Live {
         onTip(tip);
       } else if (message.body() instanceof TakenOver) {
         takenOver();
+      } else if (message.body() instanceof Moved) {
+        subscribeAtShard();  // the shard now runs on another node: follow it there
       }
     });
-    tips.completion()
-        .compose(v -> shards.subscribe(stream, shard, address))
+    tips.completion().onSuccess(v -> subscribeAtShard()).onFailure(failure -> fail("InternalFailureException", null));
+  }
+
+  /** Tells the shard this subscription's address, and reads from the tip it answers with. */
+  private void subscribeAtShard() {
+    shards.subscribe(stream, shard, address)
         .onSuccess(tip -> {
           if (finished) {
             shards.unsubscribe(stream, shard, address);  // ended before the shard took the subscription

@@ -1,5 +1,6 @@
 package io.tributary.cluster.metadata;
 
+import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.vertx.core.buffer.Buffer;
@@ -11,7 +12,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * The metadata group's messages, as UTF-8 JSON. A log entry is one catalog write, based on a version:
  * {@code {"base": version, "change": change}} with what it changes ({@link CatalogChange}), or
  * {@code {"base": version, "contents": catalog}} with the whole catalog when the writer's base is not the
- * catalog it knows, where {@code catalog} is streams.json's form ({@link StreamCatalogFile#contentsToJson}).
+ * catalog it knows, where {@code catalog} is streams.json's form ({@link StreamCatalogFile#contentsToJson}),
+ * or {@code {"base": version, "ownership": ownership}} with the whole shard ownership ({@link OwnershipJson}).
  * Its outcome is {@code {"applied": true, "version": n}}, or,
  * when the group no longer held {@code base}, {@code {"applied": false, "version": n, "contents": catalog}}
  * with what it holds instead.
@@ -20,7 +22,7 @@ final class CatalogEntries {
   private CatalogEntries() { }
 
   /** A write of the catalog, compared with the version it is based on: whole contents, or a change. */
-  record Write(long base, JsonObject contents, JsonObject change) { }
+  record Write(long base, JsonObject contents, JsonObject change, JsonObject ownership) { }
 
   /** What became of a write. */
   record Outcome(boolean applied, long version, JsonObject contents) { }
@@ -33,9 +35,14 @@ final class CatalogEntries {
     return message(new JsonObject().put("base", base).put("change", change.toJson()));
   }
 
+  static Message ownership(long base, ShardOwnership ownership) {
+    return message(new JsonObject().put("base", base).put("ownership", OwnershipJson.toJson(ownership)));
+  }
+
   static Write write(ByteString entry) {
     JsonObject json = json(entry);
-    return new Write(json.getLong("base"), json.getJsonObject("contents"), json.getJsonObject("change"));
+    return new Write(json.getLong("base"), json.getJsonObject("contents"), json.getJsonObject("change"),
+        json.getJsonObject("ownership"));
   }
 
   static Message applied(long version) {

@@ -1,6 +1,7 @@
 package io.tributary.cluster.metadata;
 
 import io.tributary.DurableJsonFile;
+import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +9,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -32,7 +34,11 @@ import org.apache.ratis.util.MD5FileUtil;
  * same entries in the same order, so all agree, and each hands what it applied to its node's
  * {@link Listener}.
  *
- * <p>A snapshot is one JSON file, {@code {"version": n, "contents": catalog}}, in the state machine's
+ * <p>The same register holds the shard ownership (which node owns each shard, and the moves under way):
+ * an entry replaces it whole, under the same versions, so that an ownership change is computed against the
+ * very catalog it is applied to.
+ *
+ * <p>A snapshot is one JSON file, {@code {"version": n, "contents": catalog, "ownership": ownership}}, in the state machine's
  * storage, named after the last entry it covers (Ratis's {@code snapshot.<term>_<index>}, with an MD5 file
  * beside it).
  */
@@ -43,14 +49,15 @@ final class CatalogStateMachine extends BaseStateMachine {
     void applied(StreamCatalog.Contents contents, long version);
   }
 
-  /** The catalog after the entries applied so far. */
-  record State(long version, StreamCatalog.Contents contents) {
-    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY);
+  /** The catalog and the shard ownership after the entries applied so far. */
+  record State(long version, StreamCatalog.Contents contents, ShardOwnership ownership) {
+    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY, ShardOwnership.NONE);
   }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private volatile State state = State.EMPTY;
   private volatile Listener listener = (contents, version) -> { };
+  private volatile Consumer<ShardOwnership> ownershipListener = ownership -> { };
 
   State state() {
     return state;
@@ -58,6 +65,11 @@ final class CatalogStateMachine extends BaseStateMachine {
 
   void listen(Listener listener) {
     this.listener = listener;
+  }
+
+  /** Told the ownership after every entry applied (at its version), on Ratis's apply thread, in order. */
+  void listenOwnership(Consumer<ShardOwnership> listener) {
+    this.ownershipListener = listener;
   }
 
   @Override
@@ -100,9 +112,14 @@ final class CatalogStateMachine extends BaseStateMachine {
     synchronized (this) {
       State current = state;
       if (write.base() == current.version()) {
-        StreamCatalog.Contents next = write.contents() != null ? StreamCatalogFile.contentsFromJson(write.contents())
-            : CatalogChange.fromJson(write.change()).applyTo(current.contents());
-        applied = new State(current.version() + 1, next);
+        long version = current.version() + 1;
+        if (write.ownership() != null) {
+          applied = new State(version, current.contents(), OwnershipJson.fromJson(write.ownership(), version));
+        } else {
+          StreamCatalog.Contents next = write.contents() != null ? StreamCatalogFile.contentsFromJson(write.contents())
+              : CatalogChange.fromJson(write.change()).applyTo(current.contents());
+          applied = new State(version, next, current.ownership().at(version));
+        }
         state = applied;
         outcome = CatalogEntries.applied(applied.version());
       } else {
@@ -110,7 +127,10 @@ final class CatalogStateMachine extends BaseStateMachine {
       }
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     }
-    if (applied != null) listener.applied(applied.contents(), applied.version());
+    if (applied != null) {
+      listener.applied(applied.contents(), applied.version());
+      ownershipListener.accept(applied.ownership());
+    }
     return CompletableFuture.completedFuture(outcome);
   }
 
@@ -125,7 +145,8 @@ final class CatalogStateMachine extends BaseStateMachine {
     if (last == null || last.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     new DurableJsonFile(file.toPath()).write(new JsonObject().put("version", snapshot.version())
-        .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents())));
+        .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents()))
+        .put("ownership", OwnershipJson.toJson(snapshot.ownership())));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     return last.getIndex();
@@ -137,10 +158,13 @@ final class CatalogStateMachine extends BaseStateMachine {
     if (snapshot.getFile().getFileDigest() != null) MD5FileUtil.verifySavedMD5(file, snapshot.getFile().getFileDigest());
     JsonObject json = new DurableJsonFile(file.toPath()).read();
     JsonObject contents = json.getJsonObject("contents");
+    long version = json.getLong("version");
     synchronized (this) {
-      state = new State(json.getLong("version"), StreamCatalogFile.contentsFromJson(contents));
+      state = new State(version, StreamCatalogFile.contentsFromJson(contents),
+          OwnershipJson.fromJson(json.getJsonObject("ownership"), version));
       updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
     listener.applied(state.contents(), state.version());
+    ownershipListener.accept(state.ownership());
   }
 }

@@ -1,5 +1,6 @@
 package io.tributary.cluster.metadata;
 
+import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.MetadataWriter;
 import io.tributary.stream.StreamCatalog;
 import io.vertx.core.Context;
@@ -44,6 +45,7 @@ public final class MetadataGroup {
   private final RaftServer server;
   private final CatalogStateMachine machine;
   private final RaftStreamCatalog catalog;
+  private final OwnershipWriter ownership;
 
   private MetadataGroup(Context context, MetadataGroupSettings settings, Consumer<RaftProperties> tuning)
       throws IOException {
@@ -78,6 +80,7 @@ public final class MetadataGroup {
       throw e;
     }
     catalog = new RaftStreamCatalog(context, () -> client(group, settings), machine, settings.commitTimeout());
+    ownership = new OwnershipWriter(context, () -> client(group, settings), machine, settings.commitTimeout());
   }
 
   /**
@@ -137,6 +140,20 @@ public final class MetadataGroup {
     if (now.version() > 0) context.runOnContext(v -> writer.install(now.contents(), now.version()));
   }
 
+  /** Where this node changes the shard ownership the group holds. */
+  public OwnershipWriter ownership() {
+    return ownership;
+  }
+
+  /**
+   * From now on, the ownership after every entry this node applies goes to the listener (on Ratis's apply
+   * thread, in order), starting with the one it holds now.
+   */
+  public void followOwnership(Consumer<ShardOwnership> listener) {
+    machine.listenOwnership(listener);
+    listener.accept(machine.state().ownership());
+  }
+
   /** The version of the catalog this node's voter has applied. */
   public long appliedVersion() {
     return machine.state().version();
@@ -144,7 +161,7 @@ public final class MetadataGroup {
 
   /** Stops the client and the Raft server, on a worker. */
   public Future<Void> close() {
-    return catalog.close().eventually(() -> context.owner().executeBlocking(() -> {
+    return catalog.close().eventually(ownership::close).eventually(() -> context.owner().executeBlocking(() -> {
       server.close();
       return null;
     }, false));

@@ -27,17 +27,16 @@ import org.apache.ratis.protocol.RaftClientReply;
  */
 final class RaftStreamCatalog implements StreamCatalog {
   private final Context context;
-  private final Supplier<RaftClient> clients;
+  private final GroupClient client;
   private final CatalogStateMachine machine;
   private final Duration commitTimeout;
-  private RaftClient client;
   /** The newest catalog this node has seen kept, and its version: what a write's change is taken against. */
   private long knownVersion = -1;
   private Contents known = Contents.EMPTY;
 
   RaftStreamCatalog(Context context, Supplier<RaftClient> clients, CatalogStateMachine machine, Duration commitTimeout) {
     this.context = context;
-    this.clients = clients;
+    this.client = new GroupClient(context, clients);
     this.machine = machine;
     this.commitTimeout = commitTimeout;
   }
@@ -65,10 +64,10 @@ final class RaftStreamCatalog implements StreamCatalog {
           ? CatalogEntries.change(baseVersion, CatalogChange.between(known, contents))
           : CatalogEntries.write(baseVersion, contents);
     }
-    RaftClient sending = client();
+    RaftClient sending = client.get();
     Promise<Void> written = Promise.promise();
     long timer = context.owner().setTimer(commitTimeout.toMillis(), fired -> context.runOnContext(v -> {
-      retire(sending);
+      client.retire(sending);
       written.tryFail(new TimeoutException("no majority of the metadata group kept the change within "
           + commitTimeout.toMillis() + " ms"));
     }));
@@ -76,7 +75,7 @@ final class RaftStreamCatalog implements StreamCatalog {
         context.runOnContext(v -> {
           context.owner().cancelTimer(timer);
           if (failure != null || !reply.isSuccess()) {
-            retire(sending);
+            client.retire(sending);
             written.tryFail(failure != null ? failure : reply.getException());
           } else {
             settle(reply, contents, baseVersion, written);
@@ -87,37 +86,7 @@ final class RaftStreamCatalog implements StreamCatalog {
 
   /** Closes the client. */
   Future<Void> close() {
-    RaftClient last;
-    synchronized (this) {
-      last = client;
-      client = null;
-    }
-    return last == null ? Future.succeededFuture() : closeOnWorker(last);
-  }
-
-  private synchronized RaftClient client() {
-    if (client == null) client = clients.get();
-    return client;
-  }
-
-  /**
-   * Replaces a client whose write failed, was refused by the group (an entry too large) or timed out:
-   * Ratis's ordered asynchronous client stops taking requests once one has failed, and closing it also
-   * stops its retries of the abandoned write.
-   */
-  private void retire(RaftClient failed) {
-    synchronized (this) {
-      if (client != failed) return;
-      client = null;
-    }
-    closeOnWorker(failed);
-  }
-
-  private Future<Void> closeOnWorker(RaftClient closing) {
-    return context.owner().executeBlocking(() -> {
-      closing.close();
-      return null;
-    }, false);
+    return client.close();
   }
 
   /**

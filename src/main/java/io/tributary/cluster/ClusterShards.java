@@ -1,0 +1,138 @@
+package io.tributary.cluster;
+
+import io.tributary.cluster.metadata.MetadataGroup;
+import io.tributary.shard.ClusterShardPlacement;
+import io.tributary.shard.ShardAddress;
+import io.tributary.shard.LocalShardPlacement;
+import io.tributary.shard.ShardFileServer;
+import io.tributary.shard.ShardLocator;
+import io.tributary.shard.ShardLogCopy;
+import io.tributary.shard.ShardOwnership;
+import io.tributary.shard.ShardRebalance;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A clustered node's share of the cluster's shards: the ownership it follows from the metadata group, the
+ * placement that runs what it owns, the moves it brings in, the copies of its logs it serves to nodes that
+ * take its shards, and the changes of membership it asks for (join at start, leave and rebalance on an
+ * operator's request).
+ *
+ * <p>Made in two steps, since the shard client needs the ownership before the placement can exist:
+ * {@link #ClusterShards} gives {@link #locator} and {@link #heldAtStart}, then {@link #placement} makes the rest.
+ */
+public final class ClusterShards {
+  private final Vertx vertx;
+  private final String self;
+  private final MetadataGroup group;
+  private volatile ShardOwnership ownership = ShardOwnership.NONE;
+  private final Context context;
+  private ClusterShardPlacement placement;
+  private ShardMover mover;
+  private ShardFileServer files;
+  private Supplier<List<StreamDescriptor>> streams;
+  /** A reconciliation asked for and not yet run: the ownership changes with every metadata entry. */
+  private boolean reconcilePending;
+
+  /** Follows the ownership from now on: what the group has applied is what the catalog loaded holds. */
+  public ClusterShards(Vertx vertx, String self, MetadataGroup group) {
+    this.vertx = vertx;
+    this.self = self;
+    this.group = group;
+    this.context = vertx.getOrCreateContext();
+    group.followOwnership(next -> {
+      ownership = next;
+      context.runOnContext(v -> reconcileSoon());
+    });
+  }
+
+  public String self() { return self; }
+
+  /** The ownership as this node has applied it. */
+  public ShardOwnership ownership() { return ownership; }
+
+  /** Where each shard runs, by this node's ownership and the nodes that are up. */
+  public ShardLocator locator(Predicate<String> live) {
+    return ShardLocator.of(this::ownership, self, live);
+  }
+
+  /** Whether a shard starting here starts holding its appends: this node is handing it over. */
+  public boolean heldAtStart(String address) {
+    ShardOwnership now = ownership;
+    return self.equals(now.ownerOf(address)) && now.held(address);
+  }
+
+  /**
+   * Makes the placement of this node's shards, the server of its logs and the mover of shards coming here.
+   *
+   * @param metadataVersion the metadata version this node's registries are at
+   */
+  public ClusterShardPlacement placement(LocalShardPlacement local, Function<String, StreamDescriptor> streamsByUid,
+      LongSupplier metadataVersion, ShardFileServer files, ShardLogCopy copy) {
+    this.files = files;
+    placement = new ClusterShardPlacement(vertx, self, this::ownership, local, streamsByUid, metadataVersion);
+    mover = new ShardMover(vertx, self, this::ownership, group.ownership(), copy, placement);
+    return placement;
+  }
+
+  /** Answers placement requests and log copies; completes once the whole cluster can reach them. */
+  public Future<Void> listen() {
+    return Future.all(placement.listen(), files.start()).mapEmpty();
+  }
+
+  /**
+   * Once the node's metadata is loaded and published: follows the ownership from now on, runs what this node
+   * owns, and joins the nodes that take shards if it is not among them yet.
+   */
+  public Future<Void> follow(Supplier<List<StreamDescriptor>> registryStreams) {
+    this.streams = registryStreams;
+    return placement.reconcile(streams.get()).otherwiseEmpty()
+        .compose(v -> group.ownership().update((catalog, owners) -> ShardRebalance.join(catalog, owners, self)))
+        .mapEmpty();
+  }
+
+  /** Runs periodically: what the ownership gives this node runs, moves to it proceed, a leaving node drains. */
+  public void tick() {
+    placement.reconcile(streams.get());
+    mover.poke();
+    ShardOwnership now = ownership;
+    if (!now.nodes().isEmpty() && !now.nodes().contains(self) && ownsAny(now)) rebalance();
+  }
+
+  /** Moves every shard of the node to the others, and takes it out of the nodes that get shards. */
+  public Future<ShardOwnership> leave(String node) {
+    return group.ownership().update((catalog, owners) -> ShardRebalance.leave(catalog, owners, node));
+  }
+
+  /** Plans the moves that spread every stream evenly over the nodes. */
+  public Future<ShardOwnership> rebalance() {
+    return group.ownership().update(ShardRebalance::plan);
+  }
+
+  private void reconcileSoon() {
+    if (reconcilePending || streams == null) return;
+    reconcilePending = true;
+    context.runOnContext(v -> {
+      reconcilePending = false;
+      placement.reconcile(streams.get());
+      mover.poke();
+    });
+  }
+
+  private boolean ownsAny(ShardOwnership now) {
+    for (StreamDescriptor stream : streams.get()) {
+      for (ShardDescriptor shard : stream.shards()) {
+        if (self.equals(now.ownerOf(ShardAddress.of(stream.uid(), shard.shardId())))) return true;
+      }
+    }
+    return false;
+  }
+}
