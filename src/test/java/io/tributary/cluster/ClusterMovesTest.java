@@ -1,0 +1,274 @@
+package io.tributary.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.support.ChildCluster;
+import io.tributary.support.ChildServer;
+import io.tributary.support.ClientKind;
+import io.tributary.support.KinesisClients;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * Planned moves in server JVMs: shards move to a node that joins and away from a node that leaves, while
+ * producers put through every node, and every record acknowledged on the way is read back exactly once, in
+ * order per shard, through every node that stays.
+ */
+@Timeout(value = 4, unit = TimeUnit.MINUTES)
+class ClusterMovesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String STREAM = "moving";
+  private static final int SHARDS = 12;
+
+  @TempDir
+  Path directory;
+
+  private final List<ChildServer> nodes = new ArrayList<>();
+  private final List<Producer> producers = new ArrayList<>();
+
+  @AfterEach
+  void stop() throws Exception {
+    for (Producer producer : producers) producer.stop();
+    for (ChildServer node : nodes) {
+      if (node != null) node.kill();
+    }
+    try (var files = java.nio.file.Files.walk(directory)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith("server.log")).toList()) {
+        java.nio.file.Files.createDirectories(Path.of("/tmp/moves-logs"));
+        java.nio.file.Files.copy(f, Path.of("/tmp/moves-logs", f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** Three nodes, a 12-shard stream, and a producer through each node that has acknowledged records. */
+  private List<Integer> startThreeNodesWithProducers() {
+    List<Integer> ports = ChildCluster.clusterPorts(4);
+    nodes.addAll(ChildCluster.start(directory, ports.subList(0, 3)));
+    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+    first.createStream(b -> b.streamName(STREAM).shardCount(SHARDS));
+    awaitActive(first);
+    for (ChildServer node : nodes) producers.add(new Producer(node, producers.size()));
+    awaitAcknowledged(300);
+    return ports;
+  }
+
+  @Test
+  void aFourthNodeJoinsAndTakesItsShareWhileProducersRun() throws Exception {
+    List<Integer> ports = startThreeNodesWithProducers();
+    nodes.add(ChildServer.start(directory.resolve("node-3"), ChildCluster.nodeSettings(3, ports)));
+    String joined = "127.0.0.1:" + ports.get(3);
+    JsonNode settled = awaitMovesDone(nodes.get(3));
+    assertEquals(4, settled.get("nodes").size(), settled.toString());
+    assertEquals(3, owned(settled).get(joined).size(), "the new node took its share: " + owned(settled));
+    for (int i = 0; i < 3; i++) {
+      String node = "127.0.0.1:" + ports.get(i);
+      assertEquals(3, owned(settled).get(node).size(), node + " kept 3 of its 4: " + owned(settled));
+    }
+    producers.add(new Producer(nodes.get(3), producers.size()));
+    awaitAcknowledged(acknowledgedSoFar() + 300);
+    for (Producer producer : producers) producer.stop();
+    everyAcknowledgedRecordOnceInOrderThroughEveryNode();
+  }
+
+  @Test
+  void aNodeLeavesGracefullyWhileProducersRun() throws Exception {
+    List<Integer> ports = startThreeNodesWithProducers();
+    String leaving = "127.0.0.1:" + ports.get(2);
+    HttpResponse<String> left = post(nodes.get(0), "/cluster/leave?node=" + leaving);
+    assertEquals(202, left.statusCode(), left.body());
+    JsonNode settled = awaitMovesDone(nodes.get(1));
+    assertEquals(2, settled.get("nodes").size(), settled.toString());
+    assertEquals(List.of(), owned(settled).getOrDefault(leaving, List.of()), "the leaving node owns nothing");
+    for (int i = 0; i < 2; i++) {
+      assertEquals(6, owned(settled).get("127.0.0.1:" + ports.get(i)).size(), "the others share its shards");
+    }
+    awaitAcknowledged(acknowledgedSoFar() + 300);
+    producers.get(2).stop();
+    nodes.get(2).close();
+    nodes.set(2, null);
+    awaitAcknowledged(acknowledgedSoFar() + 300);
+    for (Producer producer : producers) producer.stop();
+    everyAcknowledgedRecordOnceInOrderThroughEveryNode();
+  }
+
+  private int acknowledgedSoFar() {
+    return producers.stream().mapToInt(Producer::count).sum();
+  }
+
+  private void everyAcknowledgedRecordOnceInOrderThroughEveryNode() {
+    Map<String, List<Acknowledged>> byShard = new HashMap<>();
+    int total = 0;
+    for (Producer producer : producers) {
+      for (Acknowledged record : producer.acknowledged) {
+        byShard.computeIfAbsent(record.shardId(), s -> new ArrayList<>()).add(record);
+        total++;
+      }
+    }
+    assertTrue(total > 600, "records were acknowledged all along: " + total);
+    for (ChildServer node : nodes) {
+      if (node == null) continue;
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
+      for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
+        List<Acknowledged> expected = new ArrayList<>(byShard.getOrDefault(shard.shardId(), List.of()));
+        expected.sort(Comparator.comparing(record -> new BigInteger(record.sequenceNumber())));
+        List<String> read = readAll(client, shard.shardId());
+        assertEquals(read.size(), new HashSet<>(read).size(), shard.shardId() + ": no record twice");
+        assertEquals(expected.stream().map(Acknowledged::data).toList(), read,
+            shard.shardId() + " through " + node.endpoint() + ": every acknowledged record, once, in order; failed puts: "
+                + producers.stream().flatMap(producer -> producer.failures.stream()).limit(10).toList());
+      }
+    }
+  }
+
+  /** A record a producer had acknowledged: its shard, sequence number and data. */
+  private record Acknowledged(String shardId, String sequenceNumber, String data) { }
+
+  /** Puts batches of 10 through one node until stopped, keeping every record acknowledged. */
+  private static final class Producer {
+    final ConcurrentLinkedQueue<Acknowledged> acknowledged = new ConcurrentLinkedQueue<>();
+    /** Why puts failed, each with the records it carried: they may be in the log (not acknowledged is not refused). */
+    final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicInteger count = new AtomicInteger();
+    private final Thread thread;
+
+    Producer(ChildServer node, int id) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
+      thread = new Thread(() -> {
+        int next = 0;
+        while (running.get()) {
+          List<PutRecordsRequestEntry> entries = new ArrayList<>();
+          for (int i = 0; i < 10; i++, next++) {
+            entries.add(PutRecordsRequestEntry.builder().partitionKey("key-" + id + "-" + next)
+                .data(SdkBytes.fromUtf8String("p" + id + "-" + next)).build());
+          }
+          long sent = System.currentTimeMillis();
+          try {
+            PutRecordsResponse response = client.putRecords(b -> b.streamName(STREAM).records(entries));
+            for (int i = 0; i < entries.size(); i++) {
+              PutRecordsResultEntry result = response.records().get(i);
+              if (result.errorCode() != null) {
+                failures.add(entries.get(i).data().asUtf8String() + ": " + result.errorCode() + " " + result.errorMessage());
+                continue;
+              }
+              acknowledged.add(new Acknowledged(result.shardId(), result.sequenceNumber(),
+                  entries.get(i).data().asUtf8String()));
+              count.incrementAndGet();
+            }
+          } catch (RuntimeException refused) {
+            failures.add(entries.get(0).data().asUtf8String() + ".." + entries.get(9).data().asUtf8String() + " sent at "
+                + java.time.Instant.ofEpochMilli(sent) + ", failed after " + (System.currentTimeMillis() - sent) + " ms: " + refused);
+            sleep(50);  // not acknowledged: not expected back
+          }
+        }
+      }, "producer-" + id);
+      thread.start();
+    }
+
+    int count() {
+      return count.get();
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      thread.join(30_000);
+    }
+  }
+
+  private void awaitAcknowledged(int records) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (producers.stream().mapToInt(Producer::count).sum() < records) {
+      assertTrue(System.nanoTime() < deadline, "producers acknowledged " + records + " records");
+      sleep(20);
+    }
+  }
+
+  /** GET /cluster once no move is under way, and every shard's owner is up. */
+  private static JsonNode awaitMovesDone(ChildServer node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (true) {
+      JsonNode cluster = ClusterDataPlaneTest.cluster(node);
+      if (cluster.get("moves").isEmpty()) return cluster;
+      assertTrue(System.nanoTime() < deadline, "the moves finish: " + cluster.get("moves"));
+      sleep(100);
+    }
+  }
+
+  /** The shard ids each node owns, by node name. */
+  private static Map<String, List<String>> owned(JsonNode cluster) {
+    Map<String, List<String>> owned = new ConcurrentHashMap<>();
+    for (JsonNode member : cluster.get("members")) {
+      List<String> ids = new ArrayList<>();
+      for (JsonNode shard : member.get("shards")) ids.add(shard.get("shardId").asText());
+      owned.put(member.get("name").asText(), ids);
+    }
+    return owned;
+  }
+
+  private static HttpResponse<String> post(ChildServer node, String path) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + path))
+        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static void awaitActive(KinesisClient client) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamStatus()
+        != StreamStatus.ACTIVE) {
+      assertTrue(System.nanoTime() < deadline, STREAM + " turns ACTIVE");
+      sleep(50);
+    }
+  }
+
+  private static List<String> readAll(KinesisClient client, String shardId) {
+    List<String> read = new ArrayList<>();
+    String iterator = client.getShardIterator(b -> b.streamName(STREAM).shardId(shardId)
+        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
+    while (true) {
+      String from = iterator;
+      GetRecordsResponse page = client.getRecords(b -> b.shardIterator(from));
+      page.records().forEach(record -> read.add(record.data().asUtf8String()));
+      iterator = page.nextShardIterator();
+      if (page.records().isEmpty() && page.millisBehindLatest() == 0) return read;
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
