@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 /** The layout a node reads from its cluster.* settings: the nodes, the metadata voters and its own place. */
 class ClusterLayoutTest {
   private static final String MEMBERS = "10.0.0.1:5701,10.0.0.2:5701,10.0.0.3:5701";
+  /** The first three members, their Raft servers on the cluster port plus the default offset (100). */
+  private static final List<MetadataPeer> VOTERS = List.of(new MetadataPeer("10.0.0.1_5701", "10.0.0.1", 5801),
+      new MetadataPeer("10.0.0.2_5701", "10.0.0.2", 5801), new MetadataPeer("10.0.0.3_5701", "10.0.0.3", 5801));
 
   private static ClusterLayout layoutOf(String advertisedHost, String members) {
     Settings settings = SettingsLoader.load(List.of(), Map.of(
@@ -24,9 +27,6 @@ class ClusterLayoutTest {
         "TRIBUTARY_CLUSTER_SECRET", "a secret of the test's own"));
     return ClusterLayout.from(settings, ClusterSettings.from(settings));
   }
-
-  private static final List<MetadataPeer> VOTERS = List.of(new MetadataPeer("10.0.0.1_5701", "10.0.0.1", 5801),
-      new MetadataPeer("10.0.0.2_5701", "10.0.0.2", 5801), new MetadataPeer("10.0.0.3_5701", "10.0.0.3", 5801));
 
   @Test
   void theFirstMembersAreTheVotersAndOneOfThemVotes() {
@@ -49,7 +49,8 @@ class ClusterLayoutTest {
 
   @Test
   void aNodeMissingFromItsOwnMemberListIsStillRefused() {
-    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> layoutOf("10.0.0.4", MEMBERS));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> layoutOf("10.0.0.4", MEMBERS));
     assertTrue(refused.getMessage().contains("must list every node of the cluster"), refused.getMessage());
   }
 }

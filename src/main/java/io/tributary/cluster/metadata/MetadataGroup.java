@@ -105,7 +105,8 @@ public final class MetadataGroup {
       throw e;
     }
     catalog = new RaftStreamCatalog(context, () -> client(settings, writeLeader(),
-        RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS))), machine, settings.commitTimeout());
+        RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS))),
+        machine, settings.commitTimeout());
   }
 
   /**
