@@ -130,7 +130,7 @@ public final class TributaryServer {
 
   /** The metadata group as the layout names it, its Raft log and snapshots in {@code <data dir>/metadata}. */
   private static MetadataGroupSettings metadataSettings(Settings settings, ClusterLayout layout) {
-    return new MetadataGroupSettings(settings.string("cluster.name"), ClusterLayout.voterId(layout.self()), layout.voters(),
+    return new MetadataGroupSettings(settings.string("cluster.name"), layout.metadataPeer(), layout.voters(),
         settings.path("data.dir").resolve("metadata"),
         Duration.ofMillis(settings.longValue("cluster.metadata.commit.timeout.ms")), METADATA_SNAPSHOT_EVERY);
   }

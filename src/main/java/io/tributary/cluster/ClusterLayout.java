@@ -15,13 +15,18 @@ import javax.crypto.spec.SecretKeySpec;
  * the nodes by name ({@code host:port} as {@code cluster.members} lists them), this node's name (its
  * advertised host and cluster port), the voters of the metadata group (the first {@code
  * cluster.metadata.voters} names in order, their Raft servers on the cluster port plus {@code
- * cluster.metadata.port.offset}), and the key that seals shard iterators and page tokens, derived from
- * {@code cluster.secret} so that one issued by any node opens on every node.
+ * cluster.metadata.port.offset}), this node's place in that group (a node not among the voters follows it
+ * as a listener, its Raft server at the same offset), and the key that seals shard iterators and page tokens,
+ * derived from {@code cluster.secret} so that one issued by any node opens on every node.
+ *
+ * <p>A node that joins later lists the existing members and itself in {@code cluster.members}; the others need
+ * not list it, but the first {@code cluster.metadata.voters} names must be the same on every node.
  *
  * <p>Node names, not Hazelcast's member ids, say where shards run: a node keeps its name, and with it its
  * shards and their logs, across restarts.
  */
-public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> voters, byte[] iteratorKey) {
+public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> voters, MetadataPeer metadataPeer,
+    byte[] iteratorKey) {
 
   public static ClusterLayout from(Settings settings, ClusterSettings cluster) {
     if (!settings.string("storage").equals("file")) {
@@ -46,25 +51,31 @@ public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> 
     if (voterCount < 1) throw new IllegalArgumentException("setting 'cluster.metadata.voters' must be at least 1");
     int offset = settings.integer("cluster.metadata.port.offset");
     List<MetadataPeer> voters = new ArrayList<>();
-    for (String node : nodes.subList(0, Math.min(voterCount, nodes.size()))) {
-      int colon = node.lastIndexOf(':');
-      int raftPort = Integer.parseInt(node.substring(colon + 1)) + offset;
-      if (raftPort < 1 || raftPort > 65535) {
-        throw new IllegalArgumentException("setting 'cluster.metadata.port.offset' puts the metadata port of " + node
-            + " at " + raftPort + ", which is no port");
-      }
-      voters.add(new MetadataPeer(voterId(node), node.substring(0, colon), raftPort));
-    }
-    if (voters.stream().noneMatch(voter -> voter.id().equals(voterId(self)))) {
-      throw new IllegalArgumentException("this node (" + self + ") is not among the first " + voterCount
-          + " of 'cluster.members', the metadata voters; every node must be a voter for now (cluster.metadata.voters)");
-    }
+    for (String node : nodes.subList(0, Math.min(voterCount, nodes.size()))) voters.add(metadataPeer(node, offset));
+    MetadataPeer metadataPeer = metadataPeer(self, offset);
     String secret = settings.string("cluster.secret");
     if (secret.length() < 16) {
       throw new IllegalArgumentException("setting 'cluster.secret' must be at least 16 characters, the same on every node,"
           + " with cluster.enabled=true: it seals shard iterators so that any node accepts them");
     }
-    return new ClusterLayout(self, List.copyOf(nodes), List.copyOf(voters), iteratorKey(secret, cluster.name()));
+    return new ClusterLayout(self, List.copyOf(nodes), List.copyOf(voters), metadataPeer,
+        iteratorKey(secret, cluster.name()));
+  }
+
+  /** Where a node's Raft server listens: the node's host, its cluster port plus the offset. */
+  private static MetadataPeer metadataPeer(String node, int offset) {
+    int colon = node.lastIndexOf(':');
+    int raftPort = Integer.parseInt(node.substring(colon + 1)) + offset;
+    if (raftPort < 1 || raftPort > 65535) {
+      throw new IllegalArgumentException("setting 'cluster.metadata.port.offset' puts the metadata port of " + node
+          + " at " + raftPort + ", which is no port");
+    }
+    return new MetadataPeer(voterId(node), node.substring(0, colon), raftPort);
+  }
+
+  /** Whether this node is one of the metadata group's voters; if not, it follows the group as a listener. */
+  public boolean voter() {
+    return voters.contains(metadataPeer);
   }
 
   /**
@@ -89,6 +100,7 @@ public record ClusterLayout(String self, List<String> nodes, List<MetadataPeer> 
 
   @Override
   public String toString() {
-    return "ClusterLayout[self=" + self + ", nodes=" + nodes + ", voters=" + voters + "]";
+    return "ClusterLayout[self=" + self + ", nodes=" + nodes + ", voters=" + voters + ", metadataPeer=" + metadataPeer
+        + "]";
   }
 }

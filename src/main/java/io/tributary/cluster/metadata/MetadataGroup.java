@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -18,12 +20,14 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.retry.RetryPolicy;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -35,13 +39,26 @@ import org.apache.ratis.util.TimeDuration;
  * catalog (streams, shards, consumers, policies, channels, account settings) in their logs and snapshots, so
  * that it is the same on every node and survives the loss of a minority of voters and a restart of all.
  *
- * <p>A node uses it as it uses streams.json: its {@link MetadataWriter} writes through {@link #catalog()},
- * and the group {@linkplain #publishTo publishes} every catalog this node's voter applies, whoever wrote it,
- * into that writer. The Raft server listens on this voter's host and port (gRPC transport, shaded by
- * Ratis, so it shares nothing with Vert.x's Netty) and keeps its files under the storage directory.
+ * <p>A node that is not one of the voters follows the group as a Ratis listener: on start it asks the leader
+ * to list it in the group's configuration, then receives every entry (or the leader's snapshot when the log
+ * it needs was purged) as a voter does, without a vote and without counting towards a majority, so that the
+ * group grows past its voters without slowing their commits. It {@linkplain #leave() leaves} when the node
+ * leaves the cluster for good.
+ *
+ * <p>A node uses it as it uses streams.json: its {@link MetadataWriter} writes through {@link #catalog()} (to
+ * the leader, voter or listener alike), and the group {@linkplain #publishTo publishes} every catalog this
+ * node applies, whoever wrote it, into that writer. The Raft server listens on this node's host and port
+ * (gRPC transport, shaded by Ratis, so it shares nothing with Vert.x's Netty) and keeps its files under the
+ * storage directory.
  */
 public final class MetadataGroup {
+  /** How long a listener keeps asking to be listed or dropped: through elections and the leader's snapshot. */
+  private static final Duration RECONFIGURATION_TIMEOUT = Duration.ofSeconds(60);
+
   private final Context context;
+  private final MetadataGroupSettings settings;
+  private final RaftGroupId groupId;
+  private final ListenerEnrolment enrolment;
   private final RaftServer server;
   private final CatalogStateMachine machine;
   private final RaftStreamCatalog catalog;
@@ -50,7 +67,9 @@ public final class MetadataGroup {
   private MetadataGroup(Context context, MetadataGroupSettings settings, Consumer<RaftProperties> tuning)
       throws IOException {
     this.context = context;
+    this.settings = settings;
     RaftGroup group = group(settings);
+    groupId = group.getGroupId();
     Files.createDirectories(settings.storageDir());
     RaftProperties properties = new RaftProperties();
     RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
@@ -73,19 +92,28 @@ public final class MetadataGroup {
         .setStateMachine(machine)
         .setOption(RaftStorage.StartupOption.RECOVER)
         .build();
+    // Each admin request gives up after a few tries, so that the enrolment's own deadline holds.
+    enrolment = new ListenerEnrolment(() -> client(settings, null,
+        RetryPolicies.retryUpToMaximumCountWithFixedSleep(10, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS))),
+        groupId, settings.voters().stream().map(voter -> RaftPeerId.valueOf(voter.id())).toList(),
+        RECONFIGURATION_TIMEOUT);
     try {
       server.start();
+      // A listener is listed by the group's configuration only once it asked: on the first start of a node
+      // that joins later, or on a restart after the node left. Already listed, nothing changes.
+      if (!settings.voter()) enrolment.join(peer(settings.local(), RaftPeerRole.LISTENER));
     } catch (IOException | RuntimeException e) {
       server.close();
       throw e;
     }
-    catalog = new RaftStreamCatalog(context, () -> client(group, settings), machine, settings.commitTimeout());
-    ownership = new OwnershipWriter(context, () -> client(group, settings), machine, settings.commitTimeout());
+    catalog = new RaftStreamCatalog(context, this::writeClient, machine, settings.commitTimeout());
+    ownership = new OwnershipWriter(context, this::writeClient, machine, settings.commitTimeout());
   }
 
   /**
-   * Starts this node's Raft server for the group (recovering its log and latest snapshot) on a worker;
-   * writes are answered on the caller's context.
+   * Starts this node's Raft server for the group (recovering its log and latest snapshot) on a worker; a
+   * listener's start completes once the group's configuration lists it. Writes are answered on the caller's
+   * context.
    */
   public static Future<MetadataGroup> start(Vertx vertx, MetadataGroupSettings settings) {
     return start(vertx, settings, properties -> { });
@@ -97,28 +125,60 @@ public final class MetadataGroup {
     return vertx.executeBlocking(() -> new MetadataGroup(context, settings, tuning), false);
   }
 
-  /** The group of a cluster: its id is derived from the cluster's name. */
+  /**
+   * The group of a cluster: its id is derived from the cluster's name; its peers are the voters and, on a
+   * listener, the listener itself, so that its server starts in that role.
+   */
   static RaftGroup group(MetadataGroupSettings settings) {
     UUID id = UUID.nameUUIDFromBytes(("tributary-metadata/" + settings.clusterName()).getBytes(StandardCharsets.UTF_8));
-    List<RaftPeer> peers = settings.voters().stream()
-        .map(voter -> RaftPeer.newBuilder().setId(voter.id()).setAddress(voter.address()).build())
-        .toList();
+    List<RaftPeer> peers = new ArrayList<>();
+    for (MetadataPeer voter : settings.voters()) peers.add(peer(voter, RaftPeerRole.FOLLOWER));
+    if (!settings.voter()) peers.add(peer(settings.local(), RaftPeerRole.LISTENER));
     return RaftGroup.valueOf(RaftGroupId.valueOf(id), peers);
   }
 
-  /** A client that retries (through elections, towards the leader) until the catalog gives the write up. */
-  private static RaftClient client(RaftGroup group, MetadataGroupSettings settings) {
+  private static RaftPeer peer(MetadataPeer peer, RaftPeerRole role) {
+    return RaftPeer.newBuilder().setId(peer.id()).setAddress(peer.address()).setStartupRole(role).build();
+  }
+
+  /**
+   * A client towards the voters that retries (through elections, towards the leader) as the policy says,
+   * trying the given peer first (the first voter when null). The catalog's writes retry until it gives them up.
+   */
+  private static RaftClient client(MetadataGroupSettings settings, RaftPeerId leader, RetryPolicy retries) {
     RaftProperties properties = new RaftProperties();
     RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
         TimeDuration.valueOf(Math.max(200, settings.commitTimeout().toMillis() / 3), TimeUnit.MILLISECONDS));
-    return RaftClient.newBuilder()
+    List<RaftPeer> voters = settings.voters().stream().map(voter -> peer(voter, RaftPeerRole.FOLLOWER)).toList();
+    RaftClient.Builder builder = RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
-        .setRaftGroup(group)
-        .setLeaderId(RaftPeerId.valueOf(settings.localId()))
+        .setRaftGroup(RaftGroup.valueOf(group(settings).getGroupId(), voters))
         .setProperties(properties)
-        .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-        .build();
+        .setRetryPolicy(retries);
+    if (leader != null) builder.setLeaderId(leader);
+    return builder.build();
+  }
+
+  /** A client for this node's writes: it retries through elections until the writer gives the write up. */
+  private RaftClient writeClient() {
+    return client(settings, writeLeader(),
+        RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+  }
+
+  /**
+   * Where a write goes first: a voter sends to itself (it is often the leader, and otherwise knows it); a
+   * listener to the leader it last heard from, if any.
+   */
+  private RaftPeerId writeLeader() {
+    if (settings.voter()) return RaftPeerId.valueOf(settings.localId());
+    try {
+      RaftPeerId leader = server.getDivision(groupId).getInfo().getLeaderId();
+      return leader != null && settings.voters().stream().anyMatch(voter -> voter.id().equals(leader.toString()))
+          ? leader : null;
+    } catch (IOException closed) {
+      return null;
+    }
   }
 
   /** The catalog a {@link MetadataWriter} of this node writes to. */
@@ -127,7 +187,7 @@ public final class MetadataGroup {
   }
 
   /**
-   * From now on, every catalog this node's voter applies is installed into the writer (on the group's
+   * From now on, every catalog this node applies is installed into the writer (on the group's
    * context, in order), starting with the one it holds now.
    */
   public void publishTo(MetadataWriter writer) {
@@ -154,9 +214,43 @@ public final class MetadataGroup {
     listener.accept(machine.state().ownership());
   }
 
-  /** The version of the catalog this node's voter has applied. */
+  /** The version of the catalog this node has applied. */
   public long appliedVersion() {
     return machine.state().version();
+  }
+
+  /** Whether this node is one of the group's voters; if not, it follows the group as a listener. */
+  public boolean voter() {
+    return settings.voter();
+  }
+
+  /** The ids of the group's listeners, as the configuration this node holds lists them. */
+  public List<String> listeners() {
+    try {
+      return server.getDivision(groupId).getRaftConf().getCurrentPeers(RaftPeerRole.LISTENER).stream()
+          .map(peer -> peer.getId().toString())
+          .sorted()
+          .toList();
+    } catch (IOException closed) {
+      throw new IllegalStateException("the metadata group is closed", closed);
+    }
+  }
+
+  /**
+   * For a node that leaves the cluster for good: asks the group to drop this listener from its configuration,
+   * then stops as {@link #close()} does. A voter cannot leave: the voters are a static list.
+   */
+  public Future<Void> leave() {
+    if (settings.voter()) {
+      return Future.failedFuture(new IllegalStateException("node " + settings.localId()
+          + " is a voter of the metadata group, which keeps a static list of voters"));
+    }
+    RaftPeer self = peer(settings.local(), RaftPeerRole.LISTENER);
+    Future<Void> dropped = context.owner().executeBlocking(() -> {
+      enrolment.leave(self);
+      return null;
+    }, false);
+    return dropped.compose(v -> close());
   }
 
   /** Stops the client and the Raft server, on a worker. */

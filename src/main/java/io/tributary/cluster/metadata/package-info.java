@@ -13,7 +13,8 @@
  * stream end with one stream and the other refused by the registry's own check. Every catalog a voter applies
  * is installed into its node's registries, which stay the local cache that handlers read.
  *
- * <p>Only voters take part so far; a node that is not a voter (reading the group without a vote) is still to
- * come.
+ * <p>A node that is not one of the voters follows the group as a Ratis listener: it asks the leader to list it
+ * in the group's configuration ({@link io.tributary.cluster.metadata.ListenerEnrolment}), applies every entry
+ * through the same state machine, and writes like a voter, without a vote.
  */
 package io.tributary.cluster.metadata;

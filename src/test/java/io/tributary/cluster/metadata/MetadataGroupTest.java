@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -63,7 +64,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Three real Ratis voters on 127.0.0.1 in this JVM, each with the registries and writer a node has: changes
  * made through any node reach every node's registries, two nodes racing for one stream name end with one
  * stream and the loser refused as a single node refuses it, a minority can be down, and the whole group
- * comes back from its disks.
+ * comes back from its disks. Nodes beyond the voters join as listeners, hold and write the same catalog,
+ * and leave.
  */
 class MetadataGroupTest {
   private static final String ACCOUNT = "000000000000";
@@ -128,10 +130,147 @@ class MetadataGroupTest {
     List<MetadataPeer> voters = new ArrayList<>();
     for (String id : List.of("a", "b", "c")) voters.add(new MetadataPeer(id, "127.0.0.1", freePort()));
     for (MetadataPeer voter : voters) {
-      nodes.add(new Node(new MetadataGroupSettings("test", voter.id(), voters,
+      nodes.add(new Node(new MetadataGroupSettings("test", voter, voters,
           dataDir.resolve(voter.id()).resolve("metadata"), commitTimeout, snapshotEvery)));
     }
     for (Node node : nodes) node.start();
+  }
+
+  /** A node beyond the voters of the running group, made (not started) with the voters' settings. */
+  private Node listener(String id) throws IOException {
+    MetadataGroupSettings voter = nodes.get(0).settings;
+    Node node = new Node(new MetadataGroupSettings("test", new MetadataPeer(id, "127.0.0.1", freePort()),
+        voter.voters(), dataDir.resolve(id).resolve("metadata"), voter.commitTimeout(), voter.snapshotEvery()));
+    nodes.add(node);
+    return node;
+  }
+
+  private List<Node> voters() {
+    return nodes.stream().filter(node -> node.settings.voter()).toList();
+  }
+
+  @Test
+  void aNodeBeyondTheVotersFollowsTheGroupAsAListenerAndWritesThroughIt() throws Exception {
+    startGroup(Duration.ofSeconds(10), 1000);
+    Node a = nodes.get(0);
+    StreamDescriptor orders = await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    await(nodes.get(1).create(key("audit"), "bbbbbbbbbbbbbbbbbbbb"));
+    await(a.writer.commit(MetadataChanges.tag(a.registry, key("orders"), orders.uid(), Map.of("team", "payments"))));
+
+    Node d = listener("d");
+    d.start();
+    assertFalse(d.group.voter());
+    for (Node node : voters()) {
+      eventually(() -> node.group.listeners().equals(List.of("d")), "node " + node.settings.localId() + " lists d");
+    }
+    eventually(() -> d.writer.version() == 3, "the listener has every change made before it joined");
+    assertEquals(catalogOf(a), catalogOf(d));
+
+    StreamDescriptor clicks = await(d.create(key("clicks"), "dddddddddddddddddddd"));
+    assertEquals(clicks, d.registry.find(key("clicks")), "published on the listener once kept");
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == 4, "node " + node.settings.localId() + " has the listener's stream");
+      assertEquals(clicks.uid(), node.registry.find(key("clicks")).uid());
+    }
+
+    // A stream the listener knows is refused there as on a voter: by the registry's own check.
+    Future<StreamDescriptor> again = d.create(key("orders"), "eeeeeeeeeeeeeeeeeeee");
+    awaitSettled(again);
+    assertEquals(singleNodeRefusal(key("orders")), again.cause().getMessage());
+  }
+
+  @Test
+  void aListenerRestartedCatchesUpWithWhatItMissed() throws Exception {
+    startGroup(Duration.ofSeconds(10), 1000);
+    Node a = nodes.get(0);
+    await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    Node d = listener("d");
+    d.start();
+    eventually(() -> d.writer.version() == 1, "the listener has the first stream");
+    d.stop();
+
+    await(a.create(key("audit"), "bbbbbbbbbbbbbbbbbbbb"));
+    await(nodes.get(1).create(key("clicks"), "cccccccccccccccccccc"));
+    d.start();
+    eventually(() -> d.writer.version() == 3, "the restarted listener catches up");
+    assertEquals(catalogOf(a), catalogOf(d));
+    assertEquals(List.of("d"), a.group.listeners(), "listed once");
+    await(d.create(key("later"), "dddddddddddddddddddd"));
+    for (Node node : voters()) eventually(() -> node.registry.find(key("later")) != null, "and it writes again");
+  }
+
+  @Test
+  void aListenerBehindWhatTheLogStillHoldsStartsFromTheLeadersSnapshot() throws Exception {
+    tuning = properties -> {
+      RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
+      RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("8KB"));
+      RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
+    };
+    startGroup(Duration.ofSeconds(10), 5);
+    Node a = nodes.get(0);
+    StreamDescriptor orders = await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    for (int round = 0; round < 30; round++) {
+      await(a.writer.commit(MetadataChanges.tag(a.registry, key("orders"), orders.uid(), Map.of("round", "" + round))));
+    }
+    for (Node node : voters()) {
+      eventually(() -> firstLogIndex(node) > 1, "node " + node.settings.localId() + " purged its log's start");
+    }
+
+    Node d = listener("d");
+    d.start();
+    eventually(() -> d.writer.version() == 31, "the new listener catches up");
+    assertEquals(catalogOf(a), catalogOf(d));
+    assertEquals("29", d.registry.find(key("orders")).tags().get("round"));
+    await(d.writer.commit(MetadataChanges.tag(d.registry, key("orders"), orders.uid(), Map.of("round", "listener"))));
+    for (Node node : voters()) {
+      eventually(() -> "listener".equals(node.registry.find(key("orders")).tags().get("round")),
+          "node " + node.settings.localId() + " has the listener's change");
+    }
+  }
+
+  @Test
+  void aListenerThatLeftIsDroppedFromTheGroupAndTheVotersCommitOn() throws Exception {
+    startGroup(Duration.ofSeconds(10), 1000);
+    Node a = nodes.get(0);
+    Node d = listener("d");
+    Node e = listener("e");
+    d.start();
+    e.start();
+    for (Node node : voters()) {
+      eventually(() -> node.group.listeners().equals(List.of("d", "e")), "node " + node.settings.localId()
+          + " lists both listeners");
+    }
+
+    await(d.group.leave());
+    d.group = null;
+    for (Node node : voters()) {
+      eventually(() -> node.group.listeners().equals(List.of("e")), "node " + node.settings.localId()
+          + " no longer lists d");
+    }
+    await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    for (Node node : List.of(a, nodes.get(1), nodes.get(2), e)) {
+      eventually(() -> node.registry.find(key("orders")) != null, "node " + node.settings.localId() + " has it");
+    }
+
+    Future<Void> voterLeaves = a.group.leave();
+    awaitSettled(voterLeaves);
+    assertInstanceOf(IllegalStateException.class, voterLeaves.cause(), "the voters are a static list");
+  }
+
+  @Test
+  void settingsRefuseANodeNamedAsAVoterAtAnotherAddress() {
+    List<MetadataPeer> voters = List.of(new MetadataPeer("a", "127.0.0.1", 7001),
+        new MetadataPeer("b", "127.0.0.1", 7002));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> new MetadataGroupSettings("test", new MetadataPeer("a", "127.0.0.1", 7009), voters, dataDir,
+            Duration.ofSeconds(1), 10));
+    assertTrue(refused.getMessage().contains("is the metadata voter"), refused.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> new MetadataGroupSettings("test", new MetadataPeer("x", "127.0.0.1", 7002), voters, dataDir,
+            Duration.ofSeconds(1), 10), "a listener where a voter listens");
+    assertTrue(new MetadataGroupSettings("test", voters.get(1), voters, dataDir, Duration.ofSeconds(1), 10).voter());
+    assertFalse(new MetadataGroupSettings("test", new MetadataPeer("c", "127.0.0.1", 7003), voters, dataDir,
+        Duration.ofSeconds(1), 10).voter());
   }
 
   @Test
