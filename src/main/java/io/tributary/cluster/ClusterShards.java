@@ -3,6 +3,7 @@ package io.tributary.cluster;
 import io.tributary.cluster.metadata.MetadataGroup;
 import io.tributary.shard.ClusterShardPlacement;
 import io.tributary.shard.ShardAddress;
+import io.tributary.shard.ShardDispatcher;
 import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.ShardFileServer;
 import io.tributary.shard.ShardLocator;
@@ -38,6 +39,7 @@ public final class ClusterShards {
   private ClusterShardPlacement placement;
   private ShardMover mover;
   private ShardFileServer files;
+  private ShardDispatcher dispatcher;
   private Supplier<List<StreamDescriptor>> streams;
   /** A reconciliation asked for and not yet run: the ownership changes with every metadata entry. */
   private boolean reconcilePending;
@@ -78,14 +80,18 @@ public final class ClusterShards {
   public ClusterShardPlacement placement(LocalShardPlacement local, Function<String, StreamDescriptor> streamsByUid,
       LongSupplier metadataVersion, ShardFileServer files, ShardLogCopy copy) {
     this.files = files;
+    dispatcher = new ShardDispatcher(vertx, self);
     placement = new ClusterShardPlacement(vertx, self, this::ownership, local, streamsByUid, metadataVersion);
     mover = new ShardMover(vertx, self, this::ownership, group.ownership(), copy, placement);
     return placement;
   }
 
-  /** Answers placement requests and log copies; completes once the whole cluster can reach them. */
+  /**
+   * Answers other nodes' requests to this node's shards, placement requests and log copies; completes once
+   * the whole cluster can reach them.
+   */
   public Future<Void> listen() {
-    return Future.all(placement.listen(), files.start()).mapEmpty();
+    return Future.all(dispatcher.listen(), placement.listen(), files.start()).mapEmpty();
   }
 
   /**

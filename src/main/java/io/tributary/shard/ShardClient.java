@@ -180,7 +180,14 @@ public final class ShardClient {
 
   /** Stops the notifications to the address; a shard that is gone has none to stop. */
   public void unsubscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
-    eventBus.send(ShardAddress.of(stream.uid(), shard.shardId()), new ShardRequest.Unsubscribe(address));
+    String shardAddress = ShardAddress.of(stream.uid(), shard.shardId());
+    ShardLocator.Route route = locator.route(shardAddress);
+    if (route.location() == ShardLocator.Location.HERE) {
+      eventBus.send(shardAddress, new ShardRequest.Unsubscribe(address));
+    } else {
+      eventBus.send(ShardDispatcher.addressOf(route.node()), new ShardRequest.Unsubscribe(address),
+          new DeliveryOptions().addHeader(ShardDispatcher.SHARD_HEADER, shardAddress));
+    }
   }
 
   /**
@@ -247,16 +254,16 @@ public final class ShardClient {
   }
 
   private <T> Future<T> once(String address, ShardRequest request) {
-    ShardLocator.Location where = locator.locate(address);
-    switch (where) {
+    ShardLocator.Route route = locator.route(address);
+    switch (route.location()) {
       case HERE -> localRequests.increment();
       case ELSEWHERE -> forwardedRequests.increment();
       case DOWN -> {
         return Future.failedFuture(new ShardUnavailableException(address + ": the node it runs on is down"));
       }
     }
-    Future<T> answered = send(address, request);
-    if (where == ShardLocator.Location.HERE) return answered;
+    Future<T> answered = send(address, route, request);
+    if (route.location() == ShardLocator.Location.HERE) return answered;
     Promise<T> watched = Promise.promise();
     forwarded.put(watched, new Forwarded(address, Vertx.currentContext()));
     answered.onComplete(result -> {
@@ -268,7 +275,10 @@ public final class ShardClient {
 
   private void failWhereDown() {
     forwarded.forEach((promise, request) -> {
-      if (locator.locate(request.address()) != ShardLocator.Location.DOWN || forwarded.remove(promise) == null) return;
+      if (locator.route(request.address()).location() != ShardLocator.Location.DOWN
+          || forwarded.remove(promise) == null) {
+        return;
+      }
       ShardUnavailableException down = new ShardUnavailableException(request.address() + ": the node it runs on went down");
       if (request.context() == null) {
         promise.tryFail(down);
@@ -278,14 +288,19 @@ public final class ShardClient {
     });
   }
 
-  private <T> Future<T> send(String address, ShardRequest request) {
-    return eventBus.<T>request(address, request, options)
+  /** To the shard's verticle here, or to the dispatcher of the node it runs on. */
+  private <T> Future<T> send(String address, ShardLocator.Route route, ShardRequest request) {
+    Future<Message<T>> sent = route.location() == ShardLocator.Location.HERE ? eventBus.request(address, request, options)
+        : eventBus.request(ShardDispatcher.addressOf(route.node()), request,
+            new DeliveryOptions(options).addHeader(ShardDispatcher.SHARD_HEADER, address));
+    return sent
         .map(Message::body)
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {
           case ShardRequest.CLOSED_FAILURE -> new ShardClosedException();
           case ShardRequest.THROTTLED_FAILURE -> new ShardThrottledException();
           case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
           case ShardRequest.MOVING_FAILURE -> new ShardMovingException();
+          case ShardRequest.ABSENT_FAILURE -> new ShardAbsent(address);
           default -> reply.failureType() == ReplyFailure.NO_HANDLERS ? new ShardAbsent(address)
               : new ShardUnavailableException(address + ": " + reply.getMessage());
         } : new ShardUnavailableException(address + ": " + failure.getMessage())));

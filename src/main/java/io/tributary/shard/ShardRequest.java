@@ -97,4 +97,7 @@ public sealed interface ShardRequest {
    * the caller's node sends it again until the new owner takes it.
    */
   int MOVING_FAILURE = 307;
+
+  /** The failure code of a request sent to a node the shard does not run on (any more, or yet). */
+  int ABSENT_FAILURE = 404;
 }

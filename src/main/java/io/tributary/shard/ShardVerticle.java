@@ -107,7 +107,8 @@ public final class ShardVerticle extends VerticleBase {
     return opener.get().compose(opened -> {
       log = opened;
       lastArrivalMillis = Math.max(0, log.lastArrivalMillis());
-      consumer = vertx.eventBus().consumer(address, this::handle);
+      // Local: other nodes reach the shard through this node's ShardDispatcher.
+      consumer = vertx.eventBus().localConsumer(address, this::handle);
       return consumer.completion();
     });
   }

@@ -53,7 +53,10 @@ class ClusterShardPlacementTest {
       views.put(node, view);
       placements.put(node, placement);
     }
-    for (String node : NODES) await(placements.get(node).listen());
+    for (String node : NODES) {
+      await(placements.get(node).listen());
+      await(new ShardDispatcher(vertx, node).listen());
+    }
   }
 
   @AfterEach

@@ -22,6 +22,7 @@ import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.support.LoopbackCluster;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import java.time.Clock;
 import java.util.List;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.Test;
 class ShardAcrossNodesTest {
   private static final long DAY_MILLIS = 24L * 3600 * 1000;
   private static final ShardQuota QUOTA = new ShardQuota(64 * 1024 * 1024, 100_000, 64 * 1024 * 1024, 100);
+  /** Requests go to the owner's dispatcher, naming the shard. */
+  private static final DeliveryOptions TO_THE_SHARD =
+      new DeliveryOptions().addHeader(ShardDispatcher.SHARD_HEADER, "tributary.shard.remote");
   private LoopbackCluster cluster;
   private Vertx owner;
   private Vertx caller;
@@ -54,6 +58,7 @@ class ShardAcrossNodesTest {
     owner.deployVerticle(new ShardVerticle("tributary.shard.remote", () -> Future.succeededFuture(
         InMemoryShardLog.open(owner, Clock.systemUTC(), DAY_MILLIS, 60_000)), Clock.systemUTC(), false))
         .await(20, TimeUnit.SECONDS);
+    new ShardDispatcher(owner, "owner").listen().await(20, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -62,7 +67,8 @@ class ShardAcrossNodesTest {
   }
 
   private <T> T ask(ShardRequest request) throws Exception {
-    return caller.eventBus().<T>request("tributary.shard.remote", request).await(20, TimeUnit.SECONDS).body();
+    return caller.eventBus().<T>request(ShardDispatcher.addressOf("owner"), request, TO_THE_SHARD)
+        .await(20, TimeUnit.SECONDS).body();
   }
 
   @Test
@@ -103,8 +109,13 @@ class ShardAcrossNodesTest {
     assertEquals(new Closed(3, appended.arrivalMillis()), ask(new Close()));
     assertTrue(tips.poll(20, TimeUnit.SECONDS).ended(), "the subscriber is told the shard ended");
 
-    ReplyException refused = caller.eventBus().request("tributary.shard.remote", new Append(records, null))
+    ReplyException refused = caller.eventBus().request(ShardDispatcher.addressOf("owner"), new Append(records, null), TO_THE_SHARD)
         .map(ok -> (ReplyException) null).otherwise(failure -> (ReplyException) failure).await(20, TimeUnit.SECONDS);
     assertEquals(ShardRequest.CLOSED_FAILURE, refused.failureCode(), "a closed shard's refusal keeps its code");
+
+    ReplyException absent = caller.eventBus().request(ShardDispatcher.addressOf("owner"), new Close(),
+            new DeliveryOptions().addHeader(ShardDispatcher.SHARD_HEADER, "tributary.shard.elsewhere"))
+        .map(ok -> (ReplyException) null).otherwise(failure -> (ReplyException) failure).await(20, TimeUnit.SECONDS);
+    assertEquals(ShardRequest.ABSENT_FAILURE, absent.failureCode(), "a shard that does not run there is answered at once");
   }
 }
