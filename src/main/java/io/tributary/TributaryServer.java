@@ -185,9 +185,9 @@ public final class TributaryServer {
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
     ClusterShards clusterShards = clustered == null ? null
-        : new ClusterShards(vertx, clustered.layout().self(), clustered.group());
+        : new ClusterShards(vertx, clustered.layout().self(), clustered.group(), cluster::isLive);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets,
-        clusterShards == null ? ShardLocator.ALL_HERE : clusterShards.locator(cluster::isLive), meters);
+        clusterShards == null ? ShardLocator.ALL_HERE : clusterShards.locator(), meters);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
     MetadataWriter metadata = new MetadataWriter(registry, channels,
         catalogFaults == 0 ? catalog : new CatalogWriteFaults(catalog, catalogFaults, faultSeed));

@@ -34,6 +34,8 @@ public final class ClusterShards {
   private final Vertx vertx;
   private final String self;
   private final MetadataGroup group;
+  /** Whether a node is up (Hazelcast's view). */
+  private final Predicate<String> live;
   private volatile ShardOwnership ownership = ShardOwnership.NONE;
   private final Context context;
   private ClusterShardPlacement placement;
@@ -45,10 +47,11 @@ public final class ClusterShards {
   private boolean reconcilePending;
 
   /** Follows the ownership from now on: what the group has applied is what the catalog loaded holds. */
-  public ClusterShards(Vertx vertx, String self, MetadataGroup group) {
+  public ClusterShards(Vertx vertx, String self, MetadataGroup group, Predicate<String> live) {
     this.vertx = vertx;
     this.self = self;
     this.group = group;
+    this.live = live;
     this.context = vertx.getOrCreateContext();
     group.followOwnership(next -> {
       ownership = next;
@@ -62,7 +65,7 @@ public final class ClusterShards {
   public ShardOwnership ownership() { return ownership; }
 
   /** Where each shard runs, by this node's ownership and the nodes that are up. */
-  public ShardLocator locator(Predicate<String> live) {
+  public ShardLocator locator() {
     return ShardLocator.of(this::ownership, self, live);
   }
 
@@ -105,12 +108,22 @@ public final class ClusterShards {
         .mapEmpty();
   }
 
-  /** Runs periodically: what the ownership gives this node runs, moves to it proceed, a leaving node drains. */
+  /**
+   * Runs periodically: what the ownership gives this node runs, moves to it proceed, a leaving node drains,
+   * and a handover from this node to a node that went down is called off, so that the shard takes appends
+   * again (the move is planned anew when that node returns).
+   */
   public void tick() {
     placement.reconcile(streams.get());
     mover.poke();
     ShardOwnership now = ownership;
     if (!now.nodes().isEmpty() && !now.nodes().contains(self) && ownsAny(now)) rebalance();
+    now.moves().forEach((address, move) -> {
+      if (move.from().equals(self) && now.held(address) && !live.test(move.to())) {
+        group.ownership().update((catalog, owners) -> move.equals(owners.moves().get(address))
+            ? owners.withMove(address, null) : owners);
+      }
+    });
   }
 
   /** Moves every shard of the node to the others, and takes it out of the nodes that get shards. */

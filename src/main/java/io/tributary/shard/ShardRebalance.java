@@ -24,9 +24,12 @@ import java.util.Map;
 public final class ShardRebalance {
   private ShardRebalance() { }
 
-  /** The ownership with the node among the nodes and moves that give it its share. */
+  /**
+   * The ownership with the node among the nodes and moves that give it its share; for a node that is among
+   * them already (one that restarts), the moves that even out what changed while it was away.
+   */
   public static ShardOwnership join(StreamCatalog.Contents catalog, ShardOwnership ownership, String node) {
-    if (ownership.nodes().contains(node)) return ownership;
+    if (ownership.nodes().contains(node)) return plan(catalog, ownership);
     List<String> nodes = new ArrayList<>(ownership.nodes());
     nodes.add(node);
     return plan(catalog, ownership.withNodes(nodes, addresses(catalog)));

@@ -144,7 +144,7 @@ class ClusterDataPlaneTest {
     // A stream of its own: the other tests put records into the shared one.
     String stream = "read-back";
     clients.get(1).createStream(b -> b.streamName(stream).shardCount(SHARDS));
-    awaitActive(clients.get(1), stream);
+    for (KinesisClient client : clients) awaitActive(client, stream);  // each node applies the change in its turn
     List<Acknowledged> acknowledged = new CopyOnWriteArrayList<>();
     List<CompletableFuture<Void>> producers = new ArrayList<>();
     java.util.concurrent.ExecutorService producing = java.util.concurrent.Executors.newFixedThreadPool(clients.size());

@@ -22,6 +22,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +52,20 @@ class ClusterMembershipTest {
     Path directory = Files.createTempDirectory("tributary-cluster");
     int[] clusterPorts = ChildCluster.clusterPorts(3).stream().mapToInt(Integer::intValue).toArray();
     String members = "127.0.0.1:" + clusterPorts[0] + ",127.0.0.1:" + clusterPorts[1] + ",127.0.0.1:" + clusterPorts[2];
-    for (int i = 0; i < 3; i++) nodes.add(startNode(directory.resolve("node" + i), clusterPorts[i], members));
+    // Together, as a new cluster's nodes start: a node is ready once the metadata group, which needs two of its
+    // three voters, has taken it among the nodes that get shards.
+    List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
+    ExecutorService starters = Executors.newFixedThreadPool(3);
+    for (int i = 0; i < 3; i++) {
+      int index = i;
+      starting.add(CompletableFuture.supplyAsync(() -> startNode(directory.resolve("node" + index), clusterPorts[index],
+          members), starters));
+    }
+    try {
+      for (CompletableFuture<ChildServer> node : starting) nodes.add(node.join());
+    } finally {
+      starters.shutdown();
+    }
 
     Map<Integer, String> nodeIds = new HashMap<>();
     for (int i = 0; i < 3; i++) {

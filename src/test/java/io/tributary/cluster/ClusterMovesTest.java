@@ -63,12 +63,6 @@ class ClusterMovesTest {
     for (ChildServer node : nodes) {
       if (node != null) node.kill();
     }
-    try (var files = java.nio.file.Files.walk(directory)) {
-      for (Path f : files.filter(f -> f.getFileName().toString().endsWith("server.log")).toList()) {
-        java.nio.file.Files.createDirectories(Path.of("/tmp/moves-logs"));
-        java.nio.file.Files.copy(f, Path.of("/tmp/moves-logs", f.getFileName().toString()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-      }
-    }
   }
 
   /** Three nodes, a 12-shard stream, and a producer through each node that has acknowledged records. */
@@ -95,6 +89,23 @@ class ClusterMovesTest {
       String node = "127.0.0.1:" + ports.get(i);
       assertEquals(3, owned(settled).get(node).size(), node + " kept 3 of its 4: " + owned(settled));
     }
+    producers.add(new Producer(nodes.get(3), producers.size()));
+    awaitAcknowledged(acknowledgedSoFar() + 300);
+    for (Producer producer : producers) producer.stop();
+    everyAcknowledgedRecordOnceInOrderThroughEveryNode();
+  }
+
+  @Test
+  void aJoiningNodeKilledInTheMiddleOfItsMovesTakesThemUpAgainWhenItReturns() throws Exception {
+    List<Integer> ports = startThreeNodesWithProducers();
+    Map<String, String> settings = ChildCluster.nodeSettings(3, ports);
+    nodes.add(ChildServer.launch(directory.resolve("node-3"), settings));
+    JsonNode moving = awaitAMoveUnderWay(nodes.get(0));
+    nodes.get(3).kill();
+    nodes.set(3, ChildServer.start(directory.resolve("node-3"), settings));
+    JsonNode settled = awaitMovesDone(nodes.get(3));
+    assertEquals(3, owned(settled).get("127.0.0.1:" + ports.get(3)).size(),
+        "the returning node took its share after a crash during " + moving.get("moves") + ": " + owned(settled));
     producers.add(new Producer(nodes.get(3), producers.size()));
     awaitAcknowledged(acknowledgedSoFar() + 300);
     for (Producer producer : producers) producer.stop();
@@ -222,6 +233,17 @@ class ClusterMovesTest {
       if (cluster.get("moves").isEmpty()) return cluster;
       assertTrue(System.nanoTime() < deadline, "the moves finish: " + cluster.get("moves"));
       sleep(100);
+    }
+  }
+
+  /** GET /cluster once a move is under way. */
+  private static JsonNode awaitAMoveUnderWay(ChildServer node) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      JsonNode cluster = ClusterDataPlaneTest.cluster(node);
+      if (!cluster.get("moves").isEmpty()) return cluster;
+      assertTrue(System.nanoTime() < deadline, "a move starts");
+      sleep(5);
     }
   }
 

@@ -39,6 +39,18 @@ public final class ChildServer implements AutoCloseable {
   /** As {@link #start(Path, Map)}, with the given JVM options (the heap size among them) and class path. */
   public static ChildServer start(Path dataDir, Map<String, String> environment, List<String> jvmOptions,
       String classPath) {
+    ChildServer server = launch(dataDir, environment, jvmOptions, classPath);
+    server.awaitReady(Duration.ofSeconds(60));
+    return server;
+  }
+
+  /** Starts a server as {@link #start(Path, Map)} does, without waiting for it to be ready. */
+  public static ChildServer launch(Path dataDir, Map<String, String> environment) {
+    return launch(dataDir, environment, List.of("-Xmx512m"), System.getProperty("java.class.path"));
+  }
+
+  private static ChildServer launch(Path dataDir, Map<String, String> environment, List<String> jvmOptions,
+      String classPath) {
     TestCertificate.seed(dataDir);
     int port = TestServer.freePort();
     int managementPort = TestServer.freePort();
@@ -57,9 +69,7 @@ public final class ChildServer implements AutoCloseable {
     Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
-      ChildServer server = new ChildServer(builder.start(), port, managementPort, log);
-      server.awaitReady(Duration.ofSeconds(60));
-      return server;
+      return new ChildServer(builder.start(), port, managementPort, log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -100,7 +110,7 @@ public final class ChildServer implements AutoCloseable {
     process.waitFor();
   }
 
-  private void awaitReady(Duration timeout) {
+  public void awaitReady(Duration timeout) {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     URI ready = URI.create("http://127.0.0.1:" + managementPort + "/ready");
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -14,6 +14,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.shard.LocalShardPlacement;
+import io.tributary.shard.ShardAddress;
+import io.tributary.shard.ShardOwnership;
+import io.tributary.shard.ShardRebalance;
 import io.tributary.shard.MemoryShardStorage;
 import io.tributary.shard.ShardClient;
 import io.tributary.stream.ChannelRegistry;
@@ -485,6 +488,36 @@ class MetadataGroupTest {
           .min().orElse(-1);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void theShardOwnershipIsTheSameOnEveryNodeRacesWithCatalogWritesAndComesBackFromASnapshot() throws Exception {
+    startGroup(Duration.ofSeconds(10), 2);
+    Node a = nodes.get(0);
+    Node b = nodes.get(1);
+    Node c = nodes.get(2);
+    await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    // A catalog write and two ownership changes at once: each is applied once, whatever order they take.
+    Future<StreamDescriptor> created = a.create(key("audit"), "bbbbbbbbbbbbbbbbbbbb");
+    Future<ShardOwnership> first = b.group.ownership().update((catalog, owners) -> ShardRebalance.join(catalog, owners, "n1:1"));
+    Future<ShardOwnership> second = c.group.ownership().update((catalog, owners) -> ShardRebalance.join(catalog, owners, "n2:1"));
+    await(created);
+    await(first);
+    await(second);
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == 4, "node " + node.settings.localId() + " applied all four entries");
+      ShardOwnership owners = node.group.ownership().current();
+      assertEquals(4, owners.version());
+      assertEquals(java.util.Set.of("n1:1", "n2:1"), java.util.Set.copyOf(owners.nodes()));
+      assertNotNull(owners.ownerOf(ShardAddress.of("aaaaaaaaaaaaaaaaaaaa", "shardId-000000000000")));
+    }
+    ShardOwnership before = a.group.ownership().current();
+    for (Node node : nodes) node.stop();
+    for (Node node : nodes) node.start();
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == 4, "node " + node.settings.localId() + " is back at version 4");
+      assertTrue(before.sameAs(node.group.ownership().current()), "the ownership came back on " + node.settings.localId());
     }
   }
 
