@@ -30,7 +30,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -39,6 +45,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * Planned moves in server JVMs: shards move to a node that joins and away from a node that leaves, while
@@ -89,6 +96,9 @@ class ClusterMovesTest {
       String node = "127.0.0.1:" + ports.get(i);
       assertEquals(3, owned(settled).get(node).size(), node + " kept 3 of its 4: " + owned(settled));
     }
+    HttpResponse<String> rebalanced = post(nodes.get(1), "/cluster/rebalance");
+    assertEquals(202, rebalanced.statusCode(), rebalanced.body());
+    assertEquals(0, JSON.readTree(rebalanced.body()).get("moves").size(), "even already: " + rebalanced.body());
     producers.add(new Producer(nodes.get(3), producers.size()));
     awaitAcknowledged(acknowledgedSoFar() + 300);
     for (Producer producer : producers) producer.stop();
@@ -116,6 +126,40 @@ class ClusterMovesTest {
   void aNodeLeavesGracefullyWhileProducersRun() throws Exception {
     List<Integer> ports = startThreeNodesWithProducers();
     String leaving = "127.0.0.1:" + ports.get(2);
+    // Pushes of the leaving node's shards, to a node that stays: they follow each shard to its new owner.
+    List<String> movingShards = owned(ClusterDataPlaneTest.cluster(nodes.get(0))).get(leaving);
+    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+    String consumerArn = registerActiveConsumer(first, "follows-moves");
+    Map<String, List<String>> pushed = new ConcurrentHashMap<>();
+    try (KinesisAsyncClient async = KinesisAsyncClient.builder()
+        .endpointOverride(nodes.get(0).endpoint())
+        .region(Region.US_EAST_1)
+        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")))
+        .httpClientBuilder(NettyNioAsyncHttpClient.builder().protocol(Protocol.HTTP2))
+        .build()) {
+      for (String shardId : movingShards) {
+        List<String> records = java.util.Collections.synchronizedList(new ArrayList<>());
+        pushed.put(shardId, records);
+        async.subscribeToShard(b -> b.consumerARN(consumerArn).shardId(shardId)
+            .startingPosition(position -> position.type(ShardIteratorType.TRIM_HORIZON)),
+            SubscribeToShardResponseHandler.builder()
+                .subscriber(SubscribeToShardResponseHandler.Visitor.builder().onSubscribeToShardEvent(event ->
+                    event.records().forEach(record -> records.add(record.data().asUtf8String()))).build())
+                .build());
+      }
+      leaveWhileProducersRun(ports, leaving);
+      Map<String, List<Acknowledged>> acknowledged = acknowledgedByShard();
+      for (String shardId : movingShards) {
+        List<String> expected = inOrder(acknowledged.get(shardId));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!expected.equals(List.copyOf(pushed.get(shardId))) && System.nanoTime() < deadline) sleep(100);
+        assertEquals(expected, List.copyOf(pushed.get(shardId)),
+            shardId + " pushed every acknowledged record once, in order, across its move");
+      }
+    }
+  }
+
+  private void leaveWhileProducersRun(List<Integer> ports, String leaving) throws Exception {
     HttpResponse<String> left = post(nodes.get(0), "/cluster/leave?node=" + leaving);
     assertEquals(202, left.statusCode(), left.body());
     JsonNode settled = awaitMovesDone(nodes.get(1));
@@ -131,6 +175,38 @@ class ClusterMovesTest {
     awaitAcknowledged(acknowledgedSoFar() + 300);
     for (Producer producer : producers) producer.stop();
     everyAcknowledgedRecordOnceInOrderThroughEveryNode();
+    HttpResponse<String> unknown = post(nodes.get(0), "/cluster/leave?node=" + leaving);
+    assertEquals(404, unknown.statusCode(), "a node that left takes no shards: " + unknown.body());
+  }
+
+  private static String registerActiveConsumer(KinesisClient client, String name) {
+    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+    String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
+        .consumer().consumerARN();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
+        .equals("ACTIVE")) {
+      assertTrue(System.nanoTime() < deadline, name + " turns ACTIVE");
+      sleep(50);
+    }
+    return consumerArn;
+  }
+
+  private Map<String, List<Acknowledged>> acknowledgedByShard() {
+    Map<String, List<Acknowledged>> byShard = new HashMap<>();
+    for (Producer producer : producers) {
+      for (Acknowledged record : producer.acknowledged) {
+        byShard.computeIfAbsent(record.shardId(), s -> new ArrayList<>()).add(record);
+      }
+    }
+    return byShard;
+  }
+
+  /** The records' data in the order of their sequence numbers: the order of the shard's log. */
+  private static List<String> inOrder(List<Acknowledged> records) {
+    List<Acknowledged> sorted = new ArrayList<>(records == null ? List.of() : records);
+    sorted.sort(Comparator.comparing(record -> new BigInteger(record.sequenceNumber())));
+    return sorted.stream().map(Acknowledged::data).toList();
   }
 
   private int acknowledgedSoFar() {
@@ -138,24 +214,16 @@ class ClusterMovesTest {
   }
 
   private void everyAcknowledgedRecordOnceInOrderThroughEveryNode() {
-    Map<String, List<Acknowledged>> byShard = new HashMap<>();
-    int total = 0;
-    for (Producer producer : producers) {
-      for (Acknowledged record : producer.acknowledged) {
-        byShard.computeIfAbsent(record.shardId(), s -> new ArrayList<>()).add(record);
-        total++;
-      }
-    }
+    Map<String, List<Acknowledged>> byShard = acknowledgedByShard();
+    int total = acknowledgedSoFar();
     assertTrue(total > 600, "records were acknowledged all along: " + total);
     for (ChildServer node : nodes) {
       if (node == null) continue;
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
       for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
-        List<Acknowledged> expected = new ArrayList<>(byShard.getOrDefault(shard.shardId(), List.of()));
-        expected.sort(Comparator.comparing(record -> new BigInteger(record.sequenceNumber())));
         List<String> read = readAll(client, shard.shardId());
         assertEquals(read.size(), new HashSet<>(read).size(), shard.shardId() + ": no record twice");
-        assertEquals(expected.stream().map(Acknowledged::data).toList(), read,
+        assertEquals(inOrder(byShard.get(shard.shardId())), read,
             shard.shardId() + " through " + node.endpoint() + ": every acknowledged record, once, in order; failed puts: "
                 + producers.stream().flatMap(producer -> producer.failures.stream()).limit(10).toList());
       }
