@@ -9,6 +9,7 @@ import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
+import io.tributary.support.ShardReads;
 import java.math.BigInteger;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,13 +39,11 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamStatus;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
@@ -78,7 +77,7 @@ class ClusterMovesTest {
     nodes.addAll(ChildCluster.start(directory, ports.subList(0, 3)));
     KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
     first.createStream(b -> b.streamName(STREAM).shardCount(SHARDS));
-    awaitActive(first);
+    ClusterDataPlaneTest.awaitActiveThrough(first, STREAM);
     for (ChildServer node : nodes) producers.add(new Producer(node, producers.size()));
     awaitAcknowledged(300);
     return ports;
@@ -221,7 +220,7 @@ class ClusterMovesTest {
       if (node == null) continue;
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
       for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
-        List<String> read = readAll(client, shard.shardId());
+        List<String> read = ShardReads.readAll(client, STREAM, shard.shardId());
         assertEquals(read.size(), new HashSet<>(read).size(), shard.shardId() + ": no record twice");
         assertEquals(inOrder(byShard.get(shard.shardId())), read,
             shard.shardId() + " through " + node.endpoint() + ": every acknowledged record, once, in order; failed puts: "
@@ -331,27 +330,7 @@ class ClusterMovesTest {
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void awaitActive(KinesisClient client) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamStatus()
-        != StreamStatus.ACTIVE) {
-      assertTrue(System.nanoTime() < deadline, STREAM + " turns ACTIVE");
-      sleep(50);
-    }
-  }
 
-  private static List<String> readAll(KinesisClient client, String shardId) {
-    List<String> read = new ArrayList<>();
-    String iterator = client.getShardIterator(b -> b.streamName(STREAM).shardId(shardId)
-        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-    while (true) {
-      String from = iterator;
-      GetRecordsResponse page = client.getRecords(b -> b.shardIterator(from));
-      page.records().forEach(record -> read.add(record.data().asUtf8String()));
-      iterator = page.nextShardIterator();
-      if (page.records().isEmpty() && page.millisBehindLatest() == 0) return read;
-    }
-  }
 
   private static void sleep(long millis) {
     try {

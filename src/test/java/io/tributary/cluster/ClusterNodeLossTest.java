@@ -8,6 +8,7 @@ import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
+import io.tributary.support.ShardReads;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,10 +20,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Without replication, a node that dies takes its shards offline and nothing else: their calls answer
@@ -95,22 +94,10 @@ class ClusterNodeLossTest {
     for (ChildServer node : nodes) {
       KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
       for (Shard shard : shards) {
-        assertEquals(acknowledged.get(shard.shardId()), readAll(client, shard.shardId()),
+        assertEquals(acknowledged.get(shard.shardId()), ShardReads.readAll(client, "lossy", shard.shardId()),
             shard.shardId() + " through " + node.endpoint());
       }
     }
   }
 
-  private static List<String> readAll(KinesisClient client, String shardId) {
-    List<String> read = new ArrayList<>();
-    String iterator = client.getShardIterator(b -> b.streamName("lossy").shardId(shardId)
-        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
-    while (true) {
-      String from = iterator;
-      GetRecordsResponse page = client.getRecords(b -> b.shardIterator(from));
-      page.records().forEach(record -> read.add(record.data().asUtf8String()));
-      iterator = page.nextShardIterator();
-      if (page.records().isEmpty() && page.millisBehindLatest() == 0) return read;
-    }
-  }
 }

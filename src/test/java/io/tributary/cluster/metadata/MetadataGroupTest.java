@@ -204,11 +204,7 @@ class MetadataGroupTest {
 
   @Test
   void aListenerBehindWhatTheLogStillHoldsStartsFromTheLeadersSnapshot() throws Exception {
-    tuning = properties -> {
-      RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
-      RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("8KB"));
-      RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
-    };
+    tuning = MetadataGroupTest::smallSegmentsPurgedBehindSnapshots;
     startGroup(Duration.ofSeconds(10), 5);
     Node a = nodes.get(0);
     StreamDescriptor orders = await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
@@ -455,11 +451,7 @@ class MetadataGroupTest {
 
   @Test
   void aVoterBehindWhatTheLogStillHoldsCatchesUpFromTheLeadersSnapshot() throws Exception {
-    tuning = properties -> {
-      RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
-      RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("8KB"));
-      RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
-    };
+    tuning = MetadataGroupTest::smallSegmentsPurgedBehindSnapshots;
     startGroup(Duration.ofSeconds(10), 5);
     Node a = nodes.get(0);
     Node c = nodes.get(2);
@@ -476,6 +468,13 @@ class MetadataGroupTest {
     eventually(() -> c.writer.version() == 31, "the voter that was down catches up");
     assertEquals(catalogOf(a), catalogOf(c));
     assertEquals("29", c.registry.find(key("orders")).tags().get("round"));
+  }
+
+  /** Log segments of 8 KiB, purged as soon as a snapshot covers them: a log that soon starts past index 1. */
+  private static void smallSegmentsPurgedBehindSnapshots(RaftProperties properties) {
+    RaftServerConfigKeys.Log.setSegmentSizeMax(properties, SizeInBytes.valueOf("8KB"));
+    RaftServerConfigKeys.Log.setPreallocatedSize(properties, SizeInBytes.valueOf("8KB"));
+    RaftServerConfigKeys.Log.setPurgeGap(properties, 1);
   }
 
   /** The first index the node's Raft log still holds (segment files are log_<first>-<last>, log_inprogress_<first>). */
