@@ -2,9 +2,9 @@ package io.tributary.cluster;
 
 import io.tributary.cluster.metadata.MetadataGroup;
 import io.tributary.shard.ClusterShardPlacement;
+import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.ShardAddress;
 import io.tributary.shard.ShardDispatcher;
-import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.ShardFileServer;
 import io.tributary.shard.ShardLocator;
 import io.tributary.shard.ShardLogCopy;

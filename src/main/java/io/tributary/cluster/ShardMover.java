@@ -47,7 +47,6 @@ public final class ShardMover {
   private final ShardLogCopy copy;
   private final ClusterShardPlacement placement;
   private boolean moving;
-  private boolean closed;
 
   public ShardMover(Vertx vertx, String self, Supplier<ShardOwnership> ownership, OwnershipWriter writer,
       ShardLogCopy copy, ClusterShardPlacement placement) {
@@ -61,7 +60,7 @@ public final class ShardMover {
 
   /** Takes up the next move to this node, if none is under way; call on the node's context. */
   public void poke() {
-    if (moving || closed) return;
+    if (moving) return;
     Map.Entry<String, ShardMove> next = ownership.get().moves().entrySet().stream()
         .filter(entry -> entry.getValue().to().equals(self))
         .findFirst().orElse(null);
@@ -73,17 +72,14 @@ public final class ShardMover {
     run(address, move).onComplete(result -> {
       moving = false;
       if (result.succeeded()) {
-        LOG.info("moved shard {} from {} to {} in {} ms", address, move.from(), self, (System.nanoTime() - started) / 1_000_000);
+        LOG.info("moved shard {} from {} to {} in {} ms", address, move.from(), self,
+            (System.nanoTime() - started) / 1_000_000);
         poke();
       } else {
         LOG.warn("moving shard {} from {} failed, trying again: {}", address, move.from(), result.cause().getMessage());
         vertx.setTimer(RETRY_MILLIS, t -> poke());
       }
     });
-  }
-
-  public void close() {
-    closed = true;
   }
 
   private Future<Void> run(String address, ShardMove move) {

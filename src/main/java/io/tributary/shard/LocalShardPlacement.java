@@ -111,11 +111,13 @@ public final class LocalShardPlacement implements ShardPlacement {
    */
   public Future<Void> movedAway(String streamUid, String shardId) {
     String address = ShardAddress.of(streamUid, shardId);
-    Future<String> deployment = deployments.get(address);
-    ShardVerticle verticle = verticles.get(address);
-    Future<Void> told = deployment == null || verticle == null ? Future.succeededFuture()
-        : deployment.compose(started -> verticle.movedAway()).otherwiseEmpty();
-    return told.compose(v -> undeploy(address)).compose(v -> storage.deleteShard(streamUid, shardId));
+    // Out of the maps at once, so that a reconciliation meanwhile does not stop it twice.
+    Future<String> deployment = deployments.remove(address);
+    ShardVerticle verticle = verticles.remove(address);
+    if (deployment == null) return Future.succeededFuture();
+    return deployment.transform(started -> started.failed() ? Future.<Void>succeededFuture()
+            : verticle.movedAway().otherwiseEmpty().compose(v -> vertx.undeploy(started.result())))
+        .compose(v -> storage.deleteShard(streamUid, shardId));
   }
 
   /** Stops the shard at the address once its start is over, if it started. */
