@@ -14,17 +14,20 @@
 #
 # Usage: loadtest/raft-groups-bench.sh [extra RaftGroupsBenchmark options, e.g. --idle 10 --duration 10]
 # Environment:
-#   RAFT_GROUPS_RUNS   space-separated PROFILE:N runs (profiles: defaults, small-buffers, slow-heartbeats, bounded)
+#   RAFT_GROUPS_RUNS   space-separated PROFILE:N runs (profiles: defaults, small-buffers, slow-heartbeats, bounded);
+#                      empty: no run, only the report from RAFT_GROUPS_REPORT_RUNS
 #   NODE_JVM_OPTS      flags of each node's JVM (default: -Xmx768m -XX:MaxDirectMemorySize=2g)
 #   CLIENT_JVM_OPTS    flags of the benchmark's own JVM (default: -Xmx256m)
 #   RUN_TIMEOUT_S      hard limit on each run (default 300)
 #   BENCH_OUT          results file (default loadtest/results/raft-groups.md)
+#   RAFT_GROUPS_REPORT_RUNS  the runs the report shows (default: RAFT_GROUPS_RUNS), from their figures in
+#                      target/raft-groups-bench, so that a run can be repeated alone and the report still show all
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 OUT=${BENCH_OUT:-$ROOT/loadtest/results/raft-groups.md}
-RUNS=${RAFT_GROUPS_RUNS:-"defaults:1 defaults:100 small-buffers:100 slow-heartbeats:100 bounded:1 bounded:100 bounded:250 bounded:500"}
+RUNS=${RAFT_GROUPS_RUNS-"defaults:1 defaults:100 small-buffers:100 slow-heartbeats:100 bounded:1 bounded:100 bounded:250 bounded:500"}
 NODE_JVM_OPTS=${NODE_JVM_OPTS:--Xmx768m -XX:MaxDirectMemorySize=2g}
 CLIENT_JVM_OPTS=${CLIENT_JVM_OPTS:--Xmx256m}
 RUN_TIMEOUT_S=${RUN_TIMEOUT_S:-300}
@@ -59,10 +62,14 @@ for run in $RUNS; do
     || { STATUS=$?; log "run $profile-$groups failed or had errors (status $STATUS); see $SUMMARIES/$profile-$groups-n*.log"; }
 done
 
+if [[ -n ${RAFT_GROUPS_REPORT_RUNS:-} ]]; then
+  NAMES=()
+  for run in $RAFT_GROUPS_REPORT_RUNS; do NAMES+=("${run%%:*}-${run##*:}"); done
+fi
 # shellcheck disable=SC2086
 java $CLIENT_JVM_OPTS -cp "$CP" io.tributary.bench.RaftGroupsBenchmark --mode report --out "$OUT" \
   --summaries "$SUMMARIES" --runs "$(IFS=,; echo "${NAMES[*]}")" \
   --command "loadtest/raft-groups-bench.sh${*:+ $*}" \
-  --machine-info "commit $(commit_info); the benchmark JVM: $CLIENT_JVM_OPTS; runs: $RUNS"
+  --machine-info "commit $(commit_info) when the report was written; the benchmark JVM: $CLIENT_JVM_OPTS; runs shown: ${NAMES[*]}"
 log "results: $OUT"
 exit $STATUS

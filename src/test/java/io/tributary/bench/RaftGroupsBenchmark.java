@@ -194,7 +194,7 @@ public final class RaftGroupsBenchmark {
 
       Thread.sleep(3000);
       record(summary, "idle", all(nodes, "stats"));
-      summary.put("kinds", all(nodes, "kinds").get(0).get("kinds"));
+      String kindsBefore = all(nodes, "kinds").get(0).get("kinds");
       List<Map<String, String>> cpuBefore = all(nodes, "cpu");
       List<Map<String, String>> termsBefore = all(nodes, "status");
       log("idle: threads %s, heap %s, direct %s, RSS %s; measuring CPU for %d s", column(summary, "idle.threads"),
@@ -202,6 +202,7 @@ public final class RaftGroupsBenchmark {
       Thread.sleep(TimeUnit.SECONDS.toMillis(idle));
       List<Map<String, String>> cpuAfter = all(nodes, "cpu");
       List<Map<String, String>> termsAfter = all(nodes, "status");
+      summary.put("kinds", idleKinds(kindsBefore, all(nodes, "kinds").get(0).get("kinds")));
       for (int i = 0; i < NODES; i++) {
         double busy = (Long.parseLong(cpuAfter.get(i).get("cpu")) - Long.parseLong(cpuBefore.get(i).get("cpu")))
             / (double) (Long.parseLong(cpuAfter.get(i).get("nanos")) - Long.parseLong(cpuBefore.get(i).get("nanos")));
@@ -280,6 +281,26 @@ public final class RaftGroupsBenchmark {
       }
     }
     return shares;
+  }
+
+  /**
+   * Node n0's threads by kind after the idle window, with the CPU each kind's threads used in it:
+   * {@code kind:threads:cpuMillis,...} (a thread that started or ended in the window counts from or to then).
+   */
+  static String idleKinds(String before, String after) {
+    Map<String, Long> cpuBefore = new LinkedHashMap<>();
+    for (String kind : before.split(",")) {
+      String[] parts = kind.split(":");
+      if (parts.length == 3) cpuBefore.put(parts[0], Long.parseLong(parts[2]));
+    }
+    List<String> kinds = new ArrayList<>();
+    for (String kind : after.split(",")) {
+      String[] parts = kind.split(":");
+      if (parts.length != 3) continue;
+      long cpu = Math.max(0, Long.parseLong(parts[2]) - cpuBefore.getOrDefault(parts[0], 0L));
+      kinds.add(parts[0] + ":" + parts[1] + ":" + TimeUnit.NANOSECONDS.toMillis(cpu));
+    }
+    return String.join(",", kinds);
   }
 
   private static void record(Map<String, String> summary, String phase, List<Map<String, String>> stats) {

@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  *       election), {@code added=} milliseconds the adds took (-1: not done yet, -2: failed)
  *   <li>{@code stats}: after a full GC, {@code threads= heap= direct= rss= cpu=} (bytes; process CPU ns)
  *   <li>{@code cpu}: {@code cpu=} process CPU ns, {@code nanos=} System.nanoTime
- *   <li>{@code kinds}: thread counts by name with ids and numbers taken out, {@code name:count,...}
+ *   <li>{@code kinds}: live threads by name with ids and numbers taken out, {@code name:threads:cpuNanos,...}
  *   <li>{@code write SECONDS WARMUP CONCURRENCY BYTES}: CONCURRENCY writers, each one entry in flight at a
  *       time, submit BYTES-byte entries round-robin over the groups this node leads, straight to this
  *       server (as the node that owns a shard would); {@code ok= errors= seconds= hist=} (base64 of the
@@ -218,20 +219,27 @@ public final class RaftGroupsNode {
     return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
-  /** Live threads by kind: the name with group ids, peer ids and numbers replaced, most numerous first. */
+  /**
+   * Live threads by kind (the name with group ids, peer ids and numbers replaced), most numerous first:
+   * {@code kind:threads:cpuNanos,...}, the CPU time the kind's live threads used since they started.
+   */
   private static String threadKinds() {
-    Map<String, Integer> kinds = new TreeMap<>();
-    for (ThreadInfo info : ManagementFactory.getThreadMXBean().dumpAllThreads(false, false)) {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    Map<String, long[]> kinds = new TreeMap<>();
+    for (ThreadInfo info : threads.dumpAllThreads(false, false)) {
       String kind = info.getThreadName()
           .replaceAll("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", "G")
           .replaceAll("group-[0-9A-F]{12}", "group-G")
           .replaceAll("\\bn[0-9]\\b", "n")
           .replaceAll("[0-9]+", "#")
           .replaceAll("[ ,:=]", "_");
-      kinds.merge(kind, 1, Integer::sum);
+      long[] counts = kinds.computeIfAbsent(kind, k -> new long[2]);
+      counts[0]++;
+      counts[1] += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
     }
-    return kinds.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue())
-        .map(e -> e.getKey() + ":" + e.getValue()).reduce((a, b) -> a + "," + b).orElse("");
+    return kinds.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0]))
+        .map(e -> e.getKey() + ":" + e.getValue()[0] + ":" + e.getValue()[1])
+        .reduce((a, b) -> a + "," + b).orElse("");
   }
 
   /** The write load of this node, over the groups it leads now. */

@@ -152,21 +152,24 @@ final class RaftGroupsReport {
     });
     md.append('\n');
 
-    md.append("## Threads by kind\n\nNode n0's live threads at idle in each profile's largest run, by name with group"
-        + " and peer ids and numbers taken out (G: a group, n: a peer, #: a number); kinds with one thread are left"
-        + " out.\n\n");
-    byProfile.forEach((profile, list) -> {
-      Map<String, String> high = list.stream().max((a, b) -> groups(a) - groups(b)).orElseThrow();
-      md.append("- **").append(profile).append("**, N=").append(groups(high)).append(": ");
+    md.append("## Threads by kind\n\nNode n0's live threads at the end of the idle window in each run of 100 groups or"
+        + " more, by name with group and peer ids and numbers taken out (G: a group, n: a peer, #: a number): how many,"
+        + " and, where the run recorded it, the CPU milliseconds they used in the idle window; kinds with one thread"
+        + " and no CPU are left out.\n\n");
+    byProfile.forEach((profile, list) -> list.stream().filter(run -> groups(run) >= 100).forEach(high -> {
+      md.append("- **").append(profile).append("**, N=").append(groups(high)).append(", idle ")
+          .append(high.get("idle_s")).append(" s: ");
       List<String> kinds = new ArrayList<>();
       for (String kind : high.getOrDefault("kinds", "").split(",")) {
-        int colon = kind.lastIndexOf(':');
-        if (colon > 0 && Integer.parseInt(kind.substring(colon + 1)) > 1) {
-          kinds.add("`" + kind.substring(0, colon) + "` " + kind.substring(colon + 1));
+        String[] parts = kind.split(":");
+        if (parts.length == 3 && (Integer.parseInt(parts[1]) > 1 || Long.parseLong(parts[2]) > 0)) {
+          kinds.add("`" + parts[0] + "` " + parts[1] + " (" + parts[2] + " ms)");
+        } else if (parts.length == 2 && Integer.parseInt(parts[1]) > 1) {
+          kinds.add("`" + parts[0] + "` " + parts[1]);
         }
       }
       md.append(String.join(", ", kinds)).append("\n");
-    });
+    }));
     md.append('\n');
     return md.toString();
   }
