@@ -10,9 +10,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -39,7 +41,7 @@ import org.HdrHistogram.Histogram;
  * group's leader in its own JVM, as a shard owner would; then the threads after the load and the entries each
  * node applied. Figures go to {@code --summary-out} as {@code key=value} lines. Options: profile
  * ({@link RaftGroupsProfile} labels), groups, idle, warmup, duration, concurrency, entry-bytes, node-jvm-opts
- * (space separated), election-timeout (seconds), summary-out.
+ * (space separated), election-timeout (seconds to wait for every leader, 150), summary-out.
  *
  * <p>{@code --mode report}: writes {@code --out} from the summary files named by {@code --runs} (comma list,
  * in {@code --summaries}), with {@code --command} and {@code --machine-info} (see {@link RaftGroupsReport}).
@@ -216,7 +218,7 @@ public final class RaftGroupsBenchmark {
 
       int[] writers = split(concurrency, termsAfter.stream().mapToInt(s -> Integer.parseInt(s.get("leaders"))).toArray());
       log("write: %d writers (%s per node), %d B entries, %d s warm-up + %d s", concurrency,
-          java.util.Arrays.toString(writers), entryBytes, warmup, duration);
+          Arrays.toString(writers), entryBytes, warmup, duration);
       List<CompletableFuture<Map<String, String>>> writes = new ArrayList<>();
       for (int i = 0; i < NODES; i++) {
         writes.add(nodes.get(i).askAsync("write " + duration + " " + warmup + " " + writers[i] + " " + entryBytes));
@@ -262,7 +264,7 @@ public final class RaftGroupsBenchmark {
 
   /** The writers per node, proportional to the groups each leads (largest remainder), at least one where it leads any. */
   static int[] split(int writers, int[] leaders) {
-    final int total = java.util.Arrays.stream(leaders).sum();
+    final int total = Arrays.stream(leaders).sum();
     int[] shares = new int[leaders.length];
     if (total == 0) return shares;
     int given = 0;
@@ -273,7 +275,7 @@ public final class RaftGroupsBenchmark {
       given += shares[i];
       order[i] = i;
     }
-    java.util.Arrays.sort(order, Comparator.comparingDouble(i -> -((double) writers * leaders[i] / total - shares[i])));
+    Arrays.sort(order, Comparator.comparingDouble(i -> -((double) writers * leaders[i] / total - shares[i])));
     for (int k = 0; given < writers && k < order.length; k++) {
       if (leaders[order[k]] > 0) {
         shares[order[k]]++;
@@ -436,7 +438,7 @@ public final class RaftGroupsBenchmark {
 
     void keepLog(Path dir, String run) {
       try {
-        Files.copy(log, dir.resolve(run + "-" + id + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(log, dir.resolve(run + "-" + id + ".log"), StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
         log("could not keep %s: %s", log, e);
       }
