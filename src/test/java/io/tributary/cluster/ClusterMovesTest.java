@@ -1,5 +1,6 @@
 package io.tributary.cluster;
 
+import static io.tributary.cluster.ClusterDataPlaneTest.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -183,8 +184,8 @@ class ClusterMovesTest {
     String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
         .consumer().consumerARN();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription().consumerStatusAsString()
-        .equals("ACTIVE")) {
+    while (!client.describeStreamConsumer(b -> b.consumerARN(consumerArn)).consumerDescription()
+        .consumerStatusAsString().equals("ACTIVE")) {
       assertTrue(System.nanoTime() < deadline, name + " turns ACTIVE");
       sleep(50);
     }
@@ -223,7 +224,8 @@ class ClusterMovesTest {
         List<String> read = ShardReads.readAll(client, STREAM, shard.shardId());
         assertEquals(read.size(), new HashSet<>(read).size(), shard.shardId() + ": no record twice");
         assertEquals(inOrder(byShard.get(shard.shardId())), read,
-            shard.shardId() + " through " + node.endpoint() + ": every acknowledged record, once, in order; failed puts: "
+            shard.shardId() + " through " + node.endpoint() + ": every acknowledged record, once, in order;"
+                + " failed puts: "
                 + producers.stream().flatMap(producer -> producer.failures.stream()).limit(10).toList());
       }
     }
@@ -257,7 +259,8 @@ class ClusterMovesTest {
             for (int i = 0; i < entries.size(); i++) {
               PutRecordsResultEntry result = response.records().get(i);
               if (result.errorCode() != null) {
-                failures.add(entries.get(i).data().asUtf8String() + ": " + result.errorCode() + " " + result.errorMessage());
+                failures.add(entries.get(i).data().asUtf8String() + ": " + result.errorCode() + " "
+                    + result.errorMessage());
                 continue;
               }
               acknowledged.add(new Acknowledged(result.shardId(), result.sequenceNumber(),
@@ -265,8 +268,9 @@ class ClusterMovesTest {
               count.incrementAndGet();
             }
           } catch (RuntimeException refused) {
-            failures.add(entries.get(0).data().asUtf8String() + ".." + entries.get(9).data().asUtf8String() + " sent at "
-                + java.time.Instant.ofEpochMilli(sent) + ", failed after " + (System.currentTimeMillis() - sent) + " ms: " + refused);
+            failures.add(entries.get(0).data().asUtf8String() + ".." + entries.get(9).data().asUtf8String()
+                + " sent at " + java.time.Instant.ofEpochMilli(sent) + ", failed after "
+                + (System.currentTimeMillis() - sent) + " ms: " + refused);
             sleep(50);  // not acknowledged: not expected back
           }
         }
@@ -326,18 +330,8 @@ class ClusterMovesTest {
   }
 
   private static HttpResponse<String> post(ChildServer node, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + path))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    URI uri = URI.create("http://127.0.0.1:" + node.managementPort() + path);
+    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
