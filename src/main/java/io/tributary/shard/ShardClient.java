@@ -225,8 +225,8 @@ public final class ShardClient {
    * node, or that no node runs for the moment, is sent again until the shard answers or patience runs out.
    */
   private <T> Future<T> request(String address, ShardRequest request) {
+    if (locator == ShardLocator.ALL_HERE) return once(address, request);
     long now = System.currentTimeMillis();
-    if (locator == ShardLocator.ALL_HERE) return retried(address, request, now, now);
     return retried(address, request, now + MOVING_PATIENCE_MILLIS, now + ABSENT_PATIENCE_MILLIS);
   }
 
@@ -301,8 +301,9 @@ public final class ShardClient {
           case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
           case ShardRequest.MOVING_FAILURE -> new ShardMovingException();
           case ShardRequest.ABSENT_FAILURE -> new ShardAbsent(address);
-          default -> reply.failureType() == ReplyFailure.NO_HANDLERS ? new ShardAbsent(address)
-              : new ShardUnavailableException(address + ": " + reply.getMessage());
+          // One node has no other to find the shard on: no handler is no shard.
+          default -> reply.failureType() == ReplyFailure.NO_HANDLERS && locator != ShardLocator.ALL_HERE
+              ? new ShardAbsent(address) : new ShardUnavailableException(address + ": " + reply.getMessage());
         } : new ShardUnavailableException(address + ": " + failure.getMessage())));
   }
 }

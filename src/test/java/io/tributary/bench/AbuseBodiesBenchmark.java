@@ -263,10 +263,7 @@ public final class AbuseBodiesBenchmark {
         .append("`target/tributary.jar` in its own JVM). Client and server share the machine.\n\n")
         .append("Reproduce: `").append(option("command", "loadtest/abuse-bodies.sh")).append("`\n\n## Machine\n\n")
         .append("| fact | value |\n| --- | --- |\n");
-    BenchSupport.row(md, "date (UTC)", Instant.now().toString());
-    BenchSupport.row(md, "nproc", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
-    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.machineRows(md);
     BenchSupport.row(md, "load average at the end", loadAverage());
     BenchSupport.row(md, "server", option("server-info", "?"));
     md.append("\n## Parameters\n\n| parameter | value |\n| --- | --- |\n");

@@ -17,7 +17,6 @@ import io.vertx.core.http.PoolOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -104,16 +103,7 @@ public final class ApiBenchmark {
 
   public static void main(String[] args) throws Exception {
     Map<String, String> options = BenchSupport.options(args, 0);
-    int status;
-    try {
-      status = new ApiBenchmark(options).run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    // exec:java runs in Maven's JVM: leave it promptly rather than wait for stray threads.
-    System.out.flush();
-    System.exit(status);
+    BenchSupport.exitWith(() -> new ApiBenchmark(options).run());
   }
 
   // ---- the run -----------------------------------------------------------------------------------
@@ -240,10 +230,7 @@ public final class ApiBenchmark {
     if (!command.isEmpty()) md.append("Reproduce: `").append(command).append("`\n\n");
     md.append("## Machine\n\n");
     md.append("| fact | value |\n| --- | --- |\n");
-    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    BenchSupport.row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
-    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.machineRows(md);
     BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
         + System.getProperty("os.arch"));
     BenchSupport.row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));

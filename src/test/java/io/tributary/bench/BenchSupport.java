@@ -3,9 +3,12 @@ package io.tributary.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /** What the benchmark mains share: their command line, facts about the machine, report rows. */
 final class BenchSupport {
@@ -29,13 +32,37 @@ final class BenchSupport {
     return options;
   }
 
-  /** The CPU model from /proc/cpuinfo, or "unknown". */
   /** An option's value, trimmed, or the fallback when it is absent or blank. */
   static String option(Map<String, String> options, String name, String fallback) {
     String value = options.get(name);
     return value == null || value.isBlank() ? fallback : value.trim();
   }
 
+  /**
+   * Runs a benchmark's main and exits with its status, 1 when it throws: under exec:java it runs in Maven's JVM,
+   * which it leaves promptly rather than wait for stray threads.
+   */
+  static void exitWith(Callable<Integer> main) {
+    int status;
+    try {
+      status = main.call();
+    } catch (Exception e) {
+      e.printStackTrace();
+      status = 1;
+    }
+    System.out.flush();
+    System.exit(status);
+  }
+
+  /** The rows every report's machine table starts with: the date, the cores, the CPU model and the memory. */
+  static void machineRows(StringBuilder md) {
+    row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
+    row(md, "CPU", cpuModel());
+    row(md, "memory", memTotal());
+  }
+
+  /** The CPU model from /proc/cpuinfo, or "unknown". */
   static String cpuModel() {
     String value = firstValue("/proc/cpuinfo", "model name");
     return value == null ? "unknown" : value;

@@ -85,15 +85,7 @@ public final class ClusterBenchmark {
   }
 
   public static void main(String[] args) {
-    int status;
-    try {
-      status = new ClusterBenchmark(BenchSupport.options(args, 0)).run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.out.flush();
-    System.exit(status);
+    BenchSupport.exitWith(() -> new ClusterBenchmark(BenchSupport.options(args, 0)).run());
   }
 
   private int run() throws Exception {

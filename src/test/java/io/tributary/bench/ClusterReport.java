@@ -1,7 +1,5 @@
 package io.tributary.bench;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,10 +59,7 @@ final class ClusterReport {
 
   private void machine() {
     md.append("## Machine\n\n| fact | value |\n| --- | --- |\n");
-    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    BenchSupport.row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));
-    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
-    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.machineRows(md);
     BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     BenchSupport.row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
     String serverInfo = options.getOrDefault("server-info", "");

@@ -70,16 +70,10 @@ public final class RaftGroupsBenchmark {
   }
 
   public static void main(String[] args) {
-    int status;
-    try {
+    BenchSupport.exitWith(() -> {
       RaftGroupsBenchmark bench = new RaftGroupsBenchmark(BenchSupport.options(args, 0));
-      status = bench.option("mode", "run").equals("report") ? bench.report() : bench.run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.out.flush();
-    System.exit(status);
+      return bench.option("mode", "run").equals("report") ? bench.report() : bench.run();
+    });
   }
 
   static void log(String format, Object... args) {

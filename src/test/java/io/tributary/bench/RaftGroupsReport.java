@@ -1,8 +1,6 @@
 package io.tributary.bench;
 
 import java.lang.management.ManagementFactory;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,10 +42,7 @@ final class RaftGroupsReport {
         .append("`io.tributary.bench.RaftGroupsNode`). Reproduce: `")
         .append(BenchSupport.option(options, "command", "loadtest/raft-groups-bench.sh")).append("`\n\n");
     md.append("## Machine\n\n| fact | value |\n| --- | --- |\n");
-    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    BenchSupport.row(md, "nproc", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
-    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.machineRows(md);
     BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
     BenchSupport.row(md, "java", ManagementFactory.getRuntimeMXBean().getVmName() + " "
         + ManagementFactory.getRuntimeMXBean().getVmVersion());

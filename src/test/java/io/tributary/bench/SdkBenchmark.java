@@ -70,15 +70,7 @@ public final class SdkBenchmark {
   }
 
   public static void main(String[] args) {
-    int status;
-    try {
-      status = new SdkBenchmark(BenchSupport.options(args, 0)).run();
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.out.flush();
-    System.exit(status);
+    BenchSupport.exitWith(() -> new SdkBenchmark(BenchSupport.options(args, 0)).run());
   }
 
   private int run() throws Exception {

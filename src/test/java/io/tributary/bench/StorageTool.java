@@ -84,15 +84,7 @@ public final class StorageTool {
     if (args.length == 0) throw new IllegalArgumentException("usage: StorageTool create|put|drain --name value ...");
     String command = args[0];
     Map<String, String> options = BenchSupport.options(args, 1);
-    int status;
-    try {
-      status = new StorageTool(options).run(command);
-    } catch (Exception e) {
-      e.printStackTrace();
-      status = 1;
-    }
-    System.out.flush();
-    System.exit(status);
+    BenchSupport.exitWith(() -> new StorageTool(options).run(command));
   }
 
   private int run(String command) throws Exception {

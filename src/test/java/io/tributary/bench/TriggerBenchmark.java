@@ -12,8 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
@@ -154,10 +152,7 @@ public final class TriggerBenchmark {
             + "and the machine (2 cores) was shared with other work while this was measured: read the figures as a floor.\n\n")
         .append("Reproduce: `").append(options.getOrDefault("command", "loadtest/trigger-bench.sh")).append("`\n\n")
         .append("## Machine\n\n| fact | value |\n| --- | --- |\n");
-    BenchSupport.row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    BenchSupport.row(md, "nproc", String.valueOf(Runtime.getRuntime().availableProcessors()));
-    BenchSupport.row(md, "CPU", BenchSupport.cpuModel());
-    BenchSupport.row(md, "memory", BenchSupport.memTotal());
+    BenchSupport.machineRows(md);
     BenchSupport.row(md, "load average (1, 5, 15 min) before / after", loadBefore + " / " + loadAverage());
     BenchSupport.row(md, "server", options.getOrDefault("server-info", "?"));
     md.append("\n## Function\n\nA Vert.x HTTP server in the client JVM on 127.0.0.1 that reads each event, counts its records "
