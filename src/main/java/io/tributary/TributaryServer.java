@@ -14,6 +14,8 @@ import io.tributary.cluster.ClusterLayout;
 import io.tributary.cluster.ClusterMembership;
 import io.tributary.cluster.ClusterSettings;
 import io.tributary.cluster.ClusterShards;
+import io.tributary.replication.ReplicationSettings;
+import io.tributary.replication.ShardReplication;
 import io.tributary.cluster.metadata.MetadataGroup;
 import io.tributary.cluster.metadata.MetadataGroupSettings;
 import io.tributary.cluster.ClusterNode;
@@ -67,6 +69,8 @@ public final class TributaryServer {
   static final List<String> VERTICLES = List.of("api", "tls", "bridge", "triggers", "management");
   /** How many metadata entries a voter applies between two snapshots of the catalog. */
   private static final long METADATA_SNAPSHOT_EVERY = 1000;
+  /** How many entries a shard group applies between two snapshots: what its Raft log keeps past the shard logs. */
+  private static final long REPLICATION_SNAPSHOT_EVERY = 10_000;
   /**
    * How often a clustered node checks that every shard the metadata gives it runs: those of streams it
    * learned of from other nodes while it could not be asked to start them.
@@ -77,11 +81,15 @@ public final class TributaryServer {
   private final DataDirectory dataDirectory;
   /** This node's part of the cluster's metadata group; null on a single node. */
   private final MetadataGroup metadataGroup;
+  /** This node's part in the replication of shard logs; null unless replication.factor is above 1. */
+  private final ShardReplication replication;
 
-  private TributaryServer(Services services, DataDirectory dataDirectory, MetadataGroup metadataGroup) {
+  private TributaryServer(Services services, DataDirectory dataDirectory, MetadataGroup metadataGroup,
+      ShardReplication replication) {
     this.services = services;
     this.dataDirectory = dataDirectory;
     this.metadataGroup = metadataGroup;
+    this.replication = replication;
   }
 
   /** A clustered node's layout and its part of the metadata group. */
@@ -135,6 +143,21 @@ public final class TributaryServer {
         Duration.ofMillis(settings.longValue("cluster.metadata.commit.timeout.ms")), METADATA_SNAPSHOT_EVERY);
   }
 
+  /**
+   * The replication of shard logs as the settings and the layout give it: its Raft logs in
+   * {@code <data dir>/replication}.
+   */
+  private static ReplicationSettings replicationSettings(Settings settings, ClusterLayout layout) {
+    if (!"file".equals(settings.string("storage"))) {
+      throw new IllegalArgumentException("setting 'replication.factor' above 1 needs storage=file");
+    }
+    return new ReplicationSettings(settings.string("cluster.name"), layout.self(), layout.nodes(),
+        settings.integer("replication.factor"), settings.integer("cluster.replication.port.offset"),
+        settings.path("data.dir").resolve("replication"),
+        Duration.ofMillis(settings.longValue("cluster.failover.timeout.ms")),
+        Duration.ofMillis(settings.longValue("replication.commit.timeout.ms")), REPLICATION_SNAPSHOT_EVERY);
+  }
+
   /** Starts the server on a built Vert.x instance, clustered or not. */
   private static Future<TributaryServer> start(Settings settings, Clock clock, Vertx vertx, ClusterMembership cluster,
       Clustered clustered, int eventLoops, boolean enforceQuotas, int shardQueue, List<FaultRule> faultRules, Long faultSeed,
@@ -159,6 +182,7 @@ public final class TributaryServer {
     byte[] iteratorKey;
     StreamCatalog catalog;
     ShardStorage storage;
+    ShardReplication replication = null;
     try {
       switch (settings.string("storage")) {
         case "memory" -> {
@@ -177,6 +201,11 @@ public final class TributaryServer {
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
       }
+      if (clustered != null && settings.integer("replication.factor") > 1) {
+        replication = new ShardReplication(vertx, replicationSettings(settings, clustered.layout()),
+            (FileShardStorage) storage, registry::findByUid);
+        storage = replication;
+      }
     } catch (RuntimeException e) {
       if (dataDirectory != null) dataDirectory.close();
       health.close();
@@ -185,7 +214,7 @@ public final class TributaryServer {
     Quotas quotas = new Quotas(enforceQuotas, meters);
     CallRates callRates = new CallRates(clock);
     ClusterShards clusterShards = clustered == null ? null
-        : new ClusterShards(vertx, clustered.layout().self(), clustered.group(), cluster::isLive);
+        : new ClusterShards(vertx, clustered.layout().self(), clustered.group(), cluster::isLive, replication);
     ShardClient shardClient = new ShardClient(vertx, quotas, shardQueue, budgets,
         clusterShards == null ? ShardLocator.ALL_HERE : clusterShards.locator(), meters);
     double catalogFaults = Double.parseDouble(settings.string("faults.catalog.write.failure"));
@@ -215,11 +244,14 @@ public final class TributaryServer {
         clusterShards);
 
     DataDirectory lockedDirectory = dataDirectory;
+    ShardReplication replicated = replication;
+    ShardStorage shardStorage = storage;
     // A clustered node hears placement requests before it loads the metadata (so none falls in between),
     // and takes the other nodes' changes once its own restore has run on what it loaded.
     Future<Void> deployed = (clusterShards == null ? Future.<Void>succeededFuture() : clusterShards.listen())
         .compose(v -> catalog.load())
-        .compose(kept -> storage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
+        .compose(kept -> shardStorage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
+            .compose(v -> replicated == null ? Future.<Void>succeededFuture() : replicated.start())
             .compose(v -> lifecycle.restore(kept.streams(), kept.accounts()))
             .compose(v -> channelLifecycle.restore(kept.channels())))
         .compose(v -> consumers.restore());
@@ -256,10 +288,12 @@ public final class TributaryServer {
         health.startProbing();
         EventLoopMeters.start(vertx, meters);
         services.ready().set(true);
-        started.complete(new TributaryServer(services, lockedDirectory, clustered == null ? null : clustered.group()));
+        started.complete(new TributaryServer(services, lockedDirectory, clustered == null ? null : clustered.group(),
+            replicated));
       } else {
         health.close();
-        undeployAll(vertx).eventually(() -> closeGroup(clustered)).eventually(vertx::close).onComplete(closed -> {
+        undeployAll(vertx).eventually(() -> replicated == null ? Future.succeededFuture() : replicated.close())
+            .eventually(() -> closeGroup(clustered)).eventually(vertx::close).onComplete(closed -> {
           if (lockedDirectory != null) lockedDirectory.close();
           started.fail(result.cause());
         });
@@ -296,6 +330,7 @@ public final class TributaryServer {
     services.ready().set(false);
     services.health().close();
     return undeployAll(services.vertx())
+        .eventually(() -> replication == null ? Future.succeededFuture() : replication.close())
         .eventually(() -> metadataGroup == null ? Future.succeededFuture() : metadataGroup.close())
         .eventually(() -> services.vertx().close()).andThen(closed -> {
       if (dataDirectory != null) dataDirectory.close();

@@ -40,7 +40,7 @@ public final class ClusterRoutes {
     router.get("/cluster").handler(ctx -> membership.members()
         .onSuccess(members -> {
           ShardOwnership owners = shards == null ? null : shards.ownership();
-          Map<String, JsonArray> byNode = shardsByNode(registry, owners);
+          Map<String, JsonArray> byNode = shardsByNode(registry, shards);
           JsonArray listed = new JsonArray();
           Set<String> up = new HashSet<>();
           for (ClusterMember member : members) {
@@ -119,12 +119,13 @@ public final class ClusterRoutes {
   }
 
   /** Every shard of every stream by the name of the node that owns it (null on a single node). */
-  private static Map<String, JsonArray> shardsByNode(StreamRegistry registry, ShardOwnership owners) {
+  /** Each node's shards: those it owns, or with replication those whose groups it leads. */
+  private static Map<String, JsonArray> shardsByNode(StreamRegistry registry, ClusterShards shards) {
     Map<String, JsonArray> byNode = new LinkedHashMap<>();
     byNode.put(null, new JsonArray());
     for (StreamDescriptor stream : registry.all()) {
       for (ShardDescriptor shard : stream.shards()) {
-        String node = owners == null ? null : owners.ownerOf(ShardAddress.of(stream.uid(), shard.shardId()));
+        String node = shards == null ? null : shards.runsOn(ShardAddress.of(stream.uid(), shard.shardId()));
         byNode.computeIfAbsent(node, n -> new JsonArray()).add(new JsonObject()
             .put("account", stream.key().account())
             .put("region", stream.key().region())

@@ -1,6 +1,7 @@
 package io.tributary.cluster;
 
 import io.tributary.cluster.metadata.MetadataGroup;
+import io.tributary.replication.ShardReplication;
 import io.tributary.shard.ClusterShardPlacement;
 import io.tributary.shard.LocalShardPlacement;
 import io.tributary.shard.ShardAddress;
@@ -45,9 +46,18 @@ public final class ClusterShards {
   private Supplier<List<StreamDescriptor>> streams;
   /** A reconciliation asked for and not yet run: the ownership changes with every metadata entry. */
   private boolean reconcilePending;
+  /** With replication, each shard runs on its replicas and is led by its group's leader; null: shards have owners. */
+  private final ShardReplication replication;
 
   /** Follows the ownership from now on: what the group has applied is what the catalog loaded holds. */
   public ClusterShards(Vertx vertx, String self, MetadataGroup group, Predicate<String> live) {
+    this(vertx, self, group, live, null);
+  }
+
+  /** @param replication the replication of shard logs, or null when each shard lives on its owner alone */
+  public ClusterShards(Vertx vertx, String self, MetadataGroup group, Predicate<String> live,
+      ShardReplication replication) {
+    this.replication = replication;
     this.vertx = vertx;
     this.self = self;
     this.group = group;
@@ -66,11 +76,18 @@ public final class ClusterShards {
 
   /** Where each shard runs, by this node's ownership and the nodes that are up. */
   public ShardLocator locator() {
+    if (replication != null) return replication.locator(self, live);
     return ShardLocator.of(this::ownership, self, live);
+  }
+
+  /** The node that serves a shard: its owner, or with replication its group's leader (null while none is known). */
+  public String runsOn(String address) {
+    return replication != null ? replication.leaderOf(address) : ownership.ownerOf(address);
   }
 
   /** Whether a shard starting here starts holding its appends: this node is handing it over. */
   public boolean heldAtStart(String address) {
+    if (replication != null) return false;
     ShardOwnership now = ownership;
     return self.equals(now.ownerOf(address)) && now.held(address);
   }
@@ -84,7 +101,8 @@ public final class ClusterShards {
       LongSupplier metadataVersion, ShardFileServer files, ShardLogCopy copy) {
     this.files = files;
     dispatcher = new ShardDispatcher(vertx, self);
-    placement = new ClusterShardPlacement(vertx, self, this::ownership, local, streamsByUid, metadataVersion);
+    placement = new ClusterShardPlacement(vertx, self, this::ownership, local, streamsByUid, metadataVersion,
+        replication);
     mover = new ShardMover(vertx, self, this::ownership, group.ownership(), copy, placement);
     return placement;
   }
@@ -103,6 +121,7 @@ public final class ClusterShards {
    */
   public Future<Void> follow(Supplier<List<StreamDescriptor>> registryStreams) {
     this.streams = registryStreams;
+    if (replication != null) return placement.reconcile(streams.get()).otherwiseEmpty();
     return placement.reconcile(streams.get()).otherwiseEmpty()
         .compose(v -> group.ownership().update((catalog, owners) -> ShardRebalance.join(catalog, owners, self)))
         .mapEmpty();
@@ -115,6 +134,7 @@ public final class ClusterShards {
    */
   public void tick() {
     placement.reconcile(streams.get());
+    if (replication != null) return;
     mover.poke();
     ShardOwnership now = ownership;
     if (!now.nodes().isEmpty() && !now.nodes().contains(self) && ownsAny(now)) rebalance();
@@ -128,12 +148,19 @@ public final class ClusterShards {
 
   /** Moves every shard of the node to the others, and takes it out of the nodes that get shards. */
   public Future<ShardOwnership> leave(String node) {
+    if (replication != null) return notWithReplication();
     return group.ownership().update((catalog, owners) -> ShardRebalance.leave(catalog, owners, node));
   }
 
   /** Plans the moves that spread every stream evenly over the nodes. */
   public Future<ShardOwnership> rebalance() {
+    if (replication != null) return notWithReplication();
     return group.ownership().update(ShardRebalance::plan);
+  }
+
+  private static Future<ShardOwnership> notWithReplication() {
+    return Future.failedFuture(new IllegalArgumentException("shards are replicated (replication.factor above 1): "
+        + "they stay on their replicas, and their groups elect the leaders that serve them"));
   }
 
   private void reconcileSoon() {
@@ -142,7 +169,7 @@ public final class ClusterShards {
     context.runOnContext(v -> {
       reconcilePending = false;
       placement.reconcile(streams.get());
-      mover.poke();
+      if (replication == null) mover.poke();
     });
   }
 

@@ -51,6 +51,25 @@ public interface ShardLog {
   /** Records older than this stop being readable; a log that keeps everything may ignore it. */
   default void setRetentionMillis(long millis) { }
 
+  /**
+   * Refuses appends from now on, everywhere the log is kept; completes once every append taken before is
+   * acknowledged. A log kept on one node needs nothing of this: its shard refuses the appends itself.
+   */
+  default Future<Void> seal() {
+    return Future.succeededFuture();
+  }
+
+  /** Whether the log was sealed, here or (a replicated log) by another node that led its shard. */
+  default boolean sealed() {
+    return false;
+  }
+
+  /**
+   * Told, on the shard's context, when records another node appended become readable here (a replicated
+   * log's own appends are acknowledged as ever).
+   */
+  default void onReplicated(Runnable listener) { }
+
   /** Flushes what is pending and releases files. */
   Future<Void> close();
 }

@@ -62,6 +62,8 @@ public final class ClusterShardPlacement implements ShardPlacement {
   private final LocalShardPlacement local;
   private final Function<String, StreamDescriptor> streamsByUid;
   private final LongSupplier metadataVersion;
+  /** In a replicated cluster, the nodes that keep each shard (each runs its verticle); null: each shard's owner. */
+  private final ShardReplicaSets replicas;
   /** Shards running here whose appends this node holds for a handover. */
   private final Set<String> holding = ConcurrentHashMap.newKeySet();
   private MessageConsumer<JsonObject> requests;
@@ -74,6 +76,13 @@ public final class ClusterShardPlacement implements ShardPlacement {
    */
   public ClusterShardPlacement(Vertx vertx, String self, Supplier<ShardOwnership> ownership, LocalShardPlacement local,
       Function<String, StreamDescriptor> streamsByUid, LongSupplier metadataVersion) {
+    this(vertx, self, ownership, local, streamsByUid, metadataVersion, null);
+  }
+
+  /** @param replicas in a replicated cluster, the nodes that keep each shard's log; null when shards have owners */
+  public ClusterShardPlacement(Vertx vertx, String self, Supplier<ShardOwnership> ownership, LocalShardPlacement local,
+      Function<String, StreamDescriptor> streamsByUid, LongSupplier metadataVersion, ShardReplicaSets replicas) {
+    this.replicas = replicas;
     this.vertx = vertx;
     this.self = self;
     this.ownership = ownership;
@@ -86,9 +95,16 @@ public final class ClusterShardPlacement implements ShardPlacement {
     return "tributary.placement." + node;
   }
 
-  /** Whether this node owns the shard. */
+  /** Whether this node runs the shard: it owns it, or keeps one of its replicas. */
   private boolean ownsHere(ShardOwnership owners, String streamUid, String shardId) {
-    return self.equals(owners.ownerOf(ShardAddress.of(streamUid, shardId)));
+    return nodesOf(owners, ShardAddress.of(streamUid, shardId)).contains(self);
+  }
+
+  /** The nodes that run a shard: its replicas, or its owner (none while no node takes shards). */
+  private List<String> nodesOf(ShardOwnership owners, String address) {
+    if (replicas != null) return replicas.nodesOf(address);
+    String owner = owners.ownerOf(address);
+    return owner == null ? List.of() : List.of(owner);
   }
 
   /** Starts answering other nodes' placement requests; completes once the whole cluster can reach it. */
@@ -114,7 +130,8 @@ public final class ClusterShardPlacement implements ShardPlacement {
       List<ShardDescriptor> mine = all(stream).filter(shard -> ownsHere(owners, stream.uid(), shard.shardId())).toList();
       if (!mine.isEmpty()) done.add(local.start(stream, mine));
     }
-    for (String address : local.runningShards()) {
+    // Replicated shards do not move: their groups' leaders change instead.
+    for (String address : replicas != null ? Set.<String>of() : local.runningShards()) {
       String owner = owners.ownerOf(address);
       boolean held = self.equals(owner) && owners.held(address);
       if (held && holding.add(address)) {
@@ -142,12 +159,11 @@ public final class ClusterShardPlacement implements ShardPlacement {
     return applied(version, System.currentTimeMillis() + METADATA_WAIT_MILLIS).compose(owners -> {
       Map<String, List<ShardDescriptor>> byNode = new LinkedHashMap<>();
       for (ShardDescriptor shard : shards) {
-        String owner = owners.ownerOf(ShardAddress.of(stream.uid(), shard.shardId()));
-        if (owner == null) {
+        List<String> nodes = nodesOf(owners, ShardAddress.of(stream.uid(), shard.shardId()));
+        if (nodes.isEmpty()) {
           LOG.warn("no node takes shards yet; shard {} of {} starts when one joins", shard.shardId(), stream.key());
-          continue;
         }
-        byNode.computeIfAbsent(owner, n -> new ArrayList<>()).add(shard);
+        for (String node : nodes) byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(shard);
       }
       List<Future<Void>> started = new ArrayList<>();
       byNode.forEach((node, owned) -> started.add(node.equals(self)
@@ -177,7 +193,7 @@ public final class ClusterShardPlacement implements ShardPlacement {
       Supplier<Future<Void>> here) {
     List<Future<Void>> done = new ArrayList<>();
     done.add(here.get());
-    for (String node : ownership.get().allNodes()) {
+    for (String node : replicas != null ? replicas.allNodes() : ownership.get().allNodes()) {
       if (!node.equals(self)) done.add(unlessDown(node, op, streamUid, shardIds, metadataVersion.getAsLong()));
     }
     return Future.join(done).mapEmpty();

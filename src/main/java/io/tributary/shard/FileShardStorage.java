@@ -72,11 +72,24 @@ public final class FileShardStorage implements ShardStorage {
   @Override
   public Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard) {
     LogConfig shardConfig = config.withRetention(stream.retentionHours() * 3_600_000L, config.retentionCheckIntervalMillis());
-    return FileShardLog.open(vertx, root.resolve(stream.uid()).resolve(shard.shardId()), shardConfig, clock)
+    return FileShardLog.open(vertx, directory(stream.uid(), shard.shardId()), shardConfig, clock)
         .map(log -> {
           meters.opened(stream, shard.shardId(), log);
           return log;
         });
+  }
+
+  /**
+   * Opens a shard's log that this node's catalog does not list yet, with the default retention: a replicated
+   * cluster's entries for a new stream may reach a node before its catalog does.
+   */
+  public Future<ShardLog> openUnlisted(String streamUid, String shardId) {
+    return FileShardLog.open(vertx, directory(streamUid, shardId), config, clock).map(log -> log);
+  }
+
+  /** Where a shard's log lives. */
+  public Path directory(String streamUid, String shardId) {
+    return root.resolve(streamUid).resolve(shardId);
   }
 
   @Override

@@ -13,7 +13,7 @@ public interface ShardLocator {
 
   /** Where a shard runs: here, or on the named node. */
   record Route(Location location, String node) {
-    static final Route HERE = new Route(Location.HERE, null);
+    public static final Route HERE = new Route(Location.HERE, null);
   }
 
   Route route(String shardAddress);

@@ -107,6 +107,7 @@ public final class ShardVerticle extends VerticleBase {
     return opener.get().compose(opened -> {
       log = opened;
       lastArrivalMillis = Math.max(0, log.lastArrivalMillis());
+      log.onReplicated(this::tipChanged);
       // Local: other nodes reach the shard through this node's ShardDispatcher.
       consumer = vertx.eventBus().localConsumer(address, this::handle);
       return consumer.completion();
@@ -176,7 +177,8 @@ public final class ShardVerticle extends VerticleBase {
       answer = Future.succeededFuture(claim(claim));
     } else if (request instanceof Close) {
       closed = true;
-      answer = lastAppend.transform(done -> {
+      // A replicated log is sealed on every replica, so that whichever leads the shard next refuses appends too.
+      answer = lastAppend.transform(done -> log.seal()).compose(sealed -> {
         ended = true;
         tipChanged();
         return Future.succeededFuture(new Closed(log.endOffset(), log.lastArrivalMillis()));
@@ -193,7 +195,7 @@ public final class ShardVerticle extends VerticleBase {
         message.fail(MOVING_FAILURE, "shard is moving to another node");
       } else if (result.cause() instanceof ShardThrottledException) {
         message.fail(THROTTLED_FAILURE, "shard throughput exceeded");
-      } else if (result.cause() instanceof LogOfflineException) {
+      } else if (result.cause() instanceof LogOfflineException || result.cause() instanceof ShardUnavailableException) {
         message.fail(UNAVAILABLE_FAILURE, result.cause().getMessage());
       } else {
         Throwable cause = result.cause();
@@ -207,11 +209,12 @@ public final class ShardVerticle extends VerticleBase {
 
   private Future<Appended> append(Append append) {
     // Appends the log has accepted before the close are in its end offset, which the close reports.
-    if (closed) return Future.failedFuture(new ShardClosedException());
+    if (closed || log.sealed()) return Future.failedFuture(new ShardClosedException());
     if (held) return Future.failedFuture(new ShardMovingException());
     List<IncomingRecord> records = append.records();
     int count = append.quota() == null ? records.size() : throughput(append.quota()).admitWrites(append.quota(), records);
-    long arrival = Math.max(clock.millis(), lastArrivalMillis);
+    // A replicated log may hold later arrivals than this verticle appended: another node led the shard before.
+    long arrival = Math.max(clock.millis(), Math.max(lastArrivalMillis, log.lastArrivalMillis()));
     if (count == 0) return Future.succeededFuture(new Appended(log.endOffset(), arrival, 0));
     lastArrivalMillis = arrival;
     List<ShardLog.Entry> entries = new ArrayList<>(count);

@@ -53,7 +53,7 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * Three server JVMs on 127.0.0.1 forming one cluster: any node serves every stream, the shards of a stream
  * spread over the nodes, and every acknowledged record reads back exactly once, in order, through any node.
  */
-class ClusterDataPlaneTest {
+public class ClusterDataPlaneTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String STREAM = "spread";
   private static final int SHARDS = 12;
@@ -75,7 +75,7 @@ class ClusterDataPlaneTest {
     nodes.forEach(ChildServer::close);
   }
 
-  static void awaitActiveThrough(KinesisClient client, String stream) {
+  public static void awaitActiveThrough(KinesisClient client, String stream) {
     awaitActive(client, stream);
   }
 
@@ -97,7 +97,7 @@ class ClusterDataPlaneTest {
     }
   }
 
-  static JsonNode cluster(ChildServer node) throws Exception {
+  public static JsonNode cluster(ChildServer node) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/cluster")).build(),
         HttpResponse.BodyHandlers.ofString());

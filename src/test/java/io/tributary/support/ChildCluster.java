@@ -14,8 +14,8 @@ public final class ChildCluster {
   private ChildCluster() { }
 
   /**
-   * Ports for the Hazelcast members of a cluster of this many nodes, each free along with the port of its
-   * metadata Raft server (100 above it). Taken below the range the system hands out to outgoing
+   * Ports for the Hazelcast members of a cluster of this many nodes, each free along with the ports of its
+   * metadata and shard groups' Raft servers (100 and 200 above it). Taken below the range the system hands out to outgoing
    * connections, so that none of those can hold one by the time the node binds it.
    */
   public static List<Integer> clusterPorts(int nodes) {
@@ -23,8 +23,8 @@ public final class ChildCluster {
     List<Integer> ports = new ArrayList<>();
     while (ports.size() < nodes) {
       int port = 20_000 + random.nextInt(10_000);
-      if (!ports.contains(port) && !ports.contains(port + 100) && !ports.contains(port - 100)
-          && bindable(port) && bindable(port + 100)) {
+      boolean apart = ports.stream().allMatch(other -> Math.abs(other - port) > 200);
+      if (apart && bindable(port) && bindable(port + 100) && bindable(port + 200)) {
         ports.add(port);
       }
     }
@@ -52,8 +52,20 @@ public final class ChildCluster {
     return settings;
   }
 
+  /** {@link #nodeSettings(int, List)} and these. */
+  public static Map<String, String> nodeSettings(int index, List<Integer> clusterPorts, Map<String, String> extra) {
+    Map<String, String> settings = nodeSettings(index, clusterPorts);
+    settings.putAll(extra);
+    return settings;
+  }
+
   /** Starts every node at once, each in {@code directory/node-<i>}, and returns them once all are ready. */
   public static List<ChildServer> start(Path directory, List<Integer> clusterPorts) {
+    return start(directory, clusterPorts, Map.of());
+  }
+
+  /** As {@link #start(Path, List)}, every node with these settings (TRIBUTARY_* variables) too. */
+  public static List<ChildServer> start(Path directory, List<Integer> clusterPorts, Map<String, String> extra) {
     // Threads of their own: the common pool may have a single thread on a small machine.
     ExecutorService starters = Executors.newFixedThreadPool(clusterPorts.size());
     try {
@@ -61,7 +73,7 @@ public final class ChildCluster {
       for (int i = 0; i < clusterPorts.size(); i++) {
         int index = i;
         starting.add(CompletableFuture.supplyAsync(() ->
-            ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, clusterPorts)), starters));
+            ChildServer.start(directory.resolve("node-" + index), nodeSettings(index, clusterPorts, extra)), starters));
       }
       try {
         return starting.stream().map(CompletableFuture::join).toList();

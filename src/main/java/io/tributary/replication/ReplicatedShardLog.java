@@ -1,0 +1,117 @@
+package io.tributary.replication;
+
+import io.tributary.log.ShardLog;
+import io.tributary.shard.ShardMovingException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * A shard's log as its verticle sees it in a replicated cluster: appends go through the shard's group (and
+ * are acknowledged once committed), reads come from this node's replica, which holds committed records only.
+ * It runs on the verticle's context and hops to the group's for the replica.
+ *
+ * <p>Each append names the offset its first record is to land at: the replica's end plus this node's
+ * appends still in flight. When the log has moved on meanwhile (another leader's entries committed first),
+ * the group refuses it, nothing is appended, and the shard takes no appends until those in flight are answered
+ * and it has read the replica's end again; callers are told the shard is moving, and send again.
+ */
+final class ReplicatedShardLog implements ShardLog {
+  private final ShardGroups groups;
+  private final String address;
+  private final ShardReplica replica;
+  private final Context here;
+  private final Context group;
+  /** Where this node's next append is to land, while it has appends in flight; -1: read the replica's end. */
+  private long nextOffset = -1;
+  private int inFlight;
+  /** An append was refused as misplaced: take none until those in flight are answered. */
+  private boolean resyncing;
+
+  ReplicatedShardLog(ShardGroups groups, String address, ShardReplica replica, Context here, Context group) {
+    this.groups = groups;
+    this.address = address;
+    this.replica = replica;
+    this.here = here;
+    this.group = group;
+  }
+
+  @Override
+  public Future<Long> append(List<Entry> entries) {
+    if (resyncing) return Future.failedFuture(new ShardMovingException());
+    if (inFlight == 0) nextOffset = replica.nextOffset();
+    long base = nextOffset;
+    nextOffset += entries.size();
+    inFlight++;
+    return groups.append(address, base, entries, here).transform(result -> {
+      if (--inFlight == 0) resyncing = false;
+      if (result.succeeded()) return Future.succeededFuture(result.result());
+      if (result.cause() instanceof ShardGroups.MisplacedAppendException) {
+        resyncing = inFlight > 0;
+        return Future.failedFuture(new ShardMovingException());
+      }
+      return Future.failedFuture(result.cause());
+    });
+  }
+
+  @Override
+  public Future<Void> seal() {
+    return groups.seal(address, here).mapEmpty();
+  }
+
+  @Override
+  public boolean sealed() {
+    return replica.sealed();
+  }
+
+  @Override
+  public void onReplicated(Runnable listener) {
+    replica.onGrown(() -> here.runOnContext(v -> listener.run()));
+  }
+
+  @Override
+  public Future<Page> read(long fromOffset, int maxRecords, long maxBytes) {
+    return onGroup(() -> replica.log().read(fromOffset, maxRecords, maxBytes));
+  }
+
+  @Override
+  public long startOffset() {
+    return replica.log().startOffset();
+  }
+
+  @Override
+  public long endOffset() {
+    return replica.log().endOffset();
+  }
+
+  @Override
+  public long lastArrivalMillis() {
+    return replica.log().lastArrivalMillis();
+  }
+
+  @Override
+  public Future<Long> offsetAtOrAfter(long arrivalMillis) {
+    return onGroup(() -> replica.log().offsetAtOrAfter(arrivalMillis));
+  }
+
+  @Override
+  public void setRetentionMillis(long millis) {
+    group.runOnContext(v -> replica.log().setRetentionMillis(millis));
+  }
+
+  /** The replica stays open: the group applies entries to it whether or not a verticle reads it. */
+  @Override
+  public Future<Void> close() {
+    replica.onGrown(() -> { });
+    return Future.succeededFuture();
+  }
+
+  /** Runs a call of the replica's log on the group's context; its result comes back on this one. */
+  private <T> Future<T> onGroup(Supplier<Future<T>> call) {
+    Promise<T> answered = Promise.promise();
+    group.runOnContext(v -> call.get().onComplete(result -> here.runOnContext(w -> answered.handle(result))));
+    return answered.future();
+  }
+}

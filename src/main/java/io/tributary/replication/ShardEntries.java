@@ -1,0 +1,122 @@
+package io.tributary.replication;
+
+import io.tributary.log.ShardLog;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+
+/**
+ * The entries of a shard group's Raft log, and what applying one did. Big-endian; a string is an unsigned
+ * short length and its UTF-8 bytes.
+ *
+ * <pre>
+ * append:  byte 1, string shard address, long origin, long entry id, long base offset, int count,
+ *          count x (long arrival ms, string partition key, int length, length bytes of data)
+ * seal:    byte 2, string shard address, long origin, long entry id
+ * outcome: byte 0, long first offset  (applied)
+ *          byte 1                     (refused: the base offset is not the log's end; nothing applied)
+ *          byte 2                     (refused: the shard is sealed; nothing applied)
+ * </pre>
+ *
+ * <p>The origin names the node incarnation that wrote the entry and the id the entry among its entries, so
+ * that the node that wrote an entry finds its caller when it applies it. The base offset is where the writer
+ * expects the entry's first record to land: an entry applies only there, so that an entry applied twice (a
+ * replay after a restart) or written against a log that has moved on (a deposed leader's) changes nothing.
+ */
+final class ShardEntries {
+  static final byte APPEND = 1;
+  static final byte SEAL = 2;
+  static final byte APPLIED = 0;
+  static final byte MISPLACED = 1;
+  static final byte SEALED = 2;
+
+  private ShardEntries() { }
+
+  /** A decoded entry; {@code records} is empty for a seal. */
+  record Entry(byte kind, String address, long origin, long id, long baseOffset, List<ShardLog.Entry> records) { }
+
+  static ByteString append(String address, long origin, long id, long baseOffset, List<ShardLog.Entry> records) {
+    int size = 64 + address.length() * 3;
+    for (ShardLog.Entry record : records) size += 16 + record.partitionKey().length() * 3 + record.data().length;
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(APPEND);
+      writeString(out, address);
+      out.writeLong(origin);
+      out.writeLong(id);
+      out.writeLong(baseOffset);
+      out.writeInt(records.size());
+      for (ShardLog.Entry record : records) {
+        out.writeLong(record.arrivalMillis());
+        writeString(out, record.partitionKey());
+        out.writeInt(record.data().length);
+        out.write(record.data());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
+  }
+
+  static ByteString seal(String address, long origin, long id) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32 + address.length() * 3);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(SEAL);
+      writeString(out, address);
+      out.writeLong(origin);
+      out.writeLong(id);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
+  }
+
+  static Entry decode(ByteString data) {
+    ByteBuffer in = data.asReadOnlyByteBuffer();
+    byte kind = in.get();
+    String address = readString(in);
+    long origin = in.getLong();
+    long id = in.getLong();
+    if (kind == SEAL) return new Entry(kind, address, origin, id, -1, List.of());
+    if (kind != APPEND) throw new IllegalArgumentException("unknown shard entry kind " + kind);
+    long base = in.getLong();
+    int count = in.getInt();
+    List<ShardLog.Entry> records = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      long arrival = in.getLong();
+      String partitionKey = readString(in);
+      byte[] payload = new byte[in.getInt()];
+      in.get(payload);
+      records.add(new ShardLog.Entry(arrival, partitionKey, payload));
+    }
+    return new Entry(kind, address, origin, id, base, records);
+  }
+
+  static Message applied(long firstOffset) {
+    return Message.valueOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(9).put(APPLIED).putLong(firstOffset).flip()));
+  }
+
+  static Message refused(byte why) {
+    return Message.valueOf(UnsafeByteOperations.unsafeWrap(new byte[] {why}));
+  }
+
+  private static void writeString(DataOutputStream out, String text) throws IOException {
+    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+    out.writeShort(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(ByteBuffer in) {
+    byte[] utf8 = new byte[Short.toUnsignedInt(in.getShort())];
+    in.get(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,148 @@
+package io.tributary.replication;
+
+import io.tributary.DurableJsonFile;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.io.File;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A shard group's state machine on this node: the shard logs themselves. Each committed entry is applied to
+ * its shard's {@link ShardReplica} on the group's context, in log order, so the Raft log only has to hold
+ * what the shard logs have not yet made durable.
+ *
+ * <p>A snapshot is that point and nothing more: {@code {"index": n}} in Ratis's {@code snapshot.<term>_<index>}
+ * file, written once every entry up to it is durable in the shard logs (which are the snapshot's contents),
+ * after which Ratis may drop those entries (once every member has them, see {@link ShardGroups}). After a
+ * restart Ratis applies the entries after the snapshot again; an append that is already in its log is not at
+ * its base offset and changes nothing.
+ */
+final class ShardGroupStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardGroupStateMachine.class);
+
+  /** Told what each entry did on this node, on the group's context. */
+  interface Applied extends BiConsumer<ShardEntries.Entry, io.vertx.core.AsyncResult<Message>> { }
+
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Context context;
+  private final Function<String, Future<ShardReplica>> replicas;
+  private final Applied applied;
+  private volatile DurableWatermark watermark = new DurableWatermark(null);
+  private volatile RaftPeerId leader;
+
+  /**
+   * @param context the group's context: every replica of the group is used there only
+   * @param replicas the replica of a shard address, opened on first use (on the group's context)
+   */
+  ShardGroupStateMachine(Context context, Function<String, Future<ShardReplica>> replicas, Applied applied) {
+    this.context = context;
+    this.replicas = replicas;
+    this.applied = applied;
+  }
+
+  /** The group's leader as this node last heard, or null while there is none. */
+  RaftPeerId leader() {
+    return leader;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      storage.init(raftStorage);
+      SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+      if (snapshot != null) {
+        setLastAppliedTermIndex(snapshot.getTermIndex());
+        watermark = new DurableWatermark(snapshot.getTermIndex());
+      }
+    }, IOException.class);
+  }
+
+  @Override
+  public StateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext transaction) {
+    LogEntryProto logEntry = transaction.getLogEntry();
+    TermIndex at = TermIndex.valueOf(logEntry);
+    ShardEntries.Entry entry = ShardEntries.decode(logEntry.getStateMachineLogEntry().getLogData());
+    updateLastAppliedTermIndex(at);
+    DurableWatermark durable = watermark;
+    durable.applying(at);
+    CompletableFuture<Message> outcome = new CompletableFuture<>();
+    context.runOnContext(v -> replicas.apply(entry.address()).compose(replica -> replica.apply(entry))
+        .onComplete(result -> {
+          applied.accept(entry, result);
+          if (result.succeeded()) {
+            durable.durable(at);
+            outcome.complete(result.result());
+          } else {
+            LOG.error("entry {} for shard {} could not be applied here; this replica stops until the node restarts",
+                at, entry.address(), result.cause());
+            outcome.completeExceptionally(result.cause());
+          }
+        }));
+    return outcome;
+  }
+
+  /** Entries that are not the state machine's (configurations, a new leader's first entry) count as durable. */
+  @Override
+  public void notifyTermIndexUpdated(long term, long index) {
+    TermIndex at = TermIndex.valueOf(term, index);
+    super.notifyTermIndexUpdated(term, index);
+    watermark.applying(at);
+    watermark.durable(at);
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+    leader = newLeader;
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    TermIndex durable = watermark.get();
+    if (durable == null || durable.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+    File file = storage.getSnapshotFile(durable.getTerm(), durable.getIndex());
+    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()));
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), durable));
+    return durable.getIndex();
+  }
+
+  /**
+   * A member only falls this far behind when it was added to a group after the entries it lacks were
+   * dropped, which a static group never does (Ratis keeps every entry a member has not committed).
+   */
+  @Override
+  public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstInLog) {
+    return CompletableFuture.failedFuture(new IllegalStateException("shard group " + getGroupId()
+        + " asked this node to install a snapshot up to " + firstInLog + "; shard logs are not copied that way"));
+  }
+}

@@ -1,0 +1,300 @@
+package io.tributary.replication;
+
+import io.tributary.log.ShardLog;
+import io.tributary.shard.ShardClosedException;
+import io.tributary.shard.ShardMovingException;
+import io.tributary.shard.ShardUnavailableException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.GroupManagementRequest;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * This node's part in the replication of shard logs: one Apache Ratis server (gRPC, on the cluster port plus
+ * {@code cluster.replication.port.offset}) carrying every shard group this node is a member of (see
+ * {@link ShardGroupPlan}), with the node's copies of those groups' shard logs as their state machines.
+ *
+ * <p>A shard is appended to on its group's leader: the append becomes an entry of the group's Raft log, and
+ * the caller is answered when this node applies it, which it does only once a majority of the group holds it.
+ * A leader that is deposed before its entries commit never applies them, and the next leader's log replaces
+ * them on its members (Raft's log matching); a deposed leader cannot commit, so it acknowledges nothing.
+ */
+public final class ShardGroups {
+  /** Past a group's leader's own appends: PutRecords carries at most 5 MiB of data, plus keys. */
+  private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
+
+  private final Vertx vertx;
+  private final ReplicationSettings settings;
+  private final ShardGroupPlan plan;
+  private final ReplicaLogs logs;
+  private final RaftServer server;
+  private final RaftPeerId selfId;
+  private final ClientId clientId = ClientId.randomId();
+  private final AtomicLong callIds = new AtomicLong();
+  /** Names the entries this node incarnation writes, so that it knows its own when it applies them. */
+  private final long origin = new SecureRandom().nextLong();
+  private final AtomicLong entryIds = new AtomicLong();
+  /** This node's appends waiting for their entries to be applied here, by entry id. */
+  private final Map<Long, Promise<Long>> waiting = new ConcurrentHashMap<>();
+  private final Map<Integer, Group> groups = new HashMap<>();
+  private final Map<String, String> nodesByPeerId = new HashMap<>();
+
+  /** A group this node is a member of: its Raft id, its context, its state machine and its replicas. */
+  private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine,
+      Map<String, Future<ShardReplica>> replicas) { }
+
+  private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) throws IOException {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.logs = logs;
+    this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
+    this.selfId = RaftPeerId.valueOf(ShardGroupPlan.peerId(settings.self()));
+    for (String node : settings.nodes()) nodesByPeerId.put(ShardGroupPlan.peerId(node), node);
+    for (int index : plan.groupsOf(settings.self())) {
+      Context context = ((VertxInternal) vertx).createEventLoopContext();
+      Map<String, Future<ShardReplica>> replicas = new HashMap<>();
+      ShardGroupStateMachine machine = new ShardGroupStateMachine(context,
+          address -> replicas.computeIfAbsent(address, this::openReplica), this::applied);
+      groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine, replicas));
+    }
+    Files.createDirectories(settings.storageDir());
+    server = RaftServer.newBuilder()
+        .setServerId(selfId)
+        .setProperties(properties(settings))
+        .setStateMachineRegistry(id -> groups.values().stream().filter(group -> group.id().equals(id))
+            .findFirst().orElseThrow(() -> new IllegalArgumentException("no shard group " + id + " here")).machine())
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    try {
+      server.start();
+      Set<RaftGroupId> present = new HashSet<>();
+      server.getGroupIds().forEach(present::add);
+      for (Group group : groups.values()) {
+        if (present.contains(group.id())) continue;
+        RaftClientReply added = server.groupManagement(GroupManagementRequest.newAdd(clientId, selfId,
+            callIds.incrementAndGet(), raftGroup(group.index())));
+        if (!added.isSuccess()) throw new IOException("shard group " + group.index() + " did not start: " + added.getException());
+      }
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+  }
+
+  /** Starts this node's Raft server for its shard groups (recovering their logs) on a worker. */
+  public static Future<ShardGroups> start(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) {
+    return vertx.executeBlocking(() -> new ShardGroups(vertx, settings, logs), false);
+  }
+
+  private static RaftProperties properties(ReplicationSettings settings) {
+    String self = settings.self();
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+    GrpcConfigKeys.Server.setHost(properties, self.substring(0, self.lastIndexOf(':')));
+    GrpcConfigKeys.Server.setPort(properties, Integer.parseInt(self.substring(self.lastIndexOf(':') + 1))
+        + settings.portOffset());
+    GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * LARGEST_ENTRY.getSize()));
+    RaftServerConfigKeys.setStorageDir(properties, List.of(settings.storageDir().toFile()));
+    long failover = settings.failoverTimeout().toMillis();
+    RaftServerConfigKeys.Rpc.setTimeoutMin(properties, TimeDuration.valueOf(failover / 4, TimeUnit.MILLISECONDS));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(properties, TimeDuration.valueOf(failover / 2, TimeUnit.MILLISECONDS));
+    // The write buffer holds what the appender sends at once, plus Ratis's own framing.
+    RaftServerConfigKeys.Log.setWriteBufferSize(properties, SizeInBytes.valueOf(LARGEST_ENTRY.getSize() + (64 << 10)));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(properties, LARGEST_ENTRY);
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(properties, LARGEST_ENTRY);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(properties, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(properties, settings.snapshotEvery());
+    RaftServerConfigKeys.Snapshot.setCreationGap(properties, settings.snapshotEvery());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
+    // Entries a member has not committed stay, so that a member back from a crash catches up from the log.
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
+    return properties;
+  }
+
+  /** A group's members, its preferred leader with the higher priority so that leadership spreads evenly. */
+  private RaftGroup raftGroup(int index) {
+    List<RaftPeer> peers = new ArrayList<>();
+    List<String> members = plan.members(index);
+    for (String node : members) {
+      String host = node.substring(0, node.lastIndexOf(':'));
+      int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1)) + settings.portOffset();
+      peers.add(RaftPeer.newBuilder().setId(ShardGroupPlan.peerId(node)).setAddress(host + ":" + port)
+          .setPriority(node.equals(members.get(0)) ? 1 : 0).build());
+    }
+    return RaftGroup.valueOf(RaftGroupId.valueOf(plan.groupId(index)), peers);
+  }
+
+  /** The node that leads the shard's group as this node last heard, or null while it knows of none. */
+  public String leaderOf(String shardAddress) {
+    int index = plan.groupOf(shardAddress);
+    Group group = groups.get(index);
+    if (group == null) return null;
+    RaftPeerId leader = group.machine().leader();
+    return leader == null ? null : nodesByPeerId.get(leader.toString());
+  }
+
+  /**
+   * The log of a shard this node keeps a replica of, as its verticle uses it: reads from this node's replica,
+   * appends through the group. To be called on the verticle's context.
+   */
+  public Future<ShardLog> attach(String shardAddress) {
+    Group group = groups.get(plan.groupOf(shardAddress));
+    if (group == null) {
+      return Future.failedFuture(new IllegalStateException(settings.self() + " keeps no replica of " + shardAddress));
+    }
+    Context caller = vertx.getOrCreateContext();
+    Promise<ShardReplica> opened = Promise.promise();
+    group.context().runOnContext(v -> group.replicas().computeIfAbsent(shardAddress, this::openReplica)
+        .onComplete(result -> caller.runOnContext(w -> opened.handle(result))));
+    return opened.future().map(replica -> new ReplicatedShardLog(this, shardAddress, replica, caller, group.context()));
+  }
+
+  /** Closes the replicas of the shards at the addresses that match (their data is about to be deleted). */
+  public Future<Void> forget(Predicate<String> shardAddresses) {
+    List<Future<Void>> closed = new ArrayList<>();
+    for (Group group : groups.values()) {
+      Promise<Void> done = Promise.promise();
+      group.context().runOnContext(v -> {
+        List<Future<Void>> replicas = new ArrayList<>();
+        group.replicas().entrySet().removeIf(entry -> {
+          if (!shardAddresses.test(entry.getKey())) return false;
+          replicas.add(entry.getValue().compose(ShardReplica::close));
+          return true;
+        });
+        Future.join(replicas).<Void>mapEmpty().otherwiseEmpty().onComplete(done);
+      });
+      closed.add(done.future());
+    }
+    return Future.join(closed).mapEmpty();
+  }
+
+  /** Opens a replica; runs on its group's context. */
+  private Future<ShardReplica> openReplica(String shardAddress) {
+    return ShardReplica.open(vertx, logs.directory(shardAddress), logs.open(shardAddress));
+  }
+
+  /**
+   * Writes an append of this node's to the shard's group: completes (on the caller's context) with the offset
+   * of its first record once it is committed and applied here, and fails with {@link ShardMovingException} when
+   * it was not appended (this node does not lead the group, or the log moved on) or with
+   * {@link ShardUnavailableException} when whether it will be is unknown (the commit took too long, or the
+   * leader was deposed while it waited).
+   */
+  Future<Long> append(String shardAddress, long baseOffset, List<ShardLog.Entry> records, Context caller) {
+    long id = entryIds.incrementAndGet();
+    return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, baseOffset, records), caller);
+  }
+
+  /** Seals the shard on every replica; completes with its end offset once every append before is durable here. */
+  Future<Long> seal(String shardAddress, Context caller) {
+    long id = entryIds.incrementAndGet();
+    return submit(shardAddress, id, ShardEntries.seal(shardAddress, origin, id), caller);
+  }
+
+  private Future<Long> submit(String shardAddress, long id, ByteString entry, Context caller) {
+    Group group = groups.get(plan.groupOf(shardAddress));
+    if (group == null) return Future.failedFuture(new ShardMovingException());
+    Promise<Long> answered = Promise.promise();
+    waiting.put(id, answered);
+    long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
+        new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+          .setClientId(clientId)
+          .setServerId(selfId)
+          .setGroupId(group.id())
+          .setCallId(callIds.incrementAndGet())
+          .setMessage(Message.valueOf(entry))
+          .setType(RaftClientRequest.writeRequestType())
+          .build());
+    } catch (IOException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((done, failure) -> {
+      if (failure == null && done.isSuccess()) return;  // answered when applied here
+      boolean notAppended = failure == null && done.getNotLeaderException() != null;
+      fail(id, notAppended ? new ShardMovingException() : new ShardUnavailableException(shardAddress
+          + ": the append's commit is unknown: " + (failure != null ? failure : done.getException())));
+    });
+    Promise<Long> onCaller = Promise.promise();
+    answered.future().onComplete(result -> {
+      vertx.cancelTimer(timer);
+      caller.runOnContext(v -> onCaller.handle(result));
+    });
+    return onCaller.future();
+  }
+
+  private void fail(long id, RuntimeException failure) {
+    Promise<Long> promise = waiting.remove(id);
+    if (promise != null) promise.tryFail(failure);
+  }
+
+  /** What an entry did here: answers the append of this node's that wrote it. */
+  private void applied(ShardEntries.Entry entry, AsyncResult<Message> result) {
+    if (entry.origin() != origin) return;
+    Promise<Long> promise = waiting.remove(entry.id());
+    if (promise == null) return;
+    if (result.failed()) {
+      promise.tryFail(new ShardUnavailableException(entry.address() + ": " + result.cause().getMessage()));
+      return;
+    }
+    ByteBuffer outcome = result.result().getContent().asReadOnlyByteBuffer();
+    switch (outcome.get()) {
+      case ShardEntries.APPLIED -> promise.tryComplete(outcome.getLong());
+      case ShardEntries.SEALED -> promise.tryFail(new ShardClosedException());
+      default -> promise.tryFail(new MisplacedAppendException());
+    }
+  }
+
+  /** An append written against a log that had moved on: nothing was appended; the writer syncs and retries. */
+  static final class MisplacedAppendException extends RuntimeException {
+    MisplacedAppendException() {
+      super("the shard's log moved on before the append", null, false, false);
+    }
+  }
+
+  /** Stops the Raft server (the groups' logs stay) and closes the replicas, on a worker. */
+  public Future<Void> close() {
+    return vertx.<Void>executeBlocking(() -> {
+      server.close();
+      return null;
+    }, false).eventually(() -> forget(address -> true));
+  }
+}

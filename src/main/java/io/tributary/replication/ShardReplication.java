@@ -1,0 +1,132 @@
+package io.tributary.replication;
+
+import io.tributary.log.ShardLog;
+import io.tributary.shard.FileShardStorage;
+import io.tributary.shard.ShardAddress;
+import io.tributary.shard.ShardLocator;
+import io.tributary.shard.ShardReplicaSets;
+import io.tributary.shard.ShardStorage;
+import io.tributary.stream.ShardDescriptor;
+import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * Shard logs replicated over a cluster's nodes ({@code replication.factor} above 1): where each shard is kept
+ * ({@link ShardReplicaSets}), where its requests go (its group's leader: {@link #locator}), and the storage the
+ * shard verticles of this node open their logs from, each a view of this node's replica ({@link ShardGroups}).
+ *
+ * <p>Made before the node loads its metadata (placement needs the replica sets); its Raft server starts once
+ * the node has set aside the logs its catalog does not list, before any shard starts.
+ */
+public final class ShardReplication implements ShardStorage, ShardReplicaSets, ReplicaLogs {
+  private final Vertx vertx;
+  private final ReplicationSettings settings;
+  private final ShardGroupPlan plan;
+  private final FileShardStorage files;
+  private final Function<String, StreamDescriptor> streamsByUid;
+  private volatile ShardGroups groups;
+
+  /** @param streamsByUid this node's view of the streams, by stream incarnation uid (null when unknown) */
+  public ShardReplication(Vertx vertx, ReplicationSettings settings, FileShardStorage files,
+      Function<String, StreamDescriptor> streamsByUid) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
+    this.files = files;
+    this.streamsByUid = streamsByUid;
+  }
+
+  /** Starts this node's Raft server for its shard groups; they replay what their logs hold past their snapshots. */
+  public Future<Void> start() {
+    return ShardGroups.start(vertx, settings, this).onSuccess(started -> groups = started).mapEmpty();
+  }
+
+  public Future<Void> close() {
+    ShardGroups started = groups;
+    return started == null ? Future.succeededFuture() : started.close();
+  }
+
+  @Override
+  public List<String> nodesOf(String shardAddress) {
+    return plan.members(plan.groupOf(shardAddress));
+  }
+
+  @Override
+  public List<String> allNodes() {
+    return settings.nodes();
+  }
+
+  /** The node that leads the shard's group as this node last heard, or null. */
+  public String leaderOf(String shardAddress) {
+    ShardGroups started = groups;
+    return started == null ? null : started.leaderOf(shardAddress);
+  }
+
+  /**
+   * Requests go to the leader of the shard's group. While this node knows of none that is up (an election
+   * is under way), a node that keeps a replica answers from it: reads see what is committed, appends are
+   * refused as moving and sent again.
+   */
+  public ShardLocator locator(String self, Predicate<String> live) {
+    return address -> {
+      String leader = leaderOf(address);
+      if (self.equals(leader)) return ShardLocator.Route.HERE;
+      if (leader != null && live.test(leader)) return new ShardLocator.Route(ShardLocator.Location.ELSEWHERE, leader);
+      return nodesOf(address).contains(self) ? ShardLocator.Route.HERE
+          : new ShardLocator.Route(ShardLocator.Location.DOWN, leader);
+    };
+  }
+
+  @Override
+  public Future<ShardLog> open(StreamDescriptor stream, ShardDescriptor shard) {
+    ShardGroups started = groups;
+    if (started == null) return Future.failedFuture(new IllegalStateException("the shard groups have not started"));
+    return started.attach(ShardAddress.of(stream.uid(), shard.shardId())).andThen(attached -> {
+      if (attached.succeeded()) attached.result().setRetentionMillis(stream.retentionHours() * 3_600_000L);
+    });
+  }
+
+  @Override
+  public Future<Void> deleteStream(String streamUid) {
+    String prefix = ShardAddress.of(streamUid, "");
+    return forget(address -> address.startsWith(prefix)).compose(v -> files.deleteStream(streamUid));
+  }
+
+  @Override
+  public Future<Void> deleteShard(String streamUid, String shardId) {
+    String shard = ShardAddress.of(streamUid, shardId);
+    return forget(shard::equals).compose(v -> files.deleteShard(streamUid, shardId));
+  }
+
+  private Future<Void> forget(Predicate<String> addresses) {
+    ShardGroups started = groups;
+    return started == null ? Future.succeededFuture() : started.forget(addresses);
+  }
+
+  @Override
+  public Future<Void> setAsideUnlisted(Map<String, Set<String>> listed) {
+    return files.setAsideUnlisted(listed);
+  }
+
+  /** A replica's log, with its stream's retention when this node's catalog has the stream already. */
+  @Override
+  public Future<ShardLog> open(String shardAddress) {
+    String uid = ShardAddress.streamUid(shardAddress);
+    String shardId = ShardAddress.shardId(shardAddress);
+    StreamDescriptor stream = streamsByUid.apply(uid);
+    ShardDescriptor shard = stream == null ? null : stream.shard(shardId);
+    return shard != null ? files.open(stream, shard) : files.openUnlisted(uid, shardId);
+  }
+
+  @Override
+  public Path directory(String shardAddress) {
+    return files.directory(ShardAddress.streamUid(shardAddress), ShardAddress.shardId(shardAddress));
+  }
+}
