@@ -71,5 +71,9 @@ public final class HazelcastConfigBuilder {
     long intervalSeconds = Math.max(1, timeoutSeconds / 5);
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(timeoutSeconds));
     config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(intervalSeconds));
+    // A member dropped while it stalled (a long pause) forms a cluster of its own; it merges back within seconds,
+    // not Hazelcast's default five minutes, so that its event bus reaches the others again.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(timeoutSeconds));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(timeoutSeconds));
   }
 }

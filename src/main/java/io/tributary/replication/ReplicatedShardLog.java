@@ -1,7 +1,6 @@
 package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
-import io.tributary.shard.ShardMovingException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -9,14 +8,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A shard's log as its verticle sees it in a replicated cluster: appends go through the shard's group (and
- * are acknowledged once committed), reads come from this node's replica, which holds committed records only.
- * It runs on the verticle's context and hops to the group's for the replica.
- *
- * <p>Each append names the offset its first record is to land at: the replica's end plus this node's
- * appends still in flight. When the log has moved on meanwhile (another leader's entries committed first),
- * the group refuses it, nothing is appended, and the shard takes no appends until those in flight are answered
- * and it has read the replica's end again; callers are told the shard is moving, and send again.
+ * A shard's log as its verticle sees it in a replicated cluster: appends go through the shard's group to its
+ * leader (and are acknowledged once committed and applied here), reads come from this node's replica, which
+ * holds committed records only. It runs on the verticle's context and hops to the group's for the replica.
  */
 final class ReplicatedShardLog implements ShardLog {
   private final ShardGroups groups;
@@ -24,11 +18,6 @@ final class ReplicatedShardLog implements ShardLog {
   private final ShardReplica replica;
   private final Context here;
   private final Context group;
-  /** Where this node's next append is to land, while it has appends in flight; -1: read the replica's end. */
-  private long nextOffset = -1;
-  private int inFlight;
-  /** An append was refused as misplaced: take none until those in flight are answered. */
-  private boolean resyncing;
 
   ReplicatedShardLog(ShardGroups groups, String address, ShardReplica replica, Context here, Context group) {
     this.groups = groups;
@@ -40,20 +29,7 @@ final class ReplicatedShardLog implements ShardLog {
 
   @Override
   public Future<Long> append(List<Entry> entries) {
-    if (resyncing) return Future.failedFuture(new ShardMovingException());
-    if (inFlight == 0) nextOffset = replica.nextOffset();
-    long base = nextOffset;
-    nextOffset += entries.size();
-    inFlight++;
-    return groups.append(address, base, entries, here).transform(result -> {
-      if (--inFlight == 0) resyncing = false;
-      if (result.succeeded()) return Future.succeededFuture(result.result());
-      if (result.cause() instanceof ShardGroups.MisplacedAppendException) {
-        resyncing = inFlight > 0;
-        return Future.failedFuture(new ShardMovingException());
-      }
-      return Future.failedFuture(result.cause());
-    });
+    return groups.append(address, entries, here);
   }
 
   @Override

@@ -18,32 +18,28 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * short length and its UTF-8 bytes.
  *
  * <pre>
- * append:  byte 1, string shard address, long origin, long entry id, long base offset, int count,
+ * append:  byte 1, string shard address, long origin, long entry id, int count,
  *          count x (long arrival ms, string partition key, int length, length bytes of data)
  * seal:    byte 2, string shard address, long origin, long entry id
  * outcome: byte 0, long first offset  (applied)
- *          byte 1                     (refused: the base offset is not the log's end; nothing applied)
  *          byte 2                     (refused: the shard is sealed; nothing applied)
  * </pre>
  *
  * <p>The origin names the node incarnation that wrote the entry and the id the entry among its entries, so
- * that the node that wrote an entry finds its caller when it applies it. The base offset is where the writer
- * expects the entry's first record to land: an entry applies only there, so that an entry applied twice (a
- * replay after a restart) or written against a log that has moved on (a deposed leader's) changes nothing.
+ * that the node that wrote an entry finds its caller when this node applies it.
  */
 final class ShardEntries {
   static final byte APPEND = 1;
   static final byte SEAL = 2;
   static final byte APPLIED = 0;
-  static final byte MISPLACED = 1;
   static final byte SEALED = 2;
 
   private ShardEntries() { }
 
   /** A decoded entry; {@code records} is empty for a seal. */
-  record Entry(byte kind, String address, long origin, long id, long baseOffset, List<ShardLog.Entry> records) { }
+  record Entry(byte kind, String address, long origin, long id, List<ShardLog.Entry> records) { }
 
-  static ByteString append(String address, long origin, long id, long baseOffset, List<ShardLog.Entry> records) {
+  static ByteString append(String address, long origin, long id, List<ShardLog.Entry> records) {
     int size = 64 + address.length() * 3;
     for (ShardLog.Entry record : records) size += 16 + record.partitionKey().length() * 3 + record.data().length;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
@@ -52,7 +48,6 @@ final class ShardEntries {
       writeString(out, address);
       out.writeLong(origin);
       out.writeLong(id);
-      out.writeLong(baseOffset);
       out.writeInt(records.size());
       for (ShardLog.Entry record : records) {
         out.writeLong(record.arrivalMillis());
@@ -85,9 +80,8 @@ final class ShardEntries {
     String address = readString(in);
     long origin = in.getLong();
     long id = in.getLong();
-    if (kind == SEAL) return new Entry(kind, address, origin, id, -1, List.of());
+    if (kind == SEAL) return new Entry(kind, address, origin, id, List.of());
     if (kind != APPEND) throw new IllegalArgumentException("unknown shard entry kind " + kind);
-    long base = in.getLong();
     int count = in.getInt();
     List<ShardLog.Entry> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -97,7 +91,7 @@ final class ShardEntries {
       in.get(payload);
       records.add(new ShardLog.Entry(arrival, partitionKey, payload));
     }
-    return new Entry(kind, address, origin, id, base, records);
+    return new Entry(kind, address, origin, id, records);
   }
 
   static Message applied(long firstOffset) {

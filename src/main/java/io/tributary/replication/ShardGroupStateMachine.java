@@ -8,7 +8,12 @@ import java.io.File;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
-import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import io.vertx.core.Vertx;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -35,11 +40,11 @@ import org.slf4j.LoggerFactory;
  * its shard's {@link ShardReplica} on the group's context, in log order, so the Raft log only has to hold
  * what the shard logs have not yet made durable.
  *
- * <p>A snapshot is that point and nothing more: {@code {"index": n}} in Ratis's {@code snapshot.<term>_<index>}
- * file, written once every entry up to it is durable in the shard logs (which are the snapshot's contents),
- * after which Ratis may drop those entries (once every member has them, see {@link ShardGroups}). After a
- * restart Ratis applies the entries after the snapshot again; an append that is already in its log is not at
- * its base offset and changes nothing.
+ * <p>A snapshot is that point and each shard's end there: {@code {"index": n, "ends": {address: end}}} in
+ * Ratis's {@code snapshot.<term>_<index>} file, written once every entry up to it is durable in the shard logs
+ * (which are the snapshot's contents), after which Ratis may drop those entries (once every member has them,
+ * see {@link ShardGroups}). After a restart Ratis applies the entries after the snapshot again, counting from
+ * those ends; an append whose records the log already holds changes nothing ({@link ShardReplica}).
  */
 final class ShardGroupStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ShardGroupStateMachine.class);
@@ -48,20 +53,39 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   interface Applied extends BiConsumer<ShardEntries.Entry, io.vertx.core.AsyncResult<Message>> { }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final Vertx vertx;
   private final Context context;
-  private final Function<String, Future<ShardReplica>> replicas;
+  private final ReplicaLogs logs;
   private final Applied applied;
-  private volatile DurableWatermark watermark = new DurableWatermark(null);
+  /** The replicas of the group's shards on this node, by shard address; used on the group's context only. */
+  private final Map<String, Future<ShardReplica>> replicas = new HashMap<>();
+  private volatile DurableWatermark watermark = new DurableWatermark(null, Map.of());
   private volatile RaftPeerId leader;
 
-  /**
-   * @param context the group's context: every replica of the group is used there only
-   * @param replicas the replica of a shard address, opened on first use (on the group's context)
-   */
-  ShardGroupStateMachine(Context context, Function<String, Future<ShardReplica>> replicas, Applied applied) {
+  /** @param context the group's context: every replica of the group is used there only */
+  ShardGroupStateMachine(Vertx vertx, Context context, ReplicaLogs logs, Applied applied) {
+    this.vertx = vertx;
     this.context = context;
-    this.replicas = replicas;
+    this.logs = logs;
     this.applied = applied;
+  }
+
+  /** The replica of a shard of the group, opened on first use; to be called on the group's context. */
+  Future<ShardReplica> replica(String address) {
+    return replicas.computeIfAbsent(address, a -> ShardReplica.open(vertx, logs.directory(a), logs.open(a),
+        watermark.get().ends().getOrDefault(a, 0L)));
+  }
+
+  /** Closes the replicas of the shards that match (their logs are about to be deleted); on the group's context. */
+  Future<Void> forget(Predicate<String> addresses) {
+    List<Future<Void>> closed = new ArrayList<>();
+    replicas.entrySet().removeIf(entry -> {
+      if (!addresses.test(entry.getKey())) return false;
+      watermark.forget(entry.getKey());
+      closed.add(entry.getValue().compose(ShardReplica::close));
+      return true;
+    });
+    return Future.join(closed).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** The group's leader as this node last heard, or null while there is none. */
@@ -76,8 +100,11 @@ final class ShardGroupStateMachine extends BaseStateMachine {
       storage.init(raftStorage);
       SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
       if (snapshot != null) {
+        JsonObject json = new DurableJsonFile(snapshot.getFile().getPath()).read();
+        Map<String, Long> ends = new HashMap<>();
+        json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
         setLastAppliedTermIndex(snapshot.getTermIndex());
-        watermark = new DurableWatermark(snapshot.getTermIndex());
+        watermark = new DurableWatermark(snapshot.getTermIndex(), ends);
       }
     }, IOException.class);
   }
@@ -96,11 +123,16 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     DurableWatermark durable = watermark;
     durable.applying(at);
     CompletableFuture<Message> outcome = new CompletableFuture<>();
-    context.runOnContext(v -> replicas.apply(entry.address()).compose(replica -> replica.apply(entry))
+    context.runOnContext(v -> replica(entry.address()).compose(replica -> {
+          Future<Message> done = replica.apply(entry);
+          long endAfter = replica.appliedEnd();
+          return done.andThen(result -> {
+            if (result.succeeded()) durable.durable(at, entry.address(), endAfter);
+          });
+        })
         .onComplete(result -> {
           applied.accept(entry, result);
           if (result.succeeded()) {
-            durable.durable(at);
             outcome.complete(result.result());
           } else {
             LOG.error("entry {} for shard {} could not be applied here; this replica stops until the node restarts",
@@ -117,7 +149,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     TermIndex at = TermIndex.valueOf(term, index);
     super.notifyTermIndexUpdated(term, index);
     watermark.applying(at);
-    watermark.durable(at);
+    watermark.durable(at, null, 0);
   }
 
   @Override
@@ -127,10 +159,13 @@ final class ShardGroupStateMachine extends BaseStateMachine {
 
   @Override
   public long takeSnapshot() throws IOException {
-    TermIndex durable = watermark.get();
+    DurableWatermark.Snapshot snapshot = watermark.get();
+    TermIndex durable = snapshot.at();
     if (durable == null || durable.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
     File file = storage.getSnapshotFile(durable.getTerm(), durable.getIndex());
-    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()));
+    JsonObject ends = new JsonObject();
+    snapshot.ends().forEach(ends::put);
+    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()).put("ends", ends));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), durable));
     return durable.getIndex();

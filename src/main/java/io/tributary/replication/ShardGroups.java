@@ -2,7 +2,6 @@ package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
 import io.tributary.shard.ShardClosedException;
-import io.tributary.shard.ShardMovingException;
 import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -26,6 +25,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.retry.RetryPolicies;
+import java.time.Duration;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -58,6 +61,8 @@ import org.apache.ratis.util.TimeDuration;
 public final class ShardGroups {
   /** Past a group's leader's own appends: PutRecords carries at most 5 MiB of data, plus keys. */
   private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
+  /** How long the client towards a group's leader waits between two tries (through an election). */
+  private static final long CLIENT_RETRY_MILLIS = 100;
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
@@ -75,9 +80,11 @@ public final class ShardGroups {
   private final Map<Integer, Group> groups = new HashMap<>();
   private final Map<String, String> nodesByPeerId = new HashMap<>();
 
-  /** A group this node is a member of: its Raft id, its context, its state machine and its replicas. */
-  private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine,
-      Map<String, Future<ShardReplica>> replicas) { }
+  /**
+   * A group this node is a member of: its Raft id, its context, its state machine (with this node's replicas),
+   * and a client that sends this node's appends to the group's leader when that is another node.
+   */
+  private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client) { }
 
   private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) throws IOException {
     this.vertx = vertx;
@@ -88,10 +95,9 @@ public final class ShardGroups {
     for (String node : settings.nodes()) nodesByPeerId.put(ShardGroupPlan.peerId(node), node);
     for (int index : plan.groupsOf(settings.self())) {
       Context context = ((VertxInternal) vertx).createEventLoopContext();
-      Map<String, Future<ShardReplica>> replicas = new HashMap<>();
-      ShardGroupStateMachine machine = new ShardGroupStateMachine(context,
-          address -> replicas.computeIfAbsent(address, this::openReplica), this::applied);
-      groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine, replicas));
+      ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied);
+      groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine,
+          client(raftGroup(index), settings.commitTimeout())));
     }
     Files.createDirectories(settings.storageDir());
     server = RaftServer.newBuilder()
@@ -115,6 +121,25 @@ public final class ShardGroups {
       server.close();
       throw e;
     }
+  }
+
+  /**
+   * A client towards a group's leader, wherever it is: Ratis finds it and follows it through elections, and a
+   * request it sends again (same call id) is answered from the leader's retry cache, never appended twice.
+   */
+  private static RaftClient client(RaftGroup group, Duration commitTimeout) {
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+    GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * LARGEST_ENTRY.getSize()));
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    long tries = Math.max(1, commitTimeout.toMillis() / CLIENT_RETRY_MILLIS);
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(group)
+        .setProperties(properties)
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep((int) tries,
+            TimeDuration.valueOf(CLIENT_RETRY_MILLIS, TimeUnit.MILLISECONDS)))
+        .build();
   }
 
   /** Starts this node's Raft server for its shard groups (recovering their logs) on a worker. */
@@ -180,7 +205,7 @@ public final class ShardGroups {
     }
     Context caller = vertx.getOrCreateContext();
     Promise<ShardReplica> opened = Promise.promise();
-    group.context().runOnContext(v -> group.replicas().computeIfAbsent(shardAddress, this::openReplica)
+    group.context().runOnContext(v -> group.machine().replica(shardAddress)
         .onComplete(result -> caller.runOnContext(w -> opened.handle(result))));
     return opened.future().map(replica -> new ReplicatedShardLog(this, shardAddress, replica, caller, group.context()));
   }
@@ -190,35 +215,21 @@ public final class ShardGroups {
     List<Future<Void>> closed = new ArrayList<>();
     for (Group group : groups.values()) {
       Promise<Void> done = Promise.promise();
-      group.context().runOnContext(v -> {
-        List<Future<Void>> replicas = new ArrayList<>();
-        group.replicas().entrySet().removeIf(entry -> {
-          if (!shardAddresses.test(entry.getKey())) return false;
-          replicas.add(entry.getValue().compose(ShardReplica::close));
-          return true;
-        });
-        Future.join(replicas).<Void>mapEmpty().otherwiseEmpty().onComplete(done);
-      });
+      group.context().runOnContext(v -> group.machine().forget(shardAddresses).onComplete(done));
       closed.add(done.future());
     }
     return Future.join(closed).mapEmpty();
   }
 
-  /** Opens a replica; runs on its group's context. */
-  private Future<ShardReplica> openReplica(String shardAddress) {
-    return ShardReplica.open(vertx, logs.directory(shardAddress), logs.open(shardAddress));
-  }
-
   /**
    * Writes an append of this node's to the shard's group: completes (on the caller's context) with the offset
-   * of its first record once it is committed and applied here, and fails with {@link ShardMovingException} when
-   * it was not appended (this node does not lead the group, or the log moved on) or with
-   * {@link ShardUnavailableException} when whether it will be is unknown (the commit took too long, or the
-   * leader was deposed while it waited).
+   * of its first record once it is committed and applied here; fails with {@link ShardClosedException} when
+   * the shard was sealed before it, and with {@link ShardUnavailableException} when whether it will be applied
+   * is unknown (no leader committed it in time).
    */
-  Future<Long> append(String shardAddress, long baseOffset, List<ShardLog.Entry> records, Context caller) {
+  Future<Long> append(String shardAddress, List<ShardLog.Entry> records, Context caller) {
     long id = entryIds.incrementAndGet();
-    return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, baseOffset, records), caller);
+    return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, records), caller);
   }
 
   /** Seals the shard on every replica; completes with its end offset once every append before is durable here. */
@@ -227,31 +238,29 @@ public final class ShardGroups {
     return submit(shardAddress, id, ShardEntries.seal(shardAddress, origin, id), caller);
   }
 
+  /**
+   * Sends an entry to the group's leader: straight into this node's Raft server when it leads, through the
+   * group's client otherwise (or when it turns out not to lead). The caller is answered when this node applies
+   * the entry, whichever node's leadership committed it.
+   */
   private Future<Long> submit(String shardAddress, long id, ByteString entry, Context caller) {
     Group group = groups.get(plan.groupOf(shardAddress));
-    if (group == null) return Future.failedFuture(new ShardMovingException());
+    if (group == null) {
+      return Future.failedFuture(new ShardUnavailableException(settings.self() + " keeps no replica of " + shardAddress));
+    }
     Promise<Long> answered = Promise.promise();
     waiting.put(id, answered);
     long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
         new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
-    CompletableFuture<RaftClientReply> reply;
-    try {
-      reply = server.submitClientRequestAsync(RaftClientRequest.newBuilder()
-          .setClientId(clientId)
-          .setServerId(selfId)
-          .setGroupId(group.id())
-          .setCallId(callIds.incrementAndGet())
-          .setMessage(Message.valueOf(entry))
-          .setType(RaftClientRequest.writeRequestType())
-          .build());
-    } catch (IOException e) {
-      reply = CompletableFuture.failedFuture(e);
-    }
+    Message message = Message.valueOf(entry);
+    CompletableFuture<RaftClientReply> reply = selfId.equals(group.machine().leader())
+        ? submitHere(group, message).thenCompose(here -> here.getNotLeaderException() == null
+            ? CompletableFuture.completedFuture(here) : group.client().async().send(message))
+        : group.client().async().send(message);
     reply.whenComplete((done, failure) -> {
       if (failure == null && done.isSuccess()) return;  // answered when applied here
-      boolean notAppended = failure == null && done.getNotLeaderException() != null;
-      fail(id, notAppended ? new ShardMovingException() : new ShardUnavailableException(shardAddress
-          + ": the append's commit is unknown: " + (failure != null ? failure : done.getException())));
+      fail(id, new ShardUnavailableException(shardAddress + ": the append's commit is unknown: "
+          + (failure != null ? failure : done.getException())));
     });
     Promise<Long> onCaller = Promise.promise();
     answered.future().onComplete(result -> {
@@ -259,6 +268,21 @@ public final class ShardGroups {
       caller.runOnContext(v -> onCaller.handle(result));
     });
     return onCaller.future();
+  }
+
+  private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) {
+    try {
+      return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+          .setClientId(clientId)
+          .setServerId(selfId)
+          .setGroupId(group.id())
+          .setCallId(callIds.incrementAndGet())
+          .setMessage(message)
+          .setType(RaftClientRequest.writeRequestType())
+          .build());
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   private void fail(long id, RuntimeException failure) {
@@ -276,23 +300,17 @@ public final class ShardGroups {
       return;
     }
     ByteBuffer outcome = result.result().getContent().asReadOnlyByteBuffer();
-    switch (outcome.get()) {
-      case ShardEntries.APPLIED -> promise.tryComplete(outcome.getLong());
-      case ShardEntries.SEALED -> promise.tryFail(new ShardClosedException());
-      default -> promise.tryFail(new MisplacedAppendException());
-    }
-  }
-
-  /** An append written against a log that had moved on: nothing was appended; the writer syncs and retries. */
-  static final class MisplacedAppendException extends RuntimeException {
-    MisplacedAppendException() {
-      super("the shard's log moved on before the append", null, false, false);
+    if (outcome.get() == ShardEntries.APPLIED) {
+      promise.tryComplete(outcome.getLong());
+    } else {
+      promise.tryFail(new ShardClosedException());
     }
   }
 
   /** Stops the Raft server (the groups' logs stay) and closes the replicas, on a worker. */
   public Future<Void> close() {
     return vertx.<Void>executeBlocking(() -> {
+      for (Group group : groups.values()) group.client().close();
       server.close();
       return null;
     }, false).eventually(() -> forget(address -> true));

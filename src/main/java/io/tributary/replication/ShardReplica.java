@@ -3,9 +3,10 @@ package io.tributary.replication;
 import io.tributary.log.ShardLog;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.channels.FileChannel;
 import org.apache.ratis.protocol.Message;
 
 /**
@@ -13,6 +14,10 @@ import org.apache.ratis.protocol.Message;
  * entries to it, in the group's order, on the group's context (the only one that touches it). So its log
  * holds exactly the committed records, at the same offsets on every replica, and nothing a leader wrote that
  * was not committed is ever readable here.
+ *
+ * <p>After a restart the group applies again the entries past its last snapshot, some of which the log
+ * already holds: the replica counts where each entry's records land from the end the snapshot recorded, and
+ * an entry whose records the log already holds changes nothing.
  *
  * <p>A sealed shard (closed by a reshard) refuses appends on every replica from the seal on; the seal is kept
  * in a file, {@code sealed}, beside the log's segments.
@@ -22,35 +27,42 @@ final class ShardReplica {
   private final Vertx vertx;
   private final ShardLog log;
   private final Path sealedMarker;
-  /** Where the next applied append starts: the log's end plus the appends applied and not yet durable. */
-  private volatile long nextOffset;
+  /** The log's end when it was opened: entries that land before it were applied before a restart. */
+  private final long recoveredEnd;
+  /** Where the next applied append lands: the end of every entry applied so far, durable or not. */
+  private volatile long appliedEnd;
   private volatile boolean sealed;
   /** The newest append: the log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
   /** Told, on the group's context, each time applied records become readable. */
   private volatile Runnable grown = () -> { };
 
-  private ShardReplica(Vertx vertx, ShardLog log, Path directory, boolean sealed) {
+  private ShardReplica(Vertx vertx, ShardLog log, Path directory, long snapshotEnd, boolean sealed) {
     this.vertx = vertx;
     this.log = log;
     this.sealedMarker = directory.resolve(SEALED_FILE);
-    this.nextOffset = log.endOffset();
+    this.recoveredEnd = log.endOffset();
+    this.appliedEnd = snapshotEnd;
     this.sealed = sealed;
   }
 
-  /** Opens the replica around its opened log; to be called on the group's context. */
-  static Future<ShardReplica> open(Vertx vertx, Path directory, Future<? extends ShardLog> opened) {
+  /**
+   * Opens the replica around its opened log; to be called on the group's context.
+   *
+   * @param snapshotEnd the shard's end at the group's last snapshot (0 when the snapshot has none)
+   */
+  static Future<ShardReplica> open(Vertx vertx, Path directory, Future<? extends ShardLog> opened, long snapshotEnd) {
     return opened.compose(log -> vertx.fileSystem().exists(directory.resolve(SEALED_FILE).toString())
-        .map(sealed -> new ShardReplica(vertx, log, directory, sealed)));
+        .map(sealed -> new ShardReplica(vertx, log, directory, snapshotEnd, sealed)));
   }
 
   ShardLog log() {
     return log;
   }
 
-  /** Where the next append applied here lands (read from another context: a hint, checked when applied). */
-  long nextOffset() {
-    return nextOffset;
+  /** The end of every entry applied so far. */
+  long appliedEnd() {
+    return appliedEnd;
   }
 
   boolean sealed() {
@@ -62,28 +74,37 @@ final class ShardReplica {
   }
 
   /**
-   * Applies a committed entry: an append lands only at its base offset and only while the shard is not sealed.
-   * Completes with the outcome once what it applied is durable (at once when it applies nothing); fails when the
-   * log cannot take it, which stops this replica until the node restarts and replays the entry.
+   * Applies a committed entry; an append lands at the end of the entries applied before it, unless the shard
+   * is sealed. Completes with the outcome once what it applied is durable; fails when the log cannot take it,
+   * which stops this replica until the node restarts and applies the entry again.
    */
   Future<Message> apply(ShardEntries.Entry entry) {
     if (entry.kind() == ShardEntries.SEAL) {
-      if (sealed) return Future.succeededFuture(ShardEntries.applied(nextOffset));
+      if (sealed) return Future.succeededFuture(ShardEntries.applied(appliedEnd));
       sealed = true;
-      long end = nextOffset;
+      long end = appliedEnd;
       return lastAppend.transform(appended -> vertx.executeBlocking(() -> {
         writeSealedMarker();
         return ShardEntries.applied(end);
       }, false));
     }
     if (sealed) return Future.succeededFuture(ShardEntries.refused(ShardEntries.SEALED));
-    if (entry.baseOffset() != nextOffset) return Future.succeededFuture(ShardEntries.refused(ShardEntries.MISPLACED));
-    nextOffset += entry.records().size();
+    long first = appliedEnd;
+    int count = entry.records().size();
+    if (first + count <= recoveredEnd) {
+      appliedEnd = first + count;  // applied before the restart
+      return Future.succeededFuture(ShardEntries.applied(first));
+    }
+    if (first < recoveredEnd) {
+      return Future.failedFuture(new IllegalStateException("an entry of " + count + " records lands at " + first
+          + ", inside what the log held when it opened (" + recoveredEnd + " records)"));
+    }
+    appliedEnd = first + count;
     Future<Long> appended = log.append(entry.records());
     lastAppend = appended;
-    return appended.map(first -> {
+    return appended.map(offset -> {
       grown.run();
-      return ShardEntries.applied(first);
+      return ShardEntries.applied(offset);
     });
   }
 
@@ -91,7 +112,7 @@ final class ShardReplica {
     return log.close();
   }
 
-  private void writeSealedMarker() throws java.io.IOException {
+  private void writeSealedMarker() throws IOException {
     try (FileChannel channel = FileChannel.open(sealedMarker, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
       channel.force(true);
     }

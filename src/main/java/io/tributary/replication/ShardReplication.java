@@ -70,17 +70,21 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   }
 
   /**
-   * Requests go to the leader of the shard's group. While this node knows of none that is up (an election
-   * is under way), a node that keeps a replica answers from it: reads see what is committed, appends are
-   * refused as moving and sent again.
+   * A node that keeps a replica of a shard serves it itself: reads from its replica (committed records only),
+   * appends through the group to its leader, wherever that is; so the shard is served through every replica
+   * while a majority of its group is up, whatever the event bus between the nodes does. Another node forwards
+   * to the group's leader, or to any replica that is up.
    */
   public ShardLocator locator(String self, Predicate<String> live) {
     return address -> {
+      List<String> replicas = nodesOf(address);
+      if (replicas.contains(self)) return ShardLocator.Route.HERE;
       String leader = leaderOf(address);
-      if (self.equals(leader)) return ShardLocator.Route.HERE;
       if (leader != null && live.test(leader)) return new ShardLocator.Route(ShardLocator.Location.ELSEWHERE, leader);
-      return nodesOf(address).contains(self) ? ShardLocator.Route.HERE
-          : new ShardLocator.Route(ShardLocator.Location.DOWN, leader);
+      for (String replica : replicas) {
+        if (live.test(replica)) return new ShardLocator.Route(ShardLocator.Location.ELSEWHERE, replica);
+      }
+      return new ShardLocator.Route(ShardLocator.Location.DOWN, leader);
     };
   }
 

@@ -67,13 +67,14 @@ public final class ShardClient {
   private final Counter localRequests;
   private final Counter forwardedRequests;
   /**
-   * Forwarded requests not yet answered, with their shard's address: those whose node is found down are
-   * failed at once rather than left to their timeout (a node killed between the send and the detection).
+   * Forwarded requests not yet answered, with their shard's address: those whose node is found down, or no
+   * longer serves the shard (a replicated shard's group elected another leader while that node stalled), are
+   * failed at once rather than left to their timeout.
    */
   private final Map<Promise<?>, Forwarded> forwarded = new ConcurrentHashMap<>();
 
-  /** A forwarded request's shard, and the context its caller waits on (null off any context). */
-  private record Forwarded(String address, Context context) { }
+  /** A forwarded request's shard, the node it went to, and the context its caller waits on (null off any context). */
+  private record Forwarded(String address, String node, Context context) { }
   /** How often forwarded requests are checked against the nodes that are up. */
   static final long FORWARDED_CHECK_MILLIS = 200;
 
@@ -213,6 +214,15 @@ public final class ShardClient {
         load.requests() == 1 ? null : new Load(load.requests() - 1, load.bytes() - bytes));
   }
 
+  /**
+   * The node that serves the shard as this node sees it now (null: this one). A reader following the shard's
+   * tip subscribes again when it changes: the node it subscribed at may have died while leading the shard.
+   */
+  public String servedBy(StreamDescriptor stream, ShardDescriptor shard) {
+    ShardLocator.Route route = locator.route(ShardAddress.of(stream.uid(), shard.shardId()));
+    return route.location() == ShardLocator.Location.HERE ? null : route.node();
+  }
+
   private <T> Future<T> request(StreamDescriptor stream, ShardDescriptor shard, ShardRequest request) {
     return request(ShardAddress.of(stream.uid(), shard.shardId()), request);
   }
@@ -265,7 +275,7 @@ public final class ShardClient {
     Future<T> answered = send(address, route, request);
     if (route.location() == ShardLocator.Location.HERE) return answered;
     Promise<T> watched = Promise.promise();
-    forwarded.put(watched, new Forwarded(address, Vertx.currentContext()));
+    forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext()));
     answered.onComplete(result -> {
       if (forwarded.remove(watched) == null) return;  // failed already: its node went down
       if (result.succeeded()) watched.complete(result.result()); else watched.fail(result.cause());
@@ -275,15 +285,16 @@ public final class ShardClient {
 
   private void failWhereDown() {
     forwarded.forEach((promise, request) -> {
-      if (locator.route(request.address()).location() != ShardLocator.Location.DOWN
-          || forwarded.remove(promise) == null) {
-        return;
-      }
-      ShardUnavailableException down = new ShardUnavailableException(request.address() + ": the node it runs on went down");
+      ShardLocator.Route now = locator.route(request.address());
+      boolean down = now.location() == ShardLocator.Location.DOWN;
+      if (!down && request.node().equals(now.node()) || forwarded.remove(promise) == null) return;
+      // Unknown, not moving: the node may yet take an append it was sent, so the caller must not resend it blindly.
+      ShardUnavailableException failure = new ShardUnavailableException(request.address()
+          + (down ? ": the node it runs on went down" : ": another node serves it now"));
       if (request.context() == null) {
-        promise.tryFail(down);
+        promise.tryFail(failure);
       } else {
-        request.context().runOnContext(v -> promise.tryFail(down));
+        request.context().runOnContext(v -> promise.tryFail(failure));
       }
     });
   }

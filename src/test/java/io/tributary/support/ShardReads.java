@@ -10,6 +10,20 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 public final class ShardReads {
   private ShardReads() { }
 
+  /**
+   * {@link #readAll} once it holds at least the expected records (or 15 s have passed): a replicated shard's
+   * follower applies a commit when its leader next tells it, a moment after the leader acknowledged the put.
+   */
+  public static List<String> readAllOnce(KinesisClient client, String stream, String shardId, List<String> expected)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (true) {
+      List<String> read = readAll(client, stream, shardId);
+      if (read.size() >= expected.size() || System.nanoTime() > deadline) return read;
+      Thread.sleep(100);
+    }
+  }
+
   /** Every record's data from TRIM_HORIZON to the tip, in the shard's order. */
   public static List<String> readAll(KinesisClient client, String stream, String shardId) {
     List<String> read = new ArrayList<>();

@@ -27,6 +27,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,6 +75,8 @@ final class ShardSubscription implements Subscriptions.Live {
   private HttpServerResponse response;
   /** Tips of the shard, and {@link TakenOver} when a newer subscription took over at the shard. */
   private MessageConsumer<Object> tips;
+  /** The node the shard was subscribed at (null: this one), as the shard client routed it then. */
+  private String subscribedAt;
   /** The next offset to send, and the ContinuationSequenceNumber that says so. */
   private long position;
   private String continuation;
@@ -166,6 +169,7 @@ final class ShardSubscription implements Subscriptions.Live {
 
   /** Tells the shard this subscription's address, and reads from the tip it answers with. */
   private void subscribeAtShard() {
+    subscribedAt = shards.servedBy(stream, shard);
     shards.subscribe(stream, shard, address)
         .onSuccess(tip -> {
           if (finished) {
@@ -325,6 +329,8 @@ final class ShardSubscription implements Subscriptions.Live {
       finish(null);  // the consumer or its stream is going
       return;
     }
+    // Another node serves the shard now (a replicated shard's leader died): its tips come from there.
+    if (tips != null && !Objects.equals(subscribedAt, shards.servedBy(stream, shard))) subscribeAtShard();
     long idleMillis = (System.nanoTime() - lastEventNanos) / 1_000_000;
     if (!reading && !writing && !shardEnded && tipOffset >= 0 && position >= tipOffset && !response.writeQueueFull()
         && idleMillis >= subscriptions.heartbeatMillis() / 2) {
