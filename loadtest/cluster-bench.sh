@@ -110,7 +110,7 @@ start_nodes() {
     # shellcheck disable=SC2086
     env TRIBUTARY_HOST=127.0.0.1 TRIBUTARY_AUTH_MODE=shape TRIBUTARY_STREAM_CREATE_DELAY_MS=0 \
         TRIBUTARY_STREAM_DELETE_DELAY_MS=0 TRIBUTARY_DATA_DIR="$work/data" \
-        TRIBUTARY_CLUSTER_ENABLED=true TRIBUTARY_CLUSTER_HOST=127.0.0.1 TRIBUTARY_CLUSTER_PORT="${cluster_ports[$i]}" \
+        TRIBUTARY_CLUSTER_ENABLED=true TRIBUTARY_REPLICATION_FACTOR=1 TRIBUTARY_CLUSTER_HOST=127.0.0.1 TRIBUTARY_CLUSTER_PORT="${cluster_ports[$i]}" \
         TRIBUTARY_CLUSTER_MEMBERS="$members" TRIBUTARY_CLUSTER_SECRET="cluster-bench shared secret" \
       java -XX:+ExitOnOutOfMemoryError $SERVER_JVM_OPTS -jar target/tributary.jar \
         --port "$api" --tls-port "$tls" --management-port "$mgmt" >"$work/server.log" 2>&1 &

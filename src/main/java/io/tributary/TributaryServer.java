@@ -69,8 +69,6 @@ public final class TributaryServer {
   static final List<String> VERTICLES = List.of("api", "tls", "bridge", "triggers", "management");
   /** How many metadata entries a voter applies between two snapshots of the catalog. */
   private static final long METADATA_SNAPSHOT_EVERY = 1000;
-  /** How many entries a shard group applies between two snapshots: what its Raft log keeps past the shard logs. */
-  private static final long REPLICATION_SNAPSHOT_EVERY = 10_000;
   /**
    * How often a clustered node checks that every shard the metadata gives it runs: those of streams it
    * learned of from other nodes while it could not be asked to start them.
@@ -81,7 +79,7 @@ public final class TributaryServer {
   private final DataDirectory dataDirectory;
   /** This node's part of the cluster's metadata group; null on a single node. */
   private final MetadataGroup metadataGroup;
-  /** This node's part in the replication of shard logs; null unless replication.factor is above 1. */
+  /** This node's part in the replication of shard logs; null unless the replication factor is above 1. */
   private final ShardReplication replication;
 
   private TributaryServer(Services services, DataDirectory dataDirectory, MetadataGroup metadataGroup,
@@ -152,10 +150,22 @@ public final class TributaryServer {
       throw new IllegalArgumentException("setting 'replication.factor' above 1 needs storage=file");
     }
     return new ReplicationSettings(settings.string("cluster.name"), layout.self(), layout.nodes(),
-        settings.integer("replication.factor"), settings.integer("cluster.replication.port.offset"),
+        replicationFactor(settings, layout), settings.integer("cluster.replication.port.offset"),
         settings.path("data.dir").resolve("replication"),
         Duration.ofMillis(settings.longValue("cluster.failover.timeout.ms")),
-        Duration.ofMillis(settings.longValue("replication.commit.timeout.ms")), REPLICATION_SNAPSHOT_EVERY);
+        Duration.ofMillis(settings.longValue("replication.commit.timeout.ms")),
+        settings.longValue("replication.snapshot.entries"));
+  }
+
+  /** {@code replication.factor}: a number, or {@code auto}: 3 once the cluster lists 3 members, else 1. */
+  static int replicationFactor(Settings settings, ClusterLayout layout) {
+    String factor = settings.string("replication.factor").trim();
+    if (factor.equals("auto")) return layout.nodes().size() >= 3 ? 3 : 1;
+    try {
+      return Integer.parseInt(factor);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("setting 'replication.factor' must be a number or auto, not '" + factor + "'");
+    }
   }
 
   /** Starts the server on a built Vert.x instance, clustered or not. */
@@ -201,7 +211,7 @@ public final class TributaryServer {
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
       }
-      if (clustered != null && settings.integer("replication.factor") > 1) {
+      if (clustered != null && replicationFactor(settings, clustered.layout()) > 1) {
         replication = new ShardReplication(vertx, replicationSettings(settings, clustered.layout()),
             (FileShardStorage) storage, registry::findByUid);
         storage = replication;

@@ -134,7 +134,10 @@ public final class ClusterShards {
    */
   public void tick() {
     placement.reconcile(streams.get());
-    if (replication != null) return;
+    if (replication != null) {
+      replication.followRetention(streams.get());
+      return;
+    }
     mover.poke();
     ShardOwnership now = ownership;
     if (!now.nodes().isEmpty() && !now.nodes().contains(self) && ownsAny(now)) rebalance();

@@ -76,6 +76,12 @@ final class ShardGroupStateMachine extends BaseStateMachine {
         watermark.get().ends().getOrDefault(a, 0L)));
   }
 
+  /** Runs the action on the shard's replica if it is open; on the group's context. */
+  void ifOpen(String address, java.util.function.Consumer<ShardReplica> action) {
+    Future<ShardReplica> replica = replicas.get(address);
+    if (replica != null) replica.onSuccess(action::accept);
+  }
+
   /** Closes the replicas of the shards that match (their logs are about to be deleted); on the group's context. */
   Future<Void> forget(Predicate<String> addresses) {
     List<Future<Void>> closed = new ArrayList<>();

@@ -210,6 +210,13 @@ public final class ShardGroups {
     return opened.future().map(replica -> new ReplicatedShardLog(this, shardAddress, replica, caller, group.context()));
   }
 
+  /** Sets the retention of this node's replica of a shard, if it keeps one and has opened it. */
+  public void setRetention(String shardAddress, long millis) {
+    Group group = groups.get(plan.groupOf(shardAddress));
+    if (group != null) group.context().runOnContext(v -> group.machine().ifOpen(shardAddress,
+        replica -> replica.log().setRetentionMillis(millis)));
+  }
+
   /** Closes the replicas of the shards at the addresses that match (their data is about to be deleted). */
   public Future<Void> forget(Predicate<String> shardAddresses) {
     List<Future<Void>> closed = new ArrayList<>();

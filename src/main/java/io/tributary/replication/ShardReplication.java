@@ -32,6 +32,8 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   private final FileShardStorage files;
   private final Function<String, StreamDescriptor> streamsByUid;
   private volatile ShardGroups groups;
+  /** The retention each replica here was last given, by shard address. */
+  private final Map<String, Long> retentions = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** @param streamsByUid this node's view of the streams, by stream incarnation uid (null when unknown) */
   public ShardReplication(Vertx vertx, ReplicationSettings settings, FileShardStorage files,
@@ -86,6 +88,24 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
       }
       return new ShardLocator.Route(ShardLocator.Location.DOWN, leader);
     };
+  }
+
+  /**
+   * Gives every replica here its stream's retention, as this node's catalog has it: a change of retention
+   * reaches one node's shard verticles, and every replica trims alike. Run periodically.
+   */
+  public void followRetention(List<StreamDescriptor> streams) {
+    ShardGroups started = groups;
+    if (started == null) return;
+    for (StreamDescriptor stream : streams) {
+      long millis = stream.retentionHours() * 3_600_000L;
+      for (ShardDescriptor shard : stream.shards()) {
+        String address = ShardAddress.of(stream.uid(), shard.shardId());
+        if (!nodesOf(address).contains(settings.self())) continue;
+        Long before = retentions.put(address, millis);
+        if (before == null || before != millis) started.setRetention(address, millis);
+      }
+    }
   }
 
   @Override

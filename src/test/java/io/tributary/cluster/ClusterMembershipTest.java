@@ -134,6 +134,7 @@ class ClusterMembershipTest {
     environment.put("TRIBUTARY_CLUSTER_MEMBERS", members);
     environment.put("TRIBUTARY_CLUSTER_FAILURE_TIMEOUT_MS", String.valueOf(FAILURE_TIMEOUT_MILLIS));
     environment.put("TRIBUTARY_CLUSTER_SECRET", "membership-test-secret");
+    environment.put("TRIBUTARY_REPLICATION_FACTOR", "1");
     return ChildServer.start(dataDir, environment, List.of("-Xmx256m"), System.getProperty("java.class.path"));
   }
 

@@ -91,6 +91,9 @@ class ClusterManifestsTest {
     assertEquals(containerPorts.get("event-bus"), servicePorts.get("event-bus"));
 
     Settings settings = SettingsLoader.load(List.of(), environment);
+    int clusterPort = containerPorts.get("hazelcast");
+    assertEquals(clusterPort + settings.integer("cluster.metadata.port.offset"), containerPorts.get("metadata-raft"));
+    assertEquals(clusterPort + settings.integer("cluster.replication.port.offset"), containerPorts.get("shard-raft"));
     Config config = HazelcastConfigBuilder.build(ClusterSettings.from(settings));
     JoinConfig join = config.getNetworkConfig().getJoin();
     assertTrue(join.getTcpIpConfig().isEnabled());

@@ -88,6 +88,47 @@ class ReplicationFailoverTest {
     }
   }
 
+  @Test
+  void aSplitSealsTheParentOnEveryReplica() throws Exception {
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    nodes.addAll(ChildCluster.start(directory, ports, REPLICATED));
+    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+    first.createStream(b -> b.streamName("split").shardCount(1));
+    ClusterDataPlaneTest.awaitActiveThrough(first, "split");
+    Shard parent = first.listShards(b -> b.streamName("split")).shards().get(0);
+    List<String> beforeSplit = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      String data = "parent-" + i;
+      first.putRecord(b -> b.streamName("split").partitionKey("k" + data).data(SdkBytes.fromUtf8String(data)));
+      beforeSplit.add(data);
+    }
+    first.splitShard(b -> b.streamName("split").shardToSplit(parent.shardId())
+        .newStartingHashKey(new java.math.BigInteger(parent.hashKeyRange().endingHashKey()).shiftRight(1).toString()));
+    ClusterDataPlaneTest.awaitActiveThrough(first, "split");
+
+    // Through another node: the records go to the children, none to the sealed parent.
+    KinesisClient second = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(1).endpoint());
+    List<String> afterSplit = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      String data = "child-" + i;
+      second.putRecord(b -> b.streamName("split").partitionKey("k" + data).data(SdkBytes.fromUtf8String(data)));
+      afterSplit.add(data);
+    }
+    List<Shard> shards = second.listShards(b -> b.streamName("split")).shards();
+    assertEquals(3, shards.size(), shards.toString());
+    for (ChildServer node : nodes) {
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, node.endpoint());
+      assertEquals(beforeSplit, ShardReads.readAllOnce(client, "split", parent.shardId(), beforeSplit),
+          "the parent through " + node.endpoint());
+      List<String> children = new ArrayList<>();
+      for (Shard child : shards) {
+        if (!child.shardId().equals(parent.shardId())) children.addAll(ShardReads.readAll(client, "split", child.shardId()));
+      }
+      assertEquals(new java.util.HashSet<>(afterSplit), new java.util.HashSet<>(children), "the children through " + node.endpoint());
+      assertEquals(afterSplit.size(), children.size(), "each record once, through " + node.endpoint());
+    }
+  }
+
   private static void putToEveryShard(KinesisClient client, List<Shard> shards, String round,
       Map<String, List<String>> acknowledged) {
     for (Shard shard : shards) {

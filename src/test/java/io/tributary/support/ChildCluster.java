@@ -49,6 +49,8 @@ public final class ChildCluster {
     settings.put("TRIBUTARY_CLUSTER_PORT", String.valueOf(clusterPorts.get(index)));
     settings.put("TRIBUTARY_CLUSTER_MEMBERS", members.toString());
     settings.put("TRIBUTARY_CLUSTER_SECRET", "a cluster-wide test secret");
+    // Shards with owners, which move; the replication tests ask for replicas.
+    settings.put("TRIBUTARY_REPLICATION_FACTOR", "1");
     return settings;
   }
 
