@@ -1,19 +1,21 @@
 package io.tributary.replication;
 
 import io.tributary.DurableJsonFile;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.BiConsumer;
-import java.util.function.Predicate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import io.vertx.core.Vertx;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -50,7 +52,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ShardGroupStateMachine.class);
 
   /** Told what each entry did on this node, on the group's context. */
-  interface Applied extends BiConsumer<ShardEntries.Entry, io.vertx.core.AsyncResult<Message>> { }
+  interface Applied extends BiConsumer<ShardEntries.Entry, AsyncResult<Message>> { }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Vertx vertx;
@@ -77,7 +79,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   }
 
   /** Runs the action on the shard's replica if it is open; on the group's context. */
-  void ifOpen(String address, java.util.function.Consumer<ShardReplica> action) {
+  void ifOpen(String address, Consumer<ShardReplica> action) {
     Future<ShardReplica> replica = replicas.get(address);
     if (replica != null) replica.onSuccess(action::accept);
   }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,8 +28,6 @@ import java.util.function.Predicate;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.retry.RetryPolicies;
-import java.time.Duration;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -40,6 +39,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -59,7 +59,7 @@ import org.apache.ratis.util.TimeDuration;
  * them on its members (Raft's log matching); a deposed leader cannot commit, so it acknowledges nothing.
  */
 public final class ShardGroups {
-  /** Past a group's leader's own appends: PutRecords carries at most 5 MiB of data, plus keys. */
+  /** The largest entry a group takes: a PutRecords call carries at most 5 MiB of data, plus its keys. */
   private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
   /** How long the client towards a group's leader waits between two tries (through an election). */
   private static final long CLIENT_RETRY_MILLIS = 100;
@@ -118,6 +118,7 @@ public final class ShardGroups {
         if (!added.isSuccess()) throw new IOException("shard group " + group.index() + " did not start: " + added.getException());
       }
     } catch (IOException | RuntimeException e) {
+      for (Group group : groups.values()) group.client().close();
       server.close();
       throw e;
     }

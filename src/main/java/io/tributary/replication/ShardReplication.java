@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -33,7 +34,7 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   private final Function<String, StreamDescriptor> streamsByUid;
   private volatile ShardGroups groups;
   /** The retention each replica here was last given, by shard address. */
-  private final Map<String, Long> retentions = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Long> retentions = new ConcurrentHashMap<>();
 
   /** @param streamsByUid this node's view of the streams, by stream incarnation uid (null when unknown) */
   public ShardReplication(Vertx vertx, ReplicationSettings settings, FileShardStorage files,

@@ -1,0 +1,33 @@
+package io.tributary.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.junit.jupiter.api.Test;
+
+class DurableWatermarkTest {
+
+  @Test
+  void itAdvancesOnlyOverEntriesDurableWithEveryOneBefore() {
+    DurableWatermark watermark = new DurableWatermark(null, Map.of());
+    for (long i = 1; i <= 3; i++) watermark.applying(TermIndex.valueOf(1, i));
+    watermark.durable(TermIndex.valueOf(1, 2), "b", 7);
+    assertNull(watermark.get().at(), "entry 1 is not durable yet");
+    watermark.durable(TermIndex.valueOf(1, 1), "a", 5);
+    assertEquals(TermIndex.valueOf(1, 2), watermark.get().at());
+    assertEquals(Map.of("a", 5L, "b", 7L), watermark.get().ends());
+    watermark.durable(TermIndex.valueOf(1, 3), null, 0);
+    assertEquals(TermIndex.valueOf(1, 3), watermark.get().at(), "an entry of no shard counts too");
+  }
+
+  @Test
+  void endsCarryOverFromTheSnapshotUntilForgotten() {
+    DurableWatermark watermark = new DurableWatermark(TermIndex.valueOf(2, 10), Map.of("a", 3L, "gone", 9L));
+    watermark.applying(TermIndex.valueOf(2, 11));
+    watermark.durable(TermIndex.valueOf(2, 11), "a", 4);
+    watermark.forget("gone");
+    assertEquals(Map.of("a", 4L), watermark.get().ends());
+  }
+}

@@ -1,0 +1,119 @@
+package io.tributary.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.tributary.log.FileShardLog;
+import io.tributary.log.LogConfig;
+import io.tributary.log.ShardLog;
+import io.tributary.log.StoredRecord;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.apache.ratis.protocol.Message;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A replica applies committed entries in order, skips on a replay what its log already holds, and seals. */
+class ShardReplicaTest {
+  @TempDir
+  Path directory;
+  private final Vertx vertx = Vertx.vertx();
+  private final Context context = vertx.getOrCreateContext();
+
+  @AfterEach
+  void close() throws Exception {
+    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void entriesLandInOrderAndAReplayFromTheSnapshotsEndsWritesNothingTwice() throws Exception {
+    ShardReplica replica = open(0);
+    assertEquals(0, firstOffset(apply(replica, append(1, "a", "b"))));
+    assertEquals(2, firstOffset(apply(replica, append(2, "c", "d"))));
+    assertEquals(4, firstOffset(apply(replica, append(3, "e", "f"))));
+    onContext(replica::close);
+
+    // The snapshot covered the first entry: the other two are applied again after the restart.
+    ShardReplica restarted = open(2);
+    assertEquals(2, firstOffset(apply(restarted, append(2, "c", "d"))));
+    assertEquals(4, firstOffset(apply(restarted, append(3, "e", "f"))));
+    assertEquals(6, firstOffset(apply(restarted, append(4, "g"))));
+    assertEquals(List.of("a", "b", "c", "d", "e", "f", "g"), readAll(restarted));
+    onContext(restarted::close);
+  }
+
+  @Test
+  void anEntryThatWouldLandInsideWhatTheLogHeldStopsTheReplica() throws Exception {
+    ShardReplica replica = open(0);
+    apply(replica, append(1, "a", "b"));
+    onContext(replica::close);
+    ShardReplica wrong = open(1);
+    ExecutionException refused = assertThrows(ExecutionException.class, () -> apply(wrong, append(2, "x", "y")));
+    assertInstanceOf(IllegalStateException.class, refused.getCause());
+    onContext(wrong::close);
+  }
+
+  @Test
+  void aSealedReplicaRefusesAppendsAndKeepsItsSealAcrossARestart() throws Exception {
+    ShardReplica replica = open(0);
+    apply(replica, append(1, "a"));
+    assertEquals(1, firstOffset(apply(replica, seal(2))), "a seal answers the end");
+    ByteBuffer refused = apply(replica, append(3, "b")).getContent().asReadOnlyByteBuffer();
+    assertEquals(ShardEntries.SEALED, refused.get());
+    onContext(replica::close);
+    ShardReplica restarted = open(1);
+    assertTrue(restarted.sealed());
+    assertEquals(List.of("a"), readAll(restarted));
+    onContext(restarted::close);
+  }
+
+  private ShardReplica open(long snapshotEnd) throws Exception {
+    return onContext(() -> ShardReplica.open(vertx, directory,
+        FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), snapshotEnd));
+  }
+
+  private Message apply(ShardReplica replica, ShardEntries.Entry entry) throws Exception {
+    return onContext(() -> replica.apply(entry));
+  }
+
+  private List<String> readAll(ShardReplica replica) throws Exception {
+    ShardLog.Page page = onContext(() -> replica.log().read(0, 100, 1 << 20));
+    return page.records().stream().map(StoredRecord::data)
+        .map(data -> new String(data, StandardCharsets.UTF_8)).toList();
+  }
+
+  private static ShardEntries.Entry append(long id, String... data) {
+    List<ShardLog.Entry> records = java.util.Arrays.stream(data)
+        .map(text -> new ShardLog.Entry(System.currentTimeMillis(), "key", text.getBytes(StandardCharsets.UTF_8))).toList();
+    return ShardEntries.decode(ShardEntries.append("tributary.shard.uid/shardId-000000000000", 7, id, records));
+  }
+
+  private static ShardEntries.Entry seal(long id) {
+    return ShardEntries.decode(ShardEntries.seal("tributary.shard.uid/shardId-000000000000", 7, id));
+  }
+
+  private static long firstOffset(Message outcome) {
+    ByteBuffer content = outcome.getContent().asReadOnlyByteBuffer();
+    assertEquals(ShardEntries.APPLIED, content.get());
+    return content.getLong();
+  }
+
+  private <T> T onContext(Supplier<Future<T>> call) throws Exception {
+    Promise<T> done = Promise.promise();
+    context.runOnContext(v -> call.get().onComplete(done));
+    return done.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+}
