@@ -23,6 +23,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * seal:    byte 2, string shard address, long origin, long entry id
  * outcome: byte 0, long first offset  (applied)
  *          byte 2                     (refused: the shard is sealed; nothing applied)
+ *          byte 3                     (the same entry was applied before; nothing applied again)
  * </pre>
  *
  * <p>The origin names the node incarnation that wrote the entry and the id the entry among its entries, so
@@ -33,6 +34,7 @@ final class ShardEntries {
   static final byte SEAL = 2;
   static final byte APPLIED = 0;
   static final byte SEALED = 2;
+  static final byte DUPLICATE = 3;
 
   private ShardEntries() { }
 

@@ -42,7 +42,10 @@ import org.slf4j.LoggerFactory;
  * its shard's {@link ShardReplica} on the group's context, in log order, so the Raft log only has to hold
  * what the shard logs have not yet made durable.
  *
- * <p>A snapshot is that point and each shard's end there: {@code {"index": n, "ends": {address: end}}} in
+ * <p>Each entry is applied once however often it reaches the log ({@link AppliedEntryIds}).
+ *
+ * <p>A snapshot is that point, each shard's end there and the entries applied lately: {@code {"index": n,
+ * "ends": {address: end}, "applied": {origin: [[id, index]]}}} in
  * Ratis's {@code snapshot.<term>_<index>} file, written once every entry up to it is durable in the shard logs
  * (which are the snapshot's contents), after which Ratis may drop those entries (once every member has them,
  * see {@link ShardGroups}). After a restart Ratis applies the entries after the snapshot again, counting from
@@ -62,6 +65,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   /** The replicas of the group's shards on this node, by shard address; used on the group's context only. */
   private final Map<String, Future<ShardReplica>> replicas = new HashMap<>();
   private volatile DurableWatermark watermark = new DurableWatermark(null, Map.of());
+  private volatile AppliedEntryIds appliedIds = new AppliedEntryIds();
   private volatile RaftPeerId leader;
 
   /** @param context the group's context: every replica of the group is used there only */
@@ -113,6 +117,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
         json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
         setLastAppliedTermIndex(snapshot.getTermIndex());
         watermark = new DurableWatermark(snapshot.getTermIndex(), ends);
+        appliedIds = AppliedEntryIds.fromJson(json.getJsonObject("applied"));
       }
     }, IOException.class);
   }
@@ -130,6 +135,10 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     updateLastAppliedTermIndex(at);
     DurableWatermark durable = watermark;
     durable.applying(at);
+    if (!appliedIds.firstTime(entry.origin(), entry.id(), at.getIndex())) {
+      durable.durable(at, null, 0);
+      return CompletableFuture.completedFuture(ShardEntries.refused(ShardEntries.DUPLICATE));
+    }
     CompletableFuture<Message> outcome = new CompletableFuture<>();
     context.runOnContext(v -> replica(entry.address()).compose(replica -> {
           Future<Message> done = replica.apply(entry);
@@ -173,7 +182,8 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     File file = storage.getSnapshotFile(durable.getTerm(), durable.getIndex());
     JsonObject ends = new JsonObject();
     snapshot.ends().forEach(ends::put);
-    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()).put("ends", ends));
+    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()).put("ends", ends)
+        .put("applied", appliedIds.toJson(durable.getIndex())));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), durable));
     return durable.getIndex();

@@ -248,8 +248,10 @@ public final class ShardGroups {
 
   /**
    * Sends an entry to the group's leader: straight into this node's Raft server when it leads, through the
-   * group's client otherwise (or when it turns out not to lead). The caller is answered when this node applies
-   * the entry, whichever node's leadership committed it.
+   * group's client otherwise, or when this node turns out not to lead (it may have been deposed while the
+   * entry waited, and the entry may still be committed: the group applies an entry once however often it is
+   * sent, see {@link AppliedEntryIds}). The caller is answered when this node applies the entry, whichever
+   * leader committed it, or told the outcome is unknown once the commit timeout has passed.
    */
   private Future<Long> submit(String shardAddress, long id, ByteString entry, Context caller) {
     Group group = groups.get(plan.groupOf(shardAddress));
@@ -261,15 +263,13 @@ public final class ShardGroups {
     long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
         new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
     Message message = Message.valueOf(entry);
-    CompletableFuture<RaftClientReply> reply = selfId.equals(group.machine().leader())
-        ? submitHere(group, message).thenCompose(here -> here.getNotLeaderException() == null
-            ? CompletableFuture.completedFuture(here) : group.client().async().send(message))
-        : group.client().async().send(message);
-    reply.whenComplete((done, failure) -> {
-      if (failure == null && done.isSuccess()) return;  // answered when applied here
-      fail(id, new ShardUnavailableException(shardAddress + ": the append's commit is unknown: "
-          + (failure != null ? failure : done.getException())));
-    });
+    if (selfId.equals(group.machine().leader())) {
+      submitHere(group, message).whenComplete((reply, failure) -> {
+        if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) group.client().async().send(message);
+      });
+    } else {
+      group.client().async().send(message);
+    }
     Promise<Long> onCaller = Promise.promise();
     answered.future().onComplete(result -> {
       vertx.cancelTimer(timer);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Three nodes, each shard's log on all three (replication.factor=3): a node killed while it leads shards
@@ -63,6 +64,10 @@ class ReplicationFailoverTest {
     assertTrue(leaders.containsValue(victimName) || leaders.containsValue("127.0.0.1:" + ports.get(2)),
         "the second or third node leads a shard: " + leaders);
     int victim = leaders.containsValue(victimName) ? 1 : 2;
+    String victimShard = leaders.entrySet().stream().filter(led -> led.getValue().endsWith(":" + ports.get(victim)))
+        .map(Map.Entry::getKey).findFirst().orElseThrow();
+    String iterator = first.getShardIterator(b -> b.streamName("kept").shardId(victimShard)
+        .shardIteratorType(ShardIteratorType.TRIM_HORIZON)).shardIterator();
     nodes.get(victim).kill();
     long killed = System.nanoTime();
 
@@ -74,6 +79,10 @@ class ReplicationFailoverTest {
     assertEquals(6, after.size(), "every shard has a leader again: " + after);
     assertTrue(!after.containsValue("127.0.0.1:" + ports.get(victim)), "the dead node leads nothing: " + after);
     assertTrue(failoverMillis < 15_000, "puts to every shard went through within " + failoverMillis + " ms");
+    // An iterator issued before the failover reads the dead leader's shard through a survivor.
+    List<String> read = survivor.getRecords(b -> b.shardIterator(iterator)).records().stream()
+        .map(record -> record.data().asUtf8String()).toList();
+    assertEquals(acknowledged.get(victimShard).subList(0, 10), read.subList(0, 10), "read with the earlier iterator");
 
     nodes.set(victim, ChildServer.start(directory.resolve("node-" + victim),
         ChildCluster.nodeSettings(victim, ports, REPLICATED)));
