@@ -3,12 +3,7 @@ package io.tributary.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.tributary.cluster.ClusterDataPlaneTest;
-import io.tributary.support.ChildCluster;
-import io.tributary.support.ChildServer;
-import io.tributary.support.ClientKind;
 import io.tributary.support.KclConsumer;
-import io.tributary.support.KinesisClients;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,31 +29,27 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 class ReplicatedKclTest {
   @TempDir
   Path directory;
-  private final List<ChildServer> nodes = new ArrayList<>();
-
-  @AfterEach
-  void stop() throws Exception {
-    for (ChildServer node : nodes) node.kill();
-  }
 
   @Test
   void kclConsumersLoseNothingWhenALeaderDies() throws Exception {
-    List<Integer> ports = ChildCluster.clusterPorts(3);
-    nodes.addAll(ChildCluster.start(directory, ports, ReplicationFailoverTest.REPLICATED));
-    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
-    first.createStream(b -> b.streamName("kcl").shardCount(3));
-    ClusterDataPlaneTest.awaitActiveThrough(first, "kcl");
-    KinesisClient producer = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(1).endpoint());
-    Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-    acknowledged.addAll(putBatch(producer, "before", 30));
+    try (ReplicatedCluster cluster = ReplicatedCluster.start(directory)) {
+      cluster.createStream("kcl", 3);
+      KinesisClient producer = cluster.client(1);
+      Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+      acknowledged.addAll(putBatch(producer, "before", 30));
+      consumeThroughAFailover(cluster, producer, acknowledged);
+    }
+  }
 
-    try (KclConsumer polling = KclConsumer.start(nodes.get(0).endpoint(), "kcl", true);
-         KclConsumer fanOut = KclConsumer.start(nodes.get(0).endpoint(), "kcl", false)) {
+  private static void consumeThroughAFailover(ReplicatedCluster cluster, KinesisClient producer,
+      Set<String> acknowledged) throws Exception {
+    try (KclConsumer polling = KclConsumer.start(cluster.node(0).endpoint(), "kcl", true);
+         KclConsumer fanOut = KclConsumer.start(cluster.node(0).endpoint(), "kcl", false)) {
       polling.await("the records written before", () -> polling.collected.distinct() >= 30);
       fanOut.await("the records written before", () -> fanOut.collected.distinct() >= 30);
 
       // The third node leads one of the three groups: its shards fail over while the consumers read.
-      nodes.get(2).kill();
+      cluster.kill(2);
       acknowledged.addAll(putBatch(producer, "during", 60));
       for (KclConsumer kcl : List.of(polling, fanOut)) {
         kcl.await("every acknowledged record", () -> kcl.collected.records.keySet().containsAll(acknowledged));

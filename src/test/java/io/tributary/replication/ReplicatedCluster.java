@@ -1,0 +1,124 @@
+package io.tributary.replication;
+
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.tributary.cluster.ClusterDataPlaneTest;
+import io.tributary.support.ChildCluster;
+import io.tributary.support.ChildServer;
+import io.tributary.support.ClientKind;
+import io.tributary.support.KinesisClients;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.KinesisException;
+
+/**
+ * Three server JVMs on 127.0.0.1 with every shard's log on all three ({@code replication.factor=3}) and a
+ * failover timeout of 4 s; node {@code i} keeps its data in {@code directory/node-<i>}, so it restarts with it.
+ */
+final class ReplicatedCluster implements AutoCloseable {
+  static final Map<String, String> SETTINGS = Map.of(
+      "TRIBUTARY_REPLICATION_FACTOR", "3",
+      "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000");
+  private final Path directory;
+  private final List<Integer> ports = ChildCluster.clusterPorts(3);
+  private final List<ChildServer> nodes = new ArrayList<>();
+
+  private ReplicatedCluster(Path directory) {
+    this.directory = directory;
+    nodes.addAll(ChildCluster.start(directory, ports, SETTINGS));
+  }
+
+  static ReplicatedCluster start(Path directory) {
+    return new ReplicatedCluster(directory);
+  }
+
+  ChildServer node(int index) {
+    return nodes.get(index);
+  }
+
+  KinesisClient client(int index) {
+    return KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(index).endpoint());
+  }
+
+  /** The node's name, {@code host:port}, as the cluster calls it. */
+  String name(int index) {
+    return "127.0.0.1:" + ports.get(index);
+  }
+
+  int indexOf(String name) {
+    return ports.indexOf(Integer.parseInt(name.substring(name.lastIndexOf(':') + 1)));
+  }
+
+  /** Creates a stream through the first node and waits until every node sees it active. */
+  void createStream(String stream, int shards) {
+    KinesisClient first = client(0);
+    first.createStream(b -> b.streamName(stream).shardCount(shards));
+    ClusterDataPlaneTest.awaitActiveThrough(first, stream);
+  }
+
+  /** Which node leads each shard's group (shard id to node name), as a node's GET /cluster tells. */
+  Map<String, String> leaders(int via) throws Exception {
+    Map<String, String> leaders = new HashMap<>();
+    JsonNode cluster = ClusterDataPlaneTest.cluster(nodes.get(via));
+    assertNotNull(cluster.get("members"), cluster.toString());
+    for (JsonNode member : cluster.get("members")) {
+      for (JsonNode shard : member.get("shards")) {
+        if (!member.get("name").isNull()) leaders.put(shard.get("shardId").asText(), member.get("name").asText());
+      }
+    }
+    return leaders;
+  }
+
+  void kill(int index) throws InterruptedException {
+    nodes.get(index).kill();
+  }
+
+  /** Restarts the nodes at once, from their data: two of them make a majority only together. */
+  void restart(List<Integer> which) {
+    List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
+    for (int index : which) {
+      starting.add(CompletableFuture.supplyAsync(() -> ChildServer.start(directory.resolve("node-" + index),
+          ChildCluster.nodeSettings(index, ports, SETTINGS))));
+    }
+    for (int i = 0; i < which.size(); i++) nodes.set(which.get(i), starting.get(i).join());
+  }
+
+  /**
+   * Puts the record to the shard that owns the hash key until it is acknowledged: the test clients do not
+   * retry, and this retries what an election refuses (InternalFailure), as the SDK's default would.
+   */
+  static String putUntilAcknowledged(KinesisClient client, String stream, String hashKey, String data)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (true) {
+      try {
+        client.putRecord(b -> b.streamName(stream).partitionKey("k").explicitHashKey(hashKey)
+            .data(SdkBytes.fromUtf8String(data)));
+        return data;
+      } catch (KinesisException refused) {
+        if (System.nanoTime() > deadline || refused.statusCode() != 500) throw refused;
+        Thread.sleep(200);
+      }
+    }
+  }
+
+  /** Resumes paused nodes and kills them all. */
+  @Override
+  public void close() throws Exception {
+    for (ChildServer node : nodes) {
+      try {
+        node.signal("CONT");
+      } catch (IllegalStateException gone) {
+        // killed already
+      }
+      node.kill();
+    }
+  }
+}
