@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -63,6 +65,8 @@ public final class ShardGroups {
   private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
   /** How long the client towards a group's leader waits between two tries (through an election). */
   private static final long CLIENT_RETRY_MILLIS = 100;
+  /** Appends a node sends to one group's leader at once, at most: every shard queue of a busy follower. */
+  private static final int CLIENT_OUTSTANDING = 4096;
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
@@ -79,6 +83,11 @@ public final class ShardGroups {
   private final Map<Long, Promise<Long>> waiting = new ConcurrentHashMap<>();
   private final Map<Integer, Group> groups = new HashMap<>();
   private final Map<String, String> nodesByPeerId = new HashMap<>();
+  private final ExecutorService clientSends = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "tributary-replication-sends");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   /**
    * A group this node is a member of: its Raft id, its context, its state machine (with this node's replicas),
@@ -133,6 +142,7 @@ public final class ShardGroups {
     RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
     GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * LARGEST_ENTRY.getSize()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(properties, CLIENT_OUTSTANDING);
     long tries = Math.max(1, commitTimeout.toMillis() / CLIENT_RETRY_MILLIS);
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
@@ -265,10 +275,10 @@ public final class ShardGroups {
     Message message = Message.valueOf(entry);
     if (selfId.equals(group.machine().leader())) {
       submitHere(group, message).whenComplete((reply, failure) -> {
-        if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) group.client().async().send(message);
+        if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) sendToLeader(group, message);
       });
     } else {
-      group.client().async().send(message);
+      sendToLeader(group, message);
     }
     Promise<Long> onCaller = Promise.promise();
     answered.future().onComplete(result -> {
@@ -276,6 +286,14 @@ public final class ShardGroups {
       caller.runOnContext(v -> onCaller.handle(result));
     });
     return onCaller.future();
+  }
+
+  /**
+   * Through the group's client, from a thread of its own: Ratis's client waits for a free slot when as many
+   * requests as it allows are outstanding, which must not stall an event loop.
+   */
+  private void sendToLeader(Group group, Message message) {
+    clientSends.execute(() -> group.client().async().send(message));
   }
 
   private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) {
@@ -318,6 +336,7 @@ public final class ShardGroups {
   /** Stops the Raft server (the groups' logs stay) and closes the replicas, on a worker. */
   public Future<Void> close() {
     return vertx.<Void>executeBlocking(() -> {
+      clientSends.shutdown();
       for (Group group : groups.values()) group.client().close();
       server.close();
       return null;
