@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.bench.NemesisRun;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,6 +29,7 @@ class ReplicationNemesisTest {
     NemesisRun.Outcome outcome = NemesisRun.run(new NemesisRun.Settings(directory, Duration.ofSeconds(40),
         Duration.ofSeconds(1), Duration.ofSeconds(5), 4000, 6, 1, 5, true, 20261202L));
     String summary = outcome.summary();
+    if (!outcome.passed()) keepLogs();
     assertTrue(outcome.mended(), "every node came back: " + summary);
     assertEquals(0, outcome.lost(), "lost: " + outcome.examples());
     assertEquals(0, outcome.duplicated(), "duplicated: " + outcome.examples());
@@ -32,5 +37,15 @@ class ReplicationNemesisTest {
     assertEquals(0, outcome.disagreements(), "nodes disagree: " + outcome.examples());
     assertTrue(outcome.acknowledged() > 200, "records acknowledged: " + summary);
     assertTrue(outcome.kills() >= 1 && outcome.pauses() >= 1, "a kill and a pause: " + summary);
+  }
+
+  /** The nodes' logs outlive the temp directory, in target/nemesis-test-logs. */
+  private void keepLogs() throws IOException {
+    Path kept = Files.createDirectories(Path.of("target", "nemesis-test-logs"));
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path log : files.filter(file -> file.getFileName().toString().endsWith("-server.log")).toList()) {
+        Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 }
