@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class NemesisCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-  /** Restarts that fail (a start timing out on a busy machine) are tried again this many times in all. */
+  /** Starts that fail (timing out on a busy machine) are tried this many times in all. */
   private static final int START_ATTEMPTS = 3;
 
   private final Path directory;
@@ -39,10 +39,25 @@ final class NemesisCluster implements AutoCloseable {
     this.nodes = new AtomicReferenceArray<>(started.toArray(ChildServer[]::new));
   }
 
-  /** Starts {@code size} nodes in {@code directory}, each with these TRIBUTARY_* settings, and waits until all are ready. */
+  /**
+   * Starts {@code size} nodes in {@code directory}, each with these TRIBUTARY_* settings, and waits until all are
+   * ready. A start that times out (a busy machine) is tried again on new ports in {@code directory/attempt-<n>},
+   * the failed attempt's logs left where they are.
+   */
   static NemesisCluster start(Path directory, int size, Map<String, String> settings) {
-    List<Integer> ports = ChildCluster.clusterPorts(size);
-    return new NemesisCluster(directory, ports, settings, ChildCluster.start(directory, ports, settings));
+    RuntimeException last = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      Path in = attempt == 1 ? directory : directory.resolve("attempt-" + attempt);
+      List<Integer> ports = ChildCluster.clusterPorts(size);
+      try {
+        return new NemesisCluster(in, ports, settings, ChildCluster.start(in, ports, settings));
+      } catch (RuntimeException failed) {
+        last = failed;
+        NemesisRun.log("the cluster did not start (attempt %d of %d): %s", attempt, START_ATTEMPTS,
+            String.valueOf(failed.getMessage()).lines().findFirst().orElse(""));
+      }
+    }
+    throw last;
   }
 
   int size() {
@@ -59,8 +74,9 @@ final class NemesisCluster implements AutoCloseable {
     return "127.0.0.1:" + ports.get(index);
   }
 
-  Path log(int index) {
-    return directory.resolve("node-" + index + "-server.log");
+  /** Where the nodes keep their data and logs ({@code node-<i>}, {@code node-<i>-server.log}). */
+  Path directory() {
+    return directory;
   }
 
   void kill(int index) throws InterruptedException {
