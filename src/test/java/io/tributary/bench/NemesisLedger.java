@@ -15,7 +15,14 @@ final class NemesisLedger {
    */
   record Ack(String id, String shardId, String sequenceNumber, int node, long sentNanos, long ackedNanos) { }
 
+  /**
+   * A put call (PutRecord or PutRecords): the node it went through, when it was sent and answered
+   * ({@link System#nanoTime()}), and what it got ({@code ok}, or the error).
+   */
+  record Call(int node, long sentNanos, long endedNanos, String outcome) { }
+
   private final ConcurrentLinkedQueue<Ack> acks = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Call> calls = new ConcurrentLinkedQueue<>();
   private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
   private final LongAdder attempts = new LongAdder();
 
@@ -29,6 +36,14 @@ final class NemesisLedger {
 
   void failed(String error, int records) {
     failures.computeIfAbsent(error, e -> new LongAdder()).add(records);
+  }
+
+  void called(Call call) {
+    calls.add(call);
+  }
+
+  List<Call> calls() {
+    return List.copyOf(calls);
   }
 
   List<Ack> acks() {

@@ -97,11 +97,13 @@ final class NemesisProducer implements Runnable {
     try {
       PutRecordResponse response = client.putRecord(b -> b.streamName(stream).partitionKey(id)
           .data(SdkBytes.fromUtf8String(id)));
-      ledger.acknowledged(new NemesisLedger.Ack(id, response.shardId(), response.sequenceNumber(), node, sent,
-          System.nanoTime()));
+      long acked = System.nanoTime();
+      ledger.acknowledged(new NemesisLedger.Ack(id, response.shardId(), response.sequenceNumber(), node, sent, acked));
+      ledger.called(new NemesisLedger.Call(node, sent, acked, "ok"));
       return true;
     } catch (RuntimeException failed) {
       ledger.failed("PutRecord: " + error(failed), 1);
+      ledger.called(new NemesisLedger.Call(node, sent, System.nanoTime(), error(failed)));
       return false;
     }
   }
@@ -128,9 +130,11 @@ final class NemesisProducer implements Runnable {
           all = false;
         }
       }
+      ledger.called(new NemesisLedger.Call(node, sent, acked, all ? "ok" : "some entries failed"));
       return all;
     } catch (RuntimeException failed) {
       ledger.failed("PutRecords: " + error(failed), size);
+      ledger.called(new NemesisLedger.Call(node, sent, System.nanoTime(), error(failed)));
       return false;
     }
   }

@@ -60,7 +60,8 @@ public final class NemesisRun {
    * live leaders again; the records were then not checked.
    */
   public record Outcome(Settings settings, long attempts, long acknowledged, Map<String, Long> failures,
-      List<Nemesis.Fault> faults, List<Long> putFailoverMillis, NemesisCheck.Findings findings, boolean mended,
+      List<Nemesis.Fault> faults, List<Long> putFailoverMillis, List<String> longestSurvivorCalls,
+      NemesisCheck.Findings findings, boolean mended,
       long producingMillis, long totalMillis) {
 
     public long lost() {
@@ -185,11 +186,14 @@ public final class NemesisRun {
       NemesisCheck.Findings findings = mended
           ? NemesisCheck.check(acks, readEverything(cluster, shards))
           : new NemesisCheck.Findings(0, 0, 0, 0, 0, 0, 0, List.of("not checked: the cluster could not be mended"));
+      log("checked what the nodes in %s hold", cluster.directory());
       log("checked: %s", findings);
       List<Long> putFailovers = nemesis.faults().stream().filter(fault -> !fault.ledShards().isEmpty())
           .map(fault -> putFailover(fault, acks)).toList();
+      List<String> longestCalls = nemesis.faults().stream().map(fault -> longestSurvivorCall(fault, ledger.calls()))
+          .toList();
       return new Outcome(settings, ledger.attempts(), acks.size(), ledger.failures(), nemesis.faults(), putFailovers,
-          findings, mended, producingMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+          longestCalls, findings, mended, producingMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
   }
 
@@ -265,6 +269,20 @@ public final class NemesisRun {
       reads.add(byShard);
     }
     return reads;
+  }
+
+  /**
+   * The longest put call through a survivor that was under way at the fault or sent in the {@link Nemesis#FAILOVER_WAIT}
+   * after it, as "milliseconds outcome": whether puts through the survivors waited out the election and succeeded,
+   * or hung until the client gave up.
+   */
+  private static String longestSurvivorCall(Nemesis.Fault fault, List<NemesisLedger.Call> calls) {
+    long until = fault.atNanos() + Nemesis.FAILOVER_WAIT.toNanos();
+    return calls.stream()
+        .filter(call -> call.node() != fault.node() && call.endedNanos() >= fault.atNanos() && call.sentNanos() <= until)
+        .max(java.util.Comparator.comparingLong(call -> call.endedNanos() - call.sentNanos()))
+        .map(call -> TimeUnit.NANOSECONDS.toMillis(call.endedNanos() - call.sentNanos()) + " " + call.outcome())
+        .orElse("none");
   }
 
   /**
