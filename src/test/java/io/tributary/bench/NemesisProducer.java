@@ -34,6 +34,7 @@ final class NemesisProducer implements Runnable {
   private final NemesisCluster cluster;
   private final String stream;
   private final int maxBatch;
+  private final Duration callTimeout;
   private final Random random;
   private final NemesisLedger ledger;
   private final AtomicBoolean stop;
@@ -41,27 +42,33 @@ final class NemesisProducer implements Runnable {
   private URI endpoint;
   private KinesisClient client;
 
-  NemesisProducer(int producer, int node, NemesisCluster cluster, String stream, int maxBatch, long seed,
-      NemesisLedger ledger, AtomicBoolean stop) {
+  NemesisProducer(int producer, int node, NemesisCluster cluster, String stream, int maxBatch, Duration callTimeout,
+      long seed, NemesisLedger ledger, AtomicBoolean stop) {
     this.producer = producer;
     this.node = node;
     this.cluster = cluster;
     this.stream = stream;
     this.maxBatch = maxBatch;
+    this.callTimeout = callTimeout;
     this.random = new Random(seed);
     this.ledger = ledger;
     this.stop = stop;
   }
 
-  /** A client that never retries: what it reports is what the one attempt got. */
+  /** A client that never retries: what it reports is what the one attempt got, within 10 s. */
   static KinesisClient client(URI endpoint) {
+    return client(endpoint, Duration.ofSeconds(10));
+  }
+
+  /** A client that never retries, whose calls give up after {@code callTimeout}. */
+  static KinesisClient client(URI endpoint, Duration callTimeout) {
     return KinesisClient.builder()
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
         .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)))
         // A put to a paused node or one waiting out an election gives up after this long.
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(Duration.ofSeconds(10)))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout))
         .build();
   }
 
@@ -74,7 +81,7 @@ final class NemesisProducer implements Runnable {
         if (!current.equals(endpoint)) {
           if (client != null) client.close();
           endpoint = current;
-          client = client(current);
+          client = client(current, callTimeout);
         }
         boolean ok = maxBatch < 2 || random.nextBoolean() ? putRecord() : putRecords(2 + random.nextInt(maxBatch - 1));
         if (!ok) Thread.sleep(BACKOFF_MILLIS);

@@ -36,7 +36,8 @@ final class NemesisReport {
         + settings.failoverTimeoutMs());
     BenchSupport.row(md, "stream", settings.shards() + " shards");
     BenchSupport.row(md, "producers", settings.producersPerNode() + " per node; PutRecord, or PutRecords of 2-"
-        + settings.batch() + " records, half each; 100 ms pause after a failed attempt; API call timeout 10 s");
+        + settings.batch() + " records, half each; 100 ms pause after a failed attempt; API call timeout " + settings.callTimeout().toSeconds()
+        + " s");
     BenchSupport.row(md, "faults", String.format(Locale.ROOT, "%s kill or pause, %.1f s of calm before each, node down "
         + "or paused for %.1f s", settings.alternate() ? "alternating" : "random", settings.interval().toMillis() / 1000.0,
         settings.faultLength().toMillis() / 1000.0));

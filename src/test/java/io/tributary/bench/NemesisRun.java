@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * <p>Options ({@code --name value}): dir (where the nodes keep their data and logs; default a new temp dir),
  * duration (seconds of producing, 120), interval (seconds of calm between faults, 5), fault-length (seconds a node
  * stays killed or paused, 8: longer than the failover timeout), failover-timeout-ms (4000), shards (6),
- * producers-per-node (1), batch (largest PutRecords; 1: PutRecord only; 5), order ({@code random} or
+ * producers-per-node (1), batch (largest PutRecords; 1: PutRecord only; 5), call-timeout (seconds a put may take
+ * before the client gives up, 30), order ({@code random} or
  * {@code alternate}: kills and pauses taking turns), seed, out (Markdown report file; none: printed only),
  * command and commit (shown in the report). Exits 1 if a record was lost or duplicated, read out of order or
  * differently through different nodes, or if the cluster could not be mended.
@@ -37,7 +38,8 @@ public final class NemesisRun {
 
   /** What a run does; see the class comment for each option. */
   public record Settings(Path directory, Duration duration, Duration interval, Duration faultLength,
-      int failoverTimeoutMs, int shards, int producersPerNode, int batch, boolean alternate, long seed) {
+      int failoverTimeoutMs, int shards, int producersPerNode, int batch, Duration callTimeout, boolean alternate,
+      long seed) {
 
     static Settings of(Map<String, String> options) throws java.io.IOException {
       String dir = BenchSupport.option(options, "dir", "");
@@ -50,6 +52,7 @@ public final class NemesisRun {
           Integer.parseInt(BenchSupport.option(options, "shards", "6")),
           Integer.parseInt(BenchSupport.option(options, "producers-per-node", "1")),
           Integer.parseInt(BenchSupport.option(options, "batch", "5")),
+          Duration.ofSeconds(Long.parseLong(BenchSupport.option(options, "call-timeout", "30"))),
           BenchSupport.option(options, "order", "random").equals("alternate"),
           Long.parseLong(BenchSupport.option(options, "seed", String.valueOf(System.currentTimeMillis()))));
     }
@@ -163,7 +166,7 @@ public final class NemesisRun {
         for (int k = 0; k < settings.producersPerNode(); k++) {
           int id = producers.size();
           producers.add(started(new NemesisProducer(id, node, cluster, STREAM, settings.batch(),
-              settings.seed() + 1 + id, ledger, stopProducers), "producer-" + id));
+              settings.callTimeout(), settings.seed() + 1 + id, ledger, stopProducers), "producer-" + id));
         }
       }
       Nemesis nemesis = new Nemesis(cluster, settings.interval(), settings.faultLength(),

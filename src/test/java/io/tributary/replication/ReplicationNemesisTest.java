@@ -27,7 +27,7 @@ class ReplicationNemesisTest {
   @Test
   void killsAndPausesLoseNothingAcknowledged() throws Exception {
     NemesisRun.Outcome outcome = NemesisRun.run(new NemesisRun.Settings(directory, Duration.ofSeconds(40),
-        Duration.ofSeconds(1), Duration.ofSeconds(5), 4000, 6, 1, 5, true, 20261202L));
+        Duration.ofSeconds(1), Duration.ofSeconds(5), 4000, 6, 1, 5, Duration.ofSeconds(30), true, 20261202L));
     String summary = outcome.summary();
     if (!outcome.passed()) keepLogs();
     assertTrue(outcome.mended(), "every node came back: " + summary);
