@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The fault injector of a nemesis run: after every {@code interval} of calm it picks a node ({@link #victim}) and either kills it
- * (SIGKILL) and starts it again on its data directory, or pauses it (SIGSTOP) and resumes it (SIGCONT), each after
- * {@code length}. A fault is mended, and the node ready again, before the next begins: two of the three nodes,
+ * The fault injector of a nemesis run: after every {@code interval} of calm it picks a node ({@link #victim}) and
+ * either kills it (SIGKILL) and starts it again on its data directory, or pauses it (SIGSTOP) and resumes it
+ * (SIGCONT), each after {@code length} (or once its failover is seen, if that takes longer). A fault is mended, and the node ready again, before the next begins: two of the three nodes,
  * a majority of every shard's group, are always up.
  *
  * <p>For each fault it measures the failover as a survivor sees it: the time from the fault until the survivor's

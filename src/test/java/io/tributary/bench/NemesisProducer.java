@@ -66,7 +66,8 @@ final class NemesisProducer implements Runnable {
         .endpointOverride(endpoint)
         .region(Region.US_EAST_1)
         .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)))
+        // The socket read timeout too, or it would end a put waiting in the server before the call timeout does.
+        .httpClientBuilder(ApacheHttpClient.builder().connectionTimeout(Duration.ofSeconds(2)).socketTimeout(callTimeout))
         // A put to a paused node or one waiting out an election gives up after this long.
         .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()).apiCallTimeout(callTimeout))
         .build();

@@ -26,9 +26,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  * duration (seconds of producing, 120), interval (seconds of calm between faults, 5), fault-length (seconds a node
  * stays killed or paused, 8: longer than the failover timeout), failover-timeout-ms (4000), shards (6),
  * producers-per-node (1), batch (largest PutRecords; 1: PutRecord only; 5), call-timeout (seconds a put may take
- * before the client gives up, 30), order ({@code random} or
- * {@code alternate}: kills and pauses taking turns), seed, out (Markdown report file; none: printed only),
- * command and commit (shown in the report). Exits 1 if a record was lost or duplicated, read out of order or
+ * before the client gives up, 30), order ({@code random} or {@code alternate}: pauses and kills taking turns), seed,
+ * out (Markdown report file; none: printed only), command and commit (shown in the report). Exits 1 if a record was lost or duplicated, read out of order or
  * differently through different nodes, or if the cluster could not be mended.
  */
 public final class NemesisRun {
