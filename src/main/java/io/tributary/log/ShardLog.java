@@ -29,6 +29,19 @@ public interface ShardLog {
    */
   Future<Long> append(List<Entry> entries);
 
+  /** Where an append landed: the offset of its first record, and the arrival time its records were stored with. */
+  record Stamp(long firstOffset, long arrivalMillis) { }
+
+  /**
+   * Appends as {@link #append} does, and tells the arrival time the records were stored with: a replicated log
+   * takes appends from every node that keeps it, and gives an append a later arrival than it carries when
+   * another node's append before it arrived later, so that arrival times never go back in the log.
+   */
+  default Future<Stamp> appendStamped(List<Entry> entries) {
+    long arrival = entries.isEmpty() ? -1 : entries.get(0).arrivalMillis();
+    return append(entries).map(first -> new Stamp(first, arrival));
+  }
+
   /**
    * Up to {@code maxRecords} records from {@code fromOffset} on (from the trim horizon if it is older),
    * stopping before the total size would pass {@code maxBytes}, though always at least one record when

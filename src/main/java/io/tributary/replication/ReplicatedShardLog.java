@@ -29,6 +29,11 @@ final class ReplicatedShardLog implements ShardLog {
 
   @Override
   public Future<Long> append(List<Entry> entries) {
+    return appendStamped(entries).map(Stamp::firstOffset);
+  }
+
+  @Override
+  public Future<Stamp> appendStamped(List<Entry> entries) {
     return groups.append(address, entries, here);
   }
 

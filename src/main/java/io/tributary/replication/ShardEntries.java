@@ -21,7 +21,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * append:  byte 1, string shard address, long origin, long entry id, int count,
  *          count x (long arrival ms, string partition key, int length, length bytes of data)
  * seal:    byte 2, string shard address, long origin, long entry id
- * outcome: byte 0, long first offset  (applied)
+ * outcome: byte 0, long first offset, long arrival ms  (applied, the records stored with that arrival time)
  *          byte 2                     (refused: the shard is sealed; nothing applied)
  *          byte 3                     (the same entry was applied before; nothing applied again)
  * </pre>
@@ -96,8 +96,9 @@ final class ShardEntries {
     return new Entry(kind, address, origin, id, records);
   }
 
-  static Message applied(long firstOffset) {
-    return Message.valueOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(9).put(APPLIED).putLong(firstOffset).flip()));
+  static Message applied(long firstOffset, long arrivalMillis) {
+    return Message.valueOf(UnsafeByteOperations.unsafeWrap(ByteBuffer.allocate(17).put(APPLIED).putLong(firstOffset)
+        .putLong(arrivalMillis).flip()));
   }
 
   static Message refused(byte why) {

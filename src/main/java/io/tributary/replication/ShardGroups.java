@@ -80,7 +80,7 @@ public final class ShardGroups {
   private final long origin = new SecureRandom().nextLong();
   private final AtomicLong entryIds = new AtomicLong();
   /** This node's appends waiting for their entries to be applied here, by entry id. */
-  private final Map<Long, Promise<Long>> waiting = new ConcurrentHashMap<>();
+  private final Map<Long, Promise<ShardLog.Stamp>> waiting = new ConcurrentHashMap<>();
   private final Map<Integer, Group> groups = new HashMap<>();
   private final Map<String, String> nodesByPeerId = new HashMap<>();
   private final ExecutorService clientSends = Executors.newSingleThreadExecutor(runnable -> {
@@ -241,17 +241,17 @@ public final class ShardGroups {
 
   /**
    * Writes an append of this node's to the shard's group: completes (on the caller's context) with the offset
-   * of its first record once it is committed and applied here; fails with {@link ShardClosedException} when
+   * of its first record and the arrival time it was stored with, once it is committed and applied here; fails with {@link ShardClosedException} when
    * the shard was sealed before it, and with {@link ShardUnavailableException} when whether it will be applied
    * is unknown (no leader committed it in time).
    */
-  Future<Long> append(String shardAddress, List<ShardLog.Entry> records, Context caller) {
+  Future<ShardLog.Stamp> append(String shardAddress, List<ShardLog.Entry> records, Context caller) {
     long id = entryIds.incrementAndGet();
     return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, records), caller);
   }
 
   /** Seals the shard on every replica; completes with its end offset once every append before is durable here. */
-  Future<Long> seal(String shardAddress, Context caller) {
+  Future<ShardLog.Stamp> seal(String shardAddress, Context caller) {
     long id = entryIds.incrementAndGet();
     return submit(shardAddress, id, ShardEntries.seal(shardAddress, origin, id), caller);
   }
@@ -263,12 +263,12 @@ public final class ShardGroups {
    * sent, see {@link AppliedEntryIds}). The caller is answered when this node applies the entry, whichever
    * leader committed it, or told the outcome is unknown once the commit timeout has passed.
    */
-  private Future<Long> submit(String shardAddress, long id, ByteString entry, Context caller) {
+  private Future<ShardLog.Stamp> submit(String shardAddress, long id, ByteString entry, Context caller) {
     Group group = groups.get(plan.groupOf(shardAddress));
     if (group == null) {
       return Future.failedFuture(new ShardUnavailableException(settings.self() + " keeps no replica of " + shardAddress));
     }
-    Promise<Long> answered = Promise.promise();
+    Promise<ShardLog.Stamp> answered = Promise.promise();
     waiting.put(id, answered);
     long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
         new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
@@ -280,7 +280,7 @@ public final class ShardGroups {
     } else {
       sendToLeader(group, message);
     }
-    Promise<Long> onCaller = Promise.promise();
+    Promise<ShardLog.Stamp> onCaller = Promise.promise();
     answered.future().onComplete(result -> {
       vertx.cancelTimer(timer);
       caller.runOnContext(v -> onCaller.handle(result));
@@ -312,14 +312,14 @@ public final class ShardGroups {
   }
 
   private void fail(long id, RuntimeException failure) {
-    Promise<Long> promise = waiting.remove(id);
+    Promise<ShardLog.Stamp> promise = waiting.remove(id);
     if (promise != null) promise.tryFail(failure);
   }
 
   /** What an entry did here: answers the append of this node's that wrote it. */
   private void applied(ShardEntries.Entry entry, AsyncResult<Message> result) {
     if (entry.origin() != origin) return;
-    Promise<Long> promise = waiting.remove(entry.id());
+    Promise<ShardLog.Stamp> promise = waiting.remove(entry.id());
     if (promise == null) return;
     if (result.failed()) {
       promise.tryFail(new ShardUnavailableException(entry.address() + ": " + result.cause().getMessage()));
@@ -327,7 +327,7 @@ public final class ShardGroups {
     }
     ByteBuffer outcome = result.result().getContent().asReadOnlyByteBuffer();
     if (outcome.get() == ShardEntries.APPLIED) {
-      promise.tryComplete(outcome.getLong());
+      promise.tryComplete(new ShardLog.Stamp(outcome.getLong(), outcome.getLong()));
     } else {
       promise.tryFail(new ShardClosedException());
     }

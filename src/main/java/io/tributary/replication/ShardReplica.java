@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import org.apache.ratis.protocol.Message;
 
 /**
@@ -14,6 +15,10 @@ import org.apache.ratis.protocol.Message;
  * entries to it, in the group's order, on the group's context (the only one that touches it). So its log
  * holds exactly the committed records, at the same offsets on every replica, and nothing a leader wrote that
  * was not committed is ever readable here.
+ *
+ * <p>Arrival times never go back in a shard's log, though appends reach the group from every node that keeps
+ * the shard, each stamped with its own clock: an append that carries an earlier arrival than the last record
+ * applied takes that record's.
  *
  * <p>After a restart the group applies again the entries past its last snapshot, some of which the log
  * already holds: the replica counts where each entry's records land from the end the snapshot recorded, and
@@ -31,6 +36,8 @@ final class ShardReplica {
   private final long recoveredEnd;
   /** Where the next applied append lands: the end of every entry applied so far, durable or not. */
   private volatile long appliedEnd;
+  /** The arrival time of the last record applied: appends from different nodes may carry earlier ones. */
+  private long lastArrival;
   private volatile boolean sealed;
   /** The newest append: the log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
@@ -43,6 +50,7 @@ final class ShardReplica {
     this.sealedMarker = directory.resolve(SEALED_FILE);
     this.recoveredEnd = log.endOffset();
     this.appliedEnd = snapshotEnd;
+    this.lastArrival = log.lastArrivalMillis();
     this.sealed = sealed;
   }
 
@@ -80,12 +88,13 @@ final class ShardReplica {
    */
   Future<Message> apply(ShardEntries.Entry entry) {
     if (entry.kind() == ShardEntries.SEAL) {
-      if (sealed) return Future.succeededFuture(ShardEntries.applied(appliedEnd));
+      if (sealed) return Future.succeededFuture(ShardEntries.applied(appliedEnd, lastArrival));
       sealed = true;
       long end = appliedEnd;
+      long arrival = lastArrival;
       return lastAppend.transform(appended -> vertx.executeBlocking(() -> {
         writeSealedMarker();
-        return ShardEntries.applied(end);
+        return ShardEntries.applied(end, arrival);
       }, false));
     }
     if (sealed) return Future.succeededFuture(ShardEntries.refused(ShardEntries.SEALED));
@@ -93,18 +102,24 @@ final class ShardReplica {
     int count = entry.records().size();
     if (first + count <= recoveredEnd) {
       appliedEnd = first + count;  // applied before the restart
-      return Future.succeededFuture(ShardEntries.applied(first));
+      return Future.succeededFuture(ShardEntries.applied(first, -1));
     }
     if (first < recoveredEnd) {
       return Future.failedFuture(new IllegalStateException("an entry of " + count + " records lands at " + first
           + ", inside what the log held when it opened (" + recoveredEnd + " records)"));
     }
     appliedEnd = first + count;
-    Future<Long> appended = log.append(entry.records());
+    // Every replica applies the same entries from the same log, so each gives the same arrival times.
+    long carried = entry.records().get(0).arrivalMillis();
+    long arrival = Math.max(carried, lastArrival);
+    lastArrival = arrival;
+    List<ShardLog.Entry> records = arrival == carried ? entry.records() : entry.records().stream()
+        .map(record -> new ShardLog.Entry(arrival, record.partitionKey(), record.data())).toList();
+    Future<Long> appended = log.append(records);
     lastAppend = appended;
     return appended.map(offset -> {
       grown.run();
-      return ShardEntries.applied(offset);
+      return ShardEntries.applied(offset, arrival);
     });
   }
 

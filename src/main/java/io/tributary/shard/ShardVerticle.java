@@ -221,7 +221,8 @@ public final class ShardVerticle extends VerticleBase {
     for (IncomingRecord record : records.subList(0, count)) {
       entries.add(new ShardLog.Entry(arrival, record.partitionKey(), record.data()));
     }
-    Future<Appended> appended = log.append(entries).map(first -> new Appended(first, arrival, count));
+    Future<Appended> appended = log.appendStamped(entries)
+        .map(stamp -> new Appended(stamp.firstOffset(), stamp.arrivalMillis(), count));
     lastAppend = appended;
     appended.onSuccess(done -> tipChanged());
     return appended;

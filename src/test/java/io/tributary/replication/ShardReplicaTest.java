@@ -80,6 +80,20 @@ class ShardReplicaTest {
     onContext(restarted::close);
   }
 
+  @Test
+  void anAppendThatCarriesAnEarlierArrivalTakesTheLastOnes() throws Exception {
+    ShardReplica replica = open(0);
+    long now = System.currentTimeMillis();
+    apply(replica, append(1, now, "late-clock"));
+    ByteBuffer outcome = apply(replica, append(2, now - 500, "early-clock")).getContent().asReadOnlyByteBuffer();
+    assertEquals(ShardEntries.APPLIED, outcome.get());
+    assertEquals(1, outcome.getLong());
+    assertEquals(now, outcome.getLong(), "the arrival it was stored with");
+    ShardLog.Page page = onContext(() -> replica.log().read(0, 10, 1 << 20));
+    assertEquals(List.of(now, now), page.records().stream().map(StoredRecord::arrivalMillis).toList());
+    onContext(replica::close);
+  }
+
   private ShardReplica open(long snapshotEnd) throws Exception {
     return onContext(() -> ShardReplica.open(vertx, directory,
         FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), snapshotEnd));
@@ -96,8 +110,12 @@ class ShardReplicaTest {
   }
 
   private static ShardEntries.Entry append(long id, String... data) {
+    return append(id, System.currentTimeMillis(), data);
+  }
+
+  private static ShardEntries.Entry append(long id, long arrival, String... data) {
     List<ShardLog.Entry> records = java.util.Arrays.stream(data)
-        .map(text -> new ShardLog.Entry(System.currentTimeMillis(), "key", text.getBytes(StandardCharsets.UTF_8))).toList();
+        .map(text -> new ShardLog.Entry(arrival, "key", text.getBytes(StandardCharsets.UTF_8))).toList();
     return ShardEntries.decode(ShardEntries.append("tributary.shard.uid/shardId-000000000000", 7, id, records));
   }
 
