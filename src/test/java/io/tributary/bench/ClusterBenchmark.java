@@ -36,16 +36,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --mode single}: one node (not clustered), the baseline. {@code --mode cluster}: three clustered
  * nodes, every client through the first node, then clients spread evenly over the three, then the latency
- * pairs (on the stream of the first of those that ran), or those of them {@code --cases} names. Each writes its figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
+ * pairs (on the stream of the first of those that ran), or those of them {@code --cases} names. Each writes its
+ * figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
  * writes the report to {@code --out} from the summary files of those runs and of {@link SdkBenchmark}'s, in
  * {@code --summaries}, over {@code --rounds} rounds (see {@link #report}).
  *
  * <p>Options ({@code --name value}): host, nodes ({@code api:management,...}), server-pids (comma list), mode,
  * warmup and duration (seconds), shards, records-per-call, record-bytes ({@code N} or {@code MIN-MAX}; the latency
  * pairs' PutRecord takes the middle), concurrency (calls in flight), lanes (client event loops), limit,
- * cases (comma list of one-node, spread, latency), latency-calls, latency-warmup, summary-out; for the report: out, summaries,
- * rounds, command and server-info (text for the report), and the
- * options of the runs (for the parameters table).
+ * cases (comma list of one-node, spread, latency), latency-calls, latency-warmup, summary-out; for the report:
+ * out, summaries, rounds, command and server-info (text for the report), and the options of the runs (for the
+ * parameters table).
  */
 public final class ClusterBenchmark {
   private final Map<String, String> options;
@@ -102,7 +103,9 @@ public final class ClusterBenchmark {
         return failures(cases) == 0 ? 0 : 3;
       }
       List<String> run = List.of(option("cases", "one-node,spread,latency").split(","));
-      if (run.contains("one-node")) cases.put("one-node", throughput(vertx, contexts, "one-node", List.of(nodes.nodes.get(0))));
+      if (run.contains("one-node")) {
+        cases.put("one-node", throughput(vertx, contexts, "one-node", List.of(nodes.nodes.get(0))));
+      }
       if (run.contains("spread")) cases.put("spread", throughput(vertx, contexts, "spread", nodes.nodes));
       long latencyErrors = 0;
       if (run.contains("latency")) {
@@ -187,7 +190,8 @@ public final class ClusterBenchmark {
     for (Node node : nodes.nodes) owned.add(nodes.shardsOf(node, stream, true).size());
     log("%s: shards owned by each node: %s", name, owned);
     List<Buffer> bodies = new ArrayList<>();
-    for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, recordSizes, random));
+    RecordSizes sizes = RecordSizes.parse(option("record-bytes", "100"));  // counts this case's records alone
+    for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, sizes, random));
     log("%s: PutRecords through %d node(s), %d x %s per call, %d in flight, %d s warm-up + %d s", name,
         targets.size(), recordsPerCall, recordSizes, concurrency, warmupMillis / 1000, durationMillis / 1000);
     ShardRequests before = nodes.shardRequests();
@@ -200,7 +204,7 @@ public final class ClusterBenchmark {
     ShardRequests putRequests = nodes.shardRequests().minus(before);
     long acked = put.measured().records + put.warmupRecords();
     // The calls cycle through the bodies, so the records acknowledged have their mean size.
-    double megabytesPerSecond = put.recordsPerSecond() * recordSizes.meanBytes() / 1e6;
+    double megabytesPerSecond = put.recordsPerSecond() * sizes.meanBytes() / 1e6;
     log("  %,.0f records/s (%.1f MB/s), p50 %.2f ms, p99 %.2f ms, errors %d %s; forwarded %.1f%% of %,.0f shard requests",
         put.recordsPerSecond(), megabytesPerSecond, put.measured().percentileMillis(50), put.measured().percentileMillis(99),
         put.errors(), put.errorTypes(), 100 * putRequests.forwardedShare(), putRequests.local() + putRequests.forwarded());
@@ -218,7 +222,7 @@ public final class ClusterBenchmark {
     values.put("put.records_per_s", put.recordsPerSecond());
     values.put("put.calls_per_s", put.callsPerSecond());
     values.put("put.mb_per_s", megabytesPerSecond);
-    values.put("put.record_bytes", recordSizes.meanBytes());
+    values.put("put.record_bytes", sizes.meanBytes());
     values.put("put.p50_ms", put.measured().percentileMillis(50));
     values.put("put.p99_ms", put.measured().percentileMillis(99));
     values.put("put.errors", (double) put.errors());

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,6 +33,7 @@ import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamStatus;
@@ -96,10 +98,11 @@ public final class SdkBenchmark {
     List<KinesisAsyncClient> clients = new ArrayList<>();
     try {
       for (URI endpoint : endpoints) clients.add(client(endpoint));
-      KinesisAsyncClient kinesis = clients.get(0);
       String stream = "sdk-bench-" + format + "-" + Long.toString(System.currentTimeMillis(), 36);
       log("SDK client, format %s, endpoints %s", format, endpoints);
-      createStream(kinesis, stream);
+      clients.get(0).createStream(b -> b.streamName(stream).shardCount(shards)).join();
+      // Every node must know the stream before the calls through it start.
+      for (KinesisAsyncClient kinesis : clients) awaitActive(kinesis, stream);
       Map<String, Map<String, Object>> results = new LinkedHashMap<>();
       long put = putRecords(clients, stream, results);
       drain(clients, stream, put, results);
@@ -129,13 +132,21 @@ public final class SdkBenchmark {
         .build();
   }
 
-  private void createStream(KinesisAsyncClient kinesis, String stream) throws InterruptedException {
-    kinesis.createStream(b -> b.streamName(stream).shardCount(shards)).join();
+  /** DescribeStreamSummary until the stream is ACTIVE; a node that has not heard of it yet answers not found. */
+  private static void awaitActive(KinesisAsyncClient kinesis, String stream) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (kinesis.describeStreamSummary(b -> b.streamName(stream)).join().streamDescriptionSummary().streamStatus()
-        != StreamStatus.ACTIVE) {
+    while (status(kinesis, stream) != StreamStatus.ACTIVE) {
       if (System.nanoTime() > deadline) throw new IllegalStateException(stream + " did not become ACTIVE");
       Thread.sleep(100);
+    }
+  }
+
+  private static StreamStatus status(KinesisAsyncClient kinesis, String stream) {
+    try {
+      return kinesis.describeStreamSummary(b -> b.streamName(stream)).join().streamDescriptionSummary().streamStatus();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof ResourceNotFoundException) return null;
+      throw e;
     }
   }
 
@@ -226,6 +237,14 @@ public final class SdkBenchmark {
     }
   }
 
+  /** The service's error code, or for a call that failed in the client its exception and message. */
+  private static String errorType(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof AwsServiceException e && e.awsErrorDetails() != null) return e.awsErrorDetails().errorCode();
+    String message = String.valueOf(cause.getMessage()).replaceAll("[\\s=]+", " ");
+    return cause.getClass().getSimpleName() + ": " + (message.length() > 120 ? message.substring(0, 120) + "..." : message);
+  }
+
   private static void putLoop(KinesisAsyncClient kinesis, List<PutRecordsRequest> requests, AtomicLong sequence,
       Window window, AtomicLong acked, CompletableFuture<Void> done) {
     long issued = System.nanoTime();
@@ -238,9 +257,7 @@ public final class SdkBenchmark {
       long now = System.nanoTime();
       boolean inWindow = now >= window.from && now < window.to;
       if (failure != null) {
-        Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-        window.error(cause instanceof AwsServiceException e && e.awsErrorDetails() != null
-            ? e.awsErrorDetails().errorCode() : cause.getClass().getSimpleName());
+        window.error(errorType(failure));
       } else {
         long ok = 0;
         long okBytes = 0;
