@@ -12,7 +12,7 @@
 #      loop i to node i), the same PutRecords load and drain; then sequential PutRecord / GetRecords calls
 #      through node 1 to a shard node 1 serves and to one another node serves (the commit round trip);
 # then stops the nodes. Finally io.tributary.bench.ReplicationReport writes loadtest/results/replication.md
-# from the runs' figures (kept in target/replication-bench/*.txt; node logs as
+# from the runs' figures and counts of Raft warnings in the node logs (kept in target/replication-bench/*.txt; node logs as
 # target/replication-bench-fF-rR-nodeN-server.log).
 # All nodes and the clients run on this machine and share its cores and its disk.
 # Bounded in time: about (2 x (warm-up + duration) + 60) s per factor and round; each client is killed after
@@ -82,6 +82,16 @@ client() {  # CLASS OPTIONS...
     || { STATUS=$?; log "$class: errors (see above) or failed (status $STATUS)"; }
 }
 
+# Counts of Raft warnings in the kept logs of one run's nodes, as key=value lines for the report: followers'
+# INCONSISTENCY replies to a leader's appends, leaders' log appenders that failed (and were restarted),
+# leaderships lost (any group: the metadata group's too).
+raft_log_counts() {  # NAME
+  local logs=(target/"$1"-node*-server.log)
+  echo "logs.inconsistency=$(cat "${logs[@]}" | grep -c 'received INCONSISTENCY' || true)"
+  echo "logs.appender_failed=$(cat "${logs[@]}" | grep -c 'LogAppenderDaemon failed' || true)"
+  echo "logs.leadership_lost=$(cat "${logs[@]}" | grep -c 'Lost leadership' || true)"
+}
+
 trap stop_cluster_nodes EXIT
 for ROUND in $(seq 1 "$ROUNDS"); do
   for FACTOR in 1 3; do
@@ -95,6 +105,7 @@ for ROUND in $(seq 1 "$ROUNDS"); do
       --summary-out "$SUMMARIES/f$FACTOR-r$ROUND-lean.txt"
     report_node_errors
     stop_cluster_nodes
+    raft_log_counts "replication-bench-f$FACTOR-r$ROUND" >"$SUMMARIES/f$FACTOR-r$ROUND-logs.txt"
   done
 done
 

@@ -15,8 +15,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The Markdown report of {@code loadtest/replication-bench.sh}: PutRecords through three clustered nodes with
  * replication.factor 1 and 3, from the summary files its runs left in {@code --summaries}, per factor F and
- * round R: {@code fF-rR-sdk.txt} ({@link SdkBenchmark}) and {@code fF-rR-lean.txt} ({@link ClusterBenchmark}
- * {@code --cases spread,latency}).
+ * round R: {@code fF-rR-sdk.txt} ({@link SdkBenchmark}), {@code fF-rR-lean.txt} ({@link ClusterBenchmark}
+ * {@code --cases spread,latency}) and {@code fF-rR-logs.txt} (counts of Raft warnings in the nodes' logs).
  *
  * <p>Options ({@code --name value}): summaries, rounds, out, command, server-info, conditions (text for the
  * report), and the options the runs had (warmup, duration, shards, records-per-call, record-bytes,
@@ -43,6 +43,8 @@ public final class ReplicationReport {
   private final Map<String, String> options;
   private final List<Run> runs = new ArrayList<>();
   private final List<Latency> latencies = new ArrayList<>();
+  /** Per factor and round, in the order they ran: the counts of Raft warnings in the nodes' logs. */
+  private final Map<String, Map<String, Double>> logCounts = new LinkedHashMap<>();
   private final StringBuilder md = new StringBuilder();
 
   private ReplicationReport(Map<String, String> options) {
@@ -72,6 +74,7 @@ public final class ReplicationReport {
 
   private void read(Path dir, int factor, int round) throws IOException {
     String prefix = "f" + factor + "-r" + round;
+    logCounts.put(factor + "," + round, Summaries.readFlat(dir.resolve(prefix + "-logs.txt").toString()));
     Map<String, Double> sdk = Summaries.readFlat(dir.resolve(prefix + "-sdk.txt").toString());
     Map<String, Double> figures = new LinkedHashMap<>();
     if (!sdk.isEmpty()) {
@@ -127,6 +130,7 @@ public final class ReplicationReport {
     perRound();
     latencyTable();
     cpu();
+    raftWarnings();
     findings();
     return md.toString();
   }
@@ -266,6 +270,25 @@ public final class ReplicationReport {
     md.append('\n');
   }
 
+  private void raftWarnings() {
+    md.append("## Raft warnings in the node logs\n\n");
+    md.append("Lines counted in the three nodes' logs of each run (kept as "
+        + "`target/replication-bench-fF-rR-nodeN-server.log`): leaders' `received INCONSISTENCY` (a follower refused "
+        + "an append whose previous entry it did not have; the leader goes back and sends again), log appenders that "
+        + "failed and were restarted (`LogAppenderDaemon failed`), and `Lost leadership` (any group: the metadata "
+        + "group's too, whose elections take 300 ms of silence).\n\n");
+    md.append("| factor | round | INCONSISTENCY replies | appenders failed | leaderships lost |\n"
+        + "| ---: | ---: | ---: | ---: | ---: |\n");
+    logCounts.forEach((run, counts) -> {
+      if (counts.isEmpty()) return;
+      String[] factorRound = run.split(",");
+      md.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %,.0f |%n", factorRound[0], factorRound[1],
+          counts.getOrDefault("logs.inconsistency", Double.NaN), counts.getOrDefault("logs.appender_failed", Double.NaN),
+          counts.getOrDefault("logs.leadership_lost", Double.NaN)));
+    });
+    md.append('\n');
+  }
+
   /** A paragraph for the maintainers, opened with what the figures themselves say. */
   private void findings() {
     md.append("## Findings\n\n");
@@ -286,6 +309,12 @@ public final class ReplicationReport {
               + "%.2f ms) with factor 3 against %.2f ms (p99 %.2f ms) with factor 1. ", local3,
           latencyMedian(3, "PutRecord.local.p99_ms"), local1, latencyMedian(1, "PutRecord.local.p99_ms")));
     }
+    double inconsistency1 = logMedian(1, "logs.inconsistency");
+    double inconsistency3 = logMedian(3, "logs.inconsistency");
+    if (!Double.isNaN(inconsistency1) && !Double.isNaN(inconsistency3)) {
+      md.append(String.format(Locale.ROOT, "The nodes' logs had a median of %,.0f `received INCONSISTENCY` warnings per "
+          + "run with factor 3 against %,.0f with factor 1. ", inconsistency3, inconsistency1));
+    }
     double errors = runs.stream().mapToDouble(r -> r.figures().isEmpty() ? 0 : r.get("errors") - r.get("throttled")).sum();
     double throttled = runs.stream().mapToDouble(r -> r.figures().isEmpty() ? 0 : r.get("throttled")).sum();
     long missing = runs.stream().filter(r -> !r.figures().isEmpty() && r.get("drained") < r.get("expected")).count();
@@ -305,6 +334,11 @@ public final class ReplicationReport {
 
   private List<Run> of(int factor, String client) {
     return runs.stream().filter(r -> r.factor() == factor && r.client().equals(client) && !r.figures().isEmpty()).toList();
+  }
+
+  private double logMedian(int factor, String key) {
+    return ClusterReport.medianOf(logCounts.entrySet().stream().filter(e -> e.getKey().startsWith(factor + ","))
+        .map(e -> e.getValue().getOrDefault(key, Double.NaN)).toList());
   }
 
   private double latencyMedian(int factor, String key) {
