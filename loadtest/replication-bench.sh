@@ -11,12 +11,13 @@
 #   2. io.tributary.bench.ClusterBenchmark --cases spread,latency: the lean client of cluster-bench.sh (event
 #      loop i to node i), the same PutRecords load and drain; then sequential PutRecord / GetRecords calls
 #      through node 1 to a shard node 1 serves and to one another node serves (the commit round trip);
-# then stops the nodes. Finally io.tributary.bench.ReplicationReport writes loadtest/results/replication.md
-# from the runs' figures and counts of Raft warnings in the node logs (kept in target/replication-bench/*.txt; node logs as
-# target/replication-bench-fF-rR-nodeN-server.log).
-# All nodes and the clients run on this machine and share its cores and its disk.
-# Bounded in time: about (2 x (warm-up + duration) + 60) s per factor and round; each client is killed after
-# CLIENT_TIMEOUT_S.
+# then stops the nodes and counts the Raft warnings in their logs. Finally io.tributary.bench.ReplicationReport
+# writes loadtest/results/replication.md from the runs' figures (kept in target/replication-bench/*.txt; node
+# logs as target/replication-bench-fF-rR-nodeN-server.log).
+# All nodes and the clients run on this machine and share its cores and its disk. A node that does not start
+# ends the script (its log is printed and kept).
+# Bounded in time: about 2.5 minutes per factor and round with the defaults (start-up, two put phases and their
+# drains, the sequential calls), 10 minutes in all; each client is killed after CLIENT_TIMEOUT_S.
 #
 # Usage: loadtest/replication-bench.sh [--rounds N] [--warmup S] [--duration S] [--shards N]
 #          [--records-per-call N] [--record-bytes MIN-MAX] [--concurrency N] [--latency-calls N]
