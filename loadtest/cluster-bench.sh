@@ -73,78 +73,22 @@ single_node() {  # N
   WORK=""
 }
 
-NODE_PIDS=()
-NODE_WORKS=()
-NODE_APIS=()
-NODE_MGMTS=()
-stop_nodes() {
-  local i
-  for i in "${!NODE_PIDS[@]}"; do kill "${NODE_PIDS[$i]}" 2>/dev/null || true; done
-  for i in "${!NODE_PIDS[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "${NODE_PIDS[$i]}" 2>/dev/null || true
-    cp "${NODE_WORKS[$i]}/server.log" "target/cluster-bench-round$ROUND-node$((i + 1))-server.log" 2>/dev/null || true
-    rm -rf "${NODE_WORKS[$i]}"
-  done
-  NODE_PIDS=()
-}
-
-# Three clustered nodes started at once (none is ready before a majority of the metadata group has met).
-start_nodes() {
-  local i p api tls mgmt work members
-  local cluster_ports=()
-  NODE_WORKS=(); NODE_APIS=(); NODE_MGMTS=()
-  while ((${#cluster_ports[@]} < 3)); do  # a Hazelcast port whose +100 (the metadata Raft group's) is free too
-    p=$(free_port)
-    if ((p < 65000)) && ! port_in_use $((p + 100)) && [[ $TAKEN_PORTS != *" $((p + 100)) "* ]]; then
-      cluster_ports+=("$p"); TAKEN_PORTS+="$p $((p + 100)) "
-    fi
-  done
-  members=$(printf '127.0.0.1:%s,' "${cluster_ports[@]}"); members=${members%,}
-  for i in 0 1 2; do
-    api=$(free_port); TAKEN_PORTS+="$api "
-    tls=$(free_port); TAKEN_PORTS+="$tls "
-    mgmt=$(free_port); TAKEN_PORTS+="$mgmt "
-    work=$(mktemp -d -t "tributary-cluster-bench-node$((i + 1)).XXXXXX")
-    log "starting node $((i + 1)): api $api, management $mgmt, cluster 127.0.0.1:${cluster_ports[$i]}"
-    # shellcheck disable=SC2086
-    env TRIBUTARY_HOST=127.0.0.1 TRIBUTARY_AUTH_MODE=shape TRIBUTARY_STREAM_CREATE_DELAY_MS=0 \
-        TRIBUTARY_STREAM_DELETE_DELAY_MS=0 TRIBUTARY_DATA_DIR="$work/data" \
-        TRIBUTARY_CLUSTER_ENABLED=true TRIBUTARY_REPLICATION_FACTOR=1 TRIBUTARY_CLUSTER_HOST=127.0.0.1 TRIBUTARY_CLUSTER_PORT="${cluster_ports[$i]}" \
-        TRIBUTARY_CLUSTER_MEMBERS="$members" TRIBUTARY_CLUSTER_SECRET="cluster-bench shared secret" \
-      java -XX:+ExitOnOutOfMemoryError $SERVER_JVM_OPTS -jar target/tributary.jar \
-        --port "$api" --tls-port "$tls" --management-port "$mgmt" >"$work/server.log" 2>&1 &
-    NODE_PIDS+=($!); NODE_WORKS+=("$work"); NODE_APIS+=("$api"); NODE_MGMTS+=("$mgmt")
-  done
-  for i in 0 1 2; do
-    await_ready "${NODE_PIDS[$i]}" "${NODE_MGMTS[$i]}" "${NODE_WORKS[$i]}/server.log" 900 0.2 "node $((i + 1))"
-  done
-  log "three nodes ready (pids ${NODE_PIDS[*]})"
-}
-
-ROUND=0
-trap 'stop_nodes; stop_bench_server' EXIT
+trap 'stop_cluster_nodes; stop_bench_server' EXIT
 
 # ---- 1. one node, not clustered ------------------------------------------------------------------------
 SDK_SUMMARY="$SUMMARIES/sdk-single.txt" single_node 0
-trap 'stop_nodes; stop_bench_server' EXIT  # start_bench_server sets its own
+trap 'stop_cluster_nodes; stop_bench_server' EXIT  # start_bench_server sets its own
 
 # ---- 2. rounds: three clustered nodes, then one node alone again ---------------------------------------
 for ROUND in $(seq 1 "$ROUNDS"); do
-  start_nodes
+  start_cluster_nodes "cluster-bench-round$ROUND" TRIBUTARY_REPLICATION_FACTOR=1
   if ((ROUND == 1)); then sdk_client "${NODE_APIS[0]}" "${NODE_PIDS[0]}" "$SUMMARIES/sdk-cluster.txt"; fi
-  cluster_client --mode cluster --server-pids "${NODE_PIDS[0]},${NODE_PIDS[1]},${NODE_PIDS[2]}" \
-    --nodes "${NODE_APIS[0]}:${NODE_MGMTS[0]},${NODE_APIS[1]}:${NODE_MGMTS[1]},${NODE_APIS[2]}:${NODE_MGMTS[2]}" \
+  cluster_client --mode cluster --server-pids "$(comma_list "${NODE_PIDS[@]}")" --nodes "$(node_list)" \
     --summary-out "$SUMMARIES/cluster-$ROUND.txt"
-  for i in 0 1 2; do
-    if grep -q "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log"; then
-      log "node $((i + 1)) log has errors (kept in target/cluster-bench-round$ROUND-node$((i + 1))-server.log):"
-      grep -m 5 "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log" >&2
-    fi
-  done
-  stop_nodes
+  report_node_errors
+  stop_cluster_nodes
   single_node "$ROUND"
-  trap 'stop_nodes; stop_bench_server' EXIT
+  trap 'stop_cluster_nodes; stop_bench_server' EXIT
 done
 
 # ---- 3. the report -------------------------------------------------------------------------------------

@@ -20,6 +20,14 @@
 #                              the server's errors; returns the client's status
 #   commit_info                prints the commit, noting uncommitted server changes
 #   report_server_errors NAME  prints the server log's first errors, if any
+#   start_cluster_nodes NAME ENV...
+#                              starts three clustered nodes at once on free ports, each with the given
+#                              TRIBUTARY_* settings and data under a fresh temp dir; waits until every one is
+#                              ready; sets NODE_PIDS, NODE_APIS, NODE_MGMTS (arrays, node 1 first)
+#   report_node_errors         prints each node's first errors, if any
+#   node_list                  prints the nodes as the clients take them: api:management,... (node 1 first)
+#   comma_list ITEM...         prints the items joined by commas
+#   stop_cluster_nodes         stops them, keeping their logs as target/NAME-nodeN-server.log
 
 log() { echo "[${LOG_TAG:-bench}] $*"; }
 
@@ -139,3 +147,76 @@ report_server_errors() {
     grep -m 20 "ERROR\|Exception" "$WORK/server.log" >&2
   fi
 }
+
+NODE_PIDS=()
+NODE_WORKS=()
+NODE_APIS=()
+NODE_MGMTS=()
+NODES_NAME=""
+
+stop_cluster_nodes() {
+  local i
+  for i in "${!NODE_PIDS[@]}"; do kill "${NODE_PIDS[$i]}" 2>/dev/null || true; done
+  for i in "${!NODE_PIDS[@]}"; do
+    for _ in $(seq 1 100); do kill -0 "${NODE_PIDS[$i]}" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "${NODE_PIDS[$i]}" 2>/dev/null || true
+    cp "${NODE_WORKS[$i]}/server.log" "target/$NODES_NAME-node$((i + 1))-server.log" 2>/dev/null || true
+    rm -rf "${NODE_WORKS[$i]}"
+  done
+  NODE_PIDS=()
+}
+
+# Three clustered nodes started at once (none is ready before a majority of the metadata group has met).
+# A node's Hazelcast port p comes with the Raft servers of the metadata group (p + 100) and of the shard
+# groups (p + 200), so all three must be free.
+start_cluster_nodes() {
+  NODES_NAME=$1; shift
+  local i p api tls mgmt work members
+  local cluster_ports=()
+  NODE_WORKS=(); NODE_APIS=(); NODE_MGMTS=()
+  while ((${#cluster_ports[@]} < 3)); do
+    p=$(free_port)
+    if ((p < 65000)) && ! port_in_use $((p + 100)) && ! port_in_use $((p + 200)) \
+        && [[ $TAKEN_PORTS != *" $((p + 100)) "* && $TAKEN_PORTS != *" $((p + 200)) "* ]]; then
+      cluster_ports+=("$p"); TAKEN_PORTS+="$p $((p + 100)) $((p + 200)) "
+    fi
+  done
+  members=$(printf '127.0.0.1:%s,' "${cluster_ports[@]}"); members=${members%,}
+  for i in 0 1 2; do
+    api=$(free_port); TAKEN_PORTS+="$api "
+    tls=$(free_port); TAKEN_PORTS+="$tls "
+    mgmt=$(free_port); TAKEN_PORTS+="$mgmt "
+    work=$(mktemp -d -t "tributary-$NODES_NAME-node$((i + 1)).XXXXXX")
+    log "starting node $((i + 1)): api $api, management $mgmt, cluster 127.0.0.1:${cluster_ports[$i]}${*:+, $*}"
+    # shellcheck disable=SC2086
+    env TRIBUTARY_HOST=127.0.0.1 TRIBUTARY_AUTH_MODE=shape TRIBUTARY_STREAM_CREATE_DELAY_MS=0 \
+        TRIBUTARY_STREAM_DELETE_DELAY_MS=0 TRIBUTARY_DATA_DIR="$work/data" \
+        TRIBUTARY_CLUSTER_ENABLED=true TRIBUTARY_CLUSTER_HOST=127.0.0.1 TRIBUTARY_CLUSTER_PORT="${cluster_ports[$i]}" \
+        TRIBUTARY_CLUSTER_MEMBERS="$members" TRIBUTARY_CLUSTER_SECRET="bench cluster shared secret" "$@" \
+      java -XX:+ExitOnOutOfMemoryError ${SERVER_JVM_OPTS:-} -jar target/tributary.jar \
+        --port "$api" --tls-port "$tls" --management-port "$mgmt" >"$work/server.log" 2>&1 &
+    NODE_PIDS+=($!); NODE_WORKS+=("$work"); NODE_APIS+=("$api"); NODE_MGMTS+=("$mgmt")
+  done
+  for i in 0 1 2; do
+    await_ready "${NODE_PIDS[$i]}" "${NODE_MGMTS[$i]}" "${NODE_WORKS[$i]}/server.log" 900 0.2 "node $((i + 1))"
+  done
+  log "three nodes ready (pids ${NODE_PIDS[*]})"
+}
+
+report_node_errors() {
+  local i
+  for i in "${!NODE_PIDS[@]}"; do
+    if grep -q "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log"; then
+      log "node $((i + 1)) log has errors (kept in target/$NODES_NAME-node$((i + 1))-server.log):"
+      grep -m 5 "ERROR\|Exception" "${NODE_WORKS[$i]}/server.log" >&2
+    fi
+  done
+}
+
+node_list() {
+  local i list=""
+  for i in "${!NODE_APIS[@]}"; do list+="${NODE_APIS[$i]}:${NODE_MGMTS[$i]},"; done
+  echo "${list%,}"
+}
+
+comma_list() { local IFS=,; echo "$*"; }

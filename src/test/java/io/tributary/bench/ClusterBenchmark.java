@@ -15,7 +15,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,9 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,15 +36,17 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>{@code --mode single}: one node (not clustered), the baseline. {@code --mode cluster}: three clustered
  * nodes, every client through the first node, then clients spread evenly over the three, then the latency
- * pairs. Each writes its figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
+ * pairs (on the stream of the first of those that ran), or those of them {@code --cases} names. Each writes its
+ * figures to {@code --summary-out} as {@code case.key=value} lines. {@code --mode report}
  * writes the report to {@code --out} from the summary files of those runs and of {@link SdkBenchmark}'s, in
  * {@code --summaries}, over {@code --rounds} rounds (see {@link #report}).
  *
  * <p>Options ({@code --name value}): host, nodes ({@code api:management,...}), server-pids (comma list), mode,
- * warmup and duration (seconds), shards, records-per-call, record-bytes, concurrency (calls in flight),
- * lanes (client event loops), limit, latency-calls, latency-warmup, summary-out; for the report: out, summaries,
- * rounds, command and server-info (text for the report), and the
- * options of the runs (for the parameters table).
+ * warmup and duration (seconds), shards, records-per-call, record-bytes ({@code N} or {@code MIN-MAX}; the latency
+ * pairs' PutRecord takes the middle), concurrency (calls in flight), lanes (client event loops), limit,
+ * cases (comma list of one-node, spread, latency), latency-calls, latency-warmup, summary-out; for the report:
+ * out, summaries, rounds, command and server-info (text for the report), and the options of the runs (for the
+ * parameters table).
  */
 public final class ClusterBenchmark {
   private final Map<String, String> options;
@@ -56,7 +55,7 @@ public final class ClusterBenchmark {
   private final long durationMillis;
   private final int shards;
   private final int recordsPerCall;
-  private final int recordBytes;
+  private final RecordSizes recordSizes;
   private final int concurrency;
   private final int lanes;
   private final int limit;
@@ -70,7 +69,7 @@ public final class ClusterBenchmark {
     durationMillis = (long) (Double.parseDouble(option("duration", "10")) * 1000);
     shards = Integer.parseInt(option("shards", "12"));
     recordsPerCall = Integer.parseInt(option("records-per-call", "500"));
-    recordBytes = Integer.parseInt(option("record-bytes", "100"));
+    recordSizes = RecordSizes.parse(option("record-bytes", "100"));
     concurrency = Integer.parseInt(option("concurrency", "24"));
     lanes = Integer.parseInt(option("lanes", "3"));
     limit = Integer.parseInt(option("limit", "10000"));
@@ -100,17 +99,23 @@ public final class ClusterBenchmark {
       if (mode.equals("single")) {
         String name = option("case", "single");
         cases.put(name, throughput(vertx, contexts, name, List.of(nodes.nodes.get(0))));
-        Files.writeString(summaryOut, summary(cases), StandardCharsets.UTF_8);
+        Files.writeString(summaryOut, Summaries.format(cases), StandardCharsets.UTF_8);
         return failures(cases) == 0 ? 0 : 3;
       }
-      cases.put("one-node", throughput(vertx, contexts, "one-node", List.of(nodes.nodes.get(0))));
-      cases.put("spread", throughput(vertx, contexts, "spread", nodes.nodes));
-      Map<String, Double> latency = latency(streamOf("one-node"));
-      cases.put("latency", latency);
-      Files.writeString(summaryOut, summary(cases) + "shards.latency=" + String.join(",", latencyShards) + "\n",
+      List<String> run = List.of(option("cases", "one-node,spread,latency").split(","));
+      if (run.contains("one-node")) {
+        cases.put("one-node", throughput(vertx, contexts, "one-node", List.of(nodes.nodes.get(0))));
+      }
+      if (run.contains("spread")) cases.put("spread", throughput(vertx, contexts, "spread", nodes.nodes));
+      long latencyErrors = 0;
+      if (run.contains("latency")) {
+        Map<String, Double> latency = latency(streamOf(run.contains("one-node") ? "one-node" : "spread"));
+        cases.put("latency", latency);
+        latencyErrors = (long) (latency.get("PutRecord.errors") + latency.get("GetRecords.errors"));
+      }
+      Files.writeString(summaryOut, Summaries.format(cases) + "shards.latency=" + String.join(",", latencyShards) + "\n",
           StandardCharsets.UTF_8);
       cases.remove("latency");
-      long latencyErrors = (long) (latency.get("PutRecord.errors") + latency.get("GetRecords.errors"));
       return failures(cases) == 0 && latencyErrors == 0 ? 0 : 3;
     } finally {
       vertx.close().await(10, TimeUnit.SECONDS);
@@ -128,11 +133,11 @@ public final class ClusterBenchmark {
     List<ClusterReport.Run> runs = new ArrayList<>();
     List<Map<String, Double>> latencies = new ArrayList<>();
     List<String> latencyShards = new ArrayList<>();
-    read(dir.resolve("single-0.txt").toString()).forEach((name, values) ->
+    Summaries.read(dir.resolve("single-0.txt").toString()).forEach((name, values) ->
         runs.add(new ClusterReport.Run("1 node alone, first", "single", values)));
     for (int round = 1; round <= rounds; round++) {
       String cluster = dir.resolve("cluster-" + round + ".txt").toString();
-      Map<String, Map<String, Double>> cases = read(cluster);
+      Map<String, Map<String, Double>> cases = Summaries.read(cluster);
       if (cases.containsKey("one-node")) {
         runs.add(new ClusterReport.Run("3 nodes, through node 1, round " + round, "one-node", cases.get("one-node")));
       }
@@ -141,15 +146,15 @@ public final class ClusterBenchmark {
       }
       if (cases.containsKey("latency")) {
         latencies.add(cases.get("latency"));
-        latencyShards.add(readStrings(cluster).getProperty("shards.latency", "?,?").replace(",", " and "));
+        latencyShards.add(Summaries.readStrings(cluster).getProperty("shards.latency", "?,?").replace(",", " and "));
       }
       final int r = round;
-      read(dir.resolve("single-" + round + ".txt").toString()).forEach((name, values) ->
+      Summaries.read(dir.resolve("single-" + round + ".txt").toString()).forEach((name, values) ->
           runs.add(new ClusterReport.Run("1 node alone, after round " + r, "single", values)));
     }
     Map<String, Map<String, Double>> sdk = new LinkedHashMap<>();
-    sdk.put("single node (not clustered)", readFlat(dir.resolve("sdk-single.txt").toString()));
-    sdk.put("3 nodes, every call through node 1", readFlat(dir.resolve("sdk-cluster.txt").toString()));
+    sdk.put("single node (not clustered)", Summaries.readFlat(dir.resolve("sdk-single.txt").toString()));
+    sdk.put("3 nodes, every call through node 1", Summaries.readFlat(dir.resolve("sdk-cluster.txt").toString()));
     Path out = Path.of(option("out", "loadtest/results/cluster.md"));
     if (out.getParent() != null) Files.createDirectories(out.getParent());
     Files.writeString(out, new ClusterReport(options, runs, sdk, latencies, latencyShards).render(), StandardCharsets.UTF_8);
@@ -185,9 +190,10 @@ public final class ClusterBenchmark {
     for (Node node : nodes.nodes) owned.add(nodes.shardsOf(node, stream, true).size());
     log("%s: shards owned by each node: %s", name, owned);
     List<Buffer> bodies = new ArrayList<>();
-    for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, recordBytes, random));
-    log("%s: PutRecords through %d node(s), %d x %d B per call, %d in flight, %d s warm-up + %d s", name,
-        targets.size(), recordsPerCall, recordBytes, concurrency, warmupMillis / 1000, durationMillis / 1000);
+    RecordSizes sizes = RecordSizes.parse(option("record-bytes", "100"));  // counts this case's records alone
+    for (int i = 0; i < 64; i++) bodies.add(KinesisWire.putRecords(stream, recordsPerCall, sizes, random));
+    log("%s: PutRecords through %d node(s), %d x %s per call, %d in flight, %d s warm-up + %d s", name,
+        targets.size(), recordsPerCall, recordSizes, concurrency, warmupMillis / 1000, durationMillis / 1000);
     ShardRequests before = nodes.shardRequests();
     PhaseResult put = LoadRunner.closedLoop(laneList, concurrency, warmupMillis, durationMillis, cpu,
         (lane, seq) -> lane.api.call(Op.PutRecords, bodies.get((int) (seq % bodies.size()))).map(reply -> {
@@ -197,8 +203,10 @@ public final class ClusterBenchmark {
         }));
     ShardRequests putRequests = nodes.shardRequests().minus(before);
     long acked = put.measured().records + put.warmupRecords();
-    log("  %,.0f records/s, p50 %.2f ms, p99 %.2f ms, errors %d %s; forwarded %.1f%% of %,.0f shard requests",
-        put.recordsPerSecond(), put.measured().percentileMillis(50), put.measured().percentileMillis(99),
+    // The calls cycle through the bodies, so the records acknowledged have their mean size.
+    double megabytesPerSecond = put.recordsPerSecond() * sizes.meanBytes() / 1e6;
+    log("  %,.0f records/s (%.1f MB/s), p50 %.2f ms, p99 %.2f ms, errors %d %s; forwarded %.1f%% of %,.0f shard requests",
+        put.recordsPerSecond(), megabytesPerSecond, put.measured().percentileMillis(50), put.measured().percentileMillis(99),
         put.errors(), put.errorTypes(), 100 * putRequests.forwardedShare(), putRequests.local() + putRequests.forwarded());
 
     ShardRequests drainBefore = nodes.shardRequests();
@@ -213,6 +221,8 @@ public final class ClusterBenchmark {
     for (int i = 0; i < owned.size(); i++) values.put("owned.node" + (i + 1), (double) owned.get(i));
     values.put("put.records_per_s", put.recordsPerSecond());
     values.put("put.calls_per_s", put.callsPerSecond());
+    values.put("put.mb_per_s", megabytesPerSecond);
+    values.put("put.record_bytes", sizes.meanBytes());
     values.put("put.p50_ms", put.measured().percentileMillis(50));
     values.put("put.p99_ms", put.measured().percentileMillis(99));
     values.put("put.errors", (double) put.errors());
@@ -273,7 +283,7 @@ public final class ClusterBenchmark {
     try (ForwardingLatency latency = new ForwardingLatency(nodes.host, first.apiPort())) {
       log("latency: PutRecord through node 1 to %s (its own) and %s (another node's), %d + %d calls each",
           local, remote, warmup, calls);
-      result.put("PutRecord", latency.putRecord(stream, local, remote, warmup, calls, recordBytes));
+      result.put("PutRecord", latency.putRecord(stream, local, remote, warmup, calls, recordSizes.middle()));
       log("latency: GetRecords (Limit 10) through node 1 from %s and %s, %d + %d calls each", local, remote,
           warmup, calls);
       result.put("GetRecords", latency.getRecords(stream, local, remote, warmup, calls));
@@ -285,48 +295,6 @@ public final class ClusterBenchmark {
     Map<String, Double> figures = new LinkedHashMap<>();
     result.forEach((op, pair) -> ClusterReport.putLatency(figures, op, pair));
     return figures;
-  }
-
-  // ---- summary files -----------------------------------------------------------------------------
-
-  private static String summary(Map<String, Map<String, Double>> cases) {
-    StringBuilder text = new StringBuilder();
-    cases.forEach((name, values) -> values.forEach((key, value) -> text.append(name).append('.').append(key)
-        .append('=').append(String.format(Locale.ROOT, "%.6f", value)).append('\n')));
-    return text.toString();
-  }
-
-  /** {@code case.key=value} lines back into cases. */
-  private static Map<String, Map<String, Double>> read(String file) throws IOException {
-    Map<String, Map<String, Double>> cases = new LinkedHashMap<>();
-    readFlat(file).forEach((key, value) -> {
-      int dot = key.indexOf('.');
-      cases.computeIfAbsent(key.substring(0, dot), k -> new LinkedHashMap<>()).put(key.substring(dot + 1), value);
-    });
-    return cases;
-  }
-
-  /** A {@code key=value} summary file's figures; empty when there is none (that run failed or was skipped). */
-  private static Map<String, Double> readFlat(String file) throws IOException {
-    Map<String, Double> values = new TreeMap<>();
-    Properties properties = readStrings(file);
-    for (String key : properties.stringPropertyNames()) {
-      try {
-        values.put(key, Double.parseDouble(properties.getProperty(key)));
-      } catch (NumberFormatException e) {
-        // not a figure
-      }
-    }
-    return values;
-  }
-
-  private static Properties readStrings(String file) throws IOException {
-    Properties properties = new Properties();
-    if (file.isEmpty() || !Files.exists(Path.of(file))) return properties;
-    try (Reader in = Files.newBufferedReader(Path.of(file))) {
-      properties.load(in);
-    }
-    return properties;
   }
 
   static void log(String format, Object... args) {

@@ -351,7 +351,7 @@ final class ClusterReport {
     return medianOf(runs.stream().map(r -> f.applyAsDouble(r)).toList());
   }
 
-  private static double medianOf(List<Double> values) {
+  static double medianOf(List<Double> values) {
     List<Double> sorted = values.stream().filter(v -> !Double.isNaN(v)).sorted().toList();
     if (sorted.isEmpty()) return Double.NaN;
     int mid = sorted.size() / 2;
@@ -396,7 +396,7 @@ final class ClusterReport {
   }
 
   /** Busy cores of every process but the servers and the client; negative when unknown. */
-  private static double other(Map<String, Double> v, String phase) {
+  static double other(Map<String, Double> v, String phase) {
     double server = v.get(phase + ".cpu_server");
     double client = v.get(phase + ".cpu_client");
     double machine = v.get(phase + ".cpu_machine");

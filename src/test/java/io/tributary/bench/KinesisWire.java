@@ -140,13 +140,18 @@ final class KinesisWire {
   }
 
   static Buffer putRecords(String stream, int records, int dataBytes, SplittableRandom random) {
+    return putRecords(stream, records, RecordSizes.of(dataBytes), random);
+  }
+
+  /** PutRecords of {@code records} records, each of a size drawn from {@code sizes}, random partition keys. */
+  static Buffer putRecords(String stream, int records, RecordSizes sizes, SplittableRandom random) {
     return encode(g -> {
       g.writeFieldName("Records");
       g.writeStartArray();
       for (int i = 0; i < records; i++) {
         g.writeStartObject();
         g.writeFieldName("Data");
-        g.writeBinary(randomBytes(dataBytes, random));
+        g.writeBinary(randomBytes(sizes.next(random), random));
         g.writeStringField("PartitionKey", randomKey(random));
         g.writeEndObject();
       }
