@@ -30,6 +30,8 @@ import java.util.function.Predicate;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.impl.RaftClientImpl;
+import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -65,8 +67,6 @@ public final class ShardGroups {
   private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
   /** How long the client towards a group's leader waits between two tries (through an election). */
   private static final long CLIENT_RETRY_MILLIS = 100;
-  /** Appends a node sends to one group's leader at once, at most: every shard queue of a busy follower. */
-  private static final int CLIENT_OUTSTANDING = 4096;
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
@@ -142,7 +142,6 @@ public final class ShardGroups {
     RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
     GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(2 * LARGEST_ENTRY.getSize()));
     RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(3, TimeUnit.SECONDS));
-    RaftClientConfigKeys.Async.setOutstandingRequestsMax(properties, CLIENT_OUTSTANDING);
     long tries = Math.max(1, commitTimeout.toMillis() / CLIENT_RETRY_MILLIS);
     return RaftClient.newBuilder()
         .setClientId(ClientId.randomId())
@@ -289,11 +288,13 @@ public final class ShardGroups {
   }
 
   /**
-   * Through the group's client, from a thread of its own: Ratis's client waits for a free slot when as many
-   * requests as it allows are outstanding, which must not stall an event loop.
+   * Through the group's client, unordered (Ratis's ordered sends wait behind one another, so one sent to a
+   * leader that stalled would hold back all that follow), from a thread of its own so that no event loop ever
+   * waits on the client.
    */
   private void sendToLeader(Group group, Message message) {
-    clientSends.execute(() -> group.client().async().send(message));
+    clientSends.execute(() -> UnorderedAsync.send(RaftClientRequest.writeRequestType(), message, null,
+        (RaftClientImpl) group.client()));
   }
 
   private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) {

@@ -56,6 +56,11 @@ public final class ShardClient {
   private final Vertx vertx;
   private final EventBus eventBus;
   private final DeliveryOptions options = new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS);
+  /**
+   * To a verticle of this node: delivered here without asking the cluster where the address is registered, which
+   * on a clustered event bus is a Hazelcast lookup that waits while a member is paused and not yet dropped.
+   */
+  private final DeliveryOptions localOptions = new DeliveryOptions(options).setLocalOnly(true);
   private final Quotas quotas;
   private final int queueLimit;
   private final MemoryBudgets budgets;
@@ -301,7 +306,7 @@ public final class ShardClient {
 
   /** To the shard's verticle here, or to the dispatcher of the node it runs on. */
   private <T> Future<T> send(String address, ShardLocator.Route route, ShardRequest request) {
-    Future<Message<T>> sent = route.location() == ShardLocator.Location.HERE ? eventBus.request(address, request, options)
+    Future<Message<T>> sent = route.location() == ShardLocator.Location.HERE ? eventBus.request(address, request, localOptions)
         : eventBus.request(ShardDispatcher.addressOf(route.node()), request,
             new DeliveryOptions(options).addHeader(ShardDispatcher.SHARD_HEADER, address));
     return sent
