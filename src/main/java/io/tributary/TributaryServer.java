@@ -59,12 +59,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One running server: a Vert.x instance, the shared services, and the verticles named in
  * {@code verticles/}. {@link #start} completes once every listener is up.
  */
 public final class TributaryServer {
+  private static final Logger LOG = LoggerFactory.getLogger(TributaryServer.class);
   /** The verticles deployed at start, by descriptor name, in order. */
   static final List<String> VERTICLES = List.of("api", "tls", "bridge", "triggers", "management");
   /** How many metadata entries a voter applies between two snapshots of the catalog. */
@@ -301,6 +304,8 @@ public final class TributaryServer {
         started.complete(new TributaryServer(services, lockedDirectory, clustered == null ? null : clustered.group(),
             replicated));
       } else {
+        // Said here, before Vert.x closes: a clustered start's caller may hear of it on an event loop that is gone.
+        LOG.error("the start failed; stopping what started: {}", String.valueOf(result.cause().getMessage()), result.cause());
         health.close();
         undeployAll(vertx).eventually(() -> replicated == null ? Future.succeededFuture() : replicated.close())
             .eventually(() -> closeGroup(clustered)).eventually(vertx::close).onComplete(closed -> {
