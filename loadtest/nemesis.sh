@@ -39,11 +39,8 @@ if [[ "${BENCH_REBUILD:-0}" == 1 || ! -f target/test-classes/io/tributary/bench/
   log "compiling the test classes"
   mvn -B -q test-compile
 fi
-CP_FILE=target/bench-classpath.txt
-if [[ ! -s $CP_FILE || pom.xml -nt $CP_FILE ]]; then
-  mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
-fi
-CP="target/test-classes:target/classes:$(cat "$CP_FILE")"
+bench_classpath
+CP=$CLIENT_CP
 
 rm -rf "$DIR"
 mkdir -p "$DIR" "$(dirname "$OUT")"

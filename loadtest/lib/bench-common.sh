@@ -52,6 +52,11 @@ build_bench_client() {
     log "compiling the benchmark clients"
     mvn -B -q test-compile
   fi
+  bench_classpath
+}
+
+# Sets CLIENT_CP: the test classes and the test class path (resolved once into target/bench-classpath.txt).
+bench_classpath() {
   local cp_file=target/bench-classpath.txt
   if [[ ! -s $cp_file || pom.xml -nt $cp_file ]]; then
     mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null

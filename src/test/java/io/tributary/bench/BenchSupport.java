@@ -55,6 +55,19 @@ final class BenchSupport {
   }
 
   /** The rows every report's machine table starts with: the date, the cores, the CPU model and the memory. */
+  /**
+   * A report's "Machine" section: the machine's rows, the OS, the client's Java, and the servers' when the
+   * script told them (empty: no row).
+   */
+  static void machineSection(StringBuilder md, String serverInfo) {
+    md.append("## Machine\n\n| fact | value |\n| --- | --- |\n");
+    machineRows(md);
+    row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+    if (!serverInfo.isEmpty()) row(md, "servers", serverInfo);
+    md.append('\n');
+  }
+
   static void machineRows(StringBuilder md) {
     row(md, "date (UTC)", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     row(md, "nproc", Integer.toString(Runtime.getRuntime().availableProcessors()));

@@ -58,13 +58,7 @@ final class ClusterReport {
   }
 
   private void machine() {
-    md.append("## Machine\n\n| fact | value |\n| --- | --- |\n");
-    BenchSupport.machineRows(md);
-    BenchSupport.row(md, "OS", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-    BenchSupport.row(md, "java (client)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
-    String serverInfo = options.getOrDefault("server-info", "");
-    if (!serverInfo.isEmpty()) BenchSupport.row(md, "servers", serverInfo);
-    md.append('\n');
+    BenchSupport.machineSection(md, options.getOrDefault("server-info", ""));
   }
 
   private void parameters() {
