@@ -89,11 +89,7 @@ public final class Tributary {
           server.services().health().onFailure(Tributary::exitUnhealthy);
         })
         .onFailure(failure -> {
-          // A port in use, a locked data directory or a bad setting is the operator's to fix: the message says it all.
-          boolean expected = failure.getCause() instanceof java.net.BindException
-              || failure.getCause() instanceof IllegalArgumentException
-              || failure instanceof IllegalStateException && failure.getCause() == null;
-          if (expected) {
+          if (TributaryServer.operatorError(failure)) {
             LOG.error("Tributary failed to start: {}", failure.getMessage());
           } else {
             LOG.error("Tributary failed to start: {}", failure.getMessage(), failure);

@@ -305,7 +305,11 @@ public final class TributaryServer {
             replicated));
       } else {
         // Said here, before Vert.x closes: a clustered start's caller may hear of it on an event loop that is gone.
-        LOG.error("the start failed; stopping what started: {}", String.valueOf(result.cause().getMessage()), result.cause());
+        if (operatorError(result.cause())) {
+          LOG.error("the start failed; stopping what started: {}", result.cause().getMessage());
+        } else {
+          LOG.error("the start failed; stopping what started: {}", result.cause().getMessage(), result.cause());
+        }
         health.close();
         undeployAll(vertx).eventually(() -> replicated == null ? Future.succeededFuture() : replicated.close())
             .eventually(() -> closeGroup(clustered)).eventually(vertx::close).onComplete(closed -> {
@@ -315,6 +319,16 @@ public final class TributaryServer {
       }
     });
     return started.future();
+  }
+
+  /**
+   * Whether a failed start is the operator's to fix, which its message says in full: a port in use, a locked
+   * data directory or a bad setting. Anything else is told with its stack trace.
+   */
+  static boolean operatorError(Throwable failure) {
+    return failure.getCause() instanceof java.net.BindException
+        || failure.getCause() instanceof IllegalArgumentException
+        || failure instanceof IllegalStateException && failure.getCause() == null;
   }
 
   private static Future<Void> closeGroup(Clustered clustered) {
