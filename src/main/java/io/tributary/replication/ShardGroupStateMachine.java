@@ -67,6 +67,8 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   private volatile DurableWatermark watermark = new DurableWatermark(null, Map.of());
   private volatile AppliedEntryIds appliedIds = new AppliedEntryIds();
   private volatile RaftPeerId leader;
+  /** When this node learnt of the current leader ({@link System#nanoTime}). */
+  private volatile long leaderSinceNanos = System.nanoTime();
 
   /** @param context the group's context: every replica of the group is used there only */
   ShardGroupStateMachine(Vertx vertx, Context context, ReplicaLogs logs, Applied applied) {
@@ -103,6 +105,11 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   /** The group's leader as this node last heard, or null while there is none. */
   RaftPeerId leader() {
     return leader;
+  }
+
+  /** How long the group has had the leader this node knows of, in milliseconds. */
+  long leaderForMillis() {
+    return (System.nanoTime() - leaderSinceNanos) / 1_000_000;
   }
 
   @Override
@@ -171,6 +178,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
 
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId member, RaftPeerId newLeader) {
+    leaderSinceNanos = System.nanoTime();
     leader = newLeader;
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -51,6 +52,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's part in the replication of shard logs: one Apache Ratis server (gRPC, on the cluster port plus
@@ -63,10 +66,13 @@ import org.apache.ratis.util.TimeDuration;
  * them on its members (Raft's log matching); a deposed leader cannot commit, so it acknowledges nothing.
  */
 public final class ShardGroups {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardGroups.class);
   /** The largest entry a group takes: a PutRecords call carries at most 5 MiB of data, plus its keys. */
   private static final SizeInBytes LARGEST_ENTRY = SizeInBytes.valueOf("8MB");
   /** How long the client towards a group's leader waits between two tries (through an election). */
   private static final long CLIENT_RETRY_MILLIS = 100;
+  /** How far a preferred leader's applied entries may trail the commit index when it asks for leadership back. */
+  private static final long CAUGHT_UP_ENTRIES = 100;
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
@@ -88,12 +94,20 @@ public final class ShardGroups {
     thread.setDaemon(true);
     return thread;
   });
+  /** Asks, now and then, for the leadership of the groups this node is the preferred leader of. */
+  private final ScheduledExecutorService leaderBalance = Executors.newSingleThreadScheduledExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "tributary-leader-balance");
+    thread.setDaemon(true);
+    return thread;
+  });
 
   /**
    * A group this node is a member of: its Raft id, its context, its state machine (with this node's replicas),
-   * and a client that sends this node's appends to the group's leader when that is another node.
+   * a client that sends this node's appends to the group's leader when that is another node, and one that asks
+   * the leader, once at a time, to hand its leadership to this node.
    */
-  private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client) { }
+  private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client,
+      RaftClient admin) { }
 
   private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) throws IOException {
     this.vertx = vertx;
@@ -106,7 +120,7 @@ public final class ShardGroups {
       Context context = ((VertxInternal) vertx).createEventLoopContext();
       ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied);
       groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine,
-          client(raftGroup(index), settings.commitTimeout())));
+          client(raftGroup(index), settings.commitTimeout()), adminClient(raftGroup(index), settings.failoverTimeout())));
     }
     Files.createDirectories(settings.storageDir());
     server = RaftServer.newBuilder()
@@ -127,10 +141,12 @@ public final class ShardGroups {
         if (!added.isSuccess()) throw new IOException("shard group " + group.index() + " did not start: " + added.getException());
       }
     } catch (IOException | RuntimeException e) {
-      for (Group group : groups.values()) group.client().close();
+      closeClients();
       server.close();
       throw e;
     }
+    long balanceMillis = settings.failoverTimeout().toMillis() / 4;
+    leaderBalance.scheduleWithFixedDelay(this::balanceLeaders, balanceMillis, balanceMillis, TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -149,6 +165,19 @@ public final class ShardGroups {
         .setProperties(properties)
         .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep((int) tries,
             TimeDuration.valueOf(CLIENT_RETRY_MILLIS, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  /** A client for one try at a time, for requests that are simply made again later (leader transfers). */
+  private static RaftClient adminClient(RaftGroup group, Duration failoverTimeout) {
+    RaftProperties properties = new RaftProperties();
+    RaftConfigKeys.Rpc.setType(properties, SupportedRpcType.GRPC);
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties, TimeDuration.valueOf(failoverTimeout.toMillis(), TimeUnit.MILLISECONDS));
+    return RaftClient.newBuilder()
+        .setClientId(ClientId.randomId())
+        .setRaftGroup(group)
+        .setProperties(properties)
+        .setRetryPolicy(RetryPolicies.noRetry())
         .build();
   }
 
@@ -182,17 +211,45 @@ public final class ShardGroups {
     return properties;
   }
 
-  /** A group's members, its preferred leader with the higher priority so that leadership spreads evenly. */
+  /**
+   * A group's members, all with the same priority: an election must not wait for a preferred member that
+   * stalled (a candidate holds its victory until every member of higher priority has answered or the election
+   * timed out), so leadership goes back to the preferred member by transfer instead ({@link #balanceLeaders}).
+   */
   private RaftGroup raftGroup(int index) {
     List<RaftPeer> peers = new ArrayList<>();
     List<String> members = plan.members(index);
     for (String node : members) {
       String host = node.substring(0, node.lastIndexOf(':'));
       int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1)) + settings.portOffset();
-      peers.add(RaftPeer.newBuilder().setId(ShardGroupPlan.peerId(node)).setAddress(host + ":" + port)
-          .setPriority(node.equals(members.get(0)) ? 1 : 0).build());
+      peers.add(RaftPeer.newBuilder().setId(ShardGroupPlan.peerId(node)).setAddress(host + ":" + port).build());
     }
     return RaftGroup.valueOf(RaftGroupId.valueOf(plan.groupId(index)), peers);
+  }
+
+  /**
+   * Asks for the leadership of each group this node is the preferred leader of, when another member has led it
+   * for at least half the failover timeout (so not in the middle of an election) and this node has applied nearly all
+   * it has committed. The leader hands over once this node holds its whole log (Ratis's leader transfer: it
+   * refuses new appends meanwhile, which the writers send again), so leadership spreads evenly again after a
+   * node comes back. On this node's own thread: the request waits for the leader's answer.
+   */
+  private void balanceLeaders() {
+    long failoverMillis = settings.failoverTimeout().toMillis();
+    for (Group group : groups.values()) {
+      if (!plan.members(group.index()).get(0).equals(settings.self())) continue;
+      RaftPeerId leader = group.machine().leader();
+      if (leader == null || leader.equals(selfId) || group.machine().leaderForMillis() < failoverMillis / 2) continue;
+      try {
+        RaftServer.Division division = server.getDivision(group.id());
+        long behind = division.getRaftLog().getLastCommittedIndex() - division.getInfo().getLastAppliedIndex();
+        if (behind > CAUGHT_UP_ENTRIES) continue;
+        RaftClientReply reply = group.admin().admin().transferLeadership(selfId, failoverMillis / 2);
+        if (reply.isSuccess()) LOG.info("Took back the leadership of shard group {} from {}", group.index(), leader);
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("Shard group {} did not hand its leadership to this node yet", group.index(), e);
+      }
+    }
   }
 
   /** The node that leads the shard's group as this node last heard, or null while it knows of none. */
@@ -256,10 +313,7 @@ public final class ShardGroups {
   }
 
   /**
-   * Sends an entry to the group's leader: straight into this node's Raft server when it leads, through the
-   * group's client otherwise, or when this node turns out not to lead (it may have been deposed while the
-   * entry waited, and the entry may still be committed: the group applies an entry once however often it is
-   * sent, see {@link AppliedEntryIds}). The caller is answered when this node applies the entry, whichever
+   * Writes an entry to the group through its leader ({@link #send}). The caller is answered when this node applies the entry, whichever
    * leader committed it, or told the outcome is unknown once the commit timeout has passed.
    */
   private Future<ShardLog.Stamp> submit(String shardAddress, long id, ByteString entry, Context caller) {
@@ -271,14 +325,7 @@ public final class ShardGroups {
     waiting.put(id, answered);
     long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
         new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
-    Message message = Message.valueOf(entry);
-    if (selfId.equals(group.machine().leader())) {
-      submitHere(group, message).whenComplete((reply, failure) -> {
-        if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) sendToLeader(group, message);
-      });
-    } else {
-      sendToLeader(group, message);
-    }
+    send(group, id, Message.valueOf(entry));
     Promise<ShardLog.Stamp> onCaller = Promise.promise();
     answered.future().onComplete(result -> {
       vertx.cancelTimer(timer);
@@ -288,28 +335,46 @@ public final class ShardGroups {
   }
 
   /**
+   * Sends an entry that is still waiting to the group's leader: straight into this node's Raft server when it
+   * leads, through the group's client otherwise; and again a moment after each send that fails (this node was
+   * deposed while the entry waited, the leader is handing over, the client gave up during an election). A
+   * failed send may still be committed, which is why the group applies an entry once however often it is sent
+   * ({@link AppliedEntryIds}).
+   */
+  private void send(Group group, long id, Message message) {
+    if (!waiting.containsKey(id)) return;
+    CompletableFuture<RaftClientReply> sent;
+    try {
+      sent = selfId.equals(group.machine().leader()) ? submitHere(group, message) : sendToLeader(group, message);
+    } catch (IOException | RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenComplete((reply, failure) -> {
+      if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) {
+        vertx.setTimer(CLIENT_RETRY_MILLIS, t -> send(group, id, message));
+      }
+    });
+  }
+
+  /**
    * Through the group's client, unordered (Ratis's ordered sends wait behind one another, so one sent to a
    * leader that stalled would hold back all that follow), from a thread of its own so that no event loop ever
    * waits on the client.
    */
-  private void sendToLeader(Group group, Message message) {
-    clientSends.execute(() -> UnorderedAsync.send(RaftClientRequest.writeRequestType(), message, null,
-        (RaftClientImpl) group.client()));
+  private CompletableFuture<RaftClientReply> sendToLeader(Group group, Message message) {
+    return CompletableFuture.supplyAsync(() -> UnorderedAsync.send(RaftClientRequest.writeRequestType(), message, null,
+        (RaftClientImpl) group.client()), clientSends).thenCompose(reply -> reply);
   }
 
-  private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) {
-    try {
-      return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
-          .setClientId(clientId)
-          .setServerId(selfId)
-          .setGroupId(group.id())
-          .setCallId(callIds.incrementAndGet())
-          .setMessage(message)
-          .setType(RaftClientRequest.writeRequestType())
-          .build());
-    } catch (IOException e) {
-      return CompletableFuture.failedFuture(e);
-    }
+  private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) throws IOException {
+    return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+        .setClientId(clientId)
+        .setServerId(selfId)
+        .setGroupId(group.id())
+        .setCallId(callIds.incrementAndGet())
+        .setMessage(message)
+        .setType(RaftClientRequest.writeRequestType())
+        .build());
   }
 
   private void fail(long id, RuntimeException failure) {
@@ -334,11 +399,23 @@ public final class ShardGroups {
     }
   }
 
+  private void closeClients() {
+    for (Group group : groups.values()) {
+      try {
+        group.client().close();
+        group.admin().close();
+      } catch (IOException e) {
+        LOG.warn("Could not close the clients of shard group {}", group.index(), e);
+      }
+    }
+  }
+
   /** Stops the Raft server (the groups' logs stay) and closes the replicas, on a worker. */
   public Future<Void> close() {
     return vertx.<Void>executeBlocking(() -> {
+      leaderBalance.shutdownNow();
       clientSends.shutdown();
-      for (Group group : groups.values()) group.client().close();
+      closeClients();
       server.close();
       return null;
     }, false).eventually(() -> forget(address -> true));

@@ -159,7 +159,11 @@ public final class ShardVerticle extends VerticleBase {
         return;
       }
       inFlight++;
-      answer = request instanceof Append append ? append(append) : read((Read) request);
+      try {
+        answer = request instanceof Append append ? append(append) : read((Read) request);
+      } catch (RuntimeException e) { // answered as a failure rather than left to the sender's timeout
+        answer = Future.failedFuture(e);
+      }
       answer.onComplete(done -> inFlight--);
     } else if (request instanceof Locate locate) {
       answer = locate(locate);

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -74,6 +76,22 @@ final class ReplicatedCluster implements AutoCloseable {
       }
     }
     return leaders;
+  }
+
+  /**
+   * Waits until every shard has a leader and every node leads some (elections pick any member; each node takes
+   * back the groups it is the preferred leader of soon after), then gives the leaders as {@link #leaders} does.
+   */
+  Map<String, String> awaitLeadersOnEveryNode(int via, int shards) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      Map<String, String> leaders = leaders(via);
+      boolean spread = leaders.size() == shards
+          && IntStream.range(0, nodes.size()).allMatch(i -> leaders.containsValue(name(i)));
+      if (spread) return leaders;
+      if (System.nanoTime() > deadline) throw new AssertionError("leadership did not spread over the nodes: " + leaders);
+      Thread.sleep(250);
+    }
   }
 
   void kill(int index) throws InterruptedException {

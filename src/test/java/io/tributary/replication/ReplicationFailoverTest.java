@@ -40,8 +40,7 @@ class ReplicationFailoverTest {
       List<Shard> shards = first.listShards(b -> b.streamName("kept")).shards();
       Map<String, List<String>> acknowledged = new HashMap<>();
       putToEveryShard(first, shards, "before", acknowledged);
-      Map<String, String> leaders = cluster.leaders(0);
-      assertEquals(6, leaders.size(), "every shard has a leader: " + leaders);
+      Map<String, String> leaders = cluster.awaitLeadersOnEveryNode(0, 6);
 
       // Kill a node that leads shards (not the first, which takes the puts).
       int victim = leaders.containsValue(cluster.name(1)) ? 1 : 2;
