@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Jepsen-style fault injection against replicated shard logs (replication.factor=3), the long form of
 # ReplicationNemesisTest. io.tributary.bench.NemesisRun starts three clustered node JVMs on 127.0.0.1
-# (cluster.failover.timeout.ms=4000), creates a 6-shard stream and runs one producer per node (AWS SDK for Java
+# (cluster.failover.timeout.ms=4000, a snapshot of each shard group every 200 entries), creates a 6-shard stream and runs one producer per node (AWS SDK for Java
 # v2 sync client, retries off, PutRecord or PutRecords of 2-5 records, each record's data a unique id) while a
 # nemesis, every 5 s of calm, SIGKILLs a node that leads shards and restarts it on its data directory, or
 # SIGSTOPs it and SIGCONTs it, 8 s later; one node at a time, so a majority always stays. It measures each

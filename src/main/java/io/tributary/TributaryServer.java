@@ -25,6 +25,8 @@ import io.tributary.config.VerticleDescriptor;
 import io.tributary.stream.CatalogWriteFaults;
 import io.tributary.api.faults.FaultInjector;
 import io.tributary.api.faults.FaultRule;
+import io.tributary.log.FsyncPolicy;
+import io.tributary.log.LogConfig;
 import io.tributary.limits.MemoryBudgets;
 import io.tributary.limits.Quotas;
 import io.tributary.metrics.EventLoopMeters;
@@ -197,6 +199,7 @@ public final class TributaryServer {
     ShardStorage storage;
     ShardReplication replication = null;
     try {
+      boolean replicated = clustered != null && replicationFactor(settings, clustered.layout()) > 1;
       switch (settings.string("storage")) {
         case "memory" -> {
           iteratorKey = new byte[16];
@@ -208,13 +211,16 @@ public final class TributaryServer {
           dataDirectory = DataDirectory.open(settings.path("data.dir"));
           iteratorKey = clustered != null ? clustered.layout().iteratorKey() : dataDirectory.iteratorKey();
           catalog = clustered != null ? clustered.group().catalog() : new StreamCatalogFile(pools.control(), dataDirectory.root());
-          storage = new FileShardStorage(vertx, pools.control(), dataDirectory.shards(),
-              FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers()), clock, meters);
+          LogConfig logs = FileShardStorage.logConfig(settings).withWorkers(pools.logWorkers());
+          // A replica's log is forced before each snapshot of its group; the group's Raft log, fsynced,
+          // holds every committed entry until then (ShardGroupStateMachine).
+          if (replicated) logs = logs.withFsync(new FsyncPolicy.Never());
+          storage = new FileShardStorage(vertx, pools.control(), dataDirectory.shards(), logs, clock, meters);
         }
         default -> throw new IllegalArgumentException("setting 'storage' must be file or memory, not '"
             + settings.string("storage") + "'");
       }
-      if (clustered != null && replicationFactor(settings, clustered.layout()) > 1) {
+      if (replicated) {
         replication = new ShardReplication(vertx, replicationSettings(settings, clustered.layout()),
             (FileShardStorage) storage, registry::findByUid);
         storage = replication;

@@ -511,6 +511,24 @@ public final class FileShardLog implements ShardLog {
   }
 
   /** Flushes pending appends, fsyncs the active segment and releases every file and mapping. */
+  /** Fsyncs the active segment behind the appends queued so far (rolled segments were fsynced as they rolled). */
+  @Override
+  public Future<Void> force() {
+    return writes.run(() -> {
+      LogOfflineException down = offline;
+      if (down != null) throw down;
+      if (dirty) {
+        try {
+          flushActive();
+        } catch (Throwable e) {
+          goOffline(e, List.of());
+          throw new IOException("could not fsync " + directory, e);
+        }
+      }
+      return null;
+    });
+  }
+
   @Override
   public Future<Void> close() {
     if (closing != null) return closing;

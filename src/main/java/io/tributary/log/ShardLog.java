@@ -83,6 +83,14 @@ public interface ShardLog {
    */
   default void onReplicated(Runnable listener) { }
 
+  /**
+   * Makes every append acknowledged so far durable, for a log whose fsync policy acknowledges before fsync; a
+   * log that acknowledges only what is durable has nothing to do.
+   */
+  default Future<Void> force() {
+    return Future.succeededFuture();
+  }
+
   /** Flushes what is pending and releases files. */
   Future<Void> close();
 }

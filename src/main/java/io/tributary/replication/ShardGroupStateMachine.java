@@ -8,11 +8,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -44,15 +48,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each entry is applied once however often it reaches the log ({@link AppliedEntryIds}).
  *
- * <p>A snapshot is that point, each shard's end there and the entries applied lately: {@code {"index": n,
- * "ends": {address: end}, "applied": {origin: [[id, index]]}}} in
- * Ratis's {@code snapshot.<term>_<index>} file, written once every entry up to it is durable in the shard logs
- * (which are the snapshot's contents), after which Ratis may drop those entries (once every member has them,
- * see {@link ShardGroups}). After a restart Ratis applies the entries after the snapshot again, counting from
- * those ends; an append whose records the log already holds changes nothing ({@link ShardReplica}).
+ * <p>Every record would be fsynced twice if the shard logs fsynced too: the Raft log already holds each
+ * committed entry durably, so a replica's log acknowledges an append once written (fsync {@code never}), and
+ * a snapshot forces the group's shard logs before it claims what they hold. A snapshot is the newest entry
+ * applied together with all before it, each shard's end there and the entries applied lately:
+ * {@code {"index": n, "ends": {address: end}, "applied": {origin: [[id, index]]}}} in Ratis's
+ * {@code snapshot.<term>_<index>} file, written once the shard logs are forced (they are the snapshot's
+ * contents), after which Ratis may drop those entries (once every member has them, see {@link ShardGroups}).
+ * After a restart, or a power loss that took what the shard logs had not forced, Ratis applies the entries
+ * after the snapshot again, counting from those ends; an append whose records the log already holds changes
+ * nothing ({@link ShardReplica}).
  */
 final class ShardGroupStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ShardGroupStateMachine.class);
+  /** How long a snapshot waits for the shard logs to be forced before it gives up until the next. */
+  private static final long FORCE_TIMEOUT_SECONDS = 60;
 
   /** Told what each entry did on this node, on the group's context. */
   interface Applied extends BiConsumer<ShardEntries.Entry, AsyncResult<Message>> { }
@@ -187,6 +197,7 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     DurableWatermark.Snapshot snapshot = watermark.get();
     TermIndex durable = snapshot.at();
     if (durable == null || durable.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
+    forceReplicas();
     File file = storage.getSnapshotFile(durable.getTerm(), durable.getIndex());
     JsonObject ends = new JsonObject();
     snapshot.ends().forEach(ends::put);
@@ -195,6 +206,36 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), durable));
     return durable.getIndex();
+  }
+
+  /**
+   * Forces every replica of the group here, on Ratis's thread that takes snapshots (which waits for it): every
+   * append applied so far, so every one the snapshot claims, is then durable in the shard logs.
+   */
+  private void forceReplicas() throws IOException {
+    CompletableFuture<Void> forced = new CompletableFuture<>();
+    context.runOnContext(v -> {
+      List<Future<Void>> all = new ArrayList<>();
+      // A replica that did not open had nothing applied to it.
+      for (Future<ShardReplica> replica : replicas.values()) {
+        all.add(replica.transform(opened -> opened.succeeded() ? opened.result().force() : Future.succeededFuture()));
+      }
+      Future.all(all).onComplete(done -> {
+        if (done.succeeded()) {
+          forced.complete(null);
+        } else {
+          forced.completeExceptionally(done.cause());
+        }
+      });
+    });
+    try {
+      forced.get(FORCE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while forcing the shard logs of group " + getGroupId());
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("the shard logs of group " + getGroupId() + " could not be forced; no snapshot yet", e);
+    }
   }
 
   /**

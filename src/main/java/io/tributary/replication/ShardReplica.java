@@ -123,6 +123,11 @@ final class ShardReplica {
     });
   }
 
+  /** Makes every applied append durable: the log acknowledges appends once written (see {@link ShardGroupStateMachine}). */
+  Future<Void> force() {
+    return log.force();
+  }
+
   Future<Void> close() {
     return log.close();
   }

@@ -33,7 +33,7 @@ final class NemesisReport {
     BenchSupport.machineRows(md);
     BenchSupport.row(md, "commit", commit);
     BenchSupport.row(md, "nodes", "3, each `-Xmx512m`, replication.factor=3, cluster.failover.timeout.ms="
-        + settings.failoverTimeoutMs());
+        + settings.failoverTimeoutMs() + ", replication.snapshot.entries=" + NemesisRun.SNAPSHOT_ENTRIES);
     BenchSupport.row(md, "stream", settings.shards() + " shards");
     BenchSupport.row(md, "producers", settings.producersPerNode() + " per node; PutRecord, or PutRecords of 2-"
         + settings.batch() + " records, half each; 100 ms pause after a failed attempt; API call timeout " + settings.callTimeout().toSeconds()

@@ -32,6 +32,8 @@ import software.amazon.awssdk.services.kinesis.model.StreamStatus;
  */
 public final class NemesisRun {
   static final String STREAM = "nemesis";
+  /** A snapshot of each shard group every this many entries (the server's default is 10,000). */
+  static final int SNAPSHOT_ENTRIES = 200;
   private static final Duration READY_WAIT = Duration.ofSeconds(120);
   private static final Duration LEADERS_WAIT = Duration.ofSeconds(90);
 
@@ -151,8 +153,11 @@ public final class NemesisRun {
     long started = System.nanoTime();
     Files.createDirectories(settings.directory());
     log("starting 3 nodes in %s (seed %d)", settings.directory(), settings.seed());
+    // Snapshots every SNAPSHOT_ENTRIES entries: the groups force their shard logs, snapshot and purge their
+    // Raft logs many times over a run, under the faults, and restarted nodes replay from a snapshot.
     try (NemesisCluster cluster = NemesisCluster.start(settings.directory(), 3, Map.of(
         "TRIBUTARY_REPLICATION_FACTOR", "3",
+        "TRIBUTARY_REPLICATION_SNAPSHOT_ENTRIES", String.valueOf(SNAPSHOT_ENTRIES),
         "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", String.valueOf(settings.failoverTimeoutMs())))) {
       List<Shard> shards = createStream(cluster, settings.shards());
       awaitLeaders(cluster, 0, shards);

@@ -75,6 +75,19 @@ class LogDurabilityTest extends OpenLogTest {
     assertEquals(rolls, log.fsyncCount(), "one fsync per roll");
   }
 
+  @Test
+  void forceFsyncsWhatNeverLeftInThePageCacheOnce() {
+    open(SMALL.withFsync(new FsyncPolicy.Never()).withSegmentBytes(1 << 20));
+    await(log.force());
+    assertEquals(0, log.fsyncCount(), "nothing written, nothing to fsync");
+    for (int i = 0; i < 10; i++) await(log.append(entries(i, 1, T0)));
+    assertEquals(0, log.fsyncCount());
+    await(log.force());
+    assertEquals(1, log.fsyncCount(), "one fsync for every append before it");
+    await(log.force());
+    assertEquals(1, log.fsyncCount(), "nothing new to fsync");
+  }
+
   private long assertSegments() {
     try (var files = Files.list(dir)) {
       return files.filter(file -> file.toString().endsWith(".log")).count();

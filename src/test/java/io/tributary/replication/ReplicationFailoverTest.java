@@ -63,6 +63,8 @@ class ReplicationFailoverTest {
       assertEquals(acknowledged.get(victimShard).subList(0, 10), read.subList(0, 10), "read with the earlier iterator");
 
       cluster.restart(List.of(victim));
+      // Back and caught up, the node takes its group's leadership back (by transfer: no election waits for it).
+      cluster.awaitLeadersOnEveryNode(0, 6);
       putToEveryShard(first, shards, "after", acknowledged);
       for (int node = 0; node < 3; node++) {
         KinesisClient client = cluster.client(node);
