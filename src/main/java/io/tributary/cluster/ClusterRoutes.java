@@ -31,6 +31,10 @@ import java.util.Set;
  * {@code POST /cluster/leave?node=host:port} (this node when no node is named) moves every shard of the
  * node to the others and stops giving it shards. Both answer 202 with {@code GET /cluster}'s {@code nodes}
  * and {@code moves} once the plan is in the metadata; the moves then run in the background.
+ *
+ * <p>With replicated shards (replication.factor above 1) shards do not move: {@code POST /cluster/leave} (on the
+ * node itself) drains it, handing the leadership of its shard groups to the other members before maintenance,
+ * and {@code POST /cluster/rebalance} ends the drain; both answer 202 with {@code {"node", "draining"}}.
  */
 public final class ClusterRoutes {
   private ClusterRoutes() { }
@@ -71,11 +75,25 @@ public final class ClusterRoutes {
         .onFailure(ctx::fail));
     router.post("/cluster/rebalance").handler(ctx -> {
       if (notClustered(ctx, shards)) return;
+      if (shards.replicated()) {
+        drainLeadership(ctx, shards, false);
+        return;
+      }
       shards.rebalance().onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
     });
     router.post("/cluster/leave").handler(ctx -> {
       if (notClustered(ctx, shards)) return;
       String node = ctx.queryParams().get("node") == null ? shards.self() : ctx.queryParams().get("node");
+      if (shards.replicated()) {
+        if (node.equals(shards.self())) {
+          drainLeadership(ctx, shards, true);
+        } else {
+          ctx.response().setStatusCode(409);
+          ctx.json(new JsonObject().put("message", "with replicated shards a node hands over its leadership itself: "
+              + "POST /cluster/leave on " + node));
+        }
+        return;
+      }
       if (!shards.ownership().nodes().contains(node)) {
         ctx.response().setStatusCode(404);
         ctx.json(new JsonObject().put("message", "node " + node + " does not take shards in this cluster; the nodes are "
@@ -83,6 +101,23 @@ public final class ClusterRoutes {
         return;
       }
       shards.leave(node).onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
+    });
+  }
+
+  /**
+   * With replicated shards: this node hands the leadership of its shard groups to the other members and takes
+   * none back (drain), or takes back those it is the preferred leader of; answers 202 at once, the transfers
+   * follow within moments ({@code GET /cluster} lists the shards each member leads).
+   */
+  private static void drainLeadership(RoutingContext ctx, ClusterShards shards, boolean drain) {
+    shards.drainLeadership(drain).onComplete(done -> {
+      if (done.failed()) {
+        ctx.response().setStatusCode(503);
+        ctx.json(new JsonObject().put("message", String.valueOf(done.cause().getMessage())));
+        return;
+      }
+      ctx.response().setStatusCode(202);
+      ctx.json(new JsonObject().put("node", shards.self()).put("draining", drain));
     });
   }
 

@@ -149,6 +149,23 @@ public final class ClusterShards {
     });
   }
 
+  /** Whether shards are replicated (each on its replicas, served by its group's leader) rather than owned. */
+  public boolean replicated() {
+    return replication != null;
+  }
+
+  /**
+   * With replication, planned maintenance of this node: it hands the leadership of its shard groups to the
+   * other members and takes none back ({@code drain}), or takes back those it is the preferred leader of again.
+   */
+  public Future<Void> drainLeadership(boolean drain) {
+    return replication == null ? notOwned() : replication.drainLeadership(drain);
+  }
+
+  private static Future<Void> notOwned() {
+    return Future.failedFuture(new IllegalArgumentException("shards are not replicated: they move between owners"));
+  }
+
   /** Moves every shard of the node to the others, and takes it out of the nodes that get shards. */
   public Future<ShardOwnership> leave(String node) {
     if (replication != null) return notWithReplication();

@@ -34,6 +34,8 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.impl.RaftClientImpl;
 import org.apache.ratis.client.impl.UnorderedAsync;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.GroupManagementRequest;
@@ -44,6 +46,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
@@ -94,6 +97,8 @@ public final class ShardGroups {
     thread.setDaemon(true);
     return thread;
   });
+  /** Set while this node hands its groups' leadership to the other members (planned maintenance: {@link #drain}). */
+  private volatile boolean draining;
   /** Asks, now and then, for the leadership of the groups this node is the preferred leader of. */
   private final ScheduledExecutorService leaderBalance = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "tributary-leader-balance");
@@ -228,28 +233,68 @@ public final class ShardGroups {
   }
 
   /**
-   * Asks for the leadership of each group this node is the preferred leader of, when another member has led it
-   * for at least half the failover timeout (so not in the middle of an election) and this node has applied nearly all
-   * it has committed. The leader hands over once this node holds its whole log (Ratis's leader transfer: it
-   * refuses new appends meanwhile, which the writers send again), so leadership spreads evenly again after a
-   * node comes back. On this node's own thread: the request waits for the leader's answer.
+   * Planned maintenance: from now on this node hands the leadership of every group it leads to another member
+   * and no longer asks for any back, so that it can be stopped without a failover; until {@link #undrain} or
+   * a restart.
+   */
+  public void drain() {
+    draining = true;
+    leaderBalance.execute(this::balanceLeaders);
+  }
+
+  /** Ends a {@link #drain}: the node takes back the groups it is the preferred leader of. */
+  public void undrain() {
+    draining = false;
+    leaderBalance.execute(this::balanceLeaders);
+  }
+
+  /**
+   * Moves leadership where it belongs, on this node's own thread (a transfer waits for the leader's answer).
+   * Draining, this node hands over each group it leads. Otherwise it asks for the leadership of each group it is
+   * the preferred leader of, when another member has led it for at least half the failover timeout (so not in
+   * the middle of an election) and this node has applied nearly all it has committed. The leader hands over
+   * once its follower holds its whole log (Ratis's leader transfer: it refuses new appends meanwhile, which the
+   * writers send again), so leadership spreads evenly again after a node comes back.
    */
   private void balanceLeaders() {
     long failoverMillis = settings.failoverTimeout().toMillis();
     for (Group group : groups.values()) {
-      if (!plan.members(group.index()).get(0).equals(settings.self())) continue;
       RaftPeerId leader = group.machine().leader();
-      if (leader == null || leader.equals(selfId) || group.machine().leaderForMillis() < failoverMillis / 2) continue;
       try {
+        if (draining) {
+          if (selfId.equals(leader)) handOver(group, failoverMillis);
+          continue;
+        }
+        if (!plan.members(group.index()).get(0).equals(settings.self())) continue;
+        if (leader == null || leader.equals(selfId) || group.machine().leaderForMillis() < failoverMillis / 2) continue;
         RaftServer.Division division = server.getDivision(group.id());
         long behind = division.getRaftLog().getLastCommittedIndex() - division.getInfo().getLastAppliedIndex();
         if (behind > CAUGHT_UP_ENTRIES) continue;
         RaftClientReply reply = group.admin().admin().transferLeadership(selfId, failoverMillis / 2);
         if (reply.isSuccess()) LOG.info("Took back the leadership of shard group {} from {}", group.index(), leader);
       } catch (IOException | RuntimeException e) {
-        LOG.debug("Shard group {} did not hand its leadership to this node yet", group.index(), e);
+        LOG.debug("Shard group {} did not move its leadership yet", group.index(), e);
       }
     }
+  }
+
+  /**
+   * Hands the leadership of a group this node leads to the member that answered it last (one that is up: a
+   * transfer to a member that is down would hold the group's appends until it timed out).
+   */
+  private void handOver(Group group, long failoverMillis) throws IOException {
+    RoleInfoProto role = server.getDivision(group.id()).getInfo().getRoleInfoProto();
+    if (!role.hasLeaderInfo()) return;
+    ServerRpcProto target = null;
+    for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+      if (follower.getLastRpcElapsedTimeMs() > failoverMillis / 4) continue;
+      if (target == null || follower.getLastRpcElapsedTimeMs() < target.getLastRpcElapsedTimeMs()) target = follower;
+    }
+    if (target == null) return;
+    RaftPeerId to = RaftPeerId.valueOf(target.getId().getId());
+    RaftClientReply reply = server.transferLeadership(new TransferLeadershipRequest(clientId, selfId, group.id(),
+        callIds.incrementAndGet(), to, failoverMillis / 2));
+    if (reply.isSuccess()) LOG.info("Handed the leadership of shard group {} to {}", group.index(), to);
   }
 
   /** The node that leads the shard's group as this node last heard, or null while it knows of none. */

@@ -73,21 +73,44 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   }
 
   /**
+   * Planned maintenance of this node: hands the leadership of its shard groups to the other members and takes
+   * none back ({@code drain}), or ends that; see {@link ShardGroups#drain}.
+   */
+  public Future<Void> drainLeadership(boolean drain) {
+    ShardGroups started = groups;
+    if (started == null) return Future.failedFuture(new IllegalStateException("the shard groups have not started"));
+    if (drain) started.drain(); else started.undrain();
+    return Future.succeededFuture();
+  }
+
+  /**
    * A node that keeps a replica of a shard serves it itself: reads from its replica (committed records only),
    * appends through the group to its leader, wherever that is; so the shard is served through every replica
    * while a majority of its group is up, whatever the event bus between the nodes does. Another node forwards
    * to the group's leader, or to any replica that is up.
    */
   public ShardLocator locator(String self, Predicate<String> live) {
-    return address -> {
-      List<String> replicas = nodesOf(address);
-      if (replicas.contains(self)) return ShardLocator.Route.HERE;
-      String leader = leaderOf(address);
-      if (leader != null && live.test(leader)) return new ShardLocator.Route(ShardLocator.Location.ELSEWHERE, leader);
-      for (String replica : replicas) {
-        if (live.test(replica)) return new ShardLocator.Route(ShardLocator.Location.ELSEWHERE, replica);
+    return new ShardLocator() {
+      @Override
+      public Route route(String address) {
+        List<String> replicas = nodesOf(address);
+        if (replicas.contains(self)) return Route.HERE;
+        String leader = leaderOf(address);
+        if (leader != null && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
+        for (String replica : replicas) {
+          if (live.test(replica)) return new Route(Location.ELSEWHERE, replica);
+        }
+        return new Route(Location.DOWN, leader);
       }
-      return new ShardLocator.Route(ShardLocator.Location.DOWN, leader);
+
+      /** The group's leader keeps the claims; while it is unknown or down, the shard as routed. */
+      @Override
+      public Route claimRoute(String address) {
+        String leader = leaderOf(address);
+        if (self.equals(leader)) return Route.HERE;
+        if (leader != null && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
+        return route(address);
+      }
     };
   }
 

@@ -39,6 +39,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
  */
 public final class ShardClient {
   private static final long TIMEOUT_MILLIS = 30_000;
+  /** How long a subscription claim sent to the node that keeps the claims waits for its answer. */
+  private static final long CLAIM_TIMEOUT_MILLIS = 2_000;
   /**
    * How long a request to a shard being handed over to another node is sent again before it fails as
    * unavailable: a handover holds appends while the new owner copies the active segment's tail.
@@ -181,16 +183,28 @@ public final class ShardClient {
    */
   public Future<Boolean> claim(StreamDescriptor stream, ShardDescriptor shard, String consumerArn, String address,
       long takeoverMillis) {
-    return request(stream, shard, new ShardRequest.Claim(consumerArn, address, takeoverMillis));
+    String shardAddress = ShardAddress.of(stream.uid(), shard.shardId());
+    ShardRequest.Claim claim = new ShardRequest.Claim(consumerArn, address, takeoverMillis);
+    ShardLocator.Route claims = locator.claimRoute(shardAddress);
+    if (claims.equals(locator.route(shardAddress))) return request(shardAddress, claim);
+    // Another node keeps the claims (a replica set's leader): asked once, briefly, since it may have just stalled.
+    return send(shardAddress, claims, claim, new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS));
   }
 
   /** Stops the notifications to the address; a shard that is gone has none to stop. */
   public void unsubscribe(StreamDescriptor stream, ShardDescriptor shard, String address) {
     String shardAddress = ShardAddress.of(stream.uid(), shard.shardId());
     ShardLocator.Route route = locator.route(shardAddress);
+    unsubscribe(shardAddress, route, address);
+    // The claim, where another node keeps it.
+    ShardLocator.Route claims = locator.claimRoute(shardAddress);
+    if (!claims.equals(route)) unsubscribe(shardAddress, claims, address);
+  }
+
+  private void unsubscribe(String shardAddress, ShardLocator.Route route, String address) {
     if (route.location() == ShardLocator.Location.HERE) {
       eventBus.send(shardAddress, new ShardRequest.Unsubscribe(address));
-    } else {
+    } else if (route.location() == ShardLocator.Location.ELSEWHERE) {
       eventBus.send(ShardDispatcher.addressOf(route.node()), new ShardRequest.Unsubscribe(address),
           new DeliveryOptions().addHeader(ShardDispatcher.SHARD_HEADER, shardAddress));
     }
@@ -306,9 +320,14 @@ public final class ShardClient {
 
   /** To the shard's verticle here, or to the dispatcher of the node it runs on. */
   private <T> Future<T> send(String address, ShardLocator.Route route, ShardRequest request) {
+    return send(address, route, request, options);
+  }
+
+  /** @param forwarded the options of a request forwarded to another node */
+  private <T> Future<T> send(String address, ShardLocator.Route route, ShardRequest request, DeliveryOptions forwarded) {
     Future<Message<T>> sent = route.location() == ShardLocator.Location.HERE ? eventBus.request(address, request, localOptions)
         : eventBus.request(ShardDispatcher.addressOf(route.node()), request,
-            new DeliveryOptions(options).addHeader(ShardDispatcher.SHARD_HEADER, address));
+            new DeliveryOptions(forwarded).addHeader(ShardDispatcher.SHARD_HEADER, address));
     return sent
         .map(Message::body)
         .recover(failure -> Future.failedFuture(failure instanceof ReplyException reply ? switch (reply.failureCode()) {

@@ -18,6 +18,15 @@ public interface ShardLocator {
 
   Route route(String shardAddress);
 
+  /**
+   * Where the shard keeps its subscription claims ({@link ShardRequest.Claim}): one node for the whole cluster,
+   * so that the one-subscription-per-consumer rule holds whichever nodes the subscriptions came through. The
+   * node it runs on, unless every replica serves the shard: then its leader.
+   */
+  default Route claimRoute(String shardAddress) {
+    return route(shardAddress);
+  }
+
   /** One node: every shard is here. */
   ShardLocator ALL_HERE = address -> Route.HERE;
 

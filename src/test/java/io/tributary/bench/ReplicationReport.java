@@ -325,12 +325,12 @@ public final class ReplicationReport {
     }
     md.append("\n\nWhere factor 3's cost goes, on this machine: every record is written by three JVMs to one disk, "
         + "and each node writes it twice, to its Raft log (fsynced by Ratis before it acknowledges) and to its shard "
-        + "log (fsynced again, `fsync=always`), so a commit waits for two fsyncs on the leader and one on a follower "
-        + "in turn; the three JVMs' Ratis threads share the two cores. The shard log's own fsync is not needed for "
-        + "durability with replication (the Raft log holds every committed entry until a snapshot says the shard "
-        + "logs do): applying without it, and forcing the shard logs before each snapshot, is the next step for "
-        + "throughput. The `INCONSISTENCY` warnings are Ratis's log appenders resending after a follower fell "
-        + "behind under load; no record was lost or duplicated in any drain.\n");
+        + "log (written only; the shard logs are forced before each snapshot of their group), so a commit waits for "
+        + "an fsync on the leader and one on a follower in turn. Above all the servers run out of cores: with "
+        + "factor 3 the three JVMs together keep both cores busy and spend several times the CPU per record "
+        + "(records per busy server core-second above), since each applies every record and Ratis frames and "
+        + "ships it to two followers over gRPC. The `INCONSISTENCY` warnings are Ratis's log appenders resending "
+        + "after a follower fell behind under load; no record was lost or duplicated in any drain.\n");
   }
 
   private List<Run> of(int factor, String client) {

@@ -224,7 +224,7 @@ public class ClusterDataPlaneTest {
     int through = 0;
     while (nodes.get(through).endpoint().getPort() == owner.get("apiPort").asInt()) through++;
     KinesisClient client = clients.get(through);
-    String consumerArn = registerActiveConsumer(client, "pushed-across");
+    String consumerArn = registerActiveConsumer(clients, STREAM, "pushed-across");
     String shardId = ownedElsewhere;
     Map<String, Boolean> seen = new ConcurrentHashMap<>();
     CompletableFuture<Void> received = new CompletableFuture<>();
@@ -259,8 +259,10 @@ public class ClusterDataPlaneTest {
   }
 
   /** Registers a consumer of the shared stream through the client and waits until every node has it ACTIVE. */
-  private static String registerActiveConsumer(KinesisClient client, String name) {
-    String streamArn = client.describeStreamSummary(b -> b.streamName(STREAM)).streamDescriptionSummary().streamARN();
+  /** Registers a consumer of the stream through the first client and waits until every client's node has it ACTIVE. */
+  public static String registerActiveConsumer(List<KinesisClient> clients, String stream, String name) {
+    KinesisClient client = clients.get(0);
+    String streamArn = client.describeStreamSummary(b -> b.streamName(stream)).streamDescriptionSummary().streamARN();
     String consumerArn = client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
         .consumer().consumerARN();
     for (KinesisClient through : clients) {
@@ -282,7 +284,8 @@ public class ClusterDataPlaneTest {
     }
   }
 
-  private static KinesisAsyncClient asyncThrough(ChildServer node) {
+  /** An HTTP/2 async client of the node that does not retry. */
+  public static KinesisAsyncClient asyncThrough(ChildServer node) {
     return KinesisAsyncClient.builder()
         .endpointOverride(node.endpoint())
         .region(Region.US_EAST_1)
@@ -293,7 +296,7 @@ public class ClusterDataPlaneTest {
   }
 
   /** Subscribes from TRIM_HORIZON; the future completes with the error that ends the subscription. */
-  private static CompletableFuture<Throwable> subscribe(KinesisAsyncClient client, String consumerArn, String shardId,
+  public static CompletableFuture<Throwable> subscribe(KinesisAsyncClient client, String consumerArn, String shardId,
       CompletableFuture<Void> started) {
     CompletableFuture<Throwable> ended = new CompletableFuture<>();
     SubscribeToShardResponseHandler handler = SubscribeToShardResponseHandler.builder()
@@ -311,8 +314,7 @@ public class ClusterDataPlaneTest {
 
   @Test
   void theSubscriptionTakeoverRuleHoldsAcrossNodes() throws Exception {
-    KinesisClient client = clients.get(0);
-    String consumerArn = registerActiveConsumer(client, "taken-over");
+    String consumerArn = registerActiveConsumer(clients, STREAM, "taken-over");
     try (KinesisAsyncClient first = asyncThrough(nodes.get(0)); KinesisAsyncClient second = asyncThrough(nodes.get(1));
          KinesisAsyncClient third = asyncThrough(nodes.get(2))) {
       CompletableFuture<Void> firstStarted = new CompletableFuture<>();

@@ -1,0 +1,156 @@
+package io.tributary.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tributary.cluster.ClusterDataPlaneTest;
+import io.tributary.support.ShardReads;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * What a shard group's leader does beyond taking appends, on three nodes with replication.factor=3: it keeps
+ * SubscribeToShard's claims for every replica, and it hands its groups to the other members when its node is
+ * drained for maintenance, without a failed put.
+ */
+class ReplicaLeadershipTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir
+  static Path directory;
+  private static ReplicatedCluster cluster;
+
+  @BeforeAll
+  static void start() {
+    cluster = ReplicatedCluster.start(directory);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (cluster != null) cluster.close();
+  }
+
+  @Test
+  void oneSubscriptionPerConsumerAndShardAcrossReplicas() throws Exception {
+    cluster.createStream("subscribed", 3);
+    String consumerArn = ClusterDataPlaneTest.registerActiveConsumer(
+        List.of(cluster.client(0), cluster.client(1), cluster.client(2)), "subscribed", "one-at-a-time");
+    String shardId = "shardId-000000000001";
+    try (KinesisAsyncClient first = ClusterDataPlaneTest.asyncThrough(cluster.node(0));
+         KinesisAsyncClient second = ClusterDataPlaneTest.asyncThrough(cluster.node(1));
+         KinesisAsyncClient third = ClusterDataPlaneTest.asyncThrough(cluster.node(2))) {
+      CompletableFuture<Void> firstStarted = new CompletableFuture<>();
+      CompletableFuture<Throwable> firstEnded = ClusterDataPlaneTest.subscribe(first, consumerArn, shardId, firstStarted);
+      firstStarted.get(20, TimeUnit.SECONDS);
+
+      CompletableFuture<Void> secondStarted = new CompletableFuture<>();
+      ClusterDataPlaneTest.subscribe(second, consumerArn, shardId, secondStarted);
+      ExecutionException refused = assertThrows(ExecutionException.class, () -> secondStarted.get(20, TimeUnit.SECONDS));
+      assertTrue(refused.getCause() instanceof ResourceInUseException, "another replica refuses within 5 s: " + refused);
+
+      Thread.sleep(5_200);
+      CompletableFuture<Void> thirdStarted = new CompletableFuture<>();
+      ClusterDataPlaneTest.subscribe(third, consumerArn, shardId, thirdStarted);
+      thirdStarted.get(20, TimeUnit.SECONDS);
+      Throwable firstEnd = firstEnded.get(20, TimeUnit.SECONDS);
+      assertTrue(String.valueOf(firstEnd).contains("ResourceInUseException"),
+          "the first subscription, through another replica, was taken over: " + firstEnd);
+    }
+  }
+
+  @Test
+  void aDrainedNodeHandsOverItsLeadershipWithoutAFailedPut() throws Exception {
+    cluster.createStream("drained", 6);
+    List<Shard> shards = cluster.client(0).listShards(b -> b.streamName("drained")).shards();
+    cluster.awaitLeadersOnEveryNode(0, 6);
+    Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
+    AtomicInteger failed = new AtomicInteger();
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread producer = new Thread(() -> putUntilStopped(cluster.client(0), shards, acknowledged, failed, stop));
+    producer.start();
+    try {
+      assertEquals(409, post(1, "/cluster/leave?node=" + cluster.name(2)).statusCode(), "only a node drains itself");
+      HttpResponse<String> drained = post(1, "/cluster/leave");
+      assertEquals(202, drained.statusCode(), drained.body());
+      assertTrue(JSON.readTree(drained.body()).get("draining").asBoolean(), drained.body());
+      awaitLeaders(leaders -> leaders.size() == 6 && !leaders.containsValue(cluster.name(1)), "node 1 leads nothing");
+      // Longer than a preferred leader waits before it asks for its group back: a drained node does not.
+      Thread.sleep(4_000);
+      Map<String, String> leaders = cluster.leaders(0);
+      assertFalse(leaders.containsValue(cluster.name(1)), "still drained: " + leaders);
+
+      HttpResponse<String> back = post(1, "/cluster/rebalance");
+      assertEquals(202, back.statusCode(), back.body());
+      cluster.awaitLeadersOnEveryNode(0, 6);
+    } finally {
+      stop.set(true);
+      producer.join(60_000);
+    }
+    assertEquals(0, failed.get(), "puts that failed while leadership moved");
+    for (int node = 0; node < 3; node++) {
+      KinesisClient client = cluster.client(node);
+      for (Shard shard : shards) {
+        List<String> expected = acknowledged.getOrDefault(shard.shardId(), List.of());
+        assertFalse(expected.isEmpty(), shard.shardId() + " took puts");
+        assertEquals(expected, ShardReads.readAllOnce(client, "drained", shard.shardId(), expected),
+            shard.shardId() + " through node " + node);
+      }
+    }
+  }
+
+  /** Puts to every shard in turn, one at a time, each record's data unique, until told to stop. */
+  private static void putUntilStopped(KinesisClient client, List<Shard> shards, Map<String, List<String>> acknowledged,
+      AtomicInteger failed, AtomicBoolean stop) {
+    for (int i = 0; !stop.get(); i++) {
+      Shard shard = shards.get(i % shards.size());
+      String data = shard.shardId() + "-" + i;
+      try {
+        client.putRecord(b -> b.streamName("drained").partitionKey("k")
+            .explicitHashKey(shard.hashKeyRange().startingHashKey()).data(SdkBytes.fromUtf8String(data)));
+        acknowledged.computeIfAbsent(shard.shardId(), s -> new ArrayList<>()).add(data);
+      } catch (RuntimeException e) {
+        failed.incrementAndGet();
+      }
+    }
+  }
+
+  private static void awaitLeaders(java.util.function.Predicate<Map<String, String>> wanted, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    Map<String, String> leaders = cluster.leaders(0);
+    while (!wanted.test(leaders)) {
+      assertTrue(System.nanoTime() < deadline, what + ": " + leaders);
+      Thread.sleep(200);
+      leaders = cluster.leaders(0);
+    }
+  }
+
+  private static HttpResponse<String> post(int node, String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + cluster.node(node).managementPort() + path);
+    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+  }
+}
