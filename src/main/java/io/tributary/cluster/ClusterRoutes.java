@@ -153,7 +153,6 @@ public final class ClusterRoutes {
     return moves;
   }
 
-  /** Every shard of every stream by the name of the node that owns it (null on a single node). */
   /** Each node's shards: those it owns, or with replication those whose groups it leads. */
   private static Map<String, JsonArray> shardsByNode(StreamRegistry registry, ClusterShards shards) {
     Map<String, JsonArray> byNode = new LinkedHashMap<>();

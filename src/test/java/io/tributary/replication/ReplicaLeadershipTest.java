@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +24,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -36,8 +41,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 /**
  * What a shard group's leader does beyond taking appends, on three nodes with replication.factor=3: it keeps
  * SubscribeToShard's claims for every replica, and it hands its groups to the other members when its node is
- * drained for maintenance, without a failed put.
+ * drained for maintenance, without a failed put, and before its node stops.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaLeadershipTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir
@@ -55,6 +61,7 @@ class ReplicaLeadershipTest {
   }
 
   @Test
+  @Order(1)
   void oneSubscriptionPerConsumerAndShardAcrossReplicas() throws Exception {
     cluster.createStream("subscribed", 3);
     String consumerArn = ClusterDataPlaneTest.registerActiveConsumer(
@@ -83,10 +90,11 @@ class ReplicaLeadershipTest {
   }
 
   @Test
+  @Order(2)
   void aDrainedNodeHandsOverItsLeadershipWithoutAFailedPut() throws Exception {
     cluster.createStream("drained", 6);
     List<Shard> shards = cluster.client(0).listShards(b -> b.streamName("drained")).shards();
-    cluster.awaitLeadersOnEveryNode(0, 6);
+    cluster.awaitLeadersOnEveryNode(0, "drained", 6);
     Map<String, List<String>> acknowledged = new ConcurrentHashMap<>();
     AtomicInteger failed = new AtomicInteger();
     AtomicBoolean stop = new AtomicBoolean();
@@ -97,15 +105,15 @@ class ReplicaLeadershipTest {
       HttpResponse<String> drained = post(1, "/cluster/leave");
       assertEquals(202, drained.statusCode(), drained.body());
       assertTrue(JSON.readTree(drained.body()).get("draining").asBoolean(), drained.body());
-      awaitLeaders(leaders -> leaders.size() == 6 && !leaders.containsValue(cluster.name(1)), "node 1 leads nothing");
+      awaitLeaders("drained", leaders -> leaders.size() == 6 && !leaders.containsValue(cluster.name(1)), "node 1 leads nothing");
       // Longer than a preferred leader waits before it asks for its group back: a drained node does not.
       Thread.sleep(4_000);
-      Map<String, String> leaders = cluster.leaders(0);
+      Map<String, String> leaders = cluster.leaders(0, "drained");
       assertFalse(leaders.containsValue(cluster.name(1)), "still drained: " + leaders);
 
       HttpResponse<String> back = post(1, "/cluster/rebalance");
       assertEquals(202, back.statusCode(), back.body());
-      cluster.awaitLeadersOnEveryNode(0, 6);
+      cluster.awaitLeadersOnEveryNode(0, "drained", 6);
     } finally {
       stop.set(true);
       producer.join(60_000);
@@ -120,6 +128,20 @@ class ReplicaLeadershipTest {
             shard.shardId() + " through node " + node);
       }
     }
+  }
+
+  /** Last: it stops a node. An election would take a second at least (its timeout is 1-2 s here). */
+  @Test
+  @Order(3)
+  void aNodeStoppedForMaintenanceHandsOverItsLeadershipBeforeItExits() throws Exception {
+    cluster.createStream("stopped", 6);
+    cluster.awaitLeadersOnEveryNode(0, "stopped", 6);
+    cluster.node(2).signal("TERM");
+    assertTrue(cluster.node(2).awaitExit(Duration.ofSeconds(30)).isPresent(), "node 2 stopped");
+    long exited = System.nanoTime();
+    awaitLeaders("stopped", leaders -> leaders.size() == 6 && !leaders.containsValue(cluster.name(2)), "node 2 leads nothing");
+    long millis = (System.nanoTime() - exited) / 1_000_000;
+    assertTrue(millis < 500, "other nodes led node 2's shards " + millis + " ms after it exited: no election waited");
   }
 
   /** Puts to every shard in turn, one at a time, each record's data unique, until told to stop. */
@@ -138,13 +160,13 @@ class ReplicaLeadershipTest {
     }
   }
 
-  private static void awaitLeaders(java.util.function.Predicate<Map<String, String>> wanted, String what) throws Exception {
+  private static void awaitLeaders(String stream, Predicate<Map<String, String>> wanted, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    Map<String, String> leaders = cluster.leaders(0);
+    Map<String, String> leaders = cluster.leaders(0, stream);
     while (!wanted.test(leaders)) {
       assertTrue(System.nanoTime() < deadline, what + ": " + leaders);
-      Thread.sleep(200);
-      leaders = cluster.leaders(0);
+      Thread.sleep(100);
+      leaders = cluster.leaders(0, stream);
     }
   }
 

@@ -67,11 +67,17 @@ final class ReplicatedCluster implements AutoCloseable {
 
   /** Which node leads each shard's group (shard id to node name), as a node's GET /cluster tells. */
   Map<String, String> leaders(int via) throws Exception {
+    return leaders(via, null);
+  }
+
+  /** Which node leads each shard of the stream (every stream when null), by shard id, as a node's GET /cluster tells. */
+  Map<String, String> leaders(int via, String stream) throws Exception {
     Map<String, String> leaders = new HashMap<>();
     JsonNode cluster = ClusterDataPlaneTest.cluster(nodes.get(via));
     assertNotNull(cluster.get("members"), cluster.toString());
     for (JsonNode member : cluster.get("members")) {
       for (JsonNode shard : member.get("shards")) {
+        if (stream != null && !stream.equals(shard.get("stream").asText())) continue;
         if (!member.get("name").isNull()) leaders.put(shard.get("shardId").asText(), member.get("name").asText());
       }
     }
@@ -79,13 +85,14 @@ final class ReplicatedCluster implements AutoCloseable {
   }
 
   /**
-   * Waits until every shard has a leader and every node leads some (elections pick any member; each node takes
-   * back the groups it is the preferred leader of soon after), then gives the leaders as {@link #leaders} does.
+   * Waits until every shard of the stream has a leader and every node leads some (elections pick any member;
+   * each node takes back the groups it is the preferred leader of soon after), then gives the leaders as
+   * {@link #leaders(int, String)} does.
    */
-  Map<String, String> awaitLeadersOnEveryNode(int via, int shards) throws Exception {
+  Map<String, String> awaitLeadersOnEveryNode(int via, String stream, int shards) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (true) {
-      Map<String, String> leaders = leaders(via);
+      Map<String, String> leaders = leaders(via, stream);
       boolean spread = leaders.size() == shards
           && IntStream.range(0, nodes.size()).allMatch(i -> leaders.containsValue(name(i)));
       if (spread) return leaders;

@@ -40,7 +40,7 @@ class ReplicationFailoverTest {
       List<Shard> shards = first.listShards(b -> b.streamName("kept")).shards();
       Map<String, List<String>> acknowledged = new HashMap<>();
       putToEveryShard(first, shards, "before", acknowledged);
-      Map<String, String> leaders = cluster.awaitLeadersOnEveryNode(0, 6);
+      Map<String, String> leaders = cluster.awaitLeadersOnEveryNode(0, "kept", 6);
 
       // Kill a node that leads shards (not the first, which takes the puts).
       int victim = leaders.containsValue(cluster.name(1)) ? 1 : 2;
@@ -64,7 +64,7 @@ class ReplicationFailoverTest {
 
       cluster.restart(List.of(victim));
       // Back and caught up, the node takes its group's leadership back (by transfer: no election waits for it).
-      cluster.awaitLeadersOnEveryNode(0, 6);
+      cluster.awaitLeadersOnEveryNode(0, "kept", 6);
       putToEveryShard(first, shards, "after", acknowledged);
       for (int node = 0; node < 3; node++) {
         KinesisClient client = cluster.client(node);
