@@ -14,6 +14,7 @@ import io.tributary.metrics.StreamMetrics;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
+import io.tributary.shard.StreamHome;
 import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.ChannelLifecycle;
 import io.tributary.stream.ChannelRegistry;
@@ -51,5 +52,7 @@ public record Services(
     RecordAppender appender,
     ClusterMembership cluster,
     /** This node's share of the cluster's shards: who owns each, moves, membership; null on a single node. */
-    ClusterShards clusterShards) {
+    ClusterShards clusterShards,
+    /** Where each stream's once-per-cluster work (its Kafka mirrors) runs: here, on a single node. */
+    StreamHome streamHome) {
 }

@@ -43,6 +43,7 @@ import io.tributary.shard.RecordAppender;
 import io.tributary.shard.ShardClient;
 import io.tributary.shard.ShardIterator;
 import io.tributary.shard.ShardStorage;
+import io.tributary.shard.StreamHome;
 import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.ChannelLifecycle;
 import io.tributary.stream.ChannelRegistry;
@@ -260,7 +261,7 @@ public final class TributaryServer {
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
         new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster,
-        clusterShards);
+        clusterShards, clusterShards == null ? StreamHome.LOCAL : clusterShards.streamHome());
 
     DataDirectory lockedDirectory = dataDirectory;
     ShardReplication replicated = replication;

@@ -1,6 +1,7 @@
 package io.tributary.bridge;
 
 import io.tributary.Services;
+import io.tributary.shard.StreamHome;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,6 +19,14 @@ import org.slf4j.LoggerFactory;
  * {@code mirror.retry.initial.ms} to {@code mirror.retry.max.ms}. Reconnecting always recovers from the
  * checkpoints, so a failure whose outcome is unknown (a commit that timed out) is settled the same way as a
  * restart. Runs on the bridge verticle's event loop; every blocking call goes to a worker or Kafka's threads.
+ *
+ * <p>In a cluster a mirror runs on one node only, its stream's home ({@link StreamHome}: the node that serves
+ * the stream's first shard). Elsewhere it stands by ({@link State#STANDBY}, naming the node it runs on) and
+ * looks again every {@value #HOME_CHECK_MILLIS} ms. The loop asks before every step, so a mirror whose home
+ * moves away stops after the batch under way (it begins no new one), closes its clients and stands by; the
+ * new home's instance resumes from the checkpoints in Kafka. An instance that learns it was fenced (another
+ * node's instance of the mirror took over) stands by too, and tries again only after a backoff, so that two
+ * nodes that both believe they are home for a moment do not take the mirror from each other in a loop.
  */
 abstract class Mirror {
   private static final Logger LOG = LoggerFactory.getLogger(Mirror.class);
@@ -27,8 +36,11 @@ abstract class Mirror {
   private static final long STEP_TIMEOUT_MILLIS = 120_000;
   /** How long stopping waits for the batch under way before it closes the clients anyway. */
   private static final long STOP_WAIT_MILLIS = 5_000;
+  /** How often a mirror looks where its stream's home is, to start there or stand by elsewhere. */
+  static final long HOME_CHECK_MILLIS = 500;
 
-  enum State { CONNECTING, RUNNING, RETRYING, PAUSED, STOPPED }
+  /** STANDBY: the mirror runs on another node (or waits for a home to be known); it holds no Kafka client. */
+  enum State { CONNECTING, RUNNING, RETRYING, STANDBY, PAUSED, STOPPED }
 
   protected final Services services;
   protected final Vertx vertx;
@@ -45,6 +57,11 @@ abstract class Mirror {
   private boolean looping;
   private String lastError;
   private Promise<Void> stopped;
+  /** The node the mirror runs on as this node last looked (null when unknown, and on a single node). */
+  private String runsOn;
+  /** After being fenced: the mirror stands by until then even where it is home. */
+  private long standbyUntil;
+  private long homeTimer = -1;
 
   Mirror(Services services, KafkaClientSettings kafka, MirrorDefinition definition) {
     this.services = services;
@@ -71,7 +88,11 @@ abstract class Mirror {
   /** Where the mirror stands, for the status answer: per shard or per partition. */
   protected abstract JsonObject positions();
 
+  /** Whether a failure says that another instance of this mirror has taken over (fenced this one). */
+  protected boolean fenced(Throwable failure) { return false; }
+
   void start() {
+    homeTimer = vertx.setPeriodic(HOME_CHECK_MILLIS, t -> followHome());
     if (state != State.PAUSED) loop();
   }
 
@@ -91,6 +112,7 @@ abstract class Mirror {
   /** Stops after the batch under way and closes the clients; the meters go too when {@code forget}. */
   Future<Void> stop(boolean forget) {
     state = State.STOPPED;
+    if (homeTimer >= 0) vertx.cancelTimer(homeTimer);
     Promise<Void> promise = Promise.promise();
     Runnable finish = () -> disconnect().onComplete(done -> {
       connected = false;
@@ -113,6 +135,7 @@ abstract class Mirror {
   JsonObject status() {
     return definition.toJson()
         .put("state", state.name())
+        .put("runsOn", runsOn)
         .put("healthy", healthy())
         .put("lastError", lastError)
         .put("recordsMirrored", metrics.records())
@@ -132,10 +155,43 @@ abstract class Mirror {
     return stream;
   }
 
+  /** Where the stream's home is now; a stream this node does not know runs here, where connecting says so. */
+  private StreamHome.Home home() {
+    StreamDescriptor stream = services.registry().find(definition.stream());
+    StreamHome.Home home = stream == null ? StreamHome.Home.LOCAL : services.streamHome().of(stream);
+    runsOn = home.node();
+    return home;
+  }
+
+  /** Run periodically: a mirror standing by starts once its stream's home is here; one running elsewhere stops. */
+  private void followHome() {
+    if (state == State.STOPPED || state == State.PAUSED) return;
+    StreamHome.Home home = home();
+    if (state == State.STANDBY && home.here() && System.currentTimeMillis() >= standbyUntil) {
+      LOG.info("mirror {} starts here: its stream's first shard is served here", definition.name());
+      state = State.CONNECTING;
+      lastError = null;
+      loop();
+    } else if (state != State.STANDBY && !home.here()) {
+      loop();
+    }
+  }
+
+  private void standBy() {
+    LOG.info("mirror {} stands by: it runs on {}", definition.name(), runsOn == null ? "no node known yet" : runsOn);
+    state = State.STANDBY;
+    metrics.healthy(true);
+  }
+
   private void loop() {
     if (looping) return;
     if (state == State.STOPPED || state == State.PAUSED) {
       if (stopped != null) stopped.tryComplete();
+      return;
+    }
+    if (state != State.STANDBY && !home().here()) standBy();
+    if (state == State.STANDBY) {
+      if (connected) closeAndLoop();
       return;
     }
     looping = true;
@@ -159,7 +215,27 @@ abstract class Mirror {
     });
   }
 
+  /** Closes the Kafka clients of a mirror that stands by; the loop then looks at its state again. */
+  private void closeAndLoop() {
+    looping = true;
+    disconnect().onComplete(closed -> {
+      connected = false;
+      looping = false;
+      loop();
+    });
+  }
+
   private void failed(Throwable failure) {
+    if (fenced(failure) && state != State.STOPPED && state != State.PAUSED) {
+      lastError = "fenced: another instance of the mirror took over (" + failure.getMessage() + ")";
+      standbyUntil = System.currentTimeMillis() + backoffMillis;
+      backoffMillis = Math.min(maxBackoffMillis, backoffMillis * 2);
+      LOG.warn("mirror {} was fenced by another instance; standing by for at least {} ms", definition.name(),
+          standbyUntil - System.currentTimeMillis());
+      standBy();
+      closeAndLoop();
+      return;
+    }
     metrics.error();
     metrics.healthy(false);
     lastError = String.valueOf(failure.getMessage());
@@ -171,7 +247,7 @@ abstract class Mirror {
     disconnect().onComplete(closed -> {
       connected = false;
       looping = false;
-      if (state == State.STOPPED || state == State.PAUSED) {
+      if (state == State.STOPPED || state == State.PAUSED || state == State.STANDBY) {
         loop();
       } else {
         vertx.setTimer(delay, t -> loop());

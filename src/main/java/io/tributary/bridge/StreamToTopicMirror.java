@@ -19,6 +19,8 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
@@ -32,7 +34,9 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  *
  * <p>Exactly once: a record is in the topic (for read_committed consumers) if and only if the checkpoint
  * after it is, and on every (re)connect the position comes from the checkpoint topic, after
- * initTransactions has aborted whatever a previous instance left open.
+ * initTransactions has aborted whatever a previous instance left open. The transactional id
+ * ({@code tributary-mirror-<name>}) is the same on every node, so in a cluster the instance on the stream's
+ * new home fences the one on the old: Kafka aborts the old one's open transaction and refuses its next.
  */
 final class StreamToTopicMirror extends Mirror {
   static final String SEQUENCE_HEADER = "tributary.sequenceNumber";
@@ -210,6 +214,19 @@ final class StreamToTopicMirror extends Mirror {
       millis = Math.max(millis, entry.getValue()[1]);
     }
     metrics.lag(records, millis);
+  }
+
+  /**
+   * The transactional id is the mirror's on every node, so the instance that starts on a new home fences
+   * the one before it: that one's next send or commit fails with one of these.
+   */
+  @Override
+  protected boolean fenced(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) return true;
+      if (cause.getCause() == cause) break;
+    }
+    return false;
   }
 
   @Override

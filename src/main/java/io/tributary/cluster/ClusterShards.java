@@ -11,6 +11,7 @@ import io.tributary.shard.ShardLocator;
 import io.tributary.shard.ShardLogCopy;
 import io.tributary.shard.ShardOwnership;
 import io.tributary.shard.ShardRebalance;
+import io.tributary.shard.StreamHome;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Context;
@@ -83,6 +84,18 @@ public final class ClusterShards {
   /** The node that serves a shard: its owner, or with replication its group's leader (null while none is known). */
   public String runsOn(String address) {
     return replication != null ? replication.leaderOf(address) : ownership.ownerOf(address);
+  }
+
+  /**
+   * Where a stream's once-per-cluster work runs: on the node that serves its first shard, as {@link #runsOn}
+   * names it; nowhere known while that node is unknown (no leader elected yet, no owner before any join).
+   */
+  public StreamHome streamHome() {
+    return stream -> {
+      if (stream.shards().isEmpty()) return new StreamHome.Home(false, null);
+      String node = runsOn(ShardAddress.of(stream.uid(), stream.shards().get(0).shardId()));
+      return new StreamHome.Home(self.equals(node), node);
+    };
   }
 
   /** Whether a shard starting here starts holding its appends: this node is handing it over. */
