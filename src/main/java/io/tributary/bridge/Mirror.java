@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,8 +90,18 @@ abstract class Mirror {
   /** Where the mirror stands, for the status answer: per shard or per partition. */
   protected abstract JsonObject positions();
 
-  /** Whether a failure says that another instance of this mirror has taken over (fenced this one). */
-  protected boolean fenced(Throwable failure) { return false; }
+  /**
+   * Whether a failure says that another instance of this mirror has taken over: both directions write
+   * through a transactional producer whose id ({@code tributary-mirror-<name>}) is the mirror's on every
+   * node, so the instance that starts on a new home fences the one before it, whose next send or commit
+   * fails with one of these.
+   */
+  static boolean fenced(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) return true;
+    }
+    return false;
+  }
 
   void start() {
     homeTimer = vertx.setPeriodic(HOME_CHECK_MILLIS, t -> followHome());

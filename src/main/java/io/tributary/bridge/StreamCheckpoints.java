@@ -50,9 +50,23 @@ final class StreamCheckpoints {
    * is the end of the partition. Blocking calls, on the bridge's pool.
    */
   static Future<Map<String, Checkpoint>> read(WorkerExecutor workers, KafkaClientSettings kafka, String topic, String streamUid) {
-    return workers.executeBlocking(() -> {
+    String prefix = streamUid + "/";
+    return latest(workers, kafka, topic, prefix).map(values -> {
       Map<String, Checkpoint> checkpoints = new HashMap<>();
-      String prefix = streamUid + "/";
+      values.forEach((key, value) -> checkpoints.put(key.substring(prefix.length()),
+          new Checkpoint(value.getLong("next"), value.getBoolean("done"))));
+      return checkpoints;
+    });
+  }
+
+  /**
+   * The latest committed JSON value of each key of a one-partition topic that starts with the prefix (the
+   * {@link TopicJournal} is kept the same way). Call after the producer's initTransactions, as above.
+   */
+  static Future<Map<String, JsonObject>> latest(WorkerExecutor workers, KafkaClientSettings kafka, String topic,
+      String prefix) {
+    return workers.executeBlocking(() -> {
+      Map<String, JsonObject> values = new HashMap<>();
       TopicPartition partition = new TopicPartition(topic, 0);
       try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(kafka.consumer(null))) {
         consumer.assign(List.of(partition));
@@ -66,12 +80,11 @@ final class StreamCheckpoints {
           for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
             String key = new String(record.key(), StandardCharsets.UTF_8);
             if (!key.startsWith(prefix) || record.value() == null) continue;
-            JsonObject value = new JsonObject(new String(record.value(), StandardCharsets.UTF_8));
-            checkpoints.put(key.substring(prefix.length()), new Checkpoint(value.getLong("next"), value.getBoolean("done")));
+            values.put(key, new JsonObject(new String(record.value(), StandardCharsets.UTF_8)));
           }
         }
       }
-      return checkpoints;
+      return values;
     }, false);
   }
 }

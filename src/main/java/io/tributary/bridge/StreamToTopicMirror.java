@@ -19,8 +19,6 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
-import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 
@@ -214,19 +212,6 @@ final class StreamToTopicMirror extends Mirror {
       millis = Math.max(millis, entry.getValue()[1]);
     }
     metrics.lag(records, millis);
-  }
-
-  /**
-   * The transactional id is the mirror's on every node, so the instance that starts on a new home fences
-   * the one before it: that one's next send or commit fails with one of these.
-   */
-  @Override
-  protected boolean fenced(Throwable failure) {
-    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) return true;
-      if (cause.getCause() == cause) break;
-    }
-    return false;
   }
 
   @Override

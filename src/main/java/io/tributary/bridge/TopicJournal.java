@@ -2,13 +2,19 @@ package io.tributary.bridge;
 
 import io.tributary.DurableJsonFile;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * The durable progress of a topic-to-stream mirror, in {@code <data dir>/mirrors/<mirror>.journal.json},
- * replaced atomically before every batch is appended:
+ * The durable progress of a topic-to-stream mirror, kept in Kafka so that whichever node of a cluster runs
+ * the mirror next finds it: the latest record of key {@value #KEY} in the mirror's compacted checkpoint topic
+ * ({@code <kafka.checkpoint.topic.prefix><mirror>}, one partition), written in a transaction of the mirror's
+ * transactional producer before every batch is appended. The transactional id is the mirror's on every node,
+ * so an instance that starts elsewhere fences the one before it, which can then begin no further batch.
+ * Its value, JSON:
  *
  * <pre>
  * {"streamUid": "...",
@@ -20,6 +26,9 @@ import java.util.Map;
  * {@code inFlight} is absent when no batch is uncertain. After a crash, the records of the uncertain batch
  * ({@code settled} up to {@code next}, read again from Kafka) are looked for in the shards after the tips,
  * and only those not found are appended.
+ *
+ * <p>Servers before this kept the journal in {@code <data dir>/mirrors/<mirror>.journal.json} (same content);
+ * while Kafka holds none, that file is read once, written to Kafka and removed.
  */
 record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, Long> inFlightNext,
     Map<String, Long> tips) {
@@ -40,6 +49,14 @@ record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, L
     return new TopicJournal(streamUid, Map.copyOf(merged), null, null);
   }
 
+  static final String KEY = "journal";
+
+  static ProducerRecord<byte[], byte[]> record(String topic, TopicJournal journal) {
+    return new ProducerRecord<>(topic, 0, KEY.getBytes(StandardCharsets.UTF_8),
+        journal.toJson().encode().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The file of servers before this one, in the mirrors directory. */
   static DurableJsonFile file(Path mirrorsDir, String mirror) {
     return new DurableJsonFile(mirrorsDir.resolve(mirror + ".journal.json"));
   }

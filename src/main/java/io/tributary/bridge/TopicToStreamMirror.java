@@ -11,6 +11,7 @@ import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaReadStream;
+import io.vertx.kafka.client.producer.KafkaWriteStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -30,6 +31,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +43,13 @@ import org.slf4j.LoggerFactory;
  * the same path as PutRecords ({@link RecordAppender}: routed by MD5 of the partition key, re-routed across
  * a reshard), with the Kafka key as partition key and the value as data.
  *
- * <p>Exactly once: before a batch is appended, {@link TopicJournal} records durably where it ends in each
- * partition and where each shard ended. After a crash or any failure the mirror reconnects, reads the
- * uncertain batch again from Kafka, finds which of its records the shards already hold after those ends
- * (per partition key, in order: one shard's part of a batch lands whole or not at all), and appends only
- * the rest. The journal, not the group's committed offsets, is the position; the offsets are committed to
- * the group too, after each batch, for tools that show a group's lag.
+ * <p>Exactly once: before a batch is appended, {@link TopicJournal} records durably, in Kafka, where it ends
+ * in each partition and where each shard ended. After a crash or any failure the mirror reconnects (on this
+ * node, or in a cluster on whichever node is the stream's home by then), reads the uncertain batch again from
+ * Kafka, finds which of its records the shards already hold after those ends (per partition key, in order:
+ * one shard's part of a batch lands whole or not at all), and appends only the rest. The journal, not the
+ * group's committed offsets, is the position; the offsets are committed to the group too, after each batch,
+ * for tools that show a group's lag.
  */
 final class TopicToStreamMirror extends Mirror {
   private static final Logger LOG = LoggerFactory.getLogger(TopicToStreamMirror.class);
@@ -53,27 +57,40 @@ final class TopicToStreamMirror extends Mirror {
   private static final long LAG_CHECK_MILLIS = 1_000;
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-  private final DurableJsonFile journalFile;
+  /** Where servers before this kept the journal; read once while Kafka holds none. Null without a data dir. */
+  private final DurableJsonFile legacyFile;
+  private final String journalTopic;
+  /** Writes the journal, in transactions of the mirror's transactional id. */
+  private KafkaWriteStream<byte[], byte[]> producer;
   private KafkaReadStream<byte[], byte[]> consumer;
   private Set<TopicPartition> partitions = Set.of();
   private TopicJournal journal;
   /** The group's committed offsets at connect, by partition: where a partition the journal lacks starts. */
   private Map<Integer, Long> committed = Map.of();
-  /** Whether the file still holds a batch that has since been appended. */
-  private boolean fileBehind;
+  /** Whether the journal in Kafka still names as uncertain a batch that has since been appended. */
+  private boolean journalBehind;
   private long lastLagCheck;
   private long newestMirroredTimestamp = -1;
   private long skipped;
 
   TopicToStreamMirror(Services services, KafkaClientSettings kafka, MirrorDefinition definition, Path mirrorsDir) {
     super(services, kafka, definition);
-    this.journalFile = mirrorsDir == null ? null : TopicJournal.file(mirrorsDir, definition.name());
+    this.legacyFile = mirrorsDir == null ? null : TopicJournal.file(mirrorsDir, definition.name());
+    this.journalTopic = StreamCheckpoints.topic(kafka, definition.name());
   }
 
   @Override
   protected Future<Void> connect() {
     StreamDescriptor stream = currentStream();
-    return loadJournal(stream).compose(loaded -> {
+    return KafkaTopics.ensure(vertx, kafkaWorkers, kafka, journalTopic, 1, StreamCheckpoints.TOPIC_CONFIG)
+        .compose(v -> kafkaWorkers.executeBlocking(() -> new KafkaProducer<byte[], byte[]>(
+            kafka.transactionalProducer("tributary-mirror-" + definition.name())), false))
+        .compose(created -> {
+          producer = KafkaWriteStream.create(vertx, created);
+          // Fences every earlier instance, here or on another node: none of them writes the journal again.
+          return producer.initTransactions();
+        })
+        .compose(v -> loadJournal(stream)).compose(loaded -> {
       journal = loaded;
       return kafkaWorkers.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
     }).compose(created -> {
@@ -93,15 +110,27 @@ final class TopicToStreamMirror extends Mirror {
     }).compose(v -> seekToSettled());
   }
 
+  /** The journal as Kafka holds it; else the file of an earlier server, moved to Kafka; else an empty one. */
   private Future<TopicJournal> loadJournal(StreamDescriptor stream) {
-    if (journalFile == null) return Future.succeededFuture(journal != null ? journal : TopicJournal.empty(stream.uid()));
-    return kafkaWorkers.executeBlocking(() -> {
-      JsonObject json = journalFile.read();
-      if (json == null) return TopicJournal.empty(stream.uid());
-      TopicJournal kept = TopicJournal.fromJson(json);
-      // A re-created stream cannot hold the uncertain batch; the settled positions still say what was read.
-      return kept.streamUid().equals(stream.uid()) ? kept : new TopicJournal(stream.uid(), kept.settled(), null, null);
-    }, false);
+    return StreamCheckpoints.latest(kafkaWorkers, kafka, journalTopic, TopicJournal.KEY).compose(values -> {
+      JsonObject kept = values.get(TopicJournal.KEY);
+      if (kept != null) return Future.succeededFuture(forStream(TopicJournal.fromJson(kept), stream));
+      if (legacyFile == null) return Future.succeededFuture(TopicJournal.empty(stream.uid()));
+      return kafkaWorkers.executeBlocking(legacyFile::read, false).compose(json -> {
+        if (json == null) return Future.succeededFuture(TopicJournal.empty(stream.uid()));
+        TopicJournal moved = forStream(TopicJournal.fromJson(json), stream);
+        LOG.info("mirror {}: moving its journal from {} to Kafka", definition.name(), legacyFile);
+        return writeJournal(moved).compose(written -> kafkaWorkers.executeBlocking(() -> {
+          legacyFile.delete();
+          return moved;
+        }, false));
+      });
+    });
+  }
+
+  /** A re-created stream cannot hold the uncertain batch; the settled positions still say what was read. */
+  private static TopicJournal forStream(TopicJournal kept, StreamDescriptor stream) {
+    return kept.streamUid().equals(stream.uid()) ? kept : new TopicJournal(stream.uid(), kept.settled(), null, null);
   }
 
   /** Every partition to its settled offset, else the group's committed offset, else the beginning. */
@@ -212,7 +241,7 @@ final class TopicToStreamMirror extends Mirror {
     }
     return consumer.poll(POLL_TIMEOUT).compose(records -> {
       if (records.isEmpty()) {
-        return fileBehind ? writeJournal(journal).map(false) : Future.succeededFuture(false);
+        return journalBehind ? writeJournal(journal).map(false) : Future.succeededFuture(false);
       }
       return mirror(records).map(true);
     });
@@ -236,7 +265,7 @@ final class TopicToStreamMirror extends Mirror {
         .compose(v -> append(stream, batch))
         .map(v -> {
           journal = journal.settle(next);
-          fileBehind = true;
+          journalBehind = true;
           metrics.mirrored(batch.size(), size(batch));
           if (newestTimestamp >= 0) newestMirroredTimestamp = newestTimestamp;
           Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
@@ -297,15 +326,17 @@ final class TopicToStreamMirror extends Mirror {
         : Future.failedFuture(new IllegalStateException(placed.failedCount() + " records not taken by " + stream.name())));
   }
 
+  /**
+   * Writes the journal to Kafka in a transaction of its own; fails (and the mirror stands by, see
+   * {@link Mirror#fenced}) once another instance has taken over. The producer runs its calls in order on one
+   * worker, so the send queues behind beginTransaction.
+   */
   private Future<Boolean> writeJournal(TopicJournal next) {
     journal = next;
-    fileBehind = false;
-    if (journalFile == null) return Future.succeededFuture(true);
-    JsonObject content = next.toJson();
-    return kafkaWorkers.executeBlocking(() -> {
-      journalFile.write(content);
-      return true;
-    }, false);
+    journalBehind = false;
+    Future<Void> begun = producer.beginTransaction();
+    Future<RecordMetadata> sent = producer.send(TopicJournal.record(journalTopic, next));
+    return begun.compose(v -> sent).compose(v -> producer.commitTransaction()).map(true);
   }
 
   private Future<Void> updateLag() {
@@ -324,10 +355,12 @@ final class TopicToStreamMirror extends Mirror {
 
   @Override
   protected Future<Void> disconnect() {
-    if (consumer == null) return Future.succeededFuture();
-    KafkaReadStream<byte[], byte[]> closing = consumer;
+    KafkaReadStream<byte[], byte[]> closingConsumer = consumer;
+    KafkaWriteStream<byte[], byte[]> closingProducer = producer;
     consumer = null;
-    return closing.close().otherwiseEmpty();
+    producer = null;
+    return Future.join(closingConsumer == null ? Future.succeededFuture() : closingConsumer.close().otherwiseEmpty(),
+        closingProducer == null ? Future.succeededFuture() : closingProducer.close(1_000).otherwiseEmpty()).mapEmpty();
   }
 
   @Override

@@ -75,7 +75,8 @@ class TopicToStreamMirrorTest {
 
   /**
    * The state a crash leaves in the middle of an append: the journal names a batch of 100 records as in
-   * flight and the stream holds its first 50. On start the mirror appends the other 50, and only them.
+   * flight and the stream holds its first 50. On start the mirror appends the other 50, and only them. The
+   * journal is the file an earlier server kept, which the mirror moves to Kafka.
    */
   @Test
   void uncertainBatchIsReconciledAgainstWhatTheShardsHold(@TempDir Path dir) throws Exception {
@@ -109,6 +110,7 @@ class TopicToStreamMirrorTest {
       assertEquals(50L, management(second.managementPort(), "GET", "/mirrors/uncertain", null).body().getLong("recordsMirrored"),
           "only the records the stream lacked were appended");
       assertExactlyOnceInOrder(MirrorFixture.streamByKey(client, "uncertain"), keys, 20);
+      assertTrue(!Files.exists(data.resolve("mirrors").resolve("uncertain.journal.json")), "the file moved to Kafka");
     }
   }
 
@@ -143,7 +145,10 @@ class TopicToStreamMirrorTest {
       Map<String, List<String>> byKey = MirrorFixture.streamByKey(client, "crash");
       assertEquals(expected, count(byKey), "records in the stream");
       assertExactlyOnceInOrder(byKey, keys, rounds * perRound);
-      assertTrue(Files.exists(data.resolve("mirrors").resolve("t2s-crash.journal.json")));
+      // The journal is in Kafka, where any node of a cluster finds it.
+      assertTrue(MirrorFixture.readTopic(BED.broker().bootstrapServers(), "tributary-checkpoints.t2s-crash").stream()
+          .anyMatch(record -> "journal".equals(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8))));
+      assertTrue(!Files.exists(data.resolve("mirrors").resolve("t2s-crash.journal.json")));
     } finally {
       last.close();
     }
