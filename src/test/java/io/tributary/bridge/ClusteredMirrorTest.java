@@ -24,10 +24,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -35,87 +40,155 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 
 /**
- * Three nodes with every shard on all three (replication.factor=3), the same stream-to-topic mirror
- * configured on each: it runs on one node only, the leader of its stream's first shard, and stands by on
- * the others. The running node is SIGKILLed while records keep coming; the mirror resumes on the shard's new
- * leader from the checkpoints in Kafka, and the topic ends up holding every acknowledged record once, in
- * per-key order, exactly as the stream holds them.
+ * Three nodes with every shard on all three (replication.factor=3), the same mirror configured on each: it
+ * runs on one node only, the leader of its stream's first shard, and stands by on the others. The running
+ * node is SIGKILLed while records keep coming; the mirror resumes on the shard's new leader from what it
+ * keeps in Kafka, and every acknowledged record ends up on the other side once, in per-key order.
  */
 @Timeout(240)
 class ClusteredMirrorTest {
-  private static final String MIRROR = "clustered";
-  private static final String STREAM = "clustered";
+  private static KafkaBroker broker;
 
   @TempDir
   Path directory;
 
+  @BeforeAll
+  static void startBroker() {
+    broker = KafkaBroker.start();
+  }
+
+  @AfterAll
+  static void stopBroker() {
+    if (broker != null) broker.close();
+  }
+
+  /**
+   * Starts three nodes, each configured with the one mirror, named as its stream and topic are, and creates
+   * the stream with three shards.
+   */
+  private List<ChildServer> startCluster(List<Integer> ports, String name, String direction, Map<String, String> extra)
+      throws Exception {
+    Path mirrors = directory.resolve("mirrors.json");
+    Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", name)
+        .put("direction", direction).put("stream", name).put("topic", name)).encode());
+    Map<String, String> settings = new HashMap<>(Map.of(
+        "TRIBUTARY_REPLICATION_FACTOR", "3",
+        "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000",
+        "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
+        "TRIBUTARY_MIRRORS_FILE", mirrors.toString(),
+        "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100",
+        "TRIBUTARY_MIRROR_RETRY_MAX_MS", "1000"));
+    settings.putAll(extra);
+    List<ChildServer> nodes = ChildCluster.start(directory, ports, settings);
+    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+    first.createStream(b -> b.streamName(name).shardCount(3));
+    ClusterDataPlaneTest.awaitActiveThrough(first, name);
+    return nodes;
+  }
+
   @Test
-  void theMirrorRunsOnTheFirstShardsLeaderAndMovesWithIt() throws Exception {
+  void aStreamToTopicMirrorRunsOnTheFirstShardsLeaderAndMovesWithIt() throws Exception {
     long began = System.nanoTime();
-    try (KafkaBroker broker = KafkaBroker.start()) {
-      Path mirrors = directory.resolve("mirrors.json");
-      Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", MIRROR)
-          .put("direction", "STREAM_TO_TOPIC").put("stream", STREAM).put("topic", STREAM)).encode());
-      Map<String, String> settings = new HashMap<>(Map.of(
-          "TRIBUTARY_REPLICATION_FACTOR", "3",
-          "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000",
-          "TRIBUTARY_KAFKA_BOOTSTRAP_SERVERS", broker.bootstrapServers(),
-          "TRIBUTARY_MIRRORS_FILE", mirrors.toString(),
-          "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100",
-          "TRIBUTARY_MIRROR_RETRY_MAX_MS", "1000"));
-      List<Integer> ports = ChildCluster.clusterPorts(3);
-      List<ChildServer> nodes = ChildCluster.start(directory, ports, settings);
-      try {
-        KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
-        first.createStream(b -> b.streamName(STREAM).shardCount(3));
-        ClusterDataPlaneTest.awaitActiveThrough(first, STREAM);
-        System.out.printf("cluster up, stream active after %d ms%n", millisSince(began));
+    String name = "outbound";
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    List<ChildServer> nodes = startCluster(ports, name, "STREAM_TO_TOPIC", Map.of());
+    try {
+      System.out.printf("cluster up, stream active after %d ms%n", millisSince(began));
 
-        int runner = awaitOneRunner(nodes, ports, List.of(0, 1, 2));
-        int producerNode = runner == 0 ? 1 : 0;
-        Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
-            keys("m", 20));
-        Thread producing = new Thread(producer::run, "producer");
-        producing.start();
-        await("records in the topic", Duration.ofSeconds(30),
-            () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), STREAM)) > 200);
+      int runner = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      int producerNode = runner == 0 ? 1 : 0;
+      Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
+          name, keys("m", 20));
+      Thread producing = new Thread(producer::run, "producer");
+      producing.start();
+      await("records in the topic", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) > 200);
 
-        nodes.get(runner).kill();
-        long killed = System.nanoTime();
-        System.out.printf("killed node %d (the mirror's runner) after %d acknowledged records%n", runner,
-            producer.acknowledged());
-        List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
-        survivors.remove(Integer.valueOf(runner));
-        int next = awaitOneRunner(nodes, ports, survivors);
-        System.out.printf("the mirror runs on node %d %d ms after the kill%n", next, millisSince(killed));
-        long resumedAt = MirrorFixture.lastStableOffsets(broker.bootstrapServers(), STREAM);
-        await("the new runner to produce", Duration.ofSeconds(30),
-            () -> MirrorFixture.lastStableOffsets(broker.bootstrapServers(), STREAM) > resumedAt);
-        Thread.sleep(1000);
-        producer.stop();
-        producing.join();
-        KinesisClient survivor = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint());
-        Map<String, List<String>> stream = MirrorFixture.streamByKey(survivor, STREAM);
-        await("the topic to hold every record of the stream", Duration.ofSeconds(30),
-            () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), STREAM)) >= count(stream));
-        Thread.sleep(500);  // a duplicate would show up after the last record
-        Map<String, List<String>> topic = MirrorFixture.topicByKey(broker.bootstrapServers(), STREAM);
-        System.out.printf("%d records acknowledged, %d in the stream, %d in the topic; %d puts sent again%n",
-            producer.acknowledged(), count(stream), count(topic), producer.retries());
-        assertEquals(stream, topic, "the topic holds what the stream holds, key by key, in order, each once");
-        if (producer.retries() == 0) {
-          MirrorFixture.assertExactlyOnceInOrder(topic, producer.keys, producer.sentPerKey());
-        } else {
-          // A put sent again after an unknown outcome may be in the stream twice; the topic must then match the
-          // stream (above), and hold every acknowledged record in order.
-          Map<String, List<String>> distinct = new HashMap<>();
-          topic.forEach((key, values) -> distinct.put(key, values.stream().distinct().toList()));
-          MirrorFixture.assertExactlyOnceInOrder(distinct, producer.keys, producer.sentPerKey());
-        }
-        System.out.printf("test took %d ms%n", millisSince(began));
-      } finally {
-        for (ChildServer node : nodes) node.kill();
+      nodes.get(runner).kill();
+      long killed = System.nanoTime();
+      System.out.printf("killed node %d (the mirror's runner) after %d acknowledged records%n", runner,
+          producer.acknowledged());
+      List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
+      survivors.remove(Integer.valueOf(runner));
+      int next = awaitOneRunner(nodes, ports, name, survivors);
+      System.out.printf("the mirror runs on node %d %d ms after the kill%n", next, millisSince(killed));
+      long resumedAt = MirrorFixture.lastStableOffsets(broker.bootstrapServers(), name);
+      await("the new runner to produce", Duration.ofSeconds(30),
+          () -> MirrorFixture.lastStableOffsets(broker.bootstrapServers(), name) > resumedAt);
+      Thread.sleep(1000);
+      producer.stop();
+      producing.join();
+      KinesisClient survivor = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint());
+      Map<String, List<String>> stream = MirrorFixture.streamByKey(survivor, name);
+      await("the topic to hold every record of the stream", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) >= count(stream));
+      Thread.sleep(500);  // a duplicate would show up after the last record
+      Map<String, List<String>> topic = MirrorFixture.topicByKey(broker.bootstrapServers(), name);
+      System.out.printf("%d records acknowledged, %d in the stream, %d in the topic; %d puts sent again%n",
+          producer.acknowledged(), count(stream), count(topic), producer.retries());
+      assertEquals(stream, topic, "the topic holds what the stream holds, key by key, in order, each once");
+      if (producer.retries() == 0) {
+        MirrorFixture.assertExactlyOnceInOrder(topic, producer.keys, producer.sentPerKey());
+      } else {
+        // A put sent again after an unknown outcome may be in the stream twice; the topic must then match the
+        // stream (above), and hold every acknowledged record in order.
+        Map<String, List<String>> distinct = new HashMap<>();
+        topic.forEach((key, values) -> distinct.put(key, values.stream().distinct().toList()));
+        MirrorFixture.assertExactlyOnceInOrder(distinct, producer.keys, producer.sentPerKey());
       }
+      System.out.printf("test took %d ms%n", millisSince(began));
+    } finally {
+      for (ChildServer node : nodes) node.kill();
+    }
+  }
+
+  /**
+   * Topic to stream: the journal that tells an uncertain batch is in Kafka, so the mirror's next home settles
+   * the batch its old home was appending when it was killed (batches of at most 200 records, so that one is
+   * likely under way).
+   */
+  @Test
+  void aTopicToStreamMirrorMovesWithTheFirstShardsLeaderAndLosesAndDuplicatesNothing() throws Exception {
+    long began = System.nanoTime();
+    String name = "inbound";
+    try (Admin admin = broker.admin()) {
+      admin.createTopics(List.of(new NewTopic(name, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+    }
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    List<ChildServer> nodes = startCluster(ports, name, "TOPIC_TO_STREAM", Map.of("TRIBUTARY_KAFKA_CLIENT_MAX_POLL_RECORDS", "200"));
+    try {
+      System.out.printf("cluster up, stream active after %d ms%n", millisSince(began));
+      int runner = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      KinesisClient reader = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(runner == 0 ? 1 : 0).endpoint());
+      List<String> keys = keys("t", 20);
+      int rounds = 0;
+      MirrorFixture.produce(broker.bootstrapServers(), name, keys, rounds, 100);
+      rounds += 100;
+      await("records in the stream", Duration.ofSeconds(30), () -> count(MirrorFixture.streamByKey(reader, name)) > 0);
+      // More while the runner is killed: batches under way when it dies.
+      MirrorFixture.produce(broker.bootstrapServers(), name, keys, rounds, 100);
+      rounds += 100;
+      nodes.get(runner).kill();
+      long killed = System.nanoTime();
+      System.out.printf("killed node %d (the mirror's runner) with %d records in the stream%n", runner,
+          count(MirrorFixture.streamByKey(reader, name)));
+      List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
+      survivors.remove(Integer.valueOf(runner));
+      int next = awaitOneRunner(nodes, ports, name, survivors);
+      System.out.printf("the mirror runs on node %d %d ms after the kill%n", next, millisSince(killed));
+      MirrorFixture.produce(broker.bootstrapServers(), name, keys, rounds, 100);
+      rounds += 100;
+
+      int expected = keys.size() * rounds;
+      await("the stream to hold every record", Duration.ofSeconds(60),
+          () -> count(MirrorFixture.streamByKey(reader, name)) >= expected);
+      Thread.sleep(500);  // a duplicate would show up after the last record
+      Map<String, List<String>> stream = MirrorFixture.streamByKey(reader, name);
+      System.out.printf("%d records in the topic, %d in the stream%n", expected, count(stream));
+      MirrorFixture.assertExactlyOnceInOrder(stream, keys, rounds);
+      System.out.printf("test took %d ms%n", millisSince(began));
+    } finally {
+      for (ChildServer node : nodes) node.kill();
     }
   }
 
@@ -123,7 +196,8 @@ class ClusteredMirrorTest {
    * Waits until exactly one of the nodes reports the mirror RUNNING and the others STANDBY naming that node;
    * returns the runner's index.
    */
-  private static int awaitOneRunner(List<ChildServer> nodes, List<Integer> ports, List<Integer> which) throws Exception {
+  private static int awaitOneRunner(List<ChildServer> nodes, List<Integer> ports, String mirror, List<Integer> which)
+      throws Exception {
     int[] runner = {-1};
     List<JsonObject> seen = new ArrayList<>();
     try {
@@ -132,7 +206,7 @@ class ClusteredMirrorTest {
         runner[0] = -1;
         int running = 0;
         for (int index : which) {
-          JsonObject status = management(nodes.get(index).managementPort(), "GET", "/mirrors/" + MIRROR, null).body();
+          JsonObject status = management(nodes.get(index).managementPort(), "GET", "/mirrors/" + mirror, null).body();
           seen.add(status);
           if ("RUNNING".equals(status.getString("state"))) {
             running++;
@@ -168,14 +242,16 @@ class ClusteredMirrorTest {
    */
   private static final class Producer {
     private final KinesisClient client;
+    private final String stream;
     final List<String> keys;
     private final Map<String, Integer> next = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile int acknowledged;
     private volatile int retries;
 
-    Producer(KinesisClient client, List<String> keys) {
+    Producer(KinesisClient client, String stream, List<String> keys) {
       this.client = client;
+      this.stream = stream;
       this.keys = keys;
       for (String key : keys) next.put(key, 0);
     }
@@ -191,7 +267,7 @@ class ClusteredMirrorTest {
           }
           PutRecordsResponse response;
           try {
-            response = client.putRecords(b -> b.streamName(STREAM).records(entries));
+            response = client.putRecords(b -> b.streamName(stream).records(entries));
           } catch (RuntimeException failed) {
             retries++;
             sleep();
