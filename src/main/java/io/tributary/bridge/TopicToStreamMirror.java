@@ -106,7 +106,7 @@ final class TopicToStreamMirror extends Mirror {
       return groupOffsets();
     }).compose(offsets -> {
       committed = offsets;
-      return journal.uncertain() ? reconcile(stream) : Future.succeededFuture();
+      return journal.uncertain() ? afterElections().compose(v -> reconcile(stream)) : Future.succeededFuture();
     }).compose(v -> seekToSettled());
   }
 
@@ -166,6 +166,19 @@ final class TopicToStreamMirror extends Mirror {
         return offsets;
       }
     }, false);
+  }
+
+  /**
+   * In a cluster, an uncertain batch may be the one a crashed node was appending: entries of it may sit in the
+   * Raft logs of shard groups that have not elected their next leader yet, which commits them as it takes
+   * over. So the scan waits one {@code cluster.failover.timeout.ms}, by which the groups the crash left
+   * leaderless have elected, for what they commit to be here before it looks.
+   */
+  private Future<Void> afterElections() {
+    if (services.clusterShards() == null) return Future.succeededFuture();
+    long millis = services.settings().longValue("cluster.failover.timeout.ms");
+    LOG.info("mirror {}: an uncertain batch; looking for it in the stream in {} ms", definition.name(), millis);
+    return Future.future(p -> vertx.setTimer(millis, t -> p.complete()));
   }
 
   /** Settles the batch a crash or failure left uncertain: appends what the shards do not hold yet. */
