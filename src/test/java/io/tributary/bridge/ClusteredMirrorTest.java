@@ -96,6 +96,8 @@ class ClusteredMirrorTest {
       System.out.printf("cluster up, stream active after %d ms%n", millisSince(began));
 
       int runner = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      assertEquals("127.0.0.1:" + ports.get(runner), servingFirstShard(nodes.get(runner), name),
+          "the mirror runs where the stream's first shard is led");
       int producerNode = runner == 0 ? 1 : 0;
       Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
           name, keys("m", 20));
@@ -192,6 +194,43 @@ class ClusteredMirrorTest {
     } finally {
       for (ChildServer node : nodes) node.kill();
     }
+  }
+
+  /**
+   * Clustered without replication (replication.factor=1): each shard has an owner, and the mirror runs on the
+   * owner of its stream's first shard.
+   */
+  @Test
+  void withOwnedShardsTheMirrorRunsOnTheFirstShardsOwner() throws Exception {
+    String name = "owned";
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    List<ChildServer> nodes = startCluster(ports, name, "STREAM_TO_TOPIC", Map.of("TRIBUTARY_REPLICATION_FACTOR", "1"));
+    try {
+      int runner = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      assertEquals("127.0.0.1:" + ports.get(runner), servingFirstShard(nodes.get(0), name),
+          "the mirror runs on the first shard's owner");
+      KinesisClient client = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+      List<String> keys = keys("o", 10);
+      MirrorFixture.putRecords(client, name, keys, 0, 20);
+      await("the topic to hold every record", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) >= keys.size() * 20);
+      Thread.sleep(300);
+      MirrorFixture.assertExactlyOnceInOrder(MirrorFixture.topicByKey(broker.bootstrapServers(), name), keys, 20);
+    } finally {
+      for (ChildServer node : nodes) node.kill();
+    }
+  }
+
+  /** The node that serves the stream's first shard as the node's GET /cluster tells: its owner or leader. */
+  private static String servingFirstShard(ChildServer node, String stream) throws Exception {
+    for (com.fasterxml.jackson.databind.JsonNode member : ClusterDataPlaneTest.cluster(node).get("members")) {
+      for (com.fasterxml.jackson.databind.JsonNode shard : member.get("shards")) {
+        if (shard.get("stream").asText().equals(stream) && shard.get("shardId").asText().equals("shardId-000000000000")) {
+          return member.get("name").asText();
+        }
+      }
+    }
+    return null;
   }
 
   /**
