@@ -53,6 +53,11 @@ abstract class Mirror {
   protected MirrorDefinition definition;
   private final long initialBackoffMillis;
   private final long maxBackoffMillis;
+  /**
+   * How long a fenced instance stands by at least: in a cluster, one failover timeout, by which a node that
+   * was paused has heard of the leaders elected meanwhile and no longer takes itself for the home.
+   */
+  private final long fencedHoldMillis;
   private long backoffMillis;
   private State state = State.CONNECTING;
   private boolean connected;
@@ -75,6 +80,7 @@ abstract class Mirror {
     this.initialBackoffMillis = services.settings().longValue("mirror.retry.initial.ms");
     this.maxBackoffMillis = services.settings().longValue("mirror.retry.max.ms");
     this.backoffMillis = initialBackoffMillis;
+    this.fencedHoldMillis = services.clusterShards() == null ? 0 : services.settings().longValue("cluster.failover.timeout.ms");
     if (definition.paused()) state = State.PAUSED;
   }
 
@@ -193,6 +199,7 @@ abstract class Mirror {
     LOG.info("mirror {} stands by: it runs on {}", definition.name(), runsOn == null ? "no node known yet" : runsOn);
     state = State.STANDBY;
     metrics.healthy(true);
+    metrics.lag(0, 0);  // the home reports the lag; summed over nodes, this node's stale figure would count twice
   }
 
   private void loop() {
@@ -240,7 +247,7 @@ abstract class Mirror {
   private void failed(Throwable failure) {
     if (fenced(failure) && state != State.STOPPED && state != State.PAUSED) {
       lastError = "fenced: another instance of the mirror took over (" + failure.getMessage() + ")";
-      standbyUntil = System.currentTimeMillis() + backoffMillis;
+      standbyUntil = System.currentTimeMillis() + Math.max(backoffMillis, fencedHoldMillis);
       backoffMillis = Math.min(maxBackoffMillis, backoffMillis * 2);
       LOG.warn("mirror {} was fenced by another instance; standing by for at least {} ms", definition.name(),
           standbyUntil - System.currentTimeMillis());

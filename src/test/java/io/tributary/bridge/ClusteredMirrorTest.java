@@ -197,6 +197,68 @@ class ClusteredMirrorTest {
   }
 
   /**
+   * The running node is paused (SIGSTOP) long enough for its groups to elect other leaders, so the mirror
+   * starts on the new home and fences the paused instance; resumed, that one stands by instead of taking the
+   * mirror back or failing, and the topic holds what the stream holds, once.
+   */
+  @Test
+  void aPausedHomeIsFencedAndStandsByWhenItResumes() throws Exception {
+    String name = "paused";
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    List<ChildServer> nodes = startCluster(ports, name, "STREAM_TO_TOPIC", Map.of());
+    try {
+      int runner = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      int producerNode = runner == 0 ? 1 : 0;
+      Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
+          name, keys("p", 20));
+      Thread producing = new Thread(producer::run, "producer");
+      producing.start();
+      await("records in the topic", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) > 200);
+      nodes.get(runner).signal("STOP");
+      List<Integer> survivors = new ArrayList<>(List.of(0, 1, 2));
+      survivors.remove(Integer.valueOf(runner));
+      int next = awaitOneRunner(nodes, ports, name, survivors);
+      long resumedAt = MirrorFixture.lastStableOffsets(broker.bootstrapServers(), name);
+      await("the new home to produce", Duration.ofSeconds(30),
+          () -> MirrorFixture.lastStableOffsets(broker.bootstrapServers(), name) > resumedAt);
+      nodes.get(runner).signal("CONT");
+      // The paused node leads its preferred groups again once it is back; where the first shard's group is
+      // one of them, the mirror moves back to it: exactly one node runs it either way.
+      Thread.sleep(3000);
+      int settled = awaitOneRunner(nodes, ports, name, List.of(0, 1, 2));
+      JsonObject old = management(nodes.get(runner).managementPort(), "GET", "/mirrors/" + name, null).body();
+      System.out.printf("paused node %d, the mirror ran on node %d meanwhile, and on node %d after; the paused one: %s%n",
+          runner, next, settled, old.encode());
+      producer.stop();
+      producing.join();
+
+      KinesisClient reader = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint());
+      Map<String, List<String>> stream = MirrorFixture.streamByKey(reader, name);
+      await("the topic to hold every record of the stream", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) >= count(stream));
+      Thread.sleep(500);
+      Map<String, List<String>> topic = MirrorFixture.topicByKey(broker.bootstrapServers(), name);
+      System.out.printf("%d records acknowledged, %d in the stream, %d in the topic; %d puts sent again%n",
+          producer.acknowledged(), count(stream), count(topic), producer.retries());
+      assertEquals(stream, topic, "the topic holds what the stream holds, key by key, in order, each once");
+      try (java.util.stream.Stream<String> log = Files.lines(nodes.get(runner).log())) {
+        log.filter(line -> line.contains("fenced") || line.contains("stands by") || line.contains("starts here"))
+            .forEach(line -> System.out.println("paused node: " + line));
+      }
+    } finally {
+      for (ChildServer node : nodes) {
+        try {
+          node.signal("CONT");
+        } catch (IllegalStateException gone) {
+          // killed already
+        }
+        node.kill();
+      }
+    }
+  }
+
+  /**
    * Clustered without replication (replication.factor=1): each shard has an owner, and the mirror runs on the
    * owner of its stream's first shard.
    */
