@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,8 @@ public final class ChildServer implements AutoCloseable {
   private final Process process;
   private final int port;
   private final int managementPort;
+  /** How many times a server that could not bind a port it was given is started again on other ports. */
+  private static final int START_ATTEMPTS = 3;
   private final Path log;
 
   private ChildServer(Process process, int port, int managementPort, Path log) {
@@ -39,9 +43,40 @@ public final class ChildServer implements AutoCloseable {
   /** As {@link #start(Path, Map)}, with the given JVM options (the heap size among them) and class path. */
   public static ChildServer start(Path dataDir, Map<String, String> environment, List<String> jvmOptions,
       String classPath) {
-    ChildServer server = launch(dataDir, environment, jvmOptions, classPath);
-    server.awaitReady(Duration.ofSeconds(60));
-    return server;
+    for (int attempt = 1; ; attempt++) {
+      long logged = sizeOf(logOf(dataDir));
+      ChildServer server = launch(dataDir, environment, jvmOptions, classPath);
+      try {
+        server.awaitReady(Duration.ofSeconds(60));
+        return server;
+      } catch (IllegalStateException failed) {
+        // A port found free may be taken before the server binds it (by another process's outgoing
+        // connection, whose port comes from the same range): the server stops at once, and starts on others.
+        if (attempt == START_ATTEMPTS || !server.loggedSince(logged, "Address already in use")) throw failed;
+      }
+    }
+  }
+
+  private boolean loggedSince(long offset, String text) {
+    try {
+      byte[] all = Files.readAllBytes(log);
+      return new String(all, (int) Math.min(offset, all.length), (int) Math.max(0, all.length - offset),
+          StandardCharsets.UTF_8).contains(text);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.exists(file) ? Files.size(file) : 0;
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  private static Path logOf(Path dataDir) {
+    return dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
   }
 
   /** Starts a server as {@link #start(Path, Map)} does, without waiting for it to be ready. */
@@ -66,7 +101,7 @@ public final class ChildServer implements AutoCloseable {
     builder.environment().put("TRIBUTARY_STREAM_DELETE_DELAY_MS", "0");
     builder.environment().put("TRIBUTARY_LIMITS_OVERLOAD_LAG_MS", "0");
     builder.environment().putAll(environment);
-    Path log = dataDir.resolveSibling(dataDir.getFileName() + "-server.log");
+    Path log = logOf(dataDir);
     builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     try {
       return new ChildServer(builder.start(), port, managementPort, log);
@@ -140,7 +175,7 @@ public final class ChildServer implements AutoCloseable {
   /** The last lines of a server's log, for a failure message that outlives the test's directory. */
   private static String tail(Path log) {
     try {
-      List<String> lines = java.nio.file.Files.readAllLines(log);
+      List<String> lines = Files.readAllLines(log);
       // Why it stopped, which the lines of its shutdown that follow would otherwise hide.
       // Ratis's client logs every retry of a write made during an election at ERROR: those are not why.
       List<String> errors = lines.stream()
