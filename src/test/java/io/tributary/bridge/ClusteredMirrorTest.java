@@ -101,8 +101,7 @@ class ClusteredMirrorTest {
       int producerNode = runner == 0 ? 1 : 0;
       Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
           name, keys("m", 20));
-      Thread producing = new Thread(producer::run, "producer");
-      producing.start();
+      producer.start();
       await("records in the topic", Duration.ofSeconds(30),
           () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) > 200);
 
@@ -118,8 +117,7 @@ class ClusteredMirrorTest {
       await("the new runner to produce", Duration.ofSeconds(30),
           () -> MirrorFixture.lastStableOffsets(broker.bootstrapServers(), name) > resumedAt);
       Thread.sleep(1000);
-      producer.stop();
-      producing.join();
+      producer.stopAndJoin();
       KinesisClient survivor = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint());
       Map<String, List<String>> stream = MirrorFixture.streamByKey(survivor, name);
       await("the topic to hold every record of the stream", Duration.ofSeconds(30),
@@ -211,8 +209,7 @@ class ClusteredMirrorTest {
       int producerNode = runner == 0 ? 1 : 0;
       Producer producer = new Producer(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint()),
           name, keys("p", 20));
-      Thread producing = new Thread(producer::run, "producer");
-      producing.start();
+      producer.start();
       await("records in the topic", Duration.ofSeconds(30),
           () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), name)) > 200);
       nodes.get(runner).signal("STOP");
@@ -230,8 +227,7 @@ class ClusteredMirrorTest {
       JsonObject old = management(nodes.get(runner).managementPort(), "GET", "/mirrors/" + name, null).body();
       System.out.printf("paused node %d, the mirror ran on node %d meanwhile, and on node %d after; the paused one: %s%n",
           runner, next, settled, old.encode());
-      producer.stop();
-      producing.join();
+      producer.stopAndJoin();
 
       KinesisClient reader = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(producerNode).endpoint());
       Map<String, List<String>> stream = MirrorFixture.streamByKey(reader, name);
@@ -349,6 +345,7 @@ class ClusteredMirrorTest {
     final List<String> keys;
     private final Map<String, Integer> next = new ConcurrentHashMap<>();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final Thread thread = new Thread(this::run, "producer");
     private volatile int acknowledged;
     private volatile int retries;
 
@@ -359,7 +356,11 @@ class ClusteredMirrorTest {
       for (String key : keys) next.put(key, 0);
     }
 
-    void run() {
+    void start() {
+      thread.start();
+    }
+
+    private void run() {
       while (!stopping.get()) {
         List<String> pending = new ArrayList<>(keys);
         while (!pending.isEmpty()) {
@@ -402,7 +403,10 @@ class ClusteredMirrorTest {
       }
     }
 
-    void stop() { stopping.set(true); }
+    void stopAndJoin() throws InterruptedException {
+      stopping.set(true);
+      thread.join();
+    }
 
     int acknowledged() { return acknowledged; }
 
