@@ -64,6 +64,9 @@ class ReplicaLeadershipTest {
   @Order(1)
   void oneSubscriptionPerConsumerAndShardAcrossReplicas() throws Exception {
     cluster.createStream("subscribed", 3);
+    // Claims stay with the leader that granted them: the test runs once leadership has settled after the start
+    // (three shards, one per group, each node leading one: every group is with its preferred leader).
+    cluster.awaitLeadersOnEveryNode(0, "subscribed", 3);
     String consumerArn = ClusterDataPlaneTest.registerActiveConsumer(
         List.of(cluster.client(0), cluster.client(1), cluster.client(2)), "subscribed", "one-at-a-time");
     String shardId = "shardId-000000000001";
