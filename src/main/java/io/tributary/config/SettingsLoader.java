@@ -15,7 +15,8 @@ import java.util.Properties;
 
 /**
  * Builds {@link Settings} from four layers, the first that sets a key winning: command-line flags,
- * environment variables ({@code TRIBUTARY_<KEY>}, upper case, dots as underscores), the properties file
+ * environment variables ({@code TRIBUTARY_<KEY>}, upper case, dots as underscores; a Kafka client setting
+ * {@code kafka.client.<key>} from {@code TRIBUTARY_KAFKA_CLIENT_<KEY>}), the properties file
  * ({@code --config FILE}, else {@code ./conf/tributary.properties} when present), and the built-in
  * defaults (the same file, packaged in the jar).
  */
@@ -59,6 +60,14 @@ public final class SettingsLoader {
       String fromEnv = env.get(envName(key));
       if (fromEnv != null) merged.put(key, fromEnv);
     }
+    // A Kafka client setting has no default to be named after; its variable names it (Kafka's keys use dots).
+    String passedThrough = envName(PASSED_THROUGH_PREFIX);
+    env.forEach((name, value) -> {
+      if (name.startsWith(passedThrough) && name.length() > passedThrough.length()) {
+        merged.put(PASSED_THROUGH_PREFIX + name.substring(passedThrough.length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+            value);
+      }
+    });
     flags.remove("config");
     merged.putAll(flags);
     return new Settings(merged);

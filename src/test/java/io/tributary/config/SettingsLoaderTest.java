@@ -69,6 +69,17 @@ class SettingsLoaderTest {
   }
 
   @Test
+  void kafkaClientSettingsComeFromTheEnvironmentTooAndBeatTheFile(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("kafka.properties");
+    Files.writeString(file, "kafka.client.security.protocol=PLAINTEXT\nkafka.client.acks=1\n");
+    Settings settings = SettingsLoader.load(List.of("--config", file.toString()),
+        Map.of("TRIBUTARY_KAFKA_CLIENT_SECURITY_PROTOCOL", "SSL", "TRIBUTARY_KAFKA_CLIENT_SASL_MECHANISM", "PLAIN"));
+    assertEquals("SSL", settings.string("kafka.client.security.protocol"));
+    assertEquals("PLAIN", settings.string("kafka.client.sasl.mechanism"));
+    assertEquals("1", settings.string("kafka.client.acks"));
+  }
+
+  @Test
   void namesEnvironmentVariablesFromKeys() {
     assertEquals("TRIBUTARY_TLS_PORT", SettingsLoader.envName("tls.port"));
     assertEquals("TRIBUTARY_STREAM_ON_DEMAND_SHARDS", SettingsLoader.envName("stream.on.demand.shards"));
