@@ -223,7 +223,8 @@ public final class TributaryServer {
       }
       if (replicated) {
         replication = new ShardReplication(vertx, replicationSettings(settings, clustered.layout()),
-            (FileShardStorage) storage, registry::findByUid);
+            (FileShardStorage) storage, new ShardLogCopy(vertx, pools.control(), dataDirectory.shards(), clock),
+            registry::findByUid);
         storage = replication;
       }
     } catch (RuntimeException e) {

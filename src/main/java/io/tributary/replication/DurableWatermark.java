@@ -2,27 +2,36 @@ package io.tributary.replication;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.ratis.server.protocol.TermIndex;
 
 /**
  * The newest log entry of a shard group that is durable on this node together with every entry before it,
  * and each shard's end as of that entry. Entries are applied in log order, but the appends of different shards
  * become durable in any order; a snapshot may only claim what is durable, since Ratis drops the log entries a
- * snapshot covers, and records the shards' ends there so that the entries after it can be applied again.
+ * snapshot covers, and records the shards' ends there so that the entries after it can be applied again, and
+ * which shards were sealed by then, so that a member that installs the snapshot refuses what they refused.
  */
 final class DurableWatermark {
-  /** A durable entry's shard (null: none) and that shard's end after it. */
-  private record Done(String address, long endAfter) { }
+  /** A durable entry's shard (null: none), that shard's end after it and whether the shard was sealed then. */
+  private record Done(String address, long endAfter, boolean sealed) { }
 
   private final ArrayDeque<TermIndex> pending = new ArrayDeque<>();
   private final Map<Long, Done> done = new HashMap<>();
   private final Map<String, Long> ends;
+  private final Set<String> sealed;
   private TermIndex durable;
 
   DurableWatermark(TermIndex start, Map<String, Long> ends) {
+    this(start, ends, Set.of());
+  }
+
+  DurableWatermark(TermIndex start, Map<String, Long> ends, Set<String> sealed) {
     this.durable = start;
     this.ends = new HashMap<>(ends);
+    this.sealed = new HashSet<>(sealed);
   }
 
   /** An entry this node started to apply, in log order. */
@@ -31,25 +40,32 @@ final class DurableWatermark {
   }
 
   /** An entry whose effects are durable: its shard (null for none) and the shard's end after it. */
-  synchronized void durable(TermIndex entry, String address, long endAfter) {
-    done.put(entry.getIndex(), new Done(address, endAfter));
+  void durable(TermIndex entry, String address, long endAfter) {
+    durable(entry, address, endAfter, false);
+  }
+
+  /** As {@link #durable(TermIndex, String, long)}, for a shard that is sealed after the entry. */
+  synchronized void durable(TermIndex entry, String address, long endAfter, boolean sealedAfter) {
+    done.put(entry.getIndex(), new Done(address, endAfter, sealedAfter));
     while (!pending.isEmpty() && done.containsKey(pending.peekFirst().getIndex())) {
       TermIndex next = pending.pollFirst();
       Done applied = done.remove(next.getIndex());
       durable = next;
       if (applied.address() != null) ends.put(applied.address(), applied.endAfter());
+      if (applied.sealed()) sealed.add(applied.address());
     }
   }
 
   /** A shard whose log is gone: its end is no longer kept. */
   synchronized void forget(String address) {
     ends.remove(address);
+    sealed.remove(address);
   }
 
-  /** The newest entry durable with all before it (null before any), and the shards' ends there. */
+  /** The newest entry durable with all before it (null before any), the shards' ends there and those sealed. */
   synchronized Snapshot get() {
-    return new Snapshot(durable, Map.copyOf(ends));
+    return new Snapshot(durable, Map.copyOf(ends), Set.copyOf(sealed));
   }
 
-  record Snapshot(TermIndex at, Map<String, Long> ends) { }
+  record Snapshot(TermIndex at, Map<String, Long> ends, Set<String> sealed) { }
 }

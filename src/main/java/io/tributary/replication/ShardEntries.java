@@ -21,6 +21,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  * append:  byte 1, string shard address, long origin, long entry id, int count,
  *          count x (long arrival ms, string partition key, int length, length bytes of data)
  * seal:    byte 2, string shard address, long origin, long entry id
+ * no-op:   byte 3  (written by a member that starts, see {@link ShardGroups}; applying it does nothing)
  * outcome: byte 0, long first offset, long arrival ms  (applied, the records stored with that arrival time)
  *          byte 2                     (refused: the shard is sealed; nothing applied)
  *          byte 3                     (the same entry was applied before; nothing applied again)
@@ -32,13 +33,14 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 final class ShardEntries {
   static final byte APPEND = 1;
   static final byte SEAL = 2;
+  static final byte NOOP = 3;
   static final byte APPLIED = 0;
   static final byte SEALED = 2;
   static final byte DUPLICATE = 3;
 
   private ShardEntries() { }
 
-  /** A decoded entry; {@code records} is empty for a seal. */
+  /** A decoded entry; {@code records} is empty for a seal, and {@code address} null for a no-op. */
   record Entry(byte kind, String address, long origin, long id, List<ShardLog.Entry> records) { }
 
   static ByteString append(String address, long origin, long id, List<ShardLog.Entry> records) {
@@ -76,9 +78,14 @@ final class ShardEntries {
     return UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
   }
 
+  static ByteString noop() {
+    return UnsafeByteOperations.unsafeWrap(new byte[] {NOOP});
+  }
+
   static Entry decode(ByteString data) {
     ByteBuffer in = data.asReadOnlyByteBuffer();
     byte kind = in.get();
+    if (kind == NOOP) return new Entry(kind, null, 0, 0, List.of());
     String address = readString(in);
     long origin = in.getLong();
     long id = in.getLong();

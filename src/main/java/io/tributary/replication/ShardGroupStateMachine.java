@@ -1,18 +1,22 @@
 package io.tributary.replication;
 
 import io.tributary.DurableJsonFile;
+import io.tributary.ReloadableStateMachine;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +38,6 @@ import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.util.MD5FileUtil;
@@ -51,15 +54,16 @@ import org.slf4j.LoggerFactory;
  * <p>Every record would be fsynced twice if the shard logs fsynced too: the Raft log already holds each
  * committed entry durably, so a replica's log acknowledges an append once written (fsync {@code never}), and
  * a snapshot forces the group's shard logs before it claims what they hold. A snapshot is the newest entry
- * applied together with all before it, each shard's end there and the entries applied lately:
- * {@code {"index": n, "ends": {address: end}, "applied": {origin: [[id, index]]}}} in Ratis's
+ * applied together with all before it, each shard's end there, the entries applied lately and the shards sealed:
+ * {@code {"index": n, "ends": {address: end}, "applied": {origin: [[id, index]]}, "sealed": [address]}} in Ratis's
  * {@code snapshot.<term>_<index>} file, written once the shard logs are forced (they are the snapshot's
  * contents), after which Ratis may drop those entries (once every member has them, see {@link ShardGroups}).
  * After a restart, or a power loss that took what the shard logs had not forced, Ratis applies the entries
  * after the snapshot again, counting from those ends; an append whose records the log already holds changes
- * nothing ({@link ShardReplica}).
+ * nothing ({@link ShardReplica}). A member that lacks entries the leader dropped installs the leader's
+ * snapshot: the leader's shard logs, copied ({@link ReplicaCatchUp}).
  */
-final class ShardGroupStateMachine extends BaseStateMachine {
+final class ShardGroupStateMachine extends ReloadableStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(ShardGroupStateMachine.class);
   /** How long a snapshot waits for the shard logs to be forced before it gives up until the next. */
   private static final long FORCE_TIMEOUT_SECONDS = 60;
@@ -67,11 +71,24 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   /** Told what each entry did on this node, on the group's context. */
   interface Applied extends BiConsumer<ShardEntries.Entry, AsyncResult<Message>> { }
 
+  /** What a member that catches up from the leader's snapshot fetches from the leader's node ({@link ReplicaCatchUp}). */
+  interface LeaderSnapshots {
+    /** The leader's latest snapshot of the group, as {@link #latestSnapshot} gives it there. */
+    Future<JsonObject> latest(RaftPeerId leader, RaftGroupId group);
+
+    /** Copies the shard's log from the leader beside this node's (with the seal marker when sealed). */
+    Future<Void> copy(RaftPeerId leader, String shardAddress, boolean sealed);
+
+    /** Puts the copy in place of the shard's log here; the log must not be open. */
+    Future<Void> install(String shardAddress);
+  }
+
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Vertx vertx;
   private final Context context;
   private final ReplicaLogs logs;
   private final Applied applied;
+  private final LeaderSnapshots leaderSnapshots;
   /** The replicas of the group's shards on this node, by shard address; used on the group's context only. */
   private final Map<String, Future<ShardReplica>> replicas = new HashMap<>();
   private volatile DurableWatermark watermark = new DurableWatermark(null, Map.of());
@@ -81,11 +98,13 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   private volatile long leaderSinceNanos = System.nanoTime();
 
   /** @param context the group's context: every replica of the group is used there only */
-  ShardGroupStateMachine(Vertx vertx, Context context, ReplicaLogs logs, Applied applied) {
+  ShardGroupStateMachine(Vertx vertx, Context context, ReplicaLogs logs, Applied applied,
+      LeaderSnapshots leaderSnapshots) {
     this.vertx = vertx;
     this.context = context;
     this.logs = logs;
     this.applied = applied;
+    this.leaderSnapshots = leaderSnapshots;
   }
 
   /** The replica of a shard of the group, opened on first use; to be called on the group's context. */
@@ -127,16 +146,40 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     getLifeCycle().startAndTransition(() -> {
       super.initialize(server, groupId, raftStorage);
       storage.init(raftStorage);
-      SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
-      if (snapshot != null) {
-        JsonObject json = new DurableJsonFile(snapshot.getFile().getPath()).read();
-        Map<String, Long> ends = new HashMap<>();
-        json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
-        setLastAppliedTermIndex(snapshot.getTermIndex());
-        watermark = new DurableWatermark(snapshot.getTermIndex(), ends);
-        appliedIds = AppliedEntryIds.fromJson(json.getJsonObject("applied"));
-      }
+      loadLatestSnapshot();
     }, IOException.class);
+  }
+
+  /** Takes up the latest snapshot (if any) as what this member has applied. */
+  private void loadLatestSnapshot() {
+    SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+    if (snapshot == null) return;
+    JsonObject json = new DurableJsonFile(snapshot.getFile().getPath()).read();
+    Map<String, Long> ends = new HashMap<>();
+    json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
+    Set<String> sealed = new HashSet<>();
+    json.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
+    setLastAppliedTermIndex(snapshot.getTermIndex());
+    watermark = new DurableWatermark(snapshot.getTermIndex(), ends, sealed);
+    appliedIds = AppliedEntryIds.fromJson(json.getJsonObject("applied"));
+  }
+
+  /** A snapshot installed from the leader ({@link #notifyInstallSnapshotFromLeader}). */
+  @Override
+  protected void reload() {
+    storage.loadLatestSnapshot();
+    loadLatestSnapshot();
+  }
+
+  /**
+   * The latest snapshot of the group here as the member that installs it needs it, or null when there is none:
+   * {@code {"term": t, "index": n, "ends": {...}, "applied": {...}, "sealed": [...]}}. Reads a file.
+   */
+  JsonObject latestSnapshot() {
+    SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
+    if (snapshot == null) return null;
+    return new DurableJsonFile(snapshot.getFile().getPath()).read().put("term", snapshot.getTerm())
+        .put("index", snapshot.getIndex());
   }
 
   @Override
@@ -152,6 +195,10 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     updateLastAppliedTermIndex(at);
     DurableWatermark durable = watermark;
     durable.applying(at);
+    if (entry.kind() == ShardEntries.NOOP) {
+      durable.durable(at, null, 0);
+      return CompletableFuture.completedFuture(ShardEntries.applied(0, -1));
+    }
     if (!appliedIds.firstTime(entry.origin(), entry.id(), at.getIndex())) {
       durable.durable(at, null, 0);
       return CompletableFuture.completedFuture(ShardEntries.refused(ShardEntries.DUPLICATE));
@@ -160,8 +207,9 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     context.runOnContext(v -> replica(entry.address()).compose(replica -> {
           Future<Message> done = replica.apply(entry);
           long endAfter = replica.appliedEnd();
+          boolean sealedAfter = replica.sealed();
           return done.andThen(result -> {
-            if (result.succeeded()) durable.durable(at, entry.address(), endAfter);
+            if (result.succeeded()) durable.durable(at, entry.address(), endAfter, sealedAfter);
           });
         })
         .onComplete(result -> {
@@ -198,14 +246,19 @@ final class ShardGroupStateMachine extends BaseStateMachine {
     TermIndex durable = snapshot.at();
     if (durable == null || durable.getIndex() < 0) return RaftLog.INVALID_LOG_INDEX;
     forceReplicas();
-    File file = storage.getSnapshotFile(durable.getTerm(), durable.getIndex());
     JsonObject ends = new JsonObject();
     snapshot.ends().forEach(ends::put);
-    new DurableJsonFile(file.toPath()).write(new JsonObject().put("index", durable.getIndex()).put("ends", ends)
-        .put("applied", appliedIds.toJson(durable.getIndex())));
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), durable));
+    writeSnapshot(durable, new JsonObject().put("index", durable.getIndex()).put("ends", ends)
+        .put("applied", appliedIds.toJson(durable.getIndex())).put("sealed", new JsonArray(List.copyOf(snapshot.sealed()))));
     return durable.getIndex();
+  }
+
+  /** Writes the snapshot's file (the JSON of the class comment) and makes it the latest. */
+  private void writeSnapshot(TermIndex at, JsonObject description) throws IOException {
+    File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+    new DurableJsonFile(file.toPath()).write(description);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
   }
 
   /**
@@ -239,12 +292,75 @@ final class ShardGroupStateMachine extends BaseStateMachine {
   }
 
   /**
-   * A member only falls this far behind when it was added to a group after the entries it lacks were
-   * dropped, which a static group never does (Ratis keeps every entry a member has not committed).
+   * This member lacks entries the leader no longer keeps (its disk was lost, or it joined after the others
+   * moved on): it takes the leader's latest snapshot. The shard logs it lists are copied from the leader's
+   * node and installed in place of this node's, one after another, then the snapshot's description is written
+   * here as this member's latest snapshot, and Ratis goes on with the entries after it (see
+   * {@link #reinitialize}). A crash in between leaves the snapshot before, with logs that hold more than it
+   * says, which the entries applied again skip; the leader asks again until a snapshot is installed.
    */
   @Override
   public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo, TermIndex firstInLog) {
-    return CompletableFuture.failedFuture(new IllegalStateException("shard group " + getGroupId()
-        + " asked this node to install a snapshot up to " + firstInLog + "; shard logs are not copied that way"));
+    RaftPeerId leader = RaftPeerId.valueOf(roleInfo.getFollowerInfo().getLeaderInfo().getId().getId());
+    LOG.info("Shard group {} catches up here from a snapshot of {}: the leader's log starts at {}", getGroupId(),
+        leader, firstInLog);
+    CompletableFuture<TermIndex> installed = new CompletableFuture<>();
+    context.runOnContext(v -> Future.<Void>succeededFuture()
+        .compose(w -> leaderSnapshots.latest(leader, getGroupId()))
+        .compose(snapshot -> installLogs(leader, snapshot).compose(w -> vertx.executeBlocking(() -> {
+          TermIndex at = TermIndex.valueOf(snapshot.getLong("term"), snapshot.getLong("index"));
+          JsonObject description = snapshot.copy();
+          description.remove("term");  // it is in the file's name
+          writeSnapshot(at, description);
+          return at;
+        }, false)))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            LOG.info("Shard group {} installed the snapshot at {} from {}", getGroupId(), result.result(), leader);
+            installed.complete(result.result());
+          } else {
+            LOG.warn("Shard group {} could not install a snapshot from {}; it tries again when asked again",
+                getGroupId(), leader, result.cause());
+            installed.completeExceptionally(result.cause());
+          }
+        }));
+    return installed;
+  }
+
+  /** Copies and installs each shard log the snapshot lists, one at a time; on the group's context. */
+  private Future<Void> installLogs(RaftPeerId leader, JsonObject snapshot) {
+    JsonObject ends = snapshot.getJsonObject("ends", new JsonObject());
+    Set<String> sealed = new HashSet<>();
+    snapshot.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
+    Future<Void> chain = Future.succeededFuture();
+    for (String address : ends.fieldNames()) {
+      long end = ends.getLong(address);
+      boolean sealedThere = sealed.contains(address);
+      chain = chain.compose(v -> leaderSnapshots.copy(leader, address, sealedThere))
+          .compose(v -> installLog(address, end, sealedThere));
+    }
+    return chain;
+  }
+
+  /**
+   * Puts a copied log in place of the shard's log here. A replica open here (a verticle may be reading it)
+   * goes on with the copy; on the group's context.
+   */
+  private Future<Void> installLog(String address, long end, boolean sealedThere) {
+    Future<ShardReplica> open = replicas.get(address);
+    if (open == null) return leaderSnapshots.install(address);
+    return open.transform(opened -> {
+      if (opened.failed()) {
+        replicas.remove(address);  // opened again, from the copy, when next used
+        return leaderSnapshots.install(address);
+      }
+      ShardReplica replica = opened.result();
+      return replica.close()
+          .compose(v -> leaderSnapshots.install(address))
+          .compose(v -> logs.open(address))
+          .onSuccess(copied -> replica.reopen(copied, end, sealedThere))
+          .onFailure(failed -> replicas.remove(address))
+          .mapEmpty();
+    });
   }
 }

@@ -2,6 +2,7 @@ package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
 import io.tributary.shard.ShardClosedException;
+import io.tributary.shard.ShardLogCopy;
 import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -81,6 +82,8 @@ public final class ShardGroups {
   private final ReplicationSettings settings;
   private final ShardGroupPlan plan;
   private final ReplicaLogs logs;
+  /** Serves this node's snapshots to members catching up, and fetches the leader's when this one must. */
+  private final ReplicaCatchUp catchUp;
   private final RaftServer server;
   private final RaftPeerId selfId;
   private final ClientId clientId = ClientId.randomId();
@@ -114,16 +117,17 @@ public final class ShardGroups {
   private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client,
       RaftClient admin) { }
 
-  private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) throws IOException {
+  private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs, ShardLogCopy copy) throws IOException {
     this.vertx = vertx;
     this.settings = settings;
     this.logs = logs;
     this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
     this.selfId = RaftPeerId.valueOf(ShardGroupPlan.peerId(settings.self()));
     for (String node : settings.nodes()) nodesByPeerId.put(ShardGroupPlan.peerId(node), node);
+    this.catchUp = new ReplicaCatchUp(vertx, copy, nodesByPeerId);
     for (int index : plan.groupsOf(settings.self())) {
       Context context = ((VertxInternal) vertx).createEventLoopContext();
-      ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied);
+      ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied, catchUp);
       groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine,
           client(raftGroup(index), settings.commitTimeout()), adminClient(raftGroup(index), settings.failoverTimeout())));
     }
@@ -187,8 +191,35 @@ public final class ShardGroups {
   }
 
   /** Starts this node's Raft server for its shard groups (recovering their logs) on a worker. */
-  public static Future<ShardGroups> start(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs) {
-    return vertx.executeBlocking(() -> new ShardGroups(vertx, settings, logs), false);
+  public static Future<ShardGroups> start(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs, ShardLogCopy copy) {
+    return vertx.executeBlocking(() -> new ShardGroups(vertx, settings, logs, copy), false)
+        .compose(groups -> groups.catchUp.serve(settings.self(), groups::machineOf).map(groups))
+        .onSuccess(ShardGroups::announce);
+  }
+
+  /**
+   * Writes a no-op entry to each group. A member back with an empty log (its disk was lost) hears only
+   * heartbeats from a leader of an idle group, and Ratis's leader goes on sending them from where the member
+   * was before, never learning that it must start it over (or have it install a snapshot) until an entry is
+   * written; so a member that starts writes one.
+   */
+  private void announce() {
+    for (Group group : groups.values()) {
+      sendToLeader(group, Message.valueOf(ShardEntries.noop())).whenComplete((reply, failure) -> {
+        if (failure != null || !reply.isSuccess()) {
+          LOG.debug("Shard group {} took no no-op entry from this node at its start", group.index(),
+              failure != null ? failure : reply.getException());
+        }
+      });
+    }
+  }
+
+  /** The state machine of the group with the id, if this node is a member of it. */
+  private ShardGroupStateMachine machineOf(String groupId) {
+    for (Group group : groups.values()) {
+      if (group.id().toString().equals(groupId)) return group.machine();
+    }
+    return null;
   }
 
   private static RaftProperties properties(ReplicationSettings settings) {
@@ -213,6 +244,10 @@ public final class ShardGroups {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(properties, 2);
     // Entries a member has not committed stay, so that a member back from a crash catches up from the log.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(properties, false);
+    // What a snapshot covers goes at once (Ratis's default waits for 1024 entries): the shard logs hold it.
+    RaftServerConfigKeys.Log.setPurgeGap(properties, (int) Math.min(settings.snapshotEvery(), 1024));
+    // A member that lacks dropped entries is told to fetch the leader's snapshot (its shard logs) itself.
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
     return properties;
   }
 
@@ -476,6 +511,6 @@ public final class ShardGroups {
       closeClients();
       server.close();
       return null;
-    }, false).eventually(() -> forget(address -> true));
+    }, false).eventually(() -> forget(address -> true)).eventually(catchUp::stop);
   }
 }

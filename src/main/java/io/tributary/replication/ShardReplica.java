@@ -28,12 +28,13 @@ import org.apache.ratis.protocol.Message;
  * in a file, {@code sealed}, beside the log's segments.
  */
 final class ShardReplica {
-  private static final String SEALED_FILE = "sealed";
+  static final String SEALED_FILE = "sealed";
   private final Vertx vertx;
-  private final ShardLog log;
+  /** The log; another once a copy of the leader's is installed in its place ({@link #reopen}). */
+  private volatile ShardLog log;
   private final Path sealedMarker;
   /** The log's end when it was opened: entries that land before it were applied before a restart. */
-  private final long recoveredEnd;
+  private long recoveredEnd;
   /** Where the next applied append lands: the end of every entry applied so far, durable or not. */
   private volatile long appliedEnd;
   /** The arrival time of the last record applied: appends from different nodes may carry earlier ones. */
@@ -104,6 +105,8 @@ final class ShardReplica {
       appliedEnd = first + count;  // applied before the restart
       return Future.succeededFuture(ShardEntries.applied(first, -1));
     }
+    // A log copied from the leader ends between entries too: an append is one batch, and a torn batch at
+    // the end of the copy is dropped when the log opens.
     if (first < recoveredEnd) {
       return Future.failedFuture(new IllegalStateException("an entry of " + count + " records lands at " + first
           + ", inside what the log held when it opened (" + recoveredEnd + " records)"));
@@ -121,6 +124,21 @@ final class ShardReplica {
       grown.run();
       return ShardEntries.applied(offset, arrival);
     });
+  }
+
+  /**
+   * Goes on with another log: a copy of the leader's, installed where this one was (a member catching up from
+   * the leader's snapshot). The entries after the snapshot land from its end, as after a restart; the verticle
+   * reading this replica is told it has grown. On the group's context, with this replica's log closed.
+   */
+  void reopen(ShardLog copied, long snapshotEnd, boolean sealedThere) {
+    log = copied;
+    recoveredEnd = copied.endOffset();
+    appliedEnd = snapshotEnd;
+    lastArrival = copied.lastArrivalMillis();
+    sealed = sealedThere;
+    lastAppend = Future.succeededFuture();
+    grown.run();
   }
 
   /** Makes every applied append durable: the log acknowledges appends once written (see {@link ShardGroupStateMachine}). */

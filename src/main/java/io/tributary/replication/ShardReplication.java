@@ -4,6 +4,7 @@ import io.tributary.log.ShardLog;
 import io.tributary.shard.FileShardStorage;
 import io.tributary.shard.ShardAddress;
 import io.tributary.shard.ShardLocator;
+import io.tributary.shard.ShardLogCopy;
 import io.tributary.shard.ShardReplicaSets;
 import io.tributary.shard.ShardStorage;
 import io.tributary.stream.ShardDescriptor;
@@ -11,6 +12,7 @@ import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,15 +33,21 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   private final ReplicationSettings settings;
   private final ShardGroupPlan plan;
   private final FileShardStorage files;
+  /** Copies the leader's shard logs to a member of a group catching up from its snapshot. */
+  private final ShardLogCopy copy;
   private final Function<String, StreamDescriptor> streamsByUid;
   private volatile ShardGroups groups;
   /** The retention each replica here was last given, by shard address. */
   private final Map<String, Long> retentions = new ConcurrentHashMap<>();
 
-  /** @param streamsByUid this node's view of the streams, by stream incarnation uid (null when unknown) */
-  public ShardReplication(Vertx vertx, ReplicationSettings settings, FileShardStorage files,
+  /**
+   * @param copy copies shard logs from other nodes, for a member catching up from its leader's snapshot
+   * @param streamsByUid this node's view of the streams, by stream incarnation uid (null when unknown)
+   */
+  public ShardReplication(Vertx vertx, ReplicationSettings settings, FileShardStorage files, ShardLogCopy copy,
       Function<String, StreamDescriptor> streamsByUid) {
     this.vertx = vertx;
+    this.copy = copy;
     this.settings = settings;
     this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
     this.files = files;
@@ -48,7 +56,7 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
 
   /** Starts this node's Raft server for its shard groups; they replay what their logs hold past their snapshots. */
   public Future<Void> start() {
-    return ShardGroups.start(vertx, settings, this).onSuccess(started -> groups = started).mapEmpty();
+    return ShardGroups.start(vertx, settings, this, copy).onSuccess(started -> groups = started).mapEmpty();
   }
 
   public Future<Void> close() {
@@ -110,6 +118,23 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
         if (self.equals(leader)) return Route.HERE;
         if (leader != null && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
         return route(address);
+      }
+
+      /** Every other replica that is up keeps a copy: whichever leads next has the claims. */
+      @Override
+      public List<Route> claimCopies(String address) {
+        Route keeper = claimRoute(address);
+        String keeperNode = keeper.location() == Location.HERE ? self : keeper.node();
+        List<Route> copies = new ArrayList<>();
+        for (String replica : nodesOf(address)) {
+          if (replica.equals(keeperNode)) continue;
+          if (replica.equals(self)) {
+            copies.add(Route.HERE);
+          } else if (live.test(replica)) {
+            copies.add(new Route(Location.ELSEWHERE, replica));
+          }
+        }
+        return copies;
       }
     };
   }

@@ -10,6 +10,7 @@ import io.tributary.shard.ShardRequest.Position;
 import io.tributary.shard.ShardRequest.Read;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -80,8 +81,11 @@ public final class ShardClient {
    */
   private final Map<Promise<?>, Forwarded> forwarded = new ConcurrentHashMap<>();
 
-  /** A forwarded request's shard, the node it went to, and the context its caller waits on (null off any context). */
-  private record Forwarded(String address, String node, Context context) { }
+  /**
+   * A forwarded request's shard, the node it went to, the context its caller waits on (null off any context), and
+   * the request itself when it only reads, so that it can go again to the node that serves the shard now.
+   */
+  private record Forwarded(String address, String node, Context context, ShardRequest rereadable) { }
   /** How often forwarded requests are checked against the nodes that are up. */
   static final long FORWARDED_CHECK_MILLIS = 200;
 
@@ -179,16 +183,24 @@ public final class ShardClient {
 
   /**
    * Claims the shard for a consumer's subscription at the address (see {@link ShardRequest.Claim}); true when
-   * granted, false when the consumer's last subscription is younger than the takeover window.
+   * granted, false when the consumer's last subscription is younger than the takeover window. A granted claim
+   * is copied to the other nodes that keep the claims' copies ({@link ShardLocator#claimCopies}).
    */
   public Future<Boolean> claim(StreamDescriptor stream, ShardDescriptor shard, String consumerArn, String address,
       long takeoverMillis) {
     String shardAddress = ShardAddress.of(stream.uid(), shard.shardId());
     ShardRequest.Claim claim = new ShardRequest.Claim(consumerArn, address, takeoverMillis);
     ShardLocator.Route claims = locator.claimRoute(shardAddress);
-    if (claims.equals(locator.route(shardAddress))) return request(shardAddress, claim);
-    // Another node keeps the claims (a replica set's leader): asked once, briefly, since it may have just stalled.
-    return send(shardAddress, claims, claim, new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS));
+    Future<Boolean> granted = claims.equals(locator.route(shardAddress)) ? request(shardAddress, claim)
+        // Another node keeps the claims (a replica set's leader): asked once, briefly, since it may have just stalled.
+        : send(shardAddress, claims, claim, new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS));
+    return granted.andThen(answer -> {
+      if (!answer.succeeded() || !answer.result()) return;
+      ShardRequest.Claim copy = new ShardRequest.Claim(consumerArn, address, ShardRequest.Claim.COPY);
+      for (ShardLocator.Route copies : locator.claimCopies(shardAddress)) {
+        this.<Boolean>send(shardAddress, copies, copy, new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS));
+      }
+    });
   }
 
   /** Stops the notifications to the address; a shard that is gone has none to stop. */
@@ -196,9 +208,12 @@ public final class ShardClient {
     String shardAddress = ShardAddress.of(stream.uid(), shard.shardId());
     ShardLocator.Route route = locator.route(shardAddress);
     unsubscribe(shardAddress, route, address);
-    // The claim, where another node keeps it.
+    // The claim, where another node keeps it, and its copies.
     ShardLocator.Route claims = locator.claimRoute(shardAddress);
     if (!claims.equals(route)) unsubscribe(shardAddress, claims, address);
+    for (ShardLocator.Route copies : locator.claimCopies(shardAddress)) {
+      if (!copies.equals(route)) unsubscribe(shardAddress, copies, address);
+    }
   }
 
   private void unsubscribe(String shardAddress, ShardLocator.Route route, String address) {
@@ -294,7 +309,8 @@ public final class ShardClient {
     Future<T> answered = send(address, route, request);
     if (route.location() == ShardLocator.Location.HERE) return answered;
     Promise<T> watched = Promise.promise();
-    forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext()));
+    ShardRequest rereadable = request instanceof Read || request instanceof Locate ? request : null;
+    forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext(), rereadable));
     answered.onComplete(result -> {
       if (forwarded.remove(watched) == null) return;  // failed already: its node went down
       if (result.succeeded()) watched.complete(result.result()); else watched.fail(result.cause());
@@ -307,15 +323,30 @@ public final class ShardClient {
       ShardLocator.Route now = locator.route(request.address());
       boolean down = now.location() == ShardLocator.Location.DOWN;
       if (!down && request.node().equals(now.node()) || forwarded.remove(promise) == null) return;
+      if (!down && request.rereadable() != null) {
+        // A read changes nothing: the node that serves the shard now answers it (a move ended meanwhile).
+        onContextOf(request, () -> this.<Object>request(request.address(), request.rereadable()).onComplete(answer ->
+            completeWith(promise, answer)));
+        return;
+      }
       // Unknown, not moving: the node may yet take an append it was sent, so the caller must not resend it blindly.
       ShardUnavailableException failure = new ShardUnavailableException(request.address()
           + (down ? ": the node it runs on went down" : ": another node serves it now"));
-      if (request.context() == null) {
-        promise.tryFail(failure);
-      } else {
-        request.context().runOnContext(v -> promise.tryFail(failure));
-      }
+      onContextOf(request, () -> promise.tryFail(failure));
     });
+  }
+
+  private static void onContextOf(Forwarded request, Runnable action) {
+    if (request.context() == null) {
+      action.run();
+    } else {
+      request.context().runOnContext(v -> action.run());
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void completeWith(Promise<?> promise, AsyncResult<Object> answer) {
+    if (answer.succeeded()) ((Promise<Object>) promise).tryComplete(answer.result()); else promise.tryFail(answer.cause());
   }
 
   /** To the shard's verticle here, or to the dispatcher of the node it runs on. */

@@ -1,5 +1,7 @@
 package io.tributary.shard;
 
+import java.util.List;
+
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -25,6 +27,15 @@ public interface ShardLocator {
    */
   default Route claimRoute(String shardAddress) {
     return route(shardAddress);
+  }
+
+  /**
+   * The other nodes that keep copies of the shard's claims, so that the next node to keep them (a replica
+   * that becomes the leader) knows the subscriptions granted before it: none unless every replica serves the
+   * shard.
+   */
+  default List<Route> claimCopies(String shardAddress) {
+    return List.of();
   }
 
   /** One node: every shard is here. */

@@ -83,6 +83,11 @@ public final class ShardLogCopy {
     return onContext(() -> copy(fromNode, uid, shardId, true));
   }
 
+  /** Where the copy of a shard's log is made; a file put there beside the log's is installed with them. */
+  public Path incoming(String uid, String shardId) {
+    return ShardDirectories.incoming(root, uid, shardId);
+  }
+
   /**
    * fsyncs the copy's files and directory, moves the shard's present log directory, if any, aside to
    * {@code <data dir>/unlisted/<uid>/<shard id>.<epoch ms>}, renames the copy to the shard's log directory

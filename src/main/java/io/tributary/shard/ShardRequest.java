@@ -64,9 +64,13 @@ public sealed interface ShardRequest {
    * Make the subscription at {@code address} the consumer's one on this shard (SubscribeToShard's rule,
    * counted here at the shard so that it holds whichever node the subscriptions came through): refused if
    * the consumer's last claim is younger than {@code takeoverMillis}; otherwise granted, and the previous
-   * claim's address is sent {@link TakenOver}. Answered with a {@code Boolean}, whether it was granted.
+   * claim's address is sent {@link TakenOver}. Answered with a {@code Boolean}, whether it was granted. A
+   * negative {@code takeoverMillis} marks a copy of a claim granted where the claims are kept (see
+   * {@link ShardLocator#claimCopies}): recorded as granted now, and no one is told.
    */
-  record Claim(String consumerArn, String address, long takeoverMillis) implements ShardRequest { }
+  record Claim(String consumerArn, String address, long takeoverMillis) implements ShardRequest {
+    static final long COPY = -1;
+  }
 
   /** Sent to a subscription's address when a newer subscription of the same consumer took over. */
   record TakenOver() { }

@@ -234,6 +234,10 @@ public final class ShardVerticle extends VerticleBase {
 
   private boolean claim(Claim claim) {
     long now = clock.millis();
+    if (claim.takeoverMillis() == Claim.COPY) {
+      claims.put(claim.consumerArn(), new Claimed(now, claim.address()));
+      return true;
+    }
     Claimed previous = claims.get(claim.consumerArn());
     if (previous != null && now - previous.grantedMillis() < claim.takeoverMillis()) return false;
     claims.put(claim.consumerArn(), new Claimed(now, claim.address()));

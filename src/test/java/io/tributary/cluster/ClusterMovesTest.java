@@ -153,10 +153,20 @@ class ClusterMovesTest {
         List<String> expected = inOrder(acknowledged.get(shardId));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!expected.equals(List.copyOf(pushed.get(shardId))) && System.nanoTime() < deadline) sleep(100);
-        assertEquals(expected, List.copyOf(pushed.get(shardId)),
-            shardId + " pushed every acknowledged record once, in order, across its move");
+        List<String> got = List.copyOf(pushed.get(shardId));
+        assertEquals(expected, got, () -> shardId + " pushed every acknowledged record once, in order, across its move: "
+            + difference(expected, got));
       }
     }
+  }
+
+  /** Where two record lists part, in a few lines: the whole lists run to thousands of entries. */
+  private static String difference(List<String> expected, List<String> got) {
+    int same = 0;
+    while (same < Math.min(expected.size(), got.size()) && expected.get(same).equals(got.get(same))) same++;
+    return expected.size() + " expected, " + got.size() + " pushed, the same up to index " + same + "; expected then "
+        + expected.subList(same, Math.min(expected.size(), same + 5)) + ", pushed then "
+        + got.subList(same, Math.min(got.size(), same + 5));
   }
 
   private void leaveWhileProducersRun(List<Integer> ports, String leaving) throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.util.Map;
+import java.util.Set;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.junit.jupiter.api.Test;
 
@@ -29,5 +30,18 @@ class DurableWatermarkTest {
     watermark.durable(TermIndex.valueOf(2, 11), "a", 4);
     watermark.forget("gone");
     assertEquals(Map.of("a", 4L), watermark.get().ends());
+  }
+
+  @Test
+  void aShardCountsAsSealedOnceItsSealIsDurableWithEveryEntryBefore() {
+    DurableWatermark watermark = new DurableWatermark(TermIndex.valueOf(1, 4), Map.of(), Set.of("old"));
+    watermark.applying(TermIndex.valueOf(1, 5));
+    watermark.applying(TermIndex.valueOf(1, 6));
+    watermark.durable(TermIndex.valueOf(1, 6), "a", 3, true);
+    assertEquals(Set.of("old"), watermark.get().sealed(), "entry 5 is not durable yet");
+    watermark.durable(TermIndex.valueOf(1, 5), "b", 2, false);
+    assertEquals(Set.of("old", "a"), watermark.get().sealed());
+    watermark.forget("old");
+    assertEquals(Set.of("a"), watermark.get().sealed());
   }
 }

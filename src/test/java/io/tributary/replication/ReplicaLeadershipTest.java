@@ -40,7 +40,7 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * What a shard group's leader does beyond taking appends, on three nodes with replication.factor=3: it keeps
- * SubscribeToShard's claims for every replica, and it hands its groups to the other members when its node is
+ * SubscribeToShard's claims for every replica (the others keep copies, for the next leader), and it hands its groups to the other members when its node is
  * drained for maintenance, without a failed put, and before its node stops.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -83,17 +83,40 @@ class ReplicaLeadershipTest {
       assertTrue(refused.getCause() instanceof ResourceInUseException, "another replica refuses within 5 s: " + refused);
 
       Thread.sleep(5_200);
-      CompletableFuture<Void> thirdStarted = new CompletableFuture<>();
-      ClusterDataPlaneTest.subscribe(third, consumerArn, shardId, thirdStarted);
-      thirdStarted.get(20, TimeUnit.SECONDS);
-      Throwable firstEnd = firstEnded.get(20, TimeUnit.SECONDS);
-      assertTrue(String.valueOf(firstEnd).contains("ResourceInUseException"),
-          "the first subscription, through another replica, was taken over: " + firstEnd);
+      assertTakenOver(firstEnded, third, consumerArn, shardId,
+          "the first subscription, through another replica, was taken over");
+    }
+  }
+
+  /** The other replicas keep copies of the claims: a subscription granted before the leader changed is taken over. */
+  @Test
+  @Order(2)
+  void claimsOutliveTheLeaderThatGrantedThem() throws Exception {
+    String shardId = "shardId-000000000002";
+    String consumerArn = ClusterDataPlaneTest.registerActiveConsumer(
+        List.of(cluster.client(0), cluster.client(1), cluster.client(2)), "subscribed", "across-leaders");
+    int leader = cluster.indexOf(cluster.awaitLeadersOnEveryNode(0, "subscribed", 3).get(shardId));
+    int through = (leader + 1) % 3;
+    int later = (leader + 2) % 3;
+    try (KinesisAsyncClient first = ClusterDataPlaneTest.asyncThrough(cluster.node(through));
+         KinesisAsyncClient second = ClusterDataPlaneTest.asyncThrough(cluster.node(later))) {
+      CompletableFuture<Void> firstStarted = new CompletableFuture<>();
+      CompletableFuture<Throwable> firstEnded = ClusterDataPlaneTest.subscribe(first, consumerArn, shardId, firstStarted);
+      firstStarted.get(20, TimeUnit.SECONDS);
+
+      assertEquals(202, post(leader, "/cluster/leave").statusCode());
+      awaitLeaders("subscribed", leaders -> leaders.size() == 3 && !leaders.containsValue(cluster.name(leader)),
+          "the granting leader leads nothing");
+      Thread.sleep(5_200);  // past the takeover window
+      assertTakenOver(firstEnded, second, consumerArn, shardId,
+          "the subscription granted by the former leader was taken over");
+    } finally {
+      assertEquals(202, post(leader, "/cluster/rebalance").statusCode());
     }
   }
 
   @Test
-  @Order(2)
+  @Order(3)
   void aDrainedNodeHandsOverItsLeadershipWithoutAFailedPut() throws Exception {
     cluster.createStream("drained", 6);
     List<Shard> shards = cluster.client(0).listShards(b -> b.streamName("drained")).shards();
@@ -135,7 +158,7 @@ class ReplicaLeadershipTest {
 
   /** Last: it stops a node. An election would take a second at least (its timeout is 1-2 s here). */
   @Test
-  @Order(3)
+  @Order(4)
   void aNodeStoppedForMaintenanceHandsOverItsLeadershipBeforeItExits() throws Exception {
     cluster.createStream("stopped", 6);
     cluster.awaitLeadersOnEveryNode(0, "stopped", 6);
@@ -161,6 +184,16 @@ class ReplicaLeadershipTest {
         failed.incrementAndGet();
       }
     }
+  }
+
+  /** Subscribes through the client, which starts, and the earlier subscription ends with ResourceInUseException. */
+  private static void assertTakenOver(CompletableFuture<Throwable> earlierEnded, KinesisAsyncClient through,
+      String consumerArn, String shardId, String what) throws Exception {
+    CompletableFuture<Void> started = new CompletableFuture<>();
+    ClusterDataPlaneTest.subscribe(through, consumerArn, shardId, started);
+    started.get(20, TimeUnit.SECONDS);
+    Throwable earlierEnd = earlierEnded.get(20, TimeUnit.SECONDS);
+    assertTrue(String.valueOf(earlierEnd).contains("ResourceInUseException"), what + ": " + earlierEnd);
   }
 
   private static void awaitLeaders(String stream, Predicate<Map<String, String>> wanted, String what) throws Exception {

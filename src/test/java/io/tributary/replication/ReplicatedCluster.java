@@ -31,14 +31,28 @@ final class ReplicatedCluster implements AutoCloseable {
   private final Path directory;
   private final List<Integer> ports = ChildCluster.clusterPorts(3);
   private final List<ChildServer> nodes = new ArrayList<>();
+  private final Map<String, String> settings;
 
-  private ReplicatedCluster(Path directory) {
+  private ReplicatedCluster(Path directory, Map<String, String> settings) {
     this.directory = directory;
-    nodes.addAll(ChildCluster.start(directory, ports, SETTINGS));
+    this.settings = settings;
+    nodes.addAll(ChildCluster.start(directory, ports, settings));
   }
 
   static ReplicatedCluster start(Path directory) {
-    return new ReplicatedCluster(directory);
+    return new ReplicatedCluster(directory, SETTINGS);
+  }
+
+  /** As {@link #start(Path)}, every node with these settings too. */
+  static ReplicatedCluster start(Path directory, Map<String, String> extra) {
+    Map<String, String> settings = new HashMap<>(SETTINGS);
+    settings.putAll(extra);
+    return new ReplicatedCluster(directory, settings);
+  }
+
+  /** The node's data directory. */
+  Path dataDirectory(int index) {
+    return directory.resolve("node-" + index);
   }
 
   ChildServer node(int index) {
@@ -109,8 +123,8 @@ final class ReplicatedCluster implements AutoCloseable {
   void restart(List<Integer> which) {
     List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
     for (int index : which) {
-      starting.add(CompletableFuture.supplyAsync(() -> ChildServer.start(directory.resolve("node-" + index),
-          ChildCluster.nodeSettings(index, ports, SETTINGS))));
+      starting.add(CompletableFuture.supplyAsync(() -> ChildServer.start(dataDirectory(index),
+          ChildCluster.nodeSettings(index, ports, settings))));
     }
     for (int i = 0; i < which.size(); i++) nodes.set(which.get(i), starting.get(i).join());
   }

@@ -94,6 +94,46 @@ class ShardReplicaTest {
     onContext(replica::close);
   }
 
+  @Test
+  void aReplicaReopenedOnACopyOfTheLeadersLogSkipsWhatTheCopyHoldsAndTakesItsSeal() throws Exception {
+    Path leaderLog = directory.resolve("leader");
+    ShardReplica leader = onContext(() -> ShardReplica.open(vertx, leaderLog,
+        FileShardLog.open(vertx, leaderLog, LogConfig.defaults(), Clock.systemUTC()), 0));
+    apply(leader, append(1, "a", "b"));
+    apply(leader, append(2, "c"));
+    onContext(leader::close);
+
+    Path replicaLog = directory.resolve("replica");
+    ShardReplica replica = onContext(() -> ShardReplica.open(vertx, replicaLog,
+        FileShardLog.open(vertx, replicaLog, LogConfig.defaults(), Clock.systemUTC()), 0));
+    apply(replica, append(9, "stale"));
+    List<Runnable> told = new java.util.ArrayList<>();
+    replica.onGrown(() -> told.add(() -> { }));
+    onContext(replica::close);
+    // The copy holds entries 1 and 2; the snapshot it was taken for ends after entry 1.
+    ShardLog copied = onContext(() -> FileShardLog.open(vertx, leaderLog, LogConfig.defaults(), Clock.systemUTC()));
+    reopen(replica, copied, 2, false);
+    assertEquals(1, told.size(), "the reader was told the replica grew");
+    assertEquals(2, firstOffset(apply(replica, append(2, "c"))), "entry 2, applied again, is skipped");
+    assertEquals(3, firstOffset(apply(replica, append(3, "d"))));
+    assertEquals(List.of("a", "b", "c", "d"), readAll(replica));
+    onContext(replica::close);
+
+    // A snapshot that has the shard sealed: what comes after is refused, as the leader refused it.
+    ShardLog again = onContext(() -> FileShardLog.open(vertx, leaderLog, LogConfig.defaults(), Clock.systemUTC()));
+    reopen(replica, again, 4, true);
+    assertTrue(replica.sealed());
+    assertEquals(ShardEntries.SEALED, apply(replica, append(4, "e")).getContent().asReadOnlyByteBuffer().get());
+    onContext(replica::close);
+  }
+
+  private void reopen(ShardReplica replica, ShardLog copied, long snapshotEnd, boolean sealed) throws Exception {
+    onContext(() -> {
+      replica.reopen(copied, snapshotEnd, sealed);
+      return Future.succeededFuture();
+    });
+  }
+
   private ShardReplica open(long snapshotEnd) throws Exception {
     return onContext(() -> ShardReplica.open(vertx, directory,
         FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), snapshotEnd));

@@ -14,7 +14,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * {@code {"base": version, "contents": catalog}} with the whole catalog when the writer's base is not the
  * catalog it knows, where {@code catalog} is streams.json's form ({@link StreamCatalogFile#contentsToJson}),
  * or {@code {"base": version, "ownership": ownership}} with the whole shard ownership ({@link OwnershipJson}).
- * Its outcome is {@code {"applied": true, "version": n}}, or,
+ * {@code {"base": -1}} changes nothing (no catalog is at version -1): a member that starts writes one (see
+ * {@link MetadataGroup}). Its outcome is {@code {"applied": true, "version": n}}, or,
  * when the group no longer held {@code base}, {@code {"applied": false, "version": n, "contents": catalog}}
  * with what it holds instead.
  */
@@ -29,6 +30,11 @@ final class CatalogEntries {
 
   static Message write(long base, StreamCatalog.Contents contents) {
     return message(new JsonObject().put("base", base).put("contents", StreamCatalogFile.contentsToJson(contents)));
+  }
+
+  /** A write no catalog takes. */
+  static Message noop() {
+    return message(new JsonObject().put("base", -1L));
   }
 
   static Message change(long base, CatalogChange change) {

@@ -1,6 +1,7 @@
 package io.tributary.cluster.metadata;
 
 import io.tributary.DurableJsonFile;
+import io.tributary.ReloadableStateMachine;
 import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.StreamCatalog;
 import io.tributary.stream.StreamCatalogFile;
@@ -21,10 +22,8 @@ import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
-import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 
 /**
@@ -42,7 +41,7 @@ import org.apache.ratis.util.MD5FileUtil;
  * storage, named after the last entry it covers (Ratis's {@code snapshot.<term>_<index>}, with an MD5 file
  * beside it).
  */
-final class CatalogStateMachine extends BaseStateMachine {
+final class CatalogStateMachine extends ReloadableStateMachine {
 
   /** Told of every catalog this node applies, on Ratis's apply thread, in order. */
   interface Listener {
@@ -81,21 +80,10 @@ final class CatalogStateMachine extends BaseStateMachine {
     }, IOException.class);
   }
 
-  /** Before Ratis replaces the state with a snapshot the leader sent (a follower too far behind its log). */
+  /** A snapshot the leader sent (a follower too far behind its log). */
   @Override
-  public void pause() {
-    getLifeCycle().transition(LifeCycle.State.PAUSING);
-    getLifeCycle().transition(LifeCycle.State.PAUSED);
-  }
-
-  /** Takes the newest snapshot in the storage, which may have just been installed from the leader. */
-  @Override
-  public void reinitialize() throws IOException {
+  protected void reload() throws IOException {
     load(storage.loadLatestSnapshot());
-    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
-      getLifeCycle().transition(LifeCycle.State.STARTING);
-      getLifeCycle().transition(LifeCycle.State.RUNNING);
-    }
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.ratis.RaftConfigKeys;
@@ -106,8 +107,27 @@ public final class MetadataGroup {
       server.close();
       throw e;
     }
+    announce(settings);
     catalog = new RaftStreamCatalog(context, this::writeClient, machine, settings.commitTimeout());
     ownership = new OwnershipWriter(context, this::writeClient, machine, settings.commitTimeout());
+  }
+
+  /**
+   * Writes an entry that changes nothing ({@link CatalogEntries#noop}). A member back with an empty log (its
+   * disk was lost) hears only heartbeats from the leader of an idle group, and Ratis's leader goes on sending
+   * them from where the member was before, never learning that it must start it over (or send it a snapshot)
+   * until an entry is written; so a member that starts writes one. Its client is closed off this thread.
+   */
+  private static void announce(MetadataGroupSettings settings) {
+    RaftClient once = client(settings, null,
+        RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+    once.async().send(CatalogEntries.noop()).whenComplete((reply, failure) -> CompletableFuture.runAsync(() -> {
+      try {
+        once.close();
+      } catch (IOException e) {
+        // a client that sent one entry holds nothing to lose
+      }
+    }));
   }
 
   /**
