@@ -77,6 +77,8 @@ public final class ShardGroups {
   private static final long CLIENT_RETRY_MILLIS = 100;
   /** How far a preferred leader's applied entries may trail the commit index when it asks for leadership back. */
   private static final long CAUGHT_UP_ENTRIES = 100;
+  /** How long a member waits before it writes its start's no-op again, when the group could not take it. */
+  private static final long ANNOUNCE_RETRY_MILLIS = 1_000;
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
@@ -95,6 +97,11 @@ public final class ShardGroups {
   private final Map<Long, Promise<ShardLog.Stamp>> waiting = new ConcurrentHashMap<>();
   private final Map<Integer, Group> groups = new HashMap<>();
   private final Map<String, String> nodesByPeerId = new HashMap<>();
+  /** Each group's no-op written at this node's start, by its log index, once committed ({@link #announce}). */
+  private final Map<Integer, Long> startMarks = new ConcurrentHashMap<>();
+  /** The groups this node has applied its start's no-op in: its replicas serve their shards. */
+  private final Set<Integer> caughtUp = ConcurrentHashMap.newKeySet();
+  private volatile boolean closing;
   private final ExecutorService clientSends = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "tributary-replication-sends");
     thread.setDaemon(true);
@@ -204,14 +211,36 @@ public final class ShardGroups {
    * written; so a member that starts writes one.
    */
   private void announce() {
-    for (Group group : groups.values()) {
-      sendToLeader(group, Message.valueOf(ShardEntries.noop())).whenComplete((reply, failure) -> {
-        if (failure != null || !reply.isSuccess()) {
-          LOG.debug("Shard group {} took no no-op entry from this node at its start", group.index(),
-              failure != null ? failure : reply.getException());
-        }
-      });
-    }
+    for (Group group : groups.values()) announce(group);
+  }
+
+  /** Writes the group's no-op, again a moment later until it is committed (a majority may be starting too). */
+  private void announce(Group group) {
+    if (closing) return;
+    sendToLeader(group, Message.valueOf(ShardEntries.noop())).whenComplete((reply, failure) -> {
+      if (failure == null && reply.isSuccess()) {
+        startMarks.put(group.index(), reply.getLogIndex());
+      } else {
+        LOG.debug("Shard group {} took no no-op entry from this node at its start yet", group.index(),
+            failure != null ? failure : reply.getException());
+        vertx.setTimer(ANNOUNCE_RETRY_MILLIS, t -> announce(group));
+      }
+    });
+  }
+
+  /**
+   * Whether this node's replicas of the shard's group hold what was committed before this node started: it has
+   * applied the no-op it wrote then ({@link #announce}). Until then they may lack records (a node back with an
+   * empty disk catches up), so this node's requests for the group's shards go to the leader.
+   */
+  public boolean caughtUp(String shardAddress) {
+    Group group = groups.get(plan.groupOf(shardAddress));
+    if (group == null) return false;
+    if (caughtUp.contains(group.index())) return true;
+    Long mark = startMarks.get(group.index());
+    if (mark == null || group.machine().getLastAppliedTermIndex().getIndex() < mark) return false;
+    caughtUp.add(group.index());
+    return true;
   }
 
   /** The state machine of the group with the id, if this node is a member of it. */
@@ -495,6 +524,7 @@ public final class ShardGroups {
    * leads are handed to other members first, so that a planned stop (a rolling restart) waits for no election.
    */
   public Future<Void> close() {
+    closing = true;
     return vertx.<Void>executeBlocking(() -> {
       draining = true;
       leaderBalance.shutdownNow();

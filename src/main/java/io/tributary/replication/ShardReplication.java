@@ -74,6 +74,11 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
     return settings.nodes();
   }
 
+  private boolean caughtUp(String shardAddress) {
+    ShardGroups started = groups;
+    return started != null && started.caughtUp(shardAddress);
+  }
+
   /** The node that leads the shard's group as this node last heard, or null. */
   public String leaderOf(String shardAddress) {
     ShardGroups started = groups;
@@ -94,21 +99,23 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   /**
    * A node that keeps a replica of a shard serves it itself: reads from its replica (committed records only),
    * appends through the group to its leader, wherever that is; so the shard is served through every replica
-   * while a majority of its group is up, whatever the event bus between the nodes does. Another node forwards
-   * to the group's leader, or to any replica that is up.
+   * while a majority of its group is up, whatever the event bus between the nodes does. Until its replica holds
+   * what was committed before the node started ({@link ShardGroups#caughtUp}: a node back with an empty disk
+   * catches up first), and on any other node, requests go to the group's leader, or to any replica that is up.
    */
   public ShardLocator locator(String self, Predicate<String> live) {
     return new ShardLocator() {
       @Override
       public Route route(String address) {
         List<String> replicas = nodesOf(address);
-        if (replicas.contains(self)) return Route.HERE;
         String leader = leaderOf(address);
-        if (leader != null && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
+        boolean kept = replicas.contains(self);
+        if (kept && (self.equals(leader) || caughtUp(address))) return Route.HERE;
+        if (leader != null && !leader.equals(self) && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
         for (String replica : replicas) {
-          if (live.test(replica)) return new Route(Location.ELSEWHERE, replica);
+          if (!replica.equals(self) && live.test(replica)) return new Route(Location.ELSEWHERE, replica);
         }
-        return new Route(Location.DOWN, leader);
+        return kept ? Route.HERE : new Route(Location.DOWN, leader);
       }
 
       /** The group's leader keeps the claims; while it is unknown or down, the shard as routed. */

@@ -13,19 +13,21 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * A node that comes back with an empty disk catches up from its groups' leaders: the groups snapshot every 20
  * entries and drop what every member had, so the entries it lacks are gone from every log, and it must install
- * the leaders' snapshots (their shard logs, copied) before it applies anything new. It then holds every
- * acknowledged record, a sealed parent stays sealed, and it is a full member: with another node killed, it
+ * the leaders' snapshots (their shard logs, copied) before it applies anything new. Meanwhile it sends reads
+ * of its replicas to the leaders; then it holds every acknowledged record, a sealed parent stays sealed, and it is a full member: with another node killed, it
  * and the third make the majority that commits and serves every record.
  */
 @Timeout(300)
@@ -56,6 +58,11 @@ class ReplicaCatchUpTest {
       cluster.kill(2);
       deleteTree(cluster.dataDirectory(2));
       cluster.restart(List.of(2));
+      // As soon as it knows the stream, the node answers in full: until its replicas have caught up, it sends
+      // their reads to the leaders.
+      awaitStreamKnown(cluster.client(2));
+      assertEquals(beforeSplit, ShardReads.readAll(cluster.client(2), STREAM, parent.shardId()),
+          "the parent through node 2, at once");
       afterSplit.addAll(put(first, "back", 30));
 
       List<Shard> shards = first.listShards(b -> b.streamName(STREAM)).shards();
@@ -118,6 +125,19 @@ class ReplicaCatchUpTest {
       put.add(ReplicatedCluster.putUntilAcknowledged(client, STREAM, hashKey(data).toString(), data));
     }
     return put;
+  }
+
+  private static void awaitStreamKnown(KinesisClient client) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        client.describeStreamSummary(b -> b.streamName(STREAM));
+        return;
+      } catch (ResourceNotFoundException notYet) {
+        assertTrue(System.nanoTime() < deadline, "the node learns of the stream");
+        Thread.sleep(50);
+      }
+    }
   }
 
   private static long sealedMarkers(Path dataDirectory) throws Exception {
