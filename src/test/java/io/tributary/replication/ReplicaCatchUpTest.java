@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.cluster.ClusterDataPlaneTest;
+import io.tributary.support.ChildServer;
 import io.tributary.support.ShardReads;
 import java.math.BigInteger;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -69,6 +74,10 @@ class ReplicaCatchUpTest {
       assertEquals(3, shards.size(), shards.toString());
       assertEveryRecordThrough(cluster, 2, shards, parent, beforeSplit, afterSplit);
       assertEquals(1, sealedMarkers(cluster.dataDirectory(2)), "the parent is sealed on the node that lost its disk");
+      // Caught up, the node reads its own replicas again.
+      double local = localShardRequests(cluster.node(2));
+      ShardReads.readAll(cluster.client(2), STREAM, parent.shardId());
+      assertTrue(localShardRequests(cluster.node(2)) > local, "node 2 serves its replica of the parent itself");
 
       // A full member again: with node 0 gone, nodes 1 and 2 commit together.
       cluster.kill(0);
@@ -125,6 +134,16 @@ class ReplicaCatchUpTest {
       put.add(ReplicatedCluster.putUntilAcknowledged(client, STREAM, hashKey(data).toString(), data));
     }
     return put;
+  }
+
+  /** The node's {@code tributary_shard_requests_total{route="local"}}: requests its own shard verticles served. */
+  private static double localShardRequests(ChildServer node) throws Exception {
+    String metrics = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    return metrics.lines().filter(line -> line.startsWith("tributary_shard_requests_total{")
+            && line.contains("route=\"local\""))
+        .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
   }
 
   private static void awaitStreamKnown(KinesisClient client) throws InterruptedException {
