@@ -157,11 +157,17 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
     JsonObject json = new DurableJsonFile(snapshot.getFile().getPath()).read();
     Map<String, Long> ends = new HashMap<>();
     json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
-    Set<String> sealed = new HashSet<>();
-    json.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
+    Set<String> sealed = sealedOf(json);
     setLastAppliedTermIndex(snapshot.getTermIndex());
     watermark = new DurableWatermark(snapshot.getTermIndex(), ends, sealed);
     appliedIds = AppliedEntryIds.fromJson(json.getJsonObject("applied"));
+  }
+
+  /** The shards a snapshot's description has sealed (none in a snapshot written before seals were kept). */
+  private static Set<String> sealedOf(JsonObject description) {
+    Set<String> sealed = new HashSet<>();
+    description.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
+    return sealed;
   }
 
   /** A snapshot installed from the leader ({@link #notifyInstallSnapshotFromLeader}). */
@@ -330,8 +336,7 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
   /** Copies and installs each shard log the snapshot lists, one at a time; on the group's context. */
   private Future<Void> installLogs(RaftPeerId leader, JsonObject snapshot) {
     JsonObject ends = snapshot.getJsonObject("ends", new JsonObject());
-    Set<String> sealed = new HashSet<>();
-    snapshot.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
+    Set<String> sealed = sealedOf(snapshot);
     Future<Void> chain = Future.succeededFuture();
     for (String address : ends.fieldNames()) {
       long end = ends.getLong(address);

@@ -197,9 +197,8 @@ public final class ShardClient {
     return granted.andThen(answer -> {
       if (!answer.succeeded() || !answer.result()) return;
       ShardRequest.Claim copy = new ShardRequest.Claim(consumerArn, address, ShardRequest.Claim.COPY);
-      for (ShardLocator.Route copies : locator.claimCopies(shardAddress)) {
-        this.<Boolean>send(shardAddress, copies, copy, new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS));
-      }
+      DeliveryOptions brief = new DeliveryOptions(options).setSendTimeout(CLAIM_TIMEOUT_MILLIS);
+      for (ShardLocator.Route copies : locator.claimCopies(shardAddress)) this.<Boolean>send(shardAddress, copies, copy, brief);
     });
   }
 
