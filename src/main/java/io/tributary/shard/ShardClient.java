@@ -83,7 +83,7 @@ public final class ShardClient {
 
   /**
    * A forwarded request's shard, the node it went to, the context its caller waits on (null off any context), and
-   * the request itself when it only reads, so that it can go again to the node that serves the shard now.
+   * the request itself when it can go again to the node that serves the shard now (it only reads or subscribes).
    */
   private record Forwarded(String address, String node, Context context, ShardRequest rereadable) { }
   /** How often forwarded requests are checked against the nodes that are up. */
@@ -308,7 +308,10 @@ public final class ShardClient {
     Future<T> answered = send(address, route, request);
     if (route.location() == ShardLocator.Location.HERE) return answered;
     Promise<T> watched = Promise.promise();
-    ShardRequest rereadable = request instanceof Read || request instanceof Locate ? request : null;
+    // Reads and locates change nothing; a Subscribe only says where tips go, and its subscriber wants them from
+    // whichever node serves the shard.
+    ShardRequest rereadable = request instanceof Read || request instanceof Locate
+        || request instanceof ShardRequest.Subscribe ? request : null;
     forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext(), rereadable));
     answered.onComplete(result -> {
       if (forwarded.remove(watched) == null) return;  // failed already: its node went down

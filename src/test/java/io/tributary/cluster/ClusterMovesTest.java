@@ -131,6 +131,7 @@ class ClusterMovesTest {
     KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
     String consumerArn = registerActiveConsumer(first, "follows-moves");
     Map<String, List<String>> pushed = new ConcurrentHashMap<>();
+    Map<String, Throwable> ended = new ConcurrentHashMap<>();
     try (KinesisAsyncClient async = KinesisAsyncClient.builder()
         .endpointOverride(nodes.get(0).endpoint())
         .region(Region.US_EAST_1)
@@ -145,6 +146,7 @@ class ClusterMovesTest {
             SubscribeToShardResponseHandler.builder()
                 .subscriber(SubscribeToShardResponseHandler.Visitor.builder().onSubscribeToShardEvent(event ->
                     event.records().forEach(record -> records.add(record.data().asUtf8String()))).build())
+                .onError(failure -> ended.put(shardId, failure))
                 .build());
       }
       leaveWhileProducersRun(ports, leaving);
@@ -155,7 +157,7 @@ class ClusterMovesTest {
         while (!expected.equals(List.copyOf(pushed.get(shardId))) && System.nanoTime() < deadline) sleep(100);
         List<String> got = List.copyOf(pushed.get(shardId));
         assertEquals(expected, got, () -> shardId + " pushed every acknowledged record once, in order, across its move: "
-            + difference(expected, got));
+            + difference(expected, got) + (ended.containsKey(shardId) ? "; the stream ended: " + ended.get(shardId) : ""));
       }
     }
   }

@@ -11,6 +11,7 @@ import io.tributary.api.wire.ResponseWriter;
 import io.tributary.api.wire.WireFormat;
 import io.tributary.shard.ShardRecord;
 import io.tributary.shard.ShardThrottledException;
+import io.tributary.shard.ShardUnavailableException;
 import io.tributary.metrics.StreamMeters;
 import io.tributary.shard.SequenceNumber;
 import io.tributary.shard.ShardPage;
@@ -58,6 +59,13 @@ final class ShardSubscription implements Subscriptions.Live {
   static final long RESERVED_EVENT_BYTES = 2L * 1024 * 1024;
   /** How long a subscription that found no room in the budget waits before it tries again. */
   private static final long BUDGET_RETRY_MILLIS = 100;
+  /**
+   * How long a subscription tries again to reach a shard that is unavailable before it ends with
+   * InternalFailure: a shard is out of reach for a moment while it moves to another node or its replicas
+   * elect a new leader, and the stream goes on once it is served again.
+   */
+  static final long UNAVAILABLE_PATIENCE_MILLIS = 10_000;
+  private static final long UNAVAILABLE_RETRY_MILLIS = 200;
 
   private final Vertx vertx;
   private final Clock clock;
@@ -86,6 +94,8 @@ final class ShardSubscription implements Subscriptions.Live {
   /** An event is written and not yet flushed; nothing else is built meanwhile. */
   private boolean writing;
   private long budgetTimer = -1;
+  /** When the shard was first found unavailable since it last answered (-1: it answers). */
+  private long unavailableSince = -1;
   private boolean finished;
   private long lastEventNanos;
   private long heartbeatTimer = -1;
@@ -175,10 +185,30 @@ final class ShardSubscription implements Subscriptions.Live {
           if (finished) {
             shards.unsubscribe(stream, shard, address);  // ended before the shard took the subscription
           } else {
+            unavailableSince = -1;
             onTip(tip);
           }
         })
-        .onFailure(failure -> fail("InternalFailureException", null));
+        .onFailure(failure -> {
+          if (finished) return;
+          if (!(failure instanceof ShardUnavailableException) || !patientWith(failure)) {
+            fail("InternalFailureException", null);
+          } else {
+            vertx.setTimer(UNAVAILABLE_RETRY_MILLIS, t -> {
+              if (!finished) subscribeAtShard();
+            });
+          }
+        });
+  }
+
+  /** Whether the shard, unavailable now, has been so for less than the patience; logs when it runs out. */
+  private boolean patientWith(Throwable failure) {
+    long now = System.nanoTime();
+    if (unavailableSince < 0) unavailableSince = now;
+    if (now - unavailableSince < UNAVAILABLE_PATIENCE_MILLIS * 1_000_000) return true;
+    LOG.warn("subscription to {} of {} ends: the shard is unavailable: {}", shard.shardId(), stream.key(),
+        failure.getMessage());
+    return false;
   }
 
   @Override
@@ -227,10 +257,12 @@ final class ShardSubscription implements Subscriptions.Live {
               buffers.release(RESERVED_EVENT_BYTES);
               return;
             }
-            if (result.failed() && result.cause() instanceof ShardThrottledException) {
-              // The shard has as many requests in flight as it takes: read again shortly.
+            boolean throttled = result.failed() && result.cause() instanceof ShardThrottledException;
+            if (throttled || result.failed() && result.cause() instanceof ShardUnavailableException
+                && patientWith(result.cause())) {
+              // The shard has as many requests in flight as it takes, or is between nodes: read again shortly.
               buffers.release(RESERVED_EVENT_BYTES);
-              budgetTimer = vertx.setTimer(BUDGET_RETRY_MILLIS, t -> {
+              budgetTimer = vertx.setTimer(throttled ? BUDGET_RETRY_MILLIS : UNAVAILABLE_RETRY_MILLIS, t -> {
                 budgetTimer = -1;
                 pump();
               });
@@ -242,6 +274,7 @@ final class ShardSubscription implements Subscriptions.Live {
               fail("InternalFailureException", null);
               return;
             }
+            unavailableSince = -1;
             if (!deliver(result.result())) buffers.release(RESERVED_EVENT_BYTES);
             pump();
           });
