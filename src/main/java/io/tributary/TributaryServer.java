@@ -269,7 +269,9 @@ public final class TributaryServer {
     ShardStorage shardStorage = storage;
     // A clustered node hears placement requests before it loads the metadata (so none falls in between),
     // and takes the other nodes' changes once its own restore has run on what it loaded.
-    Future<Void> deployed = (clusterShards == null ? Future.<Void>succeededFuture() : clusterShards.listen())
+    // A clustered node loads its catalog once it has caught up with the group, so that it knows every stream.
+    Future<Void> deployed = (clusterShards == null ? Future.<Void>succeededFuture() : clusterShards.listen()
+        .compose(v -> clustered.group().caughtUp(Duration.ofMillis(settings.longValue("cluster.metadata.commit.timeout.ms")))))
         .compose(v -> catalog.load())
         .compose(kept -> shardStorage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
             .compose(v -> replicated == null ? Future.<Void>succeededFuture() : replicated.start())

@@ -18,14 +18,12 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -63,9 +61,10 @@ class ReplicaCatchUpTest {
       cluster.kill(2);
       deleteTree(cluster.dataDirectory(2));
       cluster.restart(List.of(2));
-      // As soon as it knows the stream, the node answers in full: until its replicas have caught up, it sends
-      // their reads to the leaders.
-      awaitStreamKnown(cluster.client(2));
+      // Once ready, the node knows every stream (it caught up with the metadata group first) and answers in
+      // full: until its replicas have caught up, it sends their reads to the leaders.
+      assertEquals(STREAM, cluster.client(2).describeStreamSummary(b -> b.streamName(STREAM))
+          .streamDescriptionSummary().streamName(), "node 2 knows the stream as soon as it is ready");
       assertEquals(beforeSplit, ShardReads.readAll(cluster.client(2), STREAM, parent.shardId()),
           "the parent through node 2, at once");
       afterSplit.addAll(put(first, "back", 30));
@@ -144,19 +143,6 @@ class ReplicaCatchUpTest {
     return metrics.lines().filter(line -> line.startsWith("tributary_shard_requests_total{")
             && line.contains("route=\"local\""))
         .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1))).sum();
-  }
-
-  private static void awaitStreamKnown(KinesisClient client) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (true) {
-      try {
-        client.describeStreamSummary(b -> b.streamName(STREAM));
-        return;
-      } catch (ResourceNotFoundException notYet) {
-        assertTrue(System.nanoTime() < deadline, "the node learns of the stream");
-        Thread.sleep(50);
-      }
-    }
   }
 
   private static long sealedMarkers(Path dataDirectory) throws Exception {

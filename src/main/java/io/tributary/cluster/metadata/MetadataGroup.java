@@ -5,6 +5,7 @@ import io.tributary.stream.MetadataWriter;
 import io.tributary.stream.StreamCatalog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,8 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This node's part in the cluster's metadata group: one Apache Ratis Raft group whose voters keep the stream
@@ -55,6 +58,8 @@ import org.apache.ratis.util.TimeDuration;
 public final class MetadataGroup {
   /** How long a listener keeps asking to be listed or dropped: through elections and the leader's snapshot. */
   private static final Duration RECONFIGURATION_TIMEOUT = Duration.ofSeconds(60);
+  private static final long CATCH_UP_CHECK_MILLIS = 20;
+  private static final Logger LOG = LoggerFactory.getLogger(MetadataGroup.class);
 
   private final Context context;
   private final MetadataGroupSettings settings;
@@ -64,6 +69,8 @@ public final class MetadataGroup {
   private final CatalogStateMachine machine;
   private final RaftStreamCatalog catalog;
   private final OwnershipWriter ownership;
+  /** The log index of the no-op this node wrote at its start, once the group kept it. */
+  private final CompletableFuture<Long> announced;
 
   private MetadataGroup(Context context, MetadataGroupSettings settings, Consumer<RaftProperties> tuning)
       throws IOException {
@@ -107,7 +114,7 @@ public final class MetadataGroup {
       server.close();
       throw e;
     }
-    announce(settings);
+    announced = announce(settings);
     catalog = new RaftStreamCatalog(context, this::writeClient, machine, settings.commitTimeout());
     ownership = new OwnershipWriter(context, this::writeClient, machine, settings.commitTimeout());
   }
@@ -117,17 +124,44 @@ public final class MetadataGroup {
    * disk was lost) hears only heartbeats from the leader of an idle group, and Ratis's leader goes on sending
    * them from where the member was before, never learning that it must start it over (or send it a snapshot)
    * until an entry is written; so a member that starts writes one. Its client is closed off this thread.
+   * Completes with the entry's log index once the group kept it.
    */
-  private static void announce(MetadataGroupSettings settings) {
+  private static CompletableFuture<Long> announce(MetadataGroupSettings settings) {
     RaftClient once = client(settings, null,
         RetryPolicies.retryUpToMaximumCountWithFixedSleep(100, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)));
+    CompletableFuture<Long> kept = new CompletableFuture<>();
     once.async().send(CatalogEntries.noop()).whenComplete((reply, failure) -> CompletableFuture.runAsync(() -> {
+      if (failure == null && reply.isSuccess()) kept.complete(reply.getLogIndex());
       try {
         once.close();
       } catch (IOException e) {
         // a client that sent one entry holds nothing to lose
       }
     }));
+    return kept;
+  }
+
+  /**
+   * Completes once this node has applied the no-op it wrote at its start: its catalog then holds every change
+   * the group kept before the node started, also after days down or on an empty disk, so that the node never
+   * answers ResourceNotFoundException for a stream the cluster has. It completes all the same after
+   * {@code patience} (no majority answers), with the catalog this node holds.
+   */
+  public Future<Void> caughtUp(Duration patience) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.nanoTime() + patience.toNanos();
+    context.owner().setPeriodic(CATCH_UP_CHECK_MILLIS, timer -> {
+      Long index = announced.getNow(null);
+      boolean applied = index != null && machine.getLastAppliedTermIndex().getIndex() >= index;
+      if (!applied && System.nanoTime() - deadline < 0) return;
+      context.owner().cancelTimer(timer);
+      if (!applied) {
+        LOG.warn("the metadata group kept no entry of this node within {} ms: starting with the catalog held here,"
+            + " version {}", patience.toMillis(), machine.state().version());
+      }
+      done.complete();
+    });
+    return done.future();
   }
 
   /**
