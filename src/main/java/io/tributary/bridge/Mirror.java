@@ -11,6 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import io.tributary.shard.ShardFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,11 +101,15 @@ abstract class Mirror {
    * Whether a failure says that another instance of this mirror has taken over: both directions write
    * through a transactional producer whose id ({@code tributary-mirror-<name>}) is the mirror's on every
    * node, so the instance that starts on a new home fences the one before it, whose next send or commit
-   * fails with one of these.
+   * fails with one of these; a topic-to-stream instance's appends are also refused by the shards its
+   * successor fenced ({@link ShardFencedException}).
    */
   static boolean fenced(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) return true;
+      if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException
+          || cause instanceof ShardFencedException) {
+        return true;
+      }
     }
     return false;
   }

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>
  * {"streamUid": "...",
+ *  "generation": n,   the instance that wrote it: each takes the next when it connects (absent: 0)
  *  "settled":  {"<partition>": <next offset>, ...},   every record before is in the stream, once
  *  "inFlight": {"next": {"<partition>": <offset>, ...},   the batch being appended ends before these
  *               "tips": {"<shard id>": <end offset>, ...}}   where each open shard ended before it}
@@ -27,26 +28,36 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * ({@code settled} up to {@code next}, read again from Kafka) are looked for in the shards after the tips,
  * and only those not found are appended.
  *
+ * <p>The generation fences the stream's shards ({@link io.tributary.shard.ShardWriter}): an instance appends as
+ * its generation, and one that finds a batch uncertain fences every open shard with its own before it looks
+ * for the batch, so that the instance before it, if only paused or cut off in the middle of that batch,
+ * appends nothing more of it.
+ *
  * <p>Servers before this kept the journal in {@code <data dir>/mirrors/<mirror>.journal.json} (same content);
  * while Kafka holds none, that file is read once, written to Kafka and removed.
  */
-record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, Long> inFlightNext,
+record TopicJournal(String streamUid, long generation, Map<Integer, Long> settled, Map<Integer, Long> inFlightNext,
     Map<String, Long> tips) {
 
   static TopicJournal empty(String streamUid) {
-    return new TopicJournal(streamUid, Map.of(), null, null);
+    return new TopicJournal(streamUid, 0, Map.of(), null, null);
   }
 
   boolean uncertain() { return inFlightNext != null; }
 
+  /** The journal as the next instance writes it when it connects. */
+  TopicJournal nextGeneration() {
+    return new TopicJournal(streamUid, generation + 1, settled, inFlightNext, tips);
+  }
+
   TopicJournal inFlight(Map<Integer, Long> next, Map<String, Long> shardTips) {
-    return new TopicJournal(streamUid, settled, Map.copyOf(next), Map.copyOf(shardTips));
+    return new TopicJournal(streamUid, generation, settled, Map.copyOf(next), Map.copyOf(shardTips));
   }
 
   TopicJournal settle(Map<Integer, Long> next) {
     Map<Integer, Long> merged = new HashMap<>(settled);
     merged.putAll(next);
-    return new TopicJournal(streamUid, Map.copyOf(merged), null, null);
+    return new TopicJournal(streamUid, generation, Map.copyOf(merged), null, null);
   }
 
   static final String KEY = "journal";
@@ -62,7 +73,8 @@ record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, L
   }
 
   JsonObject toJson() {
-    JsonObject json = new JsonObject().put("streamUid", streamUid).put("settled", partitions(settled));
+    JsonObject json = new JsonObject().put("streamUid", streamUid).put("generation", generation)
+        .put("settled", partitions(settled));
     if (inFlightNext != null) {
       JsonObject shardTips = new JsonObject();
       tips.forEach(shardTips::put);
@@ -78,7 +90,7 @@ record TopicJournal(String streamUid, Map<Integer, Long> settled, Map<Integer, L
       tips = new HashMap<>();
       for (String shardId : inFlight.getJsonObject("tips").fieldNames()) tips.put(shardId, inFlight.getJsonObject("tips").getLong(shardId));
     }
-    return new TopicJournal(json.getString("streamUid"), partitions(json.getJsonObject("settled")),
+    return new TopicJournal(json.getString("streamUid"), json.getLong("generation", 0L), partitions(json.getJsonObject("settled")),
         inFlight == null ? null : partitions(inFlight.getJsonObject("next")), tips);
   }
 

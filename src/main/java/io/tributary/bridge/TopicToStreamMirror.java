@@ -3,6 +3,7 @@ package io.tributary.bridge;
 import io.tributary.DurableJsonFile;
 import io.tributary.Services;
 import io.tributary.shard.ShardRecord;
+import io.tributary.shard.ShardWriter;
 import io.tributary.shard.RecordAppender;
 import io.tributary.shard.RecordAppender.Outgoing;
 import io.tributary.shard.ShardRequest.Position;
@@ -90,8 +91,8 @@ final class TopicToStreamMirror extends Mirror {
           // Fences every earlier instance, here or on another node: none of them writes the journal again.
           return producer.initTransactions();
         })
-        .compose(v -> loadJournal(stream)).compose(loaded -> {
-      journal = loaded;
+        // This instance's generation, taken in Kafka, where no instance before this one writes any more.
+        .compose(v -> loadJournal(stream)).compose(loaded -> writeJournal(loaded.nextGeneration())).compose(written -> {
       return kafkaWorkers.executeBlocking(() -> new KafkaConsumer<byte[], byte[]>(kafka.consumer(definition.consumerGroup())), false);
     }).compose(created -> {
       consumer = KafkaReadStream.create(vertx, created);
@@ -106,7 +107,8 @@ final class TopicToStreamMirror extends Mirror {
       return groupOffsets();
     }).compose(offsets -> {
       committed = offsets;
-      return journal.uncertain() ? afterElections().compose(v -> reconcile(stream)) : Future.succeededFuture();
+      return journal.uncertain() ? afterElections().compose(v -> fenceShards(stream)).compose(v -> reconcile(stream))
+          : Future.succeededFuture();
     }).compose(v -> seekToSettled());
   }
 
@@ -130,7 +132,8 @@ final class TopicToStreamMirror extends Mirror {
 
   /** A re-created stream cannot hold the uncertain batch; the settled positions still say what was read. */
   private static TopicJournal forStream(TopicJournal kept, StreamDescriptor stream) {
-    return kept.streamUid().equals(stream.uid()) ? kept : new TopicJournal(stream.uid(), kept.settled(), null, null);
+    return kept.streamUid().equals(stream.uid()) ? kept
+        : new TopicJournal(stream.uid(), kept.generation(), kept.settled(), null, null);
   }
 
   /** Every partition to its settled offset, else the group's committed offset, else the beginning. */
@@ -179,6 +182,22 @@ final class TopicToStreamMirror extends Mirror {
     long millis = services.settings().longValue("cluster.failover.timeout.ms");
     LOG.info("mirror {}: an uncertain batch; looking for it in the stream in {} ms", definition.name(), millis);
     return Future.future(p -> vertx.setTimer(millis, t -> p.complete()));
+  }
+
+  /**
+   * Fences every open shard with this instance's generation: the instance before, which may have been paused
+   * or cut off rather than crashed in the middle of the uncertain batch, appends nothing of it after this, so
+   * what the stream holds of the batch once this completes is all it will ever hold of it.
+   */
+  private Future<Void> fenceShards(StreamDescriptor stream) {
+    List<Future<Void>> fenced = new ArrayList<>();
+    for (ShardDescriptor shard : stream.openShards()) fenced.add(services.shards().fence(stream, shard, writer()));
+    return Future.all(fenced).mapEmpty();
+  }
+
+  /** The writer this instance appends as: the mirror, at the journal's generation. */
+  private ShardWriter writer() {
+    return new ShardWriter("mirror/" + definition.name(), journal.generation());
   }
 
   /** Settles the batch a crash or failure left uncertain: appends what the shards do not hold yet. */
@@ -334,7 +353,7 @@ final class TopicToStreamMirror extends Mirror {
   /** Appends the records in order; any record the stream did not take fails the batch (reconciled on retry). */
   private Future<Void> append(StreamDescriptor stream, List<Outgoing> records) {
     if (records.isEmpty()) return Future.succeededFuture();
-    return services.appender().append(stream, records).compose(placed -> placed.failedCount() == 0
+    return services.appender().append(stream, records, writer()).compose(placed -> placed.failedCount() == 0
         ? Future.succeededFuture()
         : Future.failedFuture(new IllegalStateException(placed.failedCount() + " records not taken by " + stream.name())));
   }

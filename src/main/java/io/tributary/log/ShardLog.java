@@ -43,6 +43,30 @@ public interface ShardLog {
   }
 
   /**
+   * Whether the log keeps writer fences itself ({@link #appendStamped(List, WriterFence)}, {@link #fence}): a
+   * replicated log does, the same on every replica and through restarts. A log kept on one node does not, and
+   * its shard keeps them.
+   */
+  default boolean keepsFences() {
+    return false;
+  }
+
+  /**
+   * Appends as {@link #appendStamped(List)} does, for the writer's generation: fails with
+   * {@link WriterFencedException}, appending nothing, when a newer generation fenced the log; raises the fence
+   * to this generation otherwise. Only a log that {@linkplain #keepsFences keeps fences} takes a fence.
+   */
+  default Future<Stamp> appendStamped(List<Entry> entries, WriterFence fence) {
+    if (fence == null) return appendStamped(entries);
+    return Future.failedFuture(new UnsupportedOperationException("this log keeps no writer fences"));
+  }
+
+  /** Raises the writer's fence: from its completion on, the log refuses every earlier generation's appends. */
+  default Future<Void> fence(WriterFence fence) {
+    return Future.failedFuture(new UnsupportedOperationException("this log keeps no writer fences"));
+  }
+
+  /**
    * Up to {@code maxRecords} records from {@code fromOffset} on (from the trim horizon if it is older),
    * stopping before the total size would pass {@code maxBytes}, though always at least one record when
    * there is one.

@@ -1,6 +1,7 @@
 package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
+import io.tributary.log.WriterFence;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,7 +35,23 @@ final class ReplicatedShardLog implements ShardLog {
 
   @Override
   public Future<Stamp> appendStamped(List<Entry> entries) {
-    return groups.append(address, entries, here);
+    return groups.append(address, entries, null, here);
+  }
+
+  /** Fences are entries of the group's log: every replica applies them in order with the appends. */
+  @Override
+  public boolean keepsFences() {
+    return true;
+  }
+
+  @Override
+  public Future<Stamp> appendStamped(List<Entry> entries, WriterFence fence) {
+    return groups.append(address, entries, fence, here);
+  }
+
+  @Override
+  public Future<Void> fence(WriterFence fence) {
+    return groups.fence(address, fence, here).mapEmpty();
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
+import io.tributary.log.WriterFence;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -22,9 +23,14 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
  *          count x (long arrival ms, string partition key, int length, length bytes of data)
  * seal:    byte 2, string shard address, long origin, long entry id
  * no-op:   byte 3  (written by a member that starts, see {@link ShardGroups}; applying it does nothing)
- * outcome: byte 0, long first offset, long arrival ms  (applied, the records stored with that arrival time)
+ * fence:   byte 4, string shard address, long origin, long entry id, string writer, long generation
+ * fenced append: byte 5, string shard address, long origin, long entry id, string writer, long generation,
+ *          then as an append from its int count on
+ * outcome: byte 0, long first offset, long arrival ms  (applied, the records stored with that arrival time;
+ *                                                        a fence: the shard's end and last arrival)
  *          byte 2                     (refused: the shard is sealed; nothing applied)
  *          byte 3                     (the same entry was applied before; nothing applied again)
+ *          byte 4                     (refused: a newer generation of the writer fenced the shard)
  * </pre>
  *
  * <p>The origin names the node incarnation that wrote the entry and the id the entry among its entries, so
@@ -34,24 +40,44 @@ final class ShardEntries {
   static final byte APPEND = 1;
   static final byte SEAL = 2;
   static final byte NOOP = 3;
+  static final byte FENCE = 4;
+  static final byte FENCED_APPEND = 5;
   static final byte APPLIED = 0;
   static final byte SEALED = 2;
   static final byte DUPLICATE = 3;
+  static final byte FENCED = 4;
 
   private ShardEntries() { }
 
-  /** A decoded entry; {@code records} is empty for a seal, and {@code address} null for a no-op. */
-  record Entry(byte kind, String address, long origin, long id, List<ShardLog.Entry> records) { }
+  /**
+   * A decoded entry; {@code records} is empty for a seal and a fence, {@code address} null for a no-op, and
+   * {@code fence} the writer's of a fence or fenced append (null otherwise). A fenced append's kind is
+   * {@link #APPEND}.
+   */
+  record Entry(byte kind, String address, long origin, long id, List<ShardLog.Entry> records, WriterFence fence) {
+    Entry(byte kind, String address, long origin, long id, List<ShardLog.Entry> records) {
+      this(kind, address, origin, id, records, null);
+    }
+  }
 
   static ByteString append(String address, long origin, long id, List<ShardLog.Entry> records) {
-    int size = 64 + address.length() * 3;
+    return append(address, origin, id, records, null);
+  }
+
+  /** An append of a fencing writer's generation (null: of none). */
+  static ByteString append(String address, long origin, long id, List<ShardLog.Entry> records, WriterFence fence) {
+    int size = 64 + address.length() * 3 + (fence == null ? 0 : 16 + fence.key().length() * 3);
     for (ShardLog.Entry record : records) size += 16 + record.partitionKey().length() * 3 + record.data().length;
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(size);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      out.writeByte(APPEND);
+      out.writeByte(fence == null ? APPEND : FENCED_APPEND);
       writeString(out, address);
       out.writeLong(origin);
       out.writeLong(id);
+      if (fence != null) {
+        writeString(out, fence.key());
+        out.writeLong(fence.generation());
+      }
       out.writeInt(records.size());
       for (ShardLog.Entry record : records) {
         out.writeLong(record.arrivalMillis());
@@ -78,6 +104,21 @@ final class ShardEntries {
     return UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
   }
 
+  static ByteString fence(String address, long origin, long id, WriterFence fence) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(48 + (address.length() + fence.key().length()) * 3);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FENCE);
+      writeString(out, address);
+      out.writeLong(origin);
+      out.writeLong(id);
+      writeString(out, fence.key());
+      out.writeLong(fence.generation());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return UnsafeByteOperations.unsafeWrap(bytes.toByteArray());
+  }
+
   static ByteString noop() {
     return UnsafeByteOperations.unsafeWrap(new byte[] {NOOP});
   }
@@ -90,7 +131,11 @@ final class ShardEntries {
     long origin = in.getLong();
     long id = in.getLong();
     if (kind == SEAL) return new Entry(kind, address, origin, id, List.of());
-    if (kind != APPEND) throw new IllegalArgumentException("unknown shard entry kind " + kind);
+    if (kind != APPEND && kind != FENCE && kind != FENCED_APPEND) {
+      throw new IllegalArgumentException("unknown shard entry kind " + kind);
+    }
+    WriterFence fence = kind == APPEND ? null : new WriterFence(readString(in), in.getLong());
+    if (kind == FENCE) return new Entry(kind, address, origin, id, List.of(), fence);
     int count = in.getInt();
     List<ShardLog.Entry> records = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
@@ -100,7 +145,7 @@ final class ShardEntries {
       in.get(payload);
       records.add(new ShardLog.Entry(arrival, partitionKey, payload));
     }
-    return new Entry(kind, address, origin, id, records);
+    return new Entry(APPEND, address, origin, id, records, fence);
   }
 
   static Message applied(long firstOffset, long arrivalMillis) {

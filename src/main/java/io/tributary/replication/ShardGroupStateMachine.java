@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>Every record would be fsynced twice if the shard logs fsynced too: the Raft log already holds each
  * committed entry durably, so a replica's log acknowledges an append once written (fsync {@code never}), and
  * a snapshot forces the group's shard logs before it claims what they hold. A snapshot is the newest entry
- * applied together with all before it, each shard's end there, the entries applied lately and the shards sealed:
- * {@code {"index": n, "ends": {address: end}, "applied": {origin: [[id, index]]}, "sealed": [address]}} in Ratis's
+ * applied together with all before it, each shard's end there, the entries applied lately, the shards sealed
+ * and each shard's writers' fences: {@code {"index": n, "ends": {address: end}, "applied": {origin: [[id,
+ * index]]}, "sealed": [address], "fences": {address: {writer: generation}}}} in Ratis's
  * {@code snapshot.<term>_<index>} file, written once the shard logs are forced (they are the snapshot's
  * contents), after which Ratis may drop those entries (once every member has them, see {@link ShardGroups}).
  * After a restart, or a power loss that took what the shard logs had not forced, Ratis applies the entries
@@ -109,8 +110,9 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
 
   /** The replica of a shard of the group, opened on first use; to be called on the group's context. */
   Future<ShardReplica> replica(String address) {
+    DurableWatermark.Snapshot durable = watermark.get();
     return replicas.computeIfAbsent(address, a -> ShardReplica.open(vertx, logs.directory(a), logs.open(a),
-        watermark.get().ends().getOrDefault(a, 0L)));
+        durable.ends().getOrDefault(a, 0L), durable.fences().getOrDefault(a, Map.of())));
   }
 
   /** Runs the action on the shard's replica if it is open; on the group's context. */
@@ -159,7 +161,7 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
     json.getJsonObject("ends", new JsonObject()).forEach(end -> ends.put(end.getKey(), ((Number) end.getValue()).longValue()));
     Set<String> sealed = sealedOf(json);
     setLastAppliedTermIndex(snapshot.getTermIndex());
-    watermark = new DurableWatermark(snapshot.getTermIndex(), ends, sealed);
+    watermark = new DurableWatermark(snapshot.getTermIndex(), ends, sealed, fencesOf(json));
     appliedIds = AppliedEntryIds.fromJson(json.getJsonObject("applied"));
   }
 
@@ -168,6 +170,27 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
     Set<String> sealed = new HashSet<>();
     description.getJsonArray("sealed", new JsonArray()).forEach(address -> sealed.add((String) address));
     return sealed;
+  }
+
+  /** Each shard's writers' fences in a snapshot's description (none in one written before fences were kept). */
+  private static Map<String, Map<String, Long>> fencesOf(JsonObject description) {
+    Map<String, Map<String, Long>> fences = new HashMap<>();
+    description.getJsonObject("fences", new JsonObject()).forEach(shard -> {
+      Map<String, Long> generations = new HashMap<>();
+      ((JsonObject) shard.getValue()).forEach(writer -> generations.put(writer.getKey(), ((Number) writer.getValue()).longValue()));
+      fences.put(shard.getKey(), generations);
+    });
+    return fences;
+  }
+
+  private static JsonObject fencesJson(Map<String, Map<String, Long>> fences) {
+    JsonObject json = new JsonObject();
+    fences.forEach((shard, generations) -> {
+      JsonObject writers = new JsonObject();
+      generations.forEach(writers::put);
+      json.put(shard, writers);
+    });
+    return json;
   }
 
   /** A snapshot installed from the leader ({@link #notifyInstallSnapshotFromLeader}). */
@@ -179,7 +202,7 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
 
   /**
    * The latest snapshot of the group here as the member that installs it needs it, or null when there is none:
-   * {@code {"term": t, "index": n, "ends": {...}, "applied": {...}, "sealed": [...]}}. Reads a file.
+   * {@code {"term": t, "index": n, "ends": {...}, "applied": {...}, "sealed": [...], "fences": {...}}}. Reads a file.
    */
   JsonObject latestSnapshot() {
     SingleFileSnapshotInfo snapshot = storage.getLatestSnapshot();
@@ -214,8 +237,9 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
           Future<Message> done = replica.apply(entry);
           long endAfter = replica.appliedEnd();
           boolean sealedAfter = replica.sealed();
+          Map<String, Long> fencesAfter = entry.kind() == ShardEntries.FENCE ? replica.fences() : null;
           return done.andThen(result -> {
-            if (result.succeeded()) durable.durable(at, entry.address(), endAfter, sealedAfter);
+            if (result.succeeded()) durable.durable(at, entry.address(), endAfter, sealedAfter, fencesAfter);
           });
         })
         .onComplete(result -> {
@@ -255,7 +279,8 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
     JsonObject ends = new JsonObject();
     snapshot.ends().forEach(ends::put);
     writeSnapshot(durable, new JsonObject().put("index", durable.getIndex()).put("ends", ends)
-        .put("applied", appliedIds.toJson(durable.getIndex())).put("sealed", new JsonArray(List.copyOf(snapshot.sealed()))));
+        .put("applied", appliedIds.toJson(durable.getIndex())).put("sealed", new JsonArray(List.copyOf(snapshot.sealed())))
+        .put("fences", fencesJson(snapshot.fences())));
     return durable.getIndex();
   }
 
@@ -337,12 +362,14 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
   private Future<Void> installLogs(RaftPeerId leader, JsonObject snapshot) {
     JsonObject ends = snapshot.getJsonObject("ends", new JsonObject());
     Set<String> sealed = sealedOf(snapshot);
+    Map<String, Map<String, Long>> fences = fencesOf(snapshot);
     Future<Void> chain = Future.succeededFuture();
     for (String address : ends.fieldNames()) {
       long end = ends.getLong(address);
       boolean sealedThere = sealed.contains(address);
+      Map<String, Long> fencesThere = fences.getOrDefault(address, Map.of());
       chain = chain.compose(v -> leaderSnapshots.copy(leader, address, sealedThere))
-          .compose(v -> installLog(address, end, sealedThere));
+          .compose(v -> installLog(address, end, sealedThere, fencesThere));
     }
     return chain;
   }
@@ -351,7 +378,7 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
    * Puts a copied log in place of the shard's log here. A replica open here (a verticle may be reading it)
    * goes on with the copy; on the group's context.
    */
-  private Future<Void> installLog(String address, long end, boolean sealedThere) {
+  private Future<Void> installLog(String address, long end, boolean sealedThere, Map<String, Long> fencesThere) {
     Future<ShardReplica> open = replicas.get(address);
     if (open == null) return leaderSnapshots.install(address);
     return open.transform(opened -> {
@@ -363,7 +390,7 @@ final class ShardGroupStateMachine extends ReloadableStateMachine {
       return replica.close()
           .compose(v -> leaderSnapshots.install(address))
           .compose(v -> logs.open(address))
-          .onSuccess(copied -> replica.reopen(copied, end, sealedThere))
+          .onSuccess(copied -> replica.reopen(copied, end, sealedThere, fencesThere))
           .onFailure(failed -> replicas.remove(address))
           .mapEmpty();
     });

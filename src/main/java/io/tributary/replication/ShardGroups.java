@@ -1,6 +1,8 @@
 package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
+import io.tributary.log.WriterFence;
+import io.tributary.log.WriterFencedException;
 import io.tributary.shard.ShardClosedException;
 import io.tributary.shard.ShardLogCopy;
 import io.tributary.shard.ShardUnavailableException;
@@ -410,9 +412,18 @@ public final class ShardGroups {
    * the shard was sealed before it, and with {@link ShardUnavailableException} when whether it will be applied
    * is unknown (no leader committed it in time).
    */
-  Future<ShardLog.Stamp> append(String shardAddress, List<ShardLog.Entry> records, Context caller) {
+  Future<ShardLog.Stamp> append(String shardAddress, List<ShardLog.Entry> records, WriterFence fence, Context caller) {
     long id = entryIds.incrementAndGet();
-    return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, records), caller);
+    return submit(shardAddress, id, ShardEntries.append(shardAddress, origin, id, records, fence), caller);
+  }
+
+  /**
+   * Raises a writer's fence on every replica of the shard: once this completes, the group applies no append of
+   * an earlier generation of the writer, whichever node sent it and however long it was under way.
+   */
+  Future<ShardLog.Stamp> fence(String shardAddress, WriterFence fence, Context caller) {
+    long id = entryIds.incrementAndGet();
+    return submit(shardAddress, id, ShardEntries.fence(shardAddress, origin, id, fence), caller);
   }
 
   /** Seals the shard on every replica; completes with its end offset once every append before is durable here. */
@@ -501,8 +512,12 @@ public final class ShardGroups {
       return;
     }
     ByteBuffer outcome = result.result().getContent().asReadOnlyByteBuffer();
-    if (outcome.get() == ShardEntries.APPLIED) {
+    byte kind = outcome.get();
+    if (kind == ShardEntries.APPLIED) {
       promise.tryComplete(new ShardLog.Stamp(outcome.getLong(), outcome.getLong()));
+    } else if (kind == ShardEntries.FENCED) {
+      promise.tryFail(new WriterFencedException("writer " + entry.fence().key() + " of generation "
+          + entry.fence().generation() + " is fenced off " + entry.address() + " by a newer generation"));
     } else {
       promise.tryFail(new ShardClosedException());
     }

@@ -1,6 +1,8 @@
 package io.tributary.replication;
 
 import io.tributary.log.ShardLog;
+import io.tributary.log.WriterFence;
+import io.tributary.log.WriterFences;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -8,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import org.apache.ratis.protocol.Message;
 
 /**
@@ -26,6 +29,9 @@ import org.apache.ratis.protocol.Message;
  *
  * <p>A sealed shard (closed by a reshard) refuses appends on every replica from the seal on; the seal is kept
  * in a file, {@code sealed}, beside the log's segments.
+ *
+ * <p>A writer's fence ({@link WriterFence}) is an entry too: from it on, every replica refuses the appends of
+ * the writer's earlier generations. The fences are kept in the group's snapshots, as the shard's end is.
  */
 final class ShardReplica {
   static final String SEALED_FILE = "sealed";
@@ -40,12 +46,15 @@ final class ShardReplica {
   /** The arrival time of the last record applied: appends from different nodes may carry earlier ones. */
   private long lastArrival;
   private volatile boolean sealed;
+  /** Writers' fences, as of the entries applied so far. */
+  private WriterFences fences;
   /** The newest append: the log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
   /** Told, on the group's context, each time applied records become readable. */
   private volatile Runnable grown = () -> { };
 
-  private ShardReplica(Vertx vertx, ShardLog log, Path directory, long snapshotEnd, boolean sealed) {
+  private ShardReplica(Vertx vertx, ShardLog log, Path directory, long snapshotEnd, boolean sealed,
+      Map<String, Long> snapshotFences) {
     this.vertx = vertx;
     this.log = log;
     this.sealedMarker = directory.resolve(SEALED_FILE);
@@ -53,16 +62,19 @@ final class ShardReplica {
     this.appliedEnd = snapshotEnd;
     this.lastArrival = log.lastArrivalMillis();
     this.sealed = sealed;
+    this.fences = new WriterFences(snapshotFences);
   }
 
   /**
    * Opens the replica around its opened log; to be called on the group's context.
    *
    * @param snapshotEnd the shard's end at the group's last snapshot (0 when the snapshot has none)
+   * @param snapshotFences the shard's writers' fences at that snapshot
    */
-  static Future<ShardReplica> open(Vertx vertx, Path directory, Future<? extends ShardLog> opened, long snapshotEnd) {
+  static Future<ShardReplica> open(Vertx vertx, Path directory, Future<? extends ShardLog> opened, long snapshotEnd,
+      Map<String, Long> snapshotFences) {
     return opened.compose(log -> vertx.fileSystem().exists(directory.resolve(SEALED_FILE).toString())
-        .map(sealed -> new ShardReplica(vertx, log, directory, snapshotEnd, sealed)));
+        .map(sealed -> new ShardReplica(vertx, log, directory, snapshotEnd, sealed, snapshotFences)));
   }
 
   ShardLog log() {
@@ -76,6 +88,11 @@ final class ShardReplica {
 
   boolean sealed() {
     return sealed;
+  }
+
+  /** The writers' fences as of the entries applied so far. */
+  Map<String, Long> fences() {
+    return fences.generations();
   }
 
   void onGrown(Runnable listener) {
@@ -98,7 +115,13 @@ final class ShardReplica {
         return ShardEntries.applied(end, arrival);
       }, false));
     }
+    if (entry.kind() == ShardEntries.FENCE) {
+      fences.raise(entry.fence());
+      return lastAppend.transform(appended -> Future.succeededFuture(ShardEntries.applied(appliedEnd, lastArrival)));
+    }
     if (sealed) return Future.succeededFuture(ShardEntries.refused(ShardEntries.SEALED));
+    // Before the count of what the log held at its start: a refused entry took no room in it.
+    if (fences.refuses(entry.fence())) return Future.succeededFuture(ShardEntries.refused(ShardEntries.FENCED));
     long first = appliedEnd;
     int count = entry.records().size();
     if (first + count <= recoveredEnd) {
@@ -131,12 +154,13 @@ final class ShardReplica {
    * the leader's snapshot). The entries after the snapshot land from its end, as after a restart; the verticle
    * reading this replica is told it has grown. On the group's context, with this replica's log closed.
    */
-  void reopen(ShardLog copied, long snapshotEnd, boolean sealedThere) {
+  void reopen(ShardLog copied, long snapshotEnd, boolean sealedThere, Map<String, Long> fencesThere) {
     log = copied;
     recoveredEnd = copied.endOffset();
     appliedEnd = snapshotEnd;
     lastArrival = copied.lastArrivalMillis();
     sealed = sealedThere;
+    fences = new WriterFences(fencesThere);
     lastAppend = Future.succeededFuture();
     grown.run();
   }

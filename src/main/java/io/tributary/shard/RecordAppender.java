@@ -59,11 +59,21 @@ public final class RecordAppender {
    * whole call before anything was written.
    */
   public Future<Placed> append(StreamDescriptor stream, List<Outgoing> records) {
-    Call call = new Call(records);
+    return append(stream, records, null);
+  }
+
+  /**
+   * Appends the records as a fencing writer's generation ({@link ShardWriter}; null: no writer's). A shard that
+   * a newer generation fenced takes none of its records; they are not placed, and the call fails with
+   * {@link ShardFencedException} once the others are done.
+   */
+  public Future<Placed> append(StreamDescriptor stream, List<Outgoing> records, ShardWriter writer) {
+    Call call = new Call(records, writer);
     List<Integer> all = new ArrayList<>(records.size());
     for (int i = 0; i < records.size(); i++) all.add(i);
-    return call.attempt(stream, all, 1).map(done -> new Placed(call.placed.shards(),
-        call.placed.sequenceNumbers(), call.placed.throttled(), call.bytesPut));
+    return call.attempt(stream, all, 1).compose(done -> call.fenced != null ? Future.failedFuture(call.fenced)
+        : Future.succeededFuture(new Placed(call.placed.shards(), call.placed.sequenceNumbers(), call.placed.throttled(),
+            call.bytesPut)));
   }
 
   /** The records of one request that go to one shard, with their places in the request. */
@@ -75,12 +85,16 @@ public final class RecordAppender {
   /** One call's records and where they went. */
   private final class Call {
     private final List<Outgoing> records;
+    private final ShardWriter writer;
+    /** How a shard refused the writer's generation, if one did. */
+    private ShardFencedException fenced;
     private final Placed placed;
     /** Bytes of the records put so far; on the calling context, as every append's result is. */
     private long bytesPut;
 
-    Call(List<Outgoing> records) {
+    Call(List<Outgoing> records, ShardWriter writer) {
       this.records = records;
+      this.writer = writer;
       this.placed = new Placed(new ShardDescriptor[records.size()], new String[records.size()], new boolean[records.size()], 0);
     }
 
@@ -99,7 +113,7 @@ public final class RecordAppender {
       for (Map.Entry<ShardDescriptor, ShardBatch> perShard : batches.entrySet()) {
         ShardDescriptor shard = perShard.getKey();
         ShardBatch batch = perShard.getValue();
-        appends.add(shards.append(stream, shard, batch.records)
+        appends.add(shards.append(stream, shard, batch.records, writer)
             .onSuccess(appended -> {
               long bytes = 0;
               for (int j = 0; j < appended.count(); j++) {
@@ -116,6 +130,7 @@ public final class RecordAppender {
             .onFailure(failure -> {
               if (failure instanceof ShardClosedException) refused.addAll(batch.positions);
               if (failure instanceof ShardThrottledException) throttle(stream, shard, batch.positions);
+              if (failure instanceof ShardFencedException refusal) fenced = refusal;
             }));
       }
       return Future.join(appends).transform(done -> {

@@ -127,11 +127,20 @@ public final class ShardClient {
 
   /** Appends records; with quotas on, the answer may take only the first of them (see {@link Appended}). */
   public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records) {
+    return append(stream, shard, records, null);
+  }
+
+  /**
+   * Appends records as a fencing writer's generation (see {@link ShardWriter}; null: no writer's); fails with
+   * {@link ShardFencedException} once a newer generation of the writer fenced the shard.
+   */
+  public Future<Appended> append(StreamDescriptor stream, ShardDescriptor shard, List<IncomingRecord> records,
+      ShardWriter writer) {
     long bytes = 0;
     for (IncomingRecord record : records) bytes += record.data().length + 2L * record.partitionKey().length();
     long reserved = bytes;
     if (!budgets.appends().tryReserve(reserved)) return Future.failedFuture(new ShardThrottledException());
-    return this.<Appended>bounded(stream, shard, new Append(records, quotas.shardQuota(stream)), reserved)
+    return this.<Appended>bounded(stream, shard, new Append(records, quotas.shardQuota(stream), writer), reserved)
         .andThen(answered -> budgets.appends().release(reserved));
   }
 
@@ -164,6 +173,11 @@ public final class ShardClient {
 
   public Future<Void> setRetention(StreamDescriptor stream, ShardDescriptor shard, long retentionMillis) {
     return request(stream, shard, new ShardRequest.SetRetention(retentionMillis));
+  }
+
+  /** Raises a writer's fence on the shard: once it completes, the shard refuses the writer's earlier generations. */
+  public Future<Void> fence(StreamDescriptor stream, ShardDescriptor shard, ShardWriter writer) {
+    return request(stream, shard, new ShardRequest.Fence(writer));
   }
 
   /** Closes the shard to appends; completes once every append it took is acknowledged. */
@@ -369,6 +383,7 @@ public final class ShardClient {
           case ShardRequest.UNAVAILABLE_FAILURE -> new ShardUnavailableException();
           case ShardRequest.MOVING_FAILURE -> new ShardMovingException();
           case ShardRequest.ABSENT_FAILURE -> new ShardAbsent(address);
+          case ShardRequest.FENCED_FAILURE -> new ShardFencedException(reply.getMessage());
           // One node has no other to find the shard on: no handler is no shard.
           default -> reply.failureType() == ReplyFailure.NO_HANDLERS && locator != ShardLocator.ALL_HERE
               ? new ShardAbsent(address) : new ShardUnavailableException(address + ": " + reply.getMessage());

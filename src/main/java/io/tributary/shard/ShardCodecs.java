@@ -2,6 +2,7 @@ package io.tributary.shard;
 
 import io.tributary.limits.ShardQuota;
 import io.tributary.shard.ShardRequest.Append;
+import io.tributary.shard.ShardRequest.Fence;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.Close;
 import io.tributary.shard.ShardRequest.Closed;
@@ -51,23 +52,49 @@ final class ShardCodecs {
   }
 
   /**
-   * Append: quota; varint record count; per record: string partitionKey, bytes data. A record takes 2 bytes
-   * plus its key and data when both are under 128 bytes.
+   * Writer (inside Append and Fence): u8 present (0: null, and nothing follows; 1: string key and i64
+   * generation follow).
+   */
+  private static void writeWriter(ShardWriter writer, WireWriter out) {
+    if (writer == null) {
+      out.u8(0);
+      return;
+    }
+    out.u8(1).string(writer.key()).i64(writer.generation());
+  }
+
+  private static ShardWriter readWriter(WireReader in) {
+    int present = in.u8();
+    if (present == 0) return null;
+    if (present != 1) throw new IllegalStateException("writer marker " + present);
+    return new ShardWriter(in.string(), in.i64());
+  }
+
+  /**
+   * Append: quota; writer; varint record count; per record: string partitionKey, bytes data. A record takes 2
+   * bytes plus its key and data when both are under 128 bytes.
    */
   static final WireCodec<Append> APPEND = new WireCodec<>(Append.class,
       (append, out) -> {
         writeQuota(append.quota(), out);
+        writeWriter(append.writer(), out);
         List<IncomingRecord> records = append.records();
         out.varint(records.size());
         for (IncomingRecord record : records) out.string(record.partitionKey()).bytes(record.data());
       },
       in -> {
         ShardQuota quota = readQuota(in);
+        ShardWriter writer = readWriter(in);
         int count = in.count();
         List<IncomingRecord> records = new ArrayList<>(count);
         for (int i = 0; i < count; i++) records.add(new IncomingRecord(in.string(), in.bytes()));
-        return new Append(records, quota);
+        return new Append(records, quota, writer);
       });
+
+  /** Fence: writer (always present). */
+  static final WireCodec<Fence> FENCE = new WireCodec<>(Fence.class,
+      (fence, out) -> writeWriter(fence.writer(), out),
+      in -> new Fence(readWriter(in)));
 
   /** Read: i64 fromOffset, i32 maxRecords, i64 maxBytes, quota. */
   static final WireCodec<Read> READ = new WireCodec<>(Read.class,
@@ -176,8 +203,8 @@ final class ShardCodecs {
       });
 
   /** Every request and answer of the protocol with a type of its own (a Locate's answer is a Long). */
-  static final List<WireCodec<?>> ALL = List.of(APPEND, READ, LOCATE, SET_RETENTION, CLOSE, SUBSCRIBE, UNSUBSCRIBE,
-      CLAIM, APPENDED, CLOSED, TIP, TAKEN_OVER, MOVED, SHARD_PAGE);
+  static final List<WireCodec<?>> ALL = List.of(APPEND, FENCE, READ, LOCATE, SET_RETENTION, CLOSE, SUBSCRIBE,
+      UNSUBSCRIBE, CLAIM, APPENDED, CLOSED, TIP, TAKEN_OVER, MOVED, SHARD_PAGE);
 
   /** Makes each codec the default of its type; once per Vert.x instance. */
   static void register(EventBus bus) {

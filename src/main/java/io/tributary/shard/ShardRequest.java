@@ -15,9 +15,17 @@ public sealed interface ShardRequest {
 
   /**
    * Append records in order, as many as the quota lets in now (all of them when it is null); answered with
-   * {@link Appended}.
+   * {@link Appended}. A writer that fences the shard ({@link ShardWriter}; null for any other) gets
+   * {@link #FENCED_FAILURE} once a newer generation of it has fenced the shard, and nothing is appended.
    */
-  record Append(List<IncomingRecord> records, ShardQuota quota) implements ShardRequest { }
+  record Append(List<IncomingRecord> records, ShardQuota quota, ShardWriter writer) implements ShardRequest {
+    public Append(List<IncomingRecord> records, ShardQuota quota) {
+      this(records, quota, null);
+    }
+  }
+
+  /** Raise a writer's fence (see {@link ShardWriter}); answered with null once the shard refuses earlier generations. */
+  record Fence(ShardWriter writer) implements ShardRequest { }
 
   /**
    * Where the appended records went: the first {@code count} of the request's records, at consecutive
@@ -104,4 +112,7 @@ public sealed interface ShardRequest {
 
   /** The failure code of a request sent to a node the shard does not run on (any more, or yet). */
   int ABSENT_FAILURE = 404;
+
+  /** The failure code of an append of a writer that a newer generation of it has fenced off. */
+  int FENCED_FAILURE = 412;
 }

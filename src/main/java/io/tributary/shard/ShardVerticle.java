@@ -6,6 +6,9 @@ import io.tributary.limits.ShardThroughput;
 import io.tributary.log.LogOfflineException;
 import io.tributary.log.ShardLog;
 import io.tributary.log.StoredRecord;
+import io.tributary.log.WriterFence;
+import io.tributary.log.WriterFencedException;
+import io.tributary.log.WriterFences;
 import io.tributary.shard.ShardRequest.Append;
 import io.tributary.shard.ShardRequest.Appended;
 import io.tributary.shard.ShardRequest.IncomingRecord;
@@ -20,6 +23,7 @@ import io.tributary.shard.ShardRequest.TakenOver;
 import io.tributary.shard.ShardRequest.Tip;
 import io.tributary.shard.ShardRequest.Unsubscribe;
 import static io.tributary.shard.ShardRequest.CLOSED_FAILURE;
+import static io.tributary.shard.ShardRequest.FENCED_FAILURE;
 import static io.tributary.shard.ShardRequest.MOVING_FAILURE;
 import static io.tributary.shard.ShardRequest.THROTTLED_FAILURE;
 import static io.tributary.shard.ShardRequest.UNAVAILABLE_FAILURE;
@@ -70,6 +74,11 @@ public final class ShardVerticle extends VerticleBase {
   private final Map<String, Claimed> claims = new HashMap<>();
 
   private record Claimed(long grantedMillis, String address) { }
+  /**
+   * Writers' fences, for a log that keeps none itself: in memory, as the shard is (one node's log, whose only
+   * writer of a key is that node's; a cluster's owned shard keeps them until it moves or its node restarts).
+   */
+  private final WriterFences fences = new WriterFences();
   private boolean tipPending;
   /** The newest append: a log acknowledges in order, so when it is done every earlier one is too. */
   private Future<?> lastAppend = Future.succeededFuture();
@@ -165,6 +174,8 @@ public final class ShardVerticle extends VerticleBase {
         answer = Future.failedFuture(e);
       }
       answer.onComplete(done -> inFlight--);
+    } else if (request instanceof ShardRequest.Fence fence) {
+      answer = fence(fence.writer().fence());
     } else if (request instanceof Locate locate) {
       answer = locate(locate);
     } else if (request instanceof SetRetention retention) {
@@ -197,6 +208,8 @@ public final class ShardVerticle extends VerticleBase {
         message.fail(CLOSED_FAILURE, "shard is closed");
       } else if (result.cause() instanceof ShardMovingException) {
         message.fail(MOVING_FAILURE, "shard is moving to another node");
+      } else if (result.cause() instanceof WriterFencedException) {
+        message.fail(FENCED_FAILURE, result.cause().getMessage());
       } else if (result.cause() instanceof ShardThrottledException) {
         message.fail(THROTTLED_FAILURE, "shard throughput exceeded");
       } else if (result.cause() instanceof LogOfflineException || result.cause() instanceof ShardUnavailableException) {
@@ -215,6 +228,8 @@ public final class ShardVerticle extends VerticleBase {
     // Appends the log has accepted before the close are in its end offset, which the close reports.
     if (closed || log.sealed()) return Future.failedFuture(new ShardClosedException());
     if (held) return Future.failedFuture(new ShardMovingException());
+    WriterFence fence = append.writer() == null ? null : append.writer().fence();
+    if (!log.keepsFences() && fences.refuses(fence)) return Future.failedFuture(fences.refusal(fence));
     List<IncomingRecord> records = append.records();
     int count = append.quota() == null ? records.size() : throughput(append.quota()).admitWrites(append.quota(), records);
     // A replicated log may hold later arrivals than this verticle appended: another node led the shard before.
@@ -225,11 +240,21 @@ public final class ShardVerticle extends VerticleBase {
     for (IncomingRecord record : records.subList(0, count)) {
       entries.add(new ShardLog.Entry(arrival, record.partitionKey(), record.data()));
     }
-    Future<Appended> appended = log.appendStamped(entries)
-        .map(stamp -> new Appended(stamp.firstOffset(), stamp.arrivalMillis(), count));
+    Future<ShardLog.Stamp> stamped = log.keepsFences() ? log.appendStamped(entries, fence) : log.appendStamped(entries);
+    Future<Appended> appended = stamped.map(stamp -> new Appended(stamp.firstOffset(), stamp.arrivalMillis(), count));
     lastAppend = appended;
     appended.onSuccess(done -> tipChanged());
     return appended;
+  }
+
+  /**
+   * Raises a writer's fence: in a log that keeps fences (replicated: in order with every replica's appends),
+   * else here, where every append of the shard passes.
+   */
+  private Future<Void> fence(WriterFence fence) {
+    if (log.keepsFences()) return log.fence(fence);
+    fences.raise(fence);
+    return Future.succeededFuture();
   }
 
   private boolean claim(Claim claim) {

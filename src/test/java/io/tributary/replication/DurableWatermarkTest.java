@@ -34,14 +34,30 @@ class DurableWatermarkTest {
 
   @Test
   void aShardCountsAsSealedOnceItsSealIsDurableWithEveryEntryBefore() {
-    DurableWatermark watermark = new DurableWatermark(TermIndex.valueOf(1, 4), Map.of(), Set.of("old"));
+    DurableWatermark watermark = new DurableWatermark(TermIndex.valueOf(1, 4), Map.of(), Set.of("old"), Map.of());
     watermark.applying(TermIndex.valueOf(1, 5));
     watermark.applying(TermIndex.valueOf(1, 6));
-    watermark.durable(TermIndex.valueOf(1, 6), "a", 3, true);
+    watermark.durable(TermIndex.valueOf(1, 6), "a", 3, true, null);
     assertEquals(Set.of("old"), watermark.get().sealed(), "entry 5 is not durable yet");
-    watermark.durable(TermIndex.valueOf(1, 5), "b", 2, false);
+    watermark.durable(TermIndex.valueOf(1, 5), "b", 2, false, null);
     assertEquals(Set.of("old", "a"), watermark.get().sealed());
     watermark.forget("old");
     assertEquals(Set.of("a"), watermark.get().sealed());
+  }
+
+  @Test
+  void aShardsFencesChangeOnceTheFenceIsDurableWithEveryEntryBefore() {
+    DurableWatermark watermark = new DurableWatermark(TermIndex.valueOf(1, 4), Map.of(), Set.of(),
+        Map.of("a", Map.of("mirror/m", 1L)));
+    watermark.applying(TermIndex.valueOf(1, 5));
+    watermark.applying(TermIndex.valueOf(1, 6));
+    watermark.applying(TermIndex.valueOf(1, 7));
+    watermark.durable(TermIndex.valueOf(1, 6), "a", 3, false, Map.of("mirror/m", 2L));
+    assertEquals(Map.of("a", Map.of("mirror/m", 1L)), watermark.get().fences(), "entry 5 is not durable yet");
+    watermark.durable(TermIndex.valueOf(1, 5), "b", 2, false, null);
+    watermark.durable(TermIndex.valueOf(1, 7), "a", 5, false, null);
+    assertEquals(Map.of("a", Map.of("mirror/m", 2L)), watermark.get().fences(), "an append keeps the fences");
+    watermark.forget("a");
+    assertEquals(Map.of(), watermark.get().fences());
   }
 }

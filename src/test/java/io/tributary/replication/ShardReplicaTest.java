@@ -9,6 +9,7 @@ import io.tributary.log.FileShardLog;
 import io.tributary.log.LogConfig;
 import io.tributary.log.ShardLog;
 import io.tributary.log.StoredRecord;
+import io.tributary.log.WriterFence;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -18,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -98,14 +100,14 @@ class ShardReplicaTest {
   void aReplicaReopenedOnACopyOfTheLeadersLogSkipsWhatTheCopyHoldsAndTakesItsSeal() throws Exception {
     Path leaderLog = directory.resolve("leader");
     ShardReplica leader = onContext(() -> ShardReplica.open(vertx, leaderLog,
-        FileShardLog.open(vertx, leaderLog, LogConfig.defaults(), Clock.systemUTC()), 0));
+        FileShardLog.open(vertx, leaderLog, LogConfig.defaults(), Clock.systemUTC()), 0, Map.of()));
     apply(leader, append(1, "a", "b"));
     apply(leader, append(2, "c"));
     onContext(leader::close);
 
     Path replicaLog = directory.resolve("replica");
     ShardReplica replica = onContext(() -> ShardReplica.open(vertx, replicaLog,
-        FileShardLog.open(vertx, replicaLog, LogConfig.defaults(), Clock.systemUTC()), 0));
+        FileShardLog.open(vertx, replicaLog, LogConfig.defaults(), Clock.systemUTC()), 0, Map.of()));
     apply(replica, append(9, "stale"));
     List<Runnable> told = new java.util.ArrayList<>();
     replica.onGrown(() -> told.add(() -> { }));
@@ -127,16 +129,60 @@ class ShardReplicaTest {
     onContext(replica::close);
   }
 
+  @Test
+  void aFencedOffGenerationIsRefusedOnEveryReplayAndTakesNoRoomInTheLog() throws Exception {
+    WriterFence first = new WriterFence("mirror/m", 1);
+    WriterFence second = new WriterFence("mirror/m", 2);
+    ShardReplica replica = open(0);
+    assertEquals(0, firstOffset(apply(replica, append(1, first, "a"))), "no fence yet");
+    assertEquals(1, firstOffset(apply(replica, fence(2, second))), "a fence answers the end");
+    assertEquals(ShardEntries.FENCED, kind(apply(replica, append(3, first, "late"))));
+    assertEquals(1, firstOffset(apply(replica, append(4, second, "b"))));
+    assertEquals(2, firstOffset(apply(replica, append(5, "c"))), "another writer's append is no writer's");
+    assertEquals(Map.of("mirror/m", 2L), replica.fences());
+    onContext(replica::close);
+
+    // After a restart from a snapshot before the fence, the same entries are applied again: the same outcomes.
+    ShardReplica restarted = open(1);
+    assertEquals(1, firstOffset(apply(restarted, fence(2, second))));
+    assertEquals(ShardEntries.FENCED, kind(apply(restarted, append(3, first, "late"))),
+        "refused again, not counted as held by the log");
+    assertEquals(1, firstOffset(apply(restarted, append(4, second, "b"))));
+    assertEquals(2, firstOffset(apply(restarted, append(5, "c"))));
+    onContext(restarted::close);
+
+    // From a snapshot after the fence, the fence comes with the snapshot.
+    ShardReplica fenced = onContext(() -> ShardReplica.open(vertx, directory,
+        FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), 3, Map.of("mirror/m", 2L)));
+    assertEquals(ShardEntries.FENCED, kind(apply(fenced, append(6, first, "later"))));
+    assertEquals(List.of("a", "b", "c"), readAll(fenced));
+    onContext(fenced::close);
+  }
+
   private void reopen(ShardReplica replica, ShardLog copied, long snapshotEnd, boolean sealed) throws Exception {
     onContext(() -> {
-      replica.reopen(copied, snapshotEnd, sealed);
+      replica.reopen(copied, snapshotEnd, sealed, Map.of());
       return Future.succeededFuture();
     });
   }
 
   private ShardReplica open(long snapshotEnd) throws Exception {
     return onContext(() -> ShardReplica.open(vertx, directory,
-        FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), snapshotEnd));
+        FileShardLog.open(vertx, directory, LogConfig.defaults(), Clock.systemUTC()), snapshotEnd, Map.of()));
+  }
+
+  private static byte kind(Message outcome) {
+    return outcome.getContent().asReadOnlyByteBuffer().get();
+  }
+
+  private static ShardEntries.Entry fence(long id, WriterFence fence) {
+    return ShardEntries.decode(ShardEntries.fence("tributary.shard.uid/shardId-000000000000", 7, id, fence));
+  }
+
+  private static ShardEntries.Entry append(long id, WriterFence fence, String... data) {
+    List<ShardLog.Entry> records = java.util.Arrays.stream(data)
+        .map(text -> new ShardLog.Entry(System.currentTimeMillis(), "key", text.getBytes(StandardCharsets.UTF_8))).toList();
+    return ShardEntries.decode(ShardEntries.append("tributary.shard.uid/shardId-000000000000", 7, id, records, fence));
   }
 
   private Message apply(ShardReplica replica, ShardEntries.Entry entry) throws Exception {

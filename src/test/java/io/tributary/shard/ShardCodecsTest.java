@@ -91,9 +91,21 @@ class ShardCodecsTest {
   }
 
   @Test
+  void anAppendKeepsItsWritersFenceAndAFenceRequestItsOwn() {
+    ShardWriter fence = new ShardWriter("mirror/" + NON_ASCII_KEY, Long.MAX_VALUE - 1);
+    List<IncomingRecord> records = List.of(new IncomingRecord("k", new byte[] {1}));
+    Append decoded = roundTrip(ShardCodecs.APPEND, new Append(records, QUOTA, fence));
+    assertEquals(fence, decoded.writer());
+    assertEquals(QUOTA, decoded.quota());
+    assertRecordsEqual(records, decoded.records());
+    assertEquals(fence, roundTrip(ShardCodecs.FENCE, new ShardRequest.Fence(fence)).writer());
+  }
+
+  @Test
   void anAppendWithoutQuotaOrRecords() {
     Append decoded = roundTrip(ShardCodecs.APPEND, new Append(List.of(), null));
     assertNull(decoded.quota());
+    assertNull(decoded.writer());
     assertEquals(List.of(), decoded.records());
   }
 
@@ -180,8 +192,8 @@ class ShardCodecsTest {
     ShardCodecs.APPEND.encodeToWire(buffer, new Append(List.of(new IncomingRecord("k", bytes(1000, 7))), null));
     Buffer cut = buffer.getBuffer(0, buffer.length() - 1);
     assertThrows(IllegalStateException.class, () -> ShardCodecs.APPEND.decodeFromWire(0, cut));
-    // A quota marker, then a count of 2^62 records.
-    Buffer huge = Buffer.buffer().appendByte((byte) 0);
+    // A quota marker, a writer marker, then a count of 2^62 records.
+    Buffer huge = Buffer.buffer().appendByte((byte) 0).appendByte((byte) 0);
     new WireWriter(huge).varint(1L << 62);
     assertThrows(IllegalStateException.class, () -> ShardCodecs.APPEND.decodeFromWire(0, huge));
   }
