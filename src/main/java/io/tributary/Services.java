@@ -19,6 +19,7 @@ import io.tributary.stream.ConsumerLifecycle;
 import io.tributary.stream.ChannelLifecycle;
 import io.tributary.stream.ChannelRegistry;
 import io.tributary.stream.MetadataWriter;
+import io.tributary.stream.SharedDocuments;
 import io.tributary.stream.StreamLifecycle;
 import io.tributary.stream.StreamRegistry;
 import io.vertx.core.Vertx;
@@ -54,5 +55,7 @@ public record Services(
     /** This node's share of the cluster's shards: who owns each, moves, membership; null on a single node. */
     ClusterShards clusterShards,
     /** Where each stream's once-per-cluster work (its Kafka mirrors) runs: here, on a single node. */
-    StreamHome streamHome) {
+    StreamHome streamHome,
+    /** The documents a cluster keeps the same on every node (the Kafka mirrors' definitions); null on a single node. */
+    SharedDocuments sharedDocuments) {
 }

@@ -262,7 +262,8 @@ public final class TributaryServer {
         channelLifecycle, shardClient, iterators, meters, new Subscriptions(settings, meters, clock), quotas, callRates,
         faults, new AtomicBoolean(), pools, budgets, health, connections, streamMetrics,
         new RecordAppender(vertx, shardClient, registry, new AppendMeters(streamMetrics, quotas.counters())), cluster,
-        clusterShards, clusterShards == null ? StreamHome.LOCAL : clusterShards.streamHome());
+        clusterShards, clusterShards == null ? StreamHome.LOCAL : clusterShards.streamHome(),
+        clustered == null ? null : clustered.group().documents());
 
     DataDirectory lockedDirectory = dataDirectory;
     ShardReplication replicated = replication;

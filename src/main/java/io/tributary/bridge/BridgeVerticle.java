@@ -2,6 +2,7 @@ package io.tributary.bridge;
 
 import io.tributary.Services;
 import io.tributary.config.Settings;
+import io.tributary.stream.SharedDocuments;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -19,6 +20,12 @@ import java.util.Map;
  * sends to {@value #ADDRESS}: JSON {@code {"action": list|status|create|pause|resume|delete|compare, "name":
  * ..., "definition": {...}}}, answered with JSON or failed with an HTTP status as failure code. With no
  * mirror, no Kafka client is ever created.
+ *
+ * <p>In a cluster, the mirrors created through the management port and every mirror's paused flag are the
+ * cluster's: each is a shared document ({@link SharedDocuments}) named {@code mirror/<name>}, JSON
+ * {@code {"definition": {...}, "paused": bool}} ({@code definition} only for a mirror created through the port),
+ * which every node follows: a mirror created, paused, resumed or deleted through any node is so on all of
+ * them, also on a node that was down meanwhile. Each node runs every mirror, standing by where it is not home.
  */
 public final class BridgeVerticle extends VerticleBase {
   public static final String ADDRESS = "tributary.mirrors";
@@ -29,6 +36,9 @@ public final class BridgeVerticle extends VerticleBase {
   private MirrorCatalog catalog;
   private Path mirrorsDir;
   private MessageConsumer<JsonObject> requests;
+  /** The cluster's documents, where the mirrors' definitions and paused flags are kept; null on a single node. */
+  private SharedDocuments shared;
+  private static final String DOCUMENT_PREFIX = "mirror/";
 
   public BridgeVerticle(Services services) {
     this.services = services;
@@ -41,10 +51,18 @@ public final class BridgeVerticle extends VerticleBase {
     mirrorsDir = "file".equals(settings.string("storage")) ? settings.path("data.dir").resolve("mirrors") : null;
     String file = settings.string("mirrors.file");
     Path configFile = file.isEmpty() ? null : Path.of(file);
-    return services.pools().control().executeBlocking(() -> MirrorCatalog.load(configFile, mirrorsDir, settings.string("account"),
+    shared = services.sharedDocuments();
+    // In a cluster the kept mirrors are the cluster's documents, not a file of this node's.
+    Path keptDir = shared == null ? mirrorsDir : null;
+    return services.pools().control().executeBlocking(() -> MirrorCatalog.load(configFile, keptDir, settings.string("account"),
         settings.string("region")), false).map(loaded -> {
           catalog = loaded;
-          for (MirrorDefinition definition : catalog.all()) launch(definition);
+          if (shared == null) {
+            for (MirrorDefinition definition : catalog.all()) launch(definition);
+          } else {
+            shared.follow(context, this::follow);
+            follow(shared.current());
+          }
           requests = vertx.eventBus().localConsumer(ADDRESS, this::handle);
           return null;
         });
@@ -56,6 +74,53 @@ public final class BridgeVerticle extends VerticleBase {
     for (Mirror mirror : mirrors.values()) stopping.add(mirror.stop(true));
     if (requests != null) requests.unregister();
     return Future.join(stopping);
+  }
+
+  /**
+   * Runs the mirrors the cluster's documents name, as they say: starts those not running here, stops those
+   * deleted, and pauses or resumes those whose flag changed.
+   */
+  private void follow(Map<String, JsonObject> documents) {
+    Map<String, MirrorDefinition> wanted = new LinkedHashMap<>();
+    for (MirrorDefinition definition : catalog.configured()) wanted.put(definition.name(), definition);
+    documents.forEach((name, document) -> {
+      if (!name.startsWith(DOCUMENT_PREFIX)) return;
+      String mirror = name.substring(DOCUMENT_PREFIX.length());
+      MirrorDefinition definition = wanted.get(mirror);
+      JsonObject created = document.getJsonObject("definition");
+      if (definition == null && created != null) {
+        definition = MirrorDefinition.fromJson(created, services.settings().string("account"),
+            services.settings().string("region"));
+      }
+      if (definition != null) wanted.put(mirror, definition.withPaused(document.getBoolean("paused", false)));
+    });
+    for (String name : new ArrayList<>(mirrors.keySet())) {
+      if (!wanted.containsKey(name)) {
+        catalog.remove(name);
+        mirrors.remove(name).stop(true);
+      }
+    }
+    wanted.forEach((name, definition) -> {
+      catalog.put(definition);
+      Mirror running = mirrors.get(name);
+      if (running == null) {
+        launch(definition);
+      } else if (definition.paused() != running.definition().paused()) {
+        if (definition.paused()) running.pause(); else running.resume();
+      }
+    });
+  }
+
+  /** Writes a mirror's document (null: removes it) and runs the mirrors as the documents then say. */
+  private Future<Void> share(String name, JsonObject document) {
+    return shared.put(DOCUMENT_PREFIX + name, document).onSuccess(v -> follow(shared.current()));
+  }
+
+  /** A mirror's document: its definition if it was created through the port, and its paused flag. */
+  private JsonObject documentOf(MirrorDefinition definition) {
+    JsonObject document = new JsonObject().put("paused", definition.paused());
+    if (!catalog.isConfigured(definition.name())) document.put("definition", definition.withPaused(false).toJson());
+    return document;
   }
 
   private void launch(MirrorDefinition definition) {
@@ -113,6 +178,13 @@ public final class BridgeVerticle extends VerticleBase {
     if (mirrors.containsKey(definition.name())) {
       throw new MirrorRequestException(409, "a mirror named " + definition.name() + " exists");
     }
+    if (shared != null) {
+      return share(definition.name(), documentOf(definition)).compose(v -> {
+        Mirror created = mirrors.get(definition.name());
+        return created != null ? Future.succeededFuture(created.status())
+            : Future.failedFuture(new MirrorRequestException(409, "mirror " + definition.name() + " was deleted meanwhile"));
+      });
+    }
     catalog.put(definition);
     return save().map(v -> {
       launch(definition);
@@ -121,6 +193,9 @@ public final class BridgeVerticle extends VerticleBase {
   }
 
   private Future<Object> setPaused(Mirror mirror, boolean paused) {
+    if (shared != null) {
+      return share(mirror.definition().name(), documentOf(mirror.definition().withPaused(paused))).map(v -> mirror.status());
+    }
     if (paused) mirror.pause(); else mirror.resume();
     catalog.put(mirror.definition());
     return save().map(v -> mirror.status());
@@ -132,6 +207,7 @@ public final class BridgeVerticle extends VerticleBase {
       throw new MirrorRequestException(409, "mirror " + name + " is defined in " + services.settings().string("mirrors.file")
           + "; remove it there");
     }
+    if (shared != null) return share(name, null).map(v -> new JsonObject().put("deleted", name));
     mirrors.remove(name);
     catalog.remove(name);
     return mirror.stop(true).compose(v -> save()).map(v -> new JsonObject().put("deleted", name));

@@ -16,7 +16,8 @@ import java.util.Map;
  * The mirrors a server runs: those of {@code conf/mirrors.json} (a JSON array of definitions, read at start,
  * changed only by editing the file) and those created through the management API, which are kept with the
  * paused flags of all in {@code <data dir>/mirrors/mirrors.json} ({@code {"created": [definitions], "paused":
- * [names]}}), replaced atomically. Without a data directory (memory storage) nothing is kept.
+ * [names]}}), replaced atomically. Without a data directory (memory storage) nothing is kept; in a cluster the
+ * cluster keeps them instead (see {@link BridgeVerticle}).
  * Not thread-safe: the bridge verticle owns it; {@link #save} blocks and runs on a worker.
  */
 final class MirrorCatalog {
@@ -65,6 +66,9 @@ final class MirrorCatalog {
   MirrorDefinition get(String name) { return mirrors.get(name); }
 
   boolean isConfigured(String name) { return configured.containsKey(name); }
+
+  /** The mirrors of the configuration file, as it defines them. */
+  List<MirrorDefinition> configured() { return new ArrayList<>(configured.values()); }
 
   void put(MirrorDefinition definition) { mirrors.put(definition.name(), definition); }
 

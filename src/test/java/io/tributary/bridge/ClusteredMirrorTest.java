@@ -68,6 +68,15 @@ class ClusteredMirrorTest {
    */
   private List<ChildServer> startCluster(List<Integer> ports, String name, String direction, Map<String, String> extra)
       throws Exception {
+    List<ChildServer> nodes = ChildCluster.start(directory, ports, clusterSettings(name, direction, extra));
+    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+    first.createStream(b -> b.streamName(name).shardCount(3));
+    ClusterDataPlaneTest.awaitActiveThrough(first, name);
+    return nodes;
+  }
+
+  /** The settings of every node: the one mirror in their configuration file, replication 3, the broker. */
+  private Map<String, String> clusterSettings(String name, String direction, Map<String, String> extra) throws Exception {
     Path mirrors = directory.resolve("mirrors.json");
     Files.writeString(mirrors, new JsonArray().add(new JsonObject().put("name", name)
         .put("direction", direction).put("stream", name).put("topic", name)).encode());
@@ -79,11 +88,61 @@ class ClusteredMirrorTest {
         "TRIBUTARY_MIRROR_RETRY_INITIAL_MS", "100",
         "TRIBUTARY_MIRROR_RETRY_MAX_MS", "1000"));
     settings.putAll(extra);
-    List<ChildServer> nodes = ChildCluster.start(directory, ports, settings);
-    KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
-    first.createStream(b -> b.streamName(name).shardCount(3));
-    ClusterDataPlaneTest.awaitActiveThrough(first, name);
-    return nodes;
+    return settings;
+  }
+
+  /**
+   * A mirror created through one node's management port, and a paused flag set through another's, are the
+   * cluster's: every node runs the created mirror (one of them, standing by elsewhere), every node pauses and
+   * resumes it, a node restarted meanwhile comes back knowing both, and a delete through any node ends it on all.
+   */
+  @Test
+  void aMirrorCreatedOrPausedThroughOneNodeIsSoOnEveryNodeAlsoAfterARestart() throws Exception {
+    String configured = "configured";
+    String created = "created";
+    List<Integer> ports = ChildCluster.clusterPorts(3);
+    List<ChildServer> nodes = new ArrayList<>(startCluster(ports, configured, "STREAM_TO_TOPIC", Map.of()));
+    try {
+      KinesisClient first = KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint());
+      first.createStream(b -> b.streamName(created).shardCount(2));
+      ClusterDataPlaneTest.awaitActiveThrough(first, created);
+      MirrorFixture.Answer answer = management(nodes.get(0).managementPort(), "POST", "/mirrors", new JsonObject()
+          .put("name", created).put("direction", "STREAM_TO_TOPIC").put("stream", created).put("topic", created));
+      assertEquals(201, answer.status(), String.valueOf(answer.body()));
+      awaitOneRunner(nodes, ports, created, List.of(0, 1, 2));
+
+      assertEquals(200, management(nodes.get(2).managementPort(), "POST", "/mirrors/" + created + "/pause", null).status());
+      assertEquals(200, management(nodes.get(1).managementPort(), "POST", "/mirrors/" + configured + "/pause", null).status());
+      awaitStateEverywhere(nodes, List.of(0, 1, 2), created, "PAUSED");
+      awaitStateEverywhere(nodes, List.of(0, 1, 2), configured, "PAUSED");
+
+      // Node 0 goes down; the created mirror is resumed meanwhile; node 0 comes back with its data.
+      nodes.get(0).kill();
+      assertEquals(200, management(nodes.get(1).managementPort(), "POST", "/mirrors/" + created + "/resume", null).status());
+      nodes.set(0, ChildServer.start(directory.resolve("node-0"),
+          ChildCluster.nodeSettings(0, ports, clusterSettings(configured, "STREAM_TO_TOPIC", Map.of()))));
+      awaitStateEverywhere(nodes, List.of(0), configured, "PAUSED");
+      awaitOneRunner(nodes, ports, created, List.of(0, 1, 2));
+      List<String> keys = keys("c", 5);
+      MirrorFixture.putRecords(KinesisClients.of(ClientKind.SYNC_CBOR_HTTP1, nodes.get(0).endpoint()), created, keys, 0, 4);
+      await("the created mirror to carry records", Duration.ofSeconds(30),
+          () -> count(MirrorFixture.topicByKey(broker.bootstrapServers(), created)) >= keys.size() * 4);
+
+      assertEquals(409, management(nodes.get(2).managementPort(), "DELETE", "/mirrors/" + configured, null).status(),
+          "a configured mirror is removed from the file");
+      assertEquals(200, management(nodes.get(2).managementPort(), "DELETE", "/mirrors/" + created, null).status());
+      await("the created mirror gone from every node", Duration.ofSeconds(30), () -> nodes.stream()
+          .allMatch(node -> management(node.managementPort(), "GET", "/mirrors/" + created, null).status() == 404));
+    } finally {
+      for (ChildServer node : nodes) node.kill();
+    }
+  }
+
+  private static void awaitStateEverywhere(List<ChildServer> nodes, List<Integer> which, String mirror, String state)
+      throws InterruptedException {
+    await(mirror + " " + state + " on nodes " + which, Duration.ofSeconds(30), () -> which.stream().allMatch(index ->
+        state.equals(management(nodes.get(index).managementPort(), "GET", "/mirrors/" + mirror, null).body()
+            .getString("state"))));
   }
 
   @Test

@@ -15,7 +15,8 @@ import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
  * catalog it knows, where {@code catalog} is streams.json's form ({@link StreamCatalogFile#contentsToJson}),
  * or {@code {"base": version, "ownership": ownership}} with the whole shard ownership ({@link OwnershipJson}).
  * {@code {"base": -1}} changes nothing (no catalog is at version -1): a member that starts writes one (see
- * {@link MetadataGroup}). Its outcome is {@code {"applied": true, "version": n}}, or,
+ * {@link MetadataGroup}). {@code {"base": -1, "document": name, "value": json}} writes a shared document
+ * whatever the version ({@link DocumentWriter}; a null value removes it), and leaves the version as it is. Its outcome is {@code {"applied": true, "version": n}}, or,
  * when the group no longer held {@code base}, {@code {"applied": false, "version": n, "contents": catalog}}
  * with what it holds instead.
  */
@@ -23,7 +24,8 @@ final class CatalogEntries {
   private CatalogEntries() { }
 
   /** A write of the catalog, compared with the version it is based on: whole contents, or a change. */
-  record Write(long base, JsonObject contents, JsonObject change, JsonObject ownership) { }
+  record Write(long base, JsonObject contents, JsonObject change, JsonObject ownership, String document,
+      JsonObject value) { }
 
   /** What became of a write. */
   record Outcome(boolean applied, long version, JsonObject contents) { }
@@ -37,6 +39,10 @@ final class CatalogEntries {
     return message(new JsonObject().put("base", -1L));
   }
 
+  static Message document(String name, JsonObject value) {
+    return message(new JsonObject().put("base", -1L).put("document", name).put("value", value));
+  }
+
   static Message change(long base, CatalogChange change) {
     return message(new JsonObject().put("base", base).put("change", change.toJson()));
   }
@@ -48,7 +54,7 @@ final class CatalogEntries {
   static Write write(ByteString entry) {
     JsonObject json = json(entry);
     return new Write(json.getLong("base"), json.getJsonObject("contents"), json.getJsonObject("change"),
-        json.getJsonObject("ownership"));
+        json.getJsonObject("ownership"), json.getString("document"), json.getJsonObject("value"));
   }
 
   static Message applied(long version) {

@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.apache.ratis.io.MD5Hash;
@@ -37,7 +39,11 @@ import org.apache.ratis.util.MD5FileUtil;
  * an entry replaces it whole, under the same versions, so that an ownership change is computed against the
  * very catalog it is applied to.
  *
- * <p>A snapshot is one JSON file, {@code {"version": n, "contents": catalog, "ownership": ownership}}, in the state machine's
+ * <p>It also holds the cluster's shared documents ({@link DocumentWriter}): a document write replaces one
+ * whatever the version, and leaves the version as it is.
+ *
+ * <p>A snapshot is one JSON file, {@code {"version": n, "contents": catalog, "ownership": ownership,
+ * "documents": {name: document}}}, in the state machine's
  * storage, named after the last entry it covers (Ratis's {@code snapshot.<term>_<index>}, with an MD5 file
  * beside it).
  */
@@ -48,15 +54,21 @@ final class CatalogStateMachine extends ReloadableStateMachine {
     void applied(StreamCatalog.Contents contents, long version);
   }
 
-  /** The catalog and the shard ownership after the entries applied so far. */
-  record State(long version, StreamCatalog.Contents contents, ShardOwnership ownership) {
-    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY, ShardOwnership.NONE);
+  /** The catalog, the shard ownership and the shared documents after the entries applied so far. */
+  record State(long version, StreamCatalog.Contents contents, ShardOwnership ownership,
+      Map<String, JsonObject> documents) {
+    static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY, ShardOwnership.NONE, Map.of());
+
+    State(long version, StreamCatalog.Contents contents, ShardOwnership ownership) {
+      this(version, contents, ownership, Map.of());
+    }
   }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private volatile State state = State.EMPTY;
   private volatile Listener listener = (contents, version) -> { };
   private volatile Consumer<ShardOwnership> ownershipListener = ownership -> { };
+  private volatile Consumer<Map<String, JsonObject>> documentsListener = documents -> { };
 
   State state() {
     return state;
@@ -69,6 +81,11 @@ final class CatalogStateMachine extends ReloadableStateMachine {
   /** Told the ownership after every entry applied (at its version), on Ratis's apply thread, in order. */
   void listenOwnership(Consumer<ShardOwnership> listener) {
     this.ownershipListener = listener;
+  }
+
+  /** Told the shared documents after every entry that changed them, on Ratis's apply thread, in order. */
+  void listenDocuments(Consumer<Map<String, JsonObject>> listener) {
+    this.documentsListener = listener;
   }
 
   @Override
@@ -96,17 +113,25 @@ final class CatalogStateMachine extends ReloadableStateMachine {
     LogEntryProto entry = transaction.getLogEntry();
     CatalogEntries.Write write = CatalogEntries.write(entry.getStateMachineLogEntry().getLogData());
     State applied = null;
+    State documented = null;
     Message outcome;
     synchronized (this) {
       State current = state;
-      if (write.base() == current.version()) {
+      if (write.document() != null) {
+        Map<String, JsonObject> documents = new TreeMap<>(current.documents());
+        if (write.value() == null) documents.remove(write.document()); else documents.put(write.document(), write.value());
+        documented = new State(current.version(), current.contents(), current.ownership(), Map.copyOf(documents));
+        state = documented;
+        outcome = CatalogEntries.applied(current.version());
+      } else if (write.base() == current.version()) {
         long version = current.version() + 1;
         if (write.ownership() != null) {
-          applied = new State(version, current.contents(), OwnershipJson.fromJson(write.ownership(), version));
+          applied = new State(version, current.contents(), OwnershipJson.fromJson(write.ownership(), version),
+              current.documents());
         } else {
           StreamCatalog.Contents next = write.contents() != null ? StreamCatalogFile.contentsFromJson(write.contents())
               : CatalogChange.fromJson(write.change()).applyTo(current.contents());
-          applied = new State(version, next, current.ownership().at(version));
+          applied = new State(version, next, current.ownership().at(version), current.documents());
         }
         state = applied;
         outcome = CatalogEntries.applied(applied.version());
@@ -119,6 +144,7 @@ final class CatalogStateMachine extends ReloadableStateMachine {
       listener.applied(applied.contents(), applied.version());
       ownershipListener.accept(applied.ownership());
     }
+    if (documented != null) documentsListener.accept(documented.documents());
     return CompletableFuture.completedFuture(outcome);
   }
 
@@ -134,7 +160,8 @@ final class CatalogStateMachine extends ReloadableStateMachine {
     File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
     new DurableJsonFile(file.toPath()).write(new JsonObject().put("version", snapshot.version())
         .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents()))
-        .put("ownership", OwnershipJson.toJson(snapshot.ownership())));
+        .put("ownership", OwnershipJson.toJson(snapshot.ownership()))
+        .put("documents", new JsonObject(new java.util.LinkedHashMap<>(snapshot.documents()))));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     return last.getIndex();
@@ -149,10 +176,19 @@ final class CatalogStateMachine extends ReloadableStateMachine {
     long version = json.getLong("version");
     synchronized (this) {
       state = new State(version, StreamCatalogFile.contentsFromJson(contents),
-          OwnershipJson.fromJson(json.getJsonObject("ownership"), version));
+          OwnershipJson.fromJson(json.getJsonObject("ownership"), version), documentsOf(json));
       updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
     listener.applied(state.contents(), state.version());
     ownershipListener.accept(state.ownership());
+    documentsListener.accept(state.documents());
+  }
+
+  /** The shared documents of a snapshot (none in one written before they were kept). */
+  private static Map<String, JsonObject> documentsOf(JsonObject snapshot) {
+    Map<String, JsonObject> documents = new TreeMap<>();
+    snapshot.getJsonObject("documents", new JsonObject()).forEach(document ->
+        documents.put(document.getKey(), (JsonObject) document.getValue()));
+    return Map.copyOf(documents);
   }
 }

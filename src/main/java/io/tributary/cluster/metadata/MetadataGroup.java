@@ -2,6 +2,7 @@ package io.tributary.cluster.metadata;
 
 import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.MetadataWriter;
+import io.tributary.stream.SharedDocuments;
 import io.tributary.stream.StreamCatalog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -69,6 +70,7 @@ public final class MetadataGroup {
   private final CatalogStateMachine machine;
   private final RaftStreamCatalog catalog;
   private final OwnershipWriter ownership;
+  private final DocumentWriter documents;
   /** The log index of the no-op this node wrote at its start, once the group kept it. */
   private final CompletableFuture<Long> announced;
 
@@ -117,6 +119,7 @@ public final class MetadataGroup {
     announced = announce(settings);
     catalog = new RaftStreamCatalog(context, this::writeClient, machine, settings.commitTimeout());
     ownership = new OwnershipWriter(context, this::writeClient, machine, settings.commitTimeout());
+    documents = new DocumentWriter(context, this::writeClient, machine, settings.commitTimeout());
   }
 
   /**
@@ -268,6 +271,11 @@ public final class MetadataGroup {
     listener.accept(machine.state().ownership());
   }
 
+  /** The cluster's shared documents, kept by the group. */
+  public SharedDocuments documents() {
+    return documents;
+  }
+
   /** The version of the catalog this node has applied. */
   public long appliedVersion() {
     return machine.state().version();
@@ -309,9 +317,10 @@ public final class MetadataGroup {
 
   /** Stops the client and the Raft server, on a worker. */
   public Future<Void> close() {
-    return catalog.close().eventually(ownership::close).eventually(() -> context.owner().executeBlocking(() -> {
-      server.close();
-      return null;
-    }, false));
+    return catalog.close().eventually(ownership::close).eventually(documents::close)
+        .eventually(() -> context.owner().executeBlocking(() -> {
+          server.close();
+          return null;
+        }, false));
   }
 }

@@ -25,7 +25,6 @@ public final class OwnershipWriter {
     ShardOwnership apply(StreamCatalog.Contents catalog, ShardOwnership ownership);
   }
 
-  private static final long APPLY_POLL_MILLIS = 10;
   private static final int ATTEMPTS = 50;
   private static final long FAILED_RETRY_MILLIS = 200;
   private final Context context;
@@ -84,7 +83,8 @@ public final class OwnershipWriter {
           }
           CatalogEntries.Outcome outcome = CatalogEntries.outcome(reply.getMessage().getContent());
           long seen = outcome.applied() ? state.version() + 1 : outcome.version();
-          whenApplied(seen, System.currentTimeMillis() + commitTimeout.toMillis()).onComplete(applied -> {
+          AppliedWait.until(context.owner(), () -> machine.state().version() >= seen,
+              System.currentTimeMillis() + commitTimeout.toMillis(), "metadata version " + seen).onComplete(applied -> {
             if (applied.failed()) {
               done.fail(applied.cause());
             } else if (outcome.applied()) {
@@ -96,17 +96,6 @@ public final class OwnershipWriter {
             }
           });
         }));
-  }
-
-  /** Completes once this node has applied the version. */
-  private Future<Void> whenApplied(long version, long deadlineMillis) {
-    if (machine.state().version() >= version) return Future.succeededFuture();
-    if (System.currentTimeMillis() > deadlineMillis) {
-      return Future.failedFuture(new TimeoutException("this node did not apply metadata version " + version + " in time"));
-    }
-    Promise<Void> applied = Promise.promise();
-    context.owner().setTimer(APPLY_POLL_MILLIS, t -> whenApplied(version, deadlineMillis).onComplete(applied));
-    return applied.future();
   }
 
   Future<Void> close() {

@@ -522,6 +522,36 @@ class MetadataGroupTest {
     }
   }
 
+  @Test
+  void sharedDocumentsAreTheSameOnEveryNodeLeaveTheCatalogVersionAndComeBackFromASnapshot() throws Exception {
+    startGroup(Duration.ofSeconds(10), 2);
+    Node a = nodes.get(0);
+    Node b = nodes.get(1);
+    Node c = nodes.get(2);
+    List<Map<String, JsonObject>> toldC = new java.util.concurrent.CopyOnWriteArrayList<>();
+    c.group.documents().follow(vertx.getOrCreateContext(), toldC::add);
+    await(a.create(key("orders"), "aaaaaaaaaaaaaaaaaaaa"));
+    await(a.group.documents().put("mirror/one", new JsonObject().put("paused", true)));
+    assertEquals(Map.of("mirror/one", new JsonObject().put("paused", true)), a.group.documents().current(),
+        "the writer holds its document once the write completes");
+    await(b.group.documents().put("mirror/two", new JsonObject().put("paused", false)));
+    await(b.group.documents().put("mirror/one", null));
+    for (Node node : nodes) {
+      eventually(() -> node.group.documents().current().equals(Map.of("mirror/two", new JsonObject().put("paused", false))),
+          "node " + node.settings.localId() + " applied every document write");
+    }
+    eventually(() -> !toldC.isEmpty() && toldC.get(toldC.size() - 1).keySet().equals(java.util.Set.of("mirror/two")),
+        "a follower is told the documents after each write");
+    assertEquals(1, a.writer.version(), "document writes leave the catalog's version");
+    await(c.create(key("audit"), "bbbbbbbbbbbbbbbbbbbb"));
+    for (Node node : nodes) node.stop();
+    for (Node node : nodes) node.start();
+    for (Node node : nodes) {
+      eventually(() -> node.writer.version() == 2, "node " + node.settings.localId() + " is back at version 2");
+      assertEquals(Map.of("mirror/two", new JsonObject().put("paused", false)), node.group.documents().current());
+    }
+  }
+
   /** Four changes, every voter stopped and started with empty registries: everything is back. */
   private void restartAll(long snapshotEvery) throws Exception {
     startGroup(Duration.ofSeconds(10), snapshotEvery);
