@@ -117,7 +117,7 @@ final class ShardReplica {
     }
     if (entry.kind() == ShardEntries.FENCE) {
       fences.raise(entry.fence());
-      return lastAppend.transform(appended -> Future.succeededFuture(ShardEntries.applied(appliedEnd, lastArrival)));
+      return Future.succeededFuture(ShardEntries.applied(appliedEnd, lastArrival));
     }
     if (sealed) return Future.succeededFuture(ShardEntries.refused(ShardEntries.SEALED));
     // Before the count of what the log held at its start: a refused entry took no room in it.

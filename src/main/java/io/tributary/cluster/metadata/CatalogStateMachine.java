@@ -58,10 +58,6 @@ final class CatalogStateMachine extends ReloadableStateMachine {
   record State(long version, StreamCatalog.Contents contents, ShardOwnership ownership,
       Map<String, JsonObject> documents) {
     static final State EMPTY = new State(0, StreamCatalog.Contents.EMPTY, ShardOwnership.NONE, Map.of());
-
-    State(long version, StreamCatalog.Contents contents, ShardOwnership ownership) {
-      this(version, contents, ownership, Map.of());
-    }
   }
 
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -161,7 +157,7 @@ final class CatalogStateMachine extends ReloadableStateMachine {
     new DurableJsonFile(file.toPath()).write(new JsonObject().put("version", snapshot.version())
         .put("contents", StreamCatalogFile.contentsToJson(snapshot.contents()))
         .put("ownership", OwnershipJson.toJson(snapshot.ownership()))
-        .put("documents", new JsonObject(new java.util.LinkedHashMap<>(snapshot.documents()))));
+        .put("documents", new JsonObject(new TreeMap<>(snapshot.documents()))));
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
     return last.getIndex();
