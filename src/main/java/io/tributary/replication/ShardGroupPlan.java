@@ -1,7 +1,11 @@
 package io.tributary.replication;
 
+import io.tributary.DurableJsonFile;
 import io.tributary.shard.ShardAddress;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -60,6 +64,30 @@ record ShardGroupPlan(String clusterName, List<String> nodes, int factor) {
   /** A group's Raft id: the same on every node, derived from the cluster's name and the group's place. */
   UUID groupId(int group) {
     return UUID.nameUUIDFromBytes(("tributary-shards/" + clusterName + "/" + group).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The file, in the replication directory, that keeps the plan a node's groups were made for. */
+  static final String FILE = "plan.json";
+
+  /**
+   * Keeps this plan in {@code directory/plan.json} ({@code {"nodes": [...], "factor": n}}) at a node's first
+   * start, and on a later one refuses a plan that is not the one kept: each shard's group follows from the
+   * members' list and the factor, so another list would look for every shard's entries in another group.
+   * Blocking.
+   */
+  void keepOrCheck(Path directory) {
+    DurableJsonFile file = new DurableJsonFile(directory.resolve(FILE));
+    JsonObject json = new JsonObject().put("nodes", new JsonArray(nodes)).put("factor", factor);
+    JsonObject kept = file.read();
+    if (kept == null) {
+      file.write(json);
+    } else if (!kept.equals(json)) {
+      List<String> keptNodes = kept.getJsonArray("nodes").stream().map(String::valueOf).toList();
+      throw new IllegalStateException("this node's shard groups were made for cluster.members "
+          + String.join(",", keptNodes) + " and replication.factor " + kept.getInteger("factor") + ", not "
+          + String.join(",", nodes) + " and " + factor + ": a replicated cluster keeps its members, in their order,"
+          + " and its factor (growing or shrinking one is not supported yet)");
+    }
   }
 
   /** A node's id in the shard groups: its name with {@code :} as {@code _} (Ratis names JMX beans after ids). */

@@ -54,9 +54,16 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
     this.streamsByUid = streamsByUid;
   }
 
-  /** Starts this node's Raft server for its shard groups; they replay what their logs hold past their snapshots. */
+  /**
+   * Starts this node's Raft server for its shard groups; they replay what their logs hold past their snapshots.
+   * Fails, starting nothing, when the cluster's members or factor are not those the groups were made for.
+   */
   public Future<Void> start() {
-    return ShardGroups.start(vertx, settings, this, copy).onSuccess(started -> groups = started).mapEmpty();
+    return vertx.executeBlocking(() -> {
+      java.nio.file.Files.createDirectories(settings.storageDir());
+      plan.keepOrCheck(settings.storageDir());
+      return null;
+    }, false).compose(v -> ShardGroups.start(vertx, settings, this, copy)).onSuccess(started -> groups = started).mapEmpty();
   }
 
   public Future<Void> close() {

@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tributary.shard.ShardAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ShardGroupPlanTest {
   private static final List<String> NODES = List.of("a:1", "b:1", "c:1", "d:1");
@@ -45,5 +48,20 @@ class ShardGroupPlanTest {
         () -> new ShardGroupPlan("c", NODES.subList(0, 2), 3));
     assertEquals("setting 'replication.factor' must be between 1 and the number of cluster members (2), not 3",
         refused.getMessage());
+  }
+
+  @Test
+  void aNodeKeepsThePlanItsGroupsWereMadeForAndRefusesAnother(@TempDir Path directory) throws Exception {
+    List<String> three = List.of("a:1", "b:1", "c:1");
+    new ShardGroupPlan("c", three, 3).keepOrCheck(directory);
+    Files.writeString(directory.resolve("other"), "");  // the directory holds more than the plan
+    new ShardGroupPlan("c", three, 3).keepOrCheck(directory);
+    IllegalStateException grown = assertThrows(IllegalStateException.class,
+        () -> new ShardGroupPlan("c", List.of("a:1", "b:1", "c:1", "d:1"), 3).keepOrCheck(directory));
+    assertEquals("this node's shard groups were made for cluster.members a:1,b:1,c:1 and replication.factor 3, not"
+        + " a:1,b:1,c:1,d:1 and 3: a replicated cluster keeps its members, in their order, and its factor (growing or"
+        + " shrinking one is not supported yet)", grown.getMessage());
+    assertThrows(IllegalStateException.class, () -> new ShardGroupPlan("c", List.of("b:1", "a:1", "c:1"), 3).keepOrCheck(directory));
+    assertThrows(IllegalStateException.class, () -> new ShardGroupPlan("c", three, 2).keepOrCheck(directory));
   }
 }
