@@ -53,8 +53,8 @@ public interface ShardLog {
 
   /**
    * Appends as {@link #appendStamped(List)} does, for the writer's generation: fails with
-   * {@link WriterFencedException}, appending nothing, when a newer generation fenced the log; raises the fence
-   * to this generation otherwise. Only a log that {@linkplain #keepsFences keeps fences} takes a fence.
+   * {@link WriterFencedException}, appending nothing, when a newer generation fenced the log ({@link #fence}).
+   * Only a log that {@linkplain #keepsFences keeps fences} takes a fence.
    */
   default Future<Stamp> appendStamped(List<Entry> entries, WriterFence fence) {
     if (fence == null) return appendStamped(entries);
