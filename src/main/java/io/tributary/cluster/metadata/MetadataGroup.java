@@ -6,7 +6,6 @@ import io.tributary.stream.SharedDocuments;
 import io.tributary.stream.StreamCatalog;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +58,6 @@ import org.slf4j.LoggerFactory;
 public final class MetadataGroup {
   /** How long a listener keeps asking to be listed or dropped: through elections and the leader's snapshot. */
   private static final Duration RECONFIGURATION_TIMEOUT = Duration.ofSeconds(60);
-  private static final long CATCH_UP_CHECK_MILLIS = 20;
   private static final Logger LOG = LoggerFactory.getLogger(MetadataGroup.class);
 
   private final Context context;
@@ -151,20 +149,14 @@ public final class MetadataGroup {
    * {@code patience} (no majority answers), with the catalog this node holds.
    */
   public Future<Void> caughtUp(Duration patience) {
-    Promise<Void> done = Promise.promise();
-    long deadline = System.nanoTime() + patience.toNanos();
-    context.owner().setPeriodic(CATCH_UP_CHECK_MILLIS, timer -> {
+    return AppliedWait.until(context.owner(), () -> {
       Long index = announced.getNow(null);
-      boolean applied = index != null && machine.getLastAppliedTermIndex().getIndex() >= index;
-      if (!applied && System.nanoTime() - deadline < 0) return;
-      context.owner().cancelTimer(timer);
-      if (!applied) {
-        LOG.warn("the metadata group kept no entry of this node within {} ms: starting with the catalog held here,"
-            + " version {}", patience.toMillis(), machine.state().version());
-      }
-      done.complete();
+      return index != null && machine.getLastAppliedTermIndex().getIndex() >= index;
+    }, System.currentTimeMillis() + patience.toMillis(), "the no-op it wrote at its start").recover(late -> {
+      LOG.warn("the metadata group kept no entry of this node within {} ms: starting with the catalog held here,"
+          + " version {}", patience.toMillis(), machine.state().version());
+      return Future.succeededFuture();
     });
-    return done.future();
   }
 
   /**
