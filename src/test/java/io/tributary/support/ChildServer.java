@@ -28,6 +28,14 @@ public final class ChildServer implements AutoCloseable {
   private static final int START_ATTEMPTS = 3;
   private final Path log;
 
+  /**
+   * A test server's JVM: a small heap, and the client compiler only, since a test's server lives for seconds
+   * to minutes and starts several at once on a small machine, where the server compiler's threads would
+   * compete with every starting node for the cores.
+   */
+  private static final List<String> JVM_OPTIONS =
+      List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
   private ChildServer(Process process, int port, int managementPort, Path log) {
     this.process = process;
     this.port = port;
@@ -37,7 +45,7 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts a server on free ports with data in the directory and waits until it is ready. */
   public static ChildServer start(Path dataDir, Map<String, String> environment) {
-    return start(dataDir, environment, List.of("-Xmx512m"), System.getProperty("java.class.path"));
+    return start(dataDir, environment, JVM_OPTIONS, System.getProperty("java.class.path"));
   }
 
   /** As {@link #start(Path, Map)}, with the given JVM options (the heap size among them) and class path. */
@@ -81,7 +89,7 @@ public final class ChildServer implements AutoCloseable {
 
   /** Starts a server as {@link #start(Path, Map)} does, without waiting for it to be ready. */
   public static ChildServer launch(Path dataDir, Map<String, String> environment) {
-    return launch(dataDir, environment, List.of("-Xmx512m"), System.getProperty("java.class.path"));
+    return launch(dataDir, environment, JVM_OPTIONS, System.getProperty("java.class.path"));
   }
 
   private static ChildServer launch(Path dataDir, Map<String, String> environment, List<String> jvmOptions,
