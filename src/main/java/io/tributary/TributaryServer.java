@@ -275,7 +275,7 @@ public final class TributaryServer {
         .compose(v -> clustered.group().caughtUp(Duration.ofMillis(settings.longValue("cluster.metadata.commit.timeout.ms")))))
         .compose(v -> catalog.load())
         .compose(kept -> shardStorage.setAsideUnlisted(StreamLifecycle.listedShards(kept.streams()))
-            .compose(v -> replicated == null ? Future.<Void>succeededFuture() : replicated.start())
+            .compose(v -> replicated == null ? Future.<Void>succeededFuture() : replicated.start(clustered.group().documents()))
             .compose(v -> lifecycle.restore(kept.streams(), kept.accounts()))
             .compose(v -> channelLifecycle.restore(kept.channels())))
         .compose(v -> consumers.restore());

@@ -35,6 +35,12 @@ import java.util.Set;
  * <p>With replicated shards (replication.factor above 1) shards do not move: {@code POST /cluster/leave} (on the
  * node itself) drains it, handing the leadership of its shard groups to the other members before maintenance,
  * and {@code POST /cluster/rebalance} ends the drain; both answer 202 with {@code {"node", "draining"}}.
+ * {@code GET /cluster} then also lists each shard group's members, and while they change its next ones:
+ * {@code "groups": {"0": {"members": [...], "next": [...]}, ...}}. {@code POST
+ * /cluster/replace?node=host:port&with=host:port} replaces a node, up or down, by a live member that keeps no
+ * replica of its groups, in every group it is a member of: each group's leader brings the new member up to date
+ * from its snapshot and log, then changes the members, and the node replaced leaves the group (and deletes its
+ * copies) once the new members are committed. It answers 202 with the planned {@code groups}.
  */
 public final class ClusterRoutes {
   private ClusterRoutes() { }
@@ -70,6 +76,7 @@ public final class ClusterRoutes {
               .put("node", membership.nodeId())
               .put("members", listed);
           if (owners != null) body.put("nodes", new JsonArray(owners.nodes())).put("moves", moves(registry, owners));
+          if (shards != null && shards.replicated()) body.put("groups", new JsonObject(Map.copyOf(shards.groups())));
           ctx.json(body);
         })
         .onFailure(ctx::fail));
@@ -80,6 +87,25 @@ public final class ClusterRoutes {
         return;
       }
       shards.rebalance().onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
+    });
+    router.post("/cluster/replace").handler(ctx -> {
+      if (notClustered(ctx, shards)) return;
+      String node = ctx.queryParams().get("node");
+      String replacement = ctx.queryParams().get("with");
+      if (node == null || replacement == null) {
+        ctx.response().setStatusCode(400);
+        ctx.json(new JsonObject().put("message", "name the node to replace and its replacement: ?node=host:port&with=host:port"));
+        return;
+      }
+      shards.replace(node, replacement).onComplete(planned -> {
+        if (planned.failed()) {
+          ctx.response().setStatusCode(planned.cause() instanceof IllegalArgumentException ? 409 : 503);
+          ctx.json(new JsonObject().put("message", String.valueOf(planned.cause().getMessage())));
+          return;
+        }
+        ctx.response().setStatusCode(202);
+        ctx.json(new JsonObject().put("groups", new JsonObject(Map.copyOf(planned.result()))));
+      });
     });
     router.post("/cluster/leave").handler(ctx -> {
       if (notClustered(ctx, shards)) return;

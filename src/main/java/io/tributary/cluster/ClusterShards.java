@@ -17,7 +17,9 @@ import io.tributary.stream.StreamDescriptor;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -68,6 +70,8 @@ public final class ClusterShards {
       ownership = next;
       context.runOnContext(v -> reconcileSoon());
     });
+    // A group's members changed: a joining replica starts its shards, one that left stops them.
+    if (replication != null) replication.whenPlanChanges(() -> context.runOnContext(v -> reconcileSoon()));
   }
 
   public String self() { return self; }
@@ -173,6 +177,26 @@ public final class ClusterShards {
    */
   public Future<Void> drainLeadership(boolean drain) {
     return replication == null ? notOwned() : replication.drainLeadership(drain);
+  }
+
+  /**
+   * With replication: plans the replacement of {@code node} by {@code replacement}, a live member of the
+   * cluster, in every shard group it is a member of; the groups' leaders then change their members.
+   */
+  public Future<Map<String, JsonObject>> replace(String node, String replacement) {
+    if (replication == null) {
+      return Future.failedFuture(new IllegalArgumentException("shards are not replicated: POST /cluster/leave moves a "
+          + "node's shards to the others"));
+    }
+    if (!live.test(replacement)) {
+      return Future.failedFuture(new IllegalArgumentException("node " + replacement + " is not a live member of the cluster"));
+    }
+    return replication.replace(group.documents(), node, replacement).map(planned -> replication.describeGroups());
+  }
+
+  /** With replication, each shard group's members (and next members while they change); else null. */
+  public Map<String, JsonObject> groups() {
+    return replication == null ? null : replication.describeGroups();
   }
 
   private static Future<Void> notOwned() {

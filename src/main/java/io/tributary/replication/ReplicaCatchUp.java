@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Map;
 import java.util.function.Function;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeerId;
@@ -43,14 +42,11 @@ final class ReplicaCatchUp implements ShardGroupStateMachine.LeaderSnapshots {
 
   private final Vertx vertx;
   private final ShardLogCopy copy;
-  private final Map<String, String> nodesByPeerId;
   private MessageConsumer<JsonObject> consumer;
 
-  /** @param nodesByPeerId each member's node name ({@code host:port}) by its Raft peer id */
-  ReplicaCatchUp(Vertx vertx, ShardLogCopy copy, Map<String, String> nodesByPeerId) {
+  ReplicaCatchUp(Vertx vertx, ShardLogCopy copy) {
     this.vertx = vertx;
     this.copy = copy;
-    this.nodesByPeerId = nodesByPeerId;
   }
 
   static String address(String node) {
@@ -126,9 +122,7 @@ final class ReplicaCatchUp implements ShardGroupStateMachine.LeaderSnapshots {
     return copy.install(ShardAddress.streamUid(shardAddress), ShardAddress.shardId(shardAddress));
   }
 
-  private String nodeOf(RaftPeerId peer) {
-    String node = nodesByPeerId.get(peer.toString());
-    if (node == null) throw new IllegalArgumentException("no node is Raft peer " + peer);
-    return node;
+  private static String nodeOf(RaftPeerId peer) {
+    return ShardGroupPlan.nodeOf(peer.toString());
   }
 }

@@ -7,47 +7,99 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Which shard groups a cluster has, which nodes each has, and which group keeps each shard. There is one
- * group per node (its preferred leader), in the order the cluster's members are listed: group {@code g} has
- * node {@code g} and the {@code factor - 1} nodes after it (wrapping round). So with three nodes and a factor
- * of 3 every group has every node, and each node leads one group while all are up. A stream's shards go to
- * the groups in turn by their number, so that each stream spreads evenly over the leaders; a reshard's
- * children continue the numbering.
+ * Which shard groups a cluster has, which nodes each has, and which group keeps each shard.
+ *
+ * <p>A cluster is made with one group per node (its preferred leader), in the order the cluster's members are
+ * listed: group {@code g} has node {@code g} and the {@code factor - 1} nodes after it (wrapping round). So
+ * with three nodes and a factor of 3 every group has every node, and each node leads one group while all are
+ * up. A stream's shards go to the groups in turn by their number, so that each stream spreads evenly over the
+ * leaders; a reshard's children continue the numbering. The number of groups stays what it was made with,
+ * since each shard's group follows from it; their members change ({@link #replacing}): the cluster keeps the
+ * plan in its metadata, and a group whose members are changing has its {@code next} members too.
  *
  * <p>Shards with the same replica set share a group rather than having one each: a Raft group costs every
  * member threads, heartbeats and memory, and a node could not carry hundreds of them (see
  * loadtest/results/raft-groups.md).
  */
-record ShardGroupPlan(String clusterName, List<String> nodes, int factor) {
+record ShardGroupPlan(String clusterName, int factor, List<Members> groupMembers) {
+
+  /**
+   * A group's members, its preferred leader first, and while they change the members it is changing to
+   * (else null).
+   */
+  record Members(List<String> current, List<String> next) {
+    Members {
+      current = List.copyOf(current);
+      next = next == null ? null : List.copyOf(next);
+    }
+
+    /** The nodes that keep a replica: the members, and those joining. */
+    List<String> replicas() {
+      if (next == null) return current;
+      Set<String> all = new LinkedHashSet<>(current);
+      all.addAll(next);
+      return List.copyOf(all);
+    }
+  }
 
   ShardGroupPlan {
-    nodes = List.copyOf(nodes);
+    groupMembers = List.copyOf(groupMembers);
+  }
+
+  /** The plan a cluster of these members is made with. */
+  static ShardGroupPlan initial(String clusterName, List<String> nodes, int factor) {
     if (factor < 1 || factor > nodes.size()) {
       throw new IllegalArgumentException("setting 'replication.factor' must be between 1 and the number of "
           + "cluster members (" + nodes.size() + "), not " + factor);
     }
+    List<Members> groups = new ArrayList<>();
+    for (int g = 0; g < nodes.size(); g++) {
+      List<String> members = new ArrayList<>(factor);
+      for (int i = 0; i < factor; i++) members.add(nodes.get((g + i) % nodes.size()));
+      groups.add(new Members(members, null));
+    }
+    return new ShardGroupPlan(clusterName, factor, groups);
   }
 
   int groups() {
-    return nodes.size();
+    return groupMembers.size();
   }
 
-  /** The nodes of a group, its preferred leader first. */
+  /** The members of a group, its preferred leader first. */
   List<String> members(int group) {
-    List<String> members = new ArrayList<>(factor);
-    for (int i = 0; i < factor; i++) members.add(nodes.get((group + i) % nodes.size()));
-    return members;
+    return groupMembers.get(group).current();
   }
 
-  /** The groups a node is a member of. */
+  /** The members a group is changing to, or null. */
+  List<String> next(int group) {
+    return groupMembers.get(group).next();
+  }
+
+  /** The nodes that keep a replica of a group's shards: its members, and those joining it. */
+  List<String> replicas(int group) {
+    return groupMembers.get(group).replicas();
+  }
+
+  /** The groups a node keeps replicas of. */
   List<Integer> groupsOf(String node) {
-    List<Integer> groups = new ArrayList<>();
-    for (int g = 0; g < groups(); g++) if (members(g).contains(node)) groups.add(g);
-    return groups;
+    List<Integer> of = new ArrayList<>();
+    for (int g = 0; g < groups(); g++) if (replicas(g).contains(node)) of.add(g);
+    return of;
+  }
+
+  /** Every node the plan names. */
+  Set<String> nodes() {
+    Set<String> nodes = new LinkedHashSet<>();
+    for (int g = 0; g < groups(); g++) nodes.addAll(replicas(g));
+    return nodes;
   }
 
   /** The group that keeps a shard: its stream's first group, then on by the shard's number. */
@@ -66,32 +118,107 @@ record ShardGroupPlan(String clusterName, List<String> nodes, int factor) {
     return UUID.nameUUIDFromBytes(("tributary-shards/" + clusterName + "/" + group).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The file, in the replication directory, that keeps the plan a node's groups were made for. */
+  /**
+   * The plan with {@code node}'s place in every group taken by {@code replacement}, as the groups' next
+   * members. Refused when a group is changing already, or has both nodes.
+   */
+  ShardGroupPlan replacing(String node, String replacement) {
+    if (node.equals(replacement)) throw new IllegalArgumentException("a node cannot replace itself");
+    List<Members> changed = new ArrayList<>();
+    boolean any = false;
+    for (int g = 0; g < groups(); g++) {
+      Members members = groupMembers.get(g);
+      if (!members.current().contains(node)) {
+        changed.add(members);
+        continue;
+      }
+      if (members.next() != null) {
+        throw new IllegalArgumentException("shard group " + g + " is changing its members already, to "
+            + members.next() + "; replace again once it has");
+      }
+      if (members.current().contains(replacement)) {
+        throw new IllegalArgumentException("shard group " + g + " has both " + node + " and " + replacement
+            + ": name a node that keeps no replica of it");
+      }
+      List<String> next = new ArrayList<>(members.current());
+      next.set(next.indexOf(node), replacement);
+      changed.add(new Members(members.current(), next));
+      any = true;
+    }
+    if (!any) throw new IllegalArgumentException("node " + node + " keeps no replica; the groups' members are "
+        + groupMembers.stream().map(Members::current).toList());
+    return new ShardGroupPlan(clusterName, factor, changed);
+  }
+
+  /** The plan once a group's change of members is done: its next members are its members. */
+  ShardGroupPlan changed(int group) {
+    List<Members> changed = new ArrayList<>(groupMembers);
+    Members members = groupMembers.get(group);
+    if (members.next() != null) changed.set(group, new Members(members.next(), null));
+    return new ShardGroupPlan(clusterName, factor, changed);
+  }
+
+  /** The name of the cluster's document that keeps the plan, among its shared documents. */
+  static final String DOCUMENT = "replication/plan";
+
+  /** {@code {"factor": n, "groups": [{"members": [...], "next": [...]}, ...]}}, {@code next} only while changing. */
+  JsonObject toJson() {
+    JsonArray list = new JsonArray();
+    for (Members members : groupMembers) {
+      JsonObject group = new JsonObject().put("members", new JsonArray(members.current()));
+      if (members.next() != null) group.put("next", new JsonArray(members.next()));
+      list.add(group);
+    }
+    return new JsonObject().put("factor", factor).put("groups", list);
+  }
+
+  static ShardGroupPlan fromJson(String clusterName, JsonObject json) {
+    List<Members> groups = new ArrayList<>();
+    for (Object item : json.getJsonArray("groups")) {
+      JsonObject group = (JsonObject) item;
+      JsonArray next = group.getJsonArray("next");
+      groups.add(new Members(strings(group.getJsonArray("members")), next == null ? null : strings(next)));
+    }
+    return new ShardGroupPlan(clusterName, json.getInteger("factor"), groups);
+  }
+
+  private static List<String> strings(JsonArray array) {
+    return array.stream().map(String::valueOf).toList();
+  }
+
+  /**
+   * The plan as each group's members by group, for {@code GET /cluster}: {@code {"0": {"members": [...],
+   * "next": [...]}, ...}}.
+   */
+  Map<String, JsonObject> describe() {
+    Map<String, JsonObject> described = new TreeMap<>();
+    JsonArray list = toJson().getJsonArray("groups");
+    for (int g = 0; g < list.size(); g++) described.put(String.valueOf(g), list.getJsonObject(g));
+    return described;
+  }
+
+  /** The file, in the replication directory, that keeps the plan a node's groups were made with. */
   static final String FILE = "plan.json";
 
   /**
-   * Keeps this plan in {@code directory/plan.json} ({@code {"nodes": [...], "factor": n}}) at a node's first
-   * start, and on a later one refuses a plan that is not the one kept: each shard's group follows from the
-   * members' list and the factor, so another list would look for every shard's entries in another group.
-   * Blocking.
+   * The plan a node's groups were made with, as {@code directory/plan.json} has it ({@code {"nodes": [...],
+   * "factor": n}}), or null when the node has none: a cluster made before the plan was kept in its metadata
+   * takes it from there.
    */
-  void keepOrCheck(Path directory) {
-    DurableJsonFile file = new DurableJsonFile(directory.resolve(FILE));
-    JsonObject json = new JsonObject().put("nodes", new JsonArray(nodes)).put("factor", factor);
-    JsonObject kept = file.read();
-    if (kept == null) {
-      file.write(json);
-    } else if (!kept.equals(json)) {
-      List<String> keptNodes = kept.getJsonArray("nodes").stream().map(String::valueOf).toList();
-      throw new IllegalStateException("this node's shard groups were made for cluster.members "
-          + String.join(",", keptNodes) + " and replication.factor " + kept.getInteger("factor") + ", not "
-          + String.join(",", nodes) + " and " + factor + ": a replicated cluster keeps its members, in their order,"
-          + " and its factor (growing or shrinking one is not supported yet)");
-    }
+  static ShardGroupPlan kept(String clusterName, Path directory) {
+    JsonObject kept = new DurableJsonFile(directory.resolve(FILE)).read();
+    if (kept == null) return null;
+    return initial(clusterName, strings(kept.getJsonArray("nodes")), kept.getInteger("factor"));
   }
 
   /** A node's id in the shard groups: its name with {@code :} as {@code _} (Ratis names JMX beans after ids). */
   static String peerId(String node) {
     return node.replace(':', '_');
+  }
+
+  /** The node of a peer id ({@link #peerId}). */
+  static String nodeOf(String peerId) {
+    int last = peerId.lastIndexOf('_');
+    return last < 0 ? peerId : peerId.substring(0, last) + ":" + peerId.substring(last + 1);
   }
 }

@@ -15,10 +15,11 @@ import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
+import java.util.stream.Stream;
 import java.util.function.Predicate;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
@@ -49,6 +52,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.protocol.TransferLeadershipRequest;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
@@ -84,7 +88,10 @@ public final class ShardGroups {
 
   private final Vertx vertx;
   private final ReplicationSettings settings;
-  private final ShardGroupPlan plan;
+  /** The cluster's plan as this node last applied it: which groups it keeps replicas of, and their members. */
+  private volatile ShardGroupPlan plan;
+  /** Told the group whose change of members this node, its leader, has made: the plan may say it is done. */
+  private final IntConsumer membersChanged;
   private final ReplicaLogs logs;
   /** Serves this node's snapshots to members catching up, and fetches the leader's when this one must. */
   private final ReplicaCatchUp catchUp;
@@ -97,8 +104,9 @@ public final class ShardGroups {
   private final AtomicLong entryIds = new AtomicLong();
   /** This node's appends waiting for their entries to be applied here, by entry id. */
   private final Map<Long, Promise<ShardLog.Stamp>> waiting = new ConcurrentHashMap<>();
-  private final Map<Integer, Group> groups = new HashMap<>();
-  private final Map<String, String> nodesByPeerId = new HashMap<>();
+  private final Map<Integer, Group> groups = new ConcurrentHashMap<>();
+  /** The groups whose change of members this node is making now, as their leader. */
+  private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
   /** Each group's no-op written at this node's start, by its log index, once committed ({@link #announce}). */
   private final Map<Integer, Long> startMarks = new ConcurrentHashMap<>();
   /** The groups this node has applied its start's no-op in: its replicas serve their shards. */
@@ -111,6 +119,15 @@ public final class ShardGroups {
   });
   /** Set while this node hands its groups' leadership to the other members (planned maintenance: {@link #drain}). */
   private volatile boolean draining;
+  /**
+   * Changes the members of the groups this node leads, as the plan says, one at a time: a change waits while
+   * a joining member catches up, which may take as long as copying its shard logs.
+   */
+  private final ExecutorService memberChanges = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "tributary-member-changes");
+    thread.setDaemon(true);
+    return thread;
+  });
   /** Asks, now and then, for the leadership of the groups this node is the preferred leader of. */
   private final ScheduledExecutorService leaderBalance = Executors.newSingleThreadScheduledExecutor(runnable -> {
     Thread thread = new Thread(runnable, "tributary-leader-balance");
@@ -126,21 +143,18 @@ public final class ShardGroups {
   private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client,
       RaftClient admin) { }
 
-  private ShardGroups(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs, ShardLogCopy copy) throws IOException {
+  private ShardGroups(Vertx vertx, ReplicationSettings settings, ShardGroupPlan plan, ReplicaLogs logs, ShardLogCopy copy,
+      IntConsumer membersChanged) throws IOException {
     this.vertx = vertx;
     this.settings = settings;
     this.logs = logs;
-    this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
+    this.plan = plan;
+    this.membersChanged = membersChanged;
     this.selfId = RaftPeerId.valueOf(ShardGroupPlan.peerId(settings.self()));
-    for (String node : settings.nodes()) nodesByPeerId.put(ShardGroupPlan.peerId(node), node);
-    this.catchUp = new ReplicaCatchUp(vertx, copy, nodesByPeerId);
-    for (int index : plan.groupsOf(settings.self())) {
-      Context context = ((VertxInternal) vertx).createEventLoopContext();
-      ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied, catchUp);
-      groups.put(index, new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine,
-          client(raftGroup(index), settings.commitTimeout()), adminClient(raftGroup(index), settings.failoverTimeout())));
-    }
+    this.catchUp = new ReplicaCatchUp(vertx, copy);
+    for (int index : plan.groupsOf(settings.self())) groups.put(index, newGroup(index));
     Files.createDirectories(settings.storageDir());
+    deleteGroupsLeft(plan);
     server = RaftServer.newBuilder()
         .setServerId(selfId)
         .setProperties(properties(settings))
@@ -153,10 +167,7 @@ public final class ShardGroups {
       Set<RaftGroupId> present = new HashSet<>();
       server.getGroupIds().forEach(present::add);
       for (Group group : groups.values()) {
-        if (present.contains(group.id())) continue;
-        RaftClientReply added = server.groupManagement(GroupManagementRequest.newAdd(clientId, selfId,
-            callIds.incrementAndGet(), raftGroup(group.index())));
-        if (!added.isSuccess()) throw new IOException("shard group " + group.index() + " did not start: " + added.getException());
+        if (!present.contains(group.id())) add(group);
       }
     } catch (IOException | RuntimeException e) {
       closeClients();
@@ -199,9 +210,79 @@ public final class ShardGroups {
         .build();
   }
 
+  /**
+   * Deletes the Raft logs of the groups this node was replaced in while it was down, before its Raft server
+   * starts: the server would start every group it finds in its storage, and the node is no longer a member.
+   */
+  private void deleteGroupsLeft(ShardGroupPlan plan) throws IOException {
+    List<Integer> mine = plan.groupsOf(settings.self());
+    for (int index = 0; index < plan.groups(); index++) {
+      Path directory = settings.storageDir().resolve(plan.groupId(index).toString());
+      if (mine.contains(index) || !Files.isDirectory(directory)) continue;
+      LOG.info("This node is no longer a member of shard group {}; deleting its Raft log", index);
+      try (Stream<Path> paths = Files.walk(directory)) {
+        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
+      }
+    }
+  }
+
+  private Group newGroup(int index) {
+    Context context = ((VertxInternal) vertx).createEventLoopContext();
+    ShardGroupStateMachine machine = new ShardGroupStateMachine(vertx, context, logs, this::applied, catchUp);
+    return new Group(index, RaftGroupId.valueOf(plan.groupId(index)), context, machine,
+        client(raftGroup(index), settings.commitTimeout()), adminClient(raftGroup(index), settings.failoverTimeout()));
+  }
+
+  /**
+   * Adds a group to this node's Raft server: a member with the group's members; one joining it with no
+   * members at all, so that it starts no election and waits for the leader, which sends it the group's log (or
+   * has it install a snapshot) and then the configuration that names it.
+   */
+  private void add(Group group) throws IOException {
+    RaftGroup raftGroup = plan.members(group.index()).contains(settings.self())
+        ? RaftGroup.valueOf(group.id(), peers(plan.members(group.index()))) : RaftGroup.valueOf(group.id());
+    RaftClientReply added = server.groupManagement(GroupManagementRequest.newAdd(clientId, selfId,
+        callIds.incrementAndGet(), raftGroup));
+    if (!added.isSuccess()) throw new IOException("shard group " + group.index() + " did not start: " + added.getException());
+  }
+
+  /**
+   * Follows a change of the cluster's plan, on a worker: joins the groups it now keeps replicas of (they catch
+   * up from their leaders) and leaves those it no longer does, removing their Raft logs; the shard logs of a
+   * group left are deleted with the shards' verticles.
+   */
+  void update(ShardGroupPlan changed) throws IOException {
+    plan = changed;
+    List<Integer> mine = changed.groupsOf(settings.self());
+    for (int index : mine) {
+      if (groups.containsKey(index)) continue;
+      Group group = newGroup(index);
+      groups.put(index, group);
+      add(group);
+      LOG.info("Joined shard group {}: it is changing its members to {}", index, changed.next(index));
+      announce(group);
+    }
+    for (Group group : List.copyOf(groups.values())) {
+      if (mine.contains(group.index())) continue;
+      groups.remove(group.index());
+      startMarks.remove(group.index());
+      caughtUp.remove(group.index());
+      group.client().close();
+      group.admin().close();
+      Promise<Void> forgotten = Promise.promise();
+      group.context().runOnContext(v -> group.machine().forget(address -> true).onComplete(forgotten));
+      forgotten.future().toCompletionStage().toCompletableFuture().join();
+      RaftClientReply removed = server.groupManagement(GroupManagementRequest.newRemove(clientId, selfId,
+          callIds.incrementAndGet(), group.id(), true, false));
+      LOG.info("Left shard group {}, whose members are {} now{}", group.index(), changed.members(group.index()),
+          removed.isSuccess() ? "" : " (its Raft server: " + removed.getException() + ")");
+    }
+  }
+
   /** Starts this node's Raft server for its shard groups (recovering their logs) on a worker. */
-  public static Future<ShardGroups> start(Vertx vertx, ReplicationSettings settings, ReplicaLogs logs, ShardLogCopy copy) {
-    return vertx.executeBlocking(() -> new ShardGroups(vertx, settings, logs, copy), false)
+  static Future<ShardGroups> start(Vertx vertx, ReplicationSettings settings, ShardGroupPlan plan, ReplicaLogs logs,
+      ShardLogCopy copy, IntConsumer membersChanged) {
+    return vertx.executeBlocking(() -> new ShardGroups(vertx, settings, plan, logs, copy, membersChanged), false)
         .compose(groups -> groups.catchUp.serve(settings.self(), groups::machineOf).map(groups))
         .onSuccess(ShardGroups::announce);
   }
@@ -288,14 +369,17 @@ public final class ShardGroups {
    * timed out), so leadership goes back to the preferred member by transfer instead ({@link #balanceLeaders}).
    */
   private RaftGroup raftGroup(int index) {
+    return RaftGroup.valueOf(RaftGroupId.valueOf(plan.groupId(index)), peers(plan.replicas(index)));
+  }
+
+  private List<RaftPeer> peers(List<String> nodes) {
     List<RaftPeer> peers = new ArrayList<>();
-    List<String> members = plan.members(index);
-    for (String node : members) {
+    for (String node : nodes) {
       String host = node.substring(0, node.lastIndexOf(':'));
       int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1)) + settings.portOffset();
       peers.add(RaftPeer.newBuilder().setId(ShardGroupPlan.peerId(node)).setAddress(host + ":" + port).build());
     }
-    return RaftGroup.valueOf(RaftGroupId.valueOf(plan.groupId(index)), peers);
+    return peers;
   }
 
   /**
@@ -326,6 +410,10 @@ public final class ShardGroups {
     long failoverMillis = settings.failoverTimeout().toMillis();
     for (Group group : groups.values()) {
       RaftPeerId leader = group.machine().leader();
+      List<String> next = plan.next(group.index());
+      if (next != null && selfId.equals(leader) && changing.add(group.index())) {
+        memberChanges.execute(() -> changeMembers(group, next));
+      }
       try {
         if (draining) {
           if (selfId.equals(leader)) handOver(group, failoverMillis);
@@ -363,13 +451,39 @@ public final class ShardGroups {
     if (reply.isSuccess()) LOG.info("Handed the leadership of shard group {} to {}", group.index(), to);
   }
 
+  /**
+   * Makes a group's members those the plan says it changes to, as its leader: Ratis first brings the joining
+   * members up to date (they install a snapshot, {@link ReplicaCatchUp}), then commits the old and new members
+   * together and then the new ones alone, so that every entry committed meanwhile is held by a majority of
+   * both. Once the new members are committed the plan is told the change is done; if this node stops leading
+   * first, the next leader makes the change again, and a change to the members a group has already is done at
+   * once.
+   */
+  private void changeMembers(Group group, List<String> next) {
+    try {
+      RaftClientReply reply = server.setConfiguration(new SetConfigurationRequest(clientId, selfId, group.id(),
+          callIds.incrementAndGet(), peers(next)));
+      if (reply.isSuccess()) {
+        LOG.info("Shard group {} has the members {} now", group.index(), next);
+        membersChanged.accept(group.index());
+      } else {
+        LOG.info("Shard group {} did not change its members to {} yet: {}", group.index(), next,
+            String.valueOf(reply.getException()));
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.info("Shard group {} did not change its members to {} yet: {}", group.index(), next, e.toString());
+    } finally {
+      changing.remove(group.index());
+    }
+  }
+
   /** The node that leads the shard's group as this node last heard, or null while it knows of none. */
   public String leaderOf(String shardAddress) {
     int index = plan.groupOf(shardAddress);
     Group group = groups.get(index);
     if (group == null) return null;
     RaftPeerId leader = group.machine().leader();
-    return leader == null ? null : nodesByPeerId.get(leader.toString());
+    return leader == null ? null : ShardGroupPlan.nodeOf(leader.toString());
   }
 
   /**
@@ -553,6 +667,7 @@ public final class ShardGroups {
         }
       }
       clientSends.shutdown();
+      memberChanges.shutdownNow();
       closeClients();
       server.close();
       return null;

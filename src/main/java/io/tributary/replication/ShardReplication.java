@@ -9,16 +9,24 @@ import io.tributary.shard.ShardReplicaSets;
 import io.tributary.shard.ShardStorage;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
+import io.tributary.stream.SharedDocuments;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shard logs replicated over a cluster's nodes ({@code replication.factor} above 1): where each shard is kept
@@ -29,9 +37,17 @@ import java.util.function.Predicate;
  * the node has set aside the logs its catalog does not list, before any shard starts.
  */
 public final class ShardReplication implements ShardStorage, ShardReplicaSets, ReplicaLogs {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardReplication.class);
   private final Vertx vertx;
   private final ReplicationSettings settings;
-  private final ShardGroupPlan plan;
+  /**
+   * The cluster's plan of shard groups as this node last applied it: until the node has read the cluster's
+   * ({@link #start}), the one its own settings would make.
+   */
+  private volatile ShardGroupPlan plan;
+  private final List<Runnable> planListeners = new CopyOnWriteArrayList<>();
+  /** The shards of this node's catalog at its start, by stream uid ({@link #setAsideUnlisted}). */
+  private volatile Map<String, Set<String>> listedAtStart = Map.of();
   private final FileShardStorage files;
   /** Copies the leader's shard logs to a member of a group catching up from its snapshot. */
   private final ShardLogCopy copy;
@@ -49,21 +65,124 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
     this.vertx = vertx;
     this.copy = copy;
     this.settings = settings;
-    this.plan = new ShardGroupPlan(settings.clusterName(), settings.nodes(), settings.factor());
+    this.plan = ShardGroupPlan.initial(settings.clusterName(), settings.nodes(), settings.factor());
     this.files = files;
     this.streamsByUid = streamsByUid;
   }
 
   /**
-   * Starts this node's Raft server for its shard groups; they replay what their logs hold past their snapshots.
-   * Fails, starting nothing, when the cluster's members or factor are not those the groups were made for.
+   * Starts this node's Raft server for its shard groups, as the cluster's plan has them (kept among the
+   * cluster's shared documents: the first node to start a cluster writes the plan its settings make, or the one
+   * its groups were made with before the cluster kept its plan); they replay what their logs hold past their
+   * snapshots. From then on the node follows the plan's changes: it joins and leaves groups as their members
+   * change. A node the plan does not name keeps no replica and sends each shard's requests to its group.
    */
-  public Future<Void> start() {
+  public Future<Void> start(SharedDocuments documents) {
     return vertx.executeBlocking(() -> {
-      java.nio.file.Files.createDirectories(settings.storageDir());
-      plan.keepOrCheck(settings.storageDir());
+      Files.createDirectories(settings.storageDir());
+      return Optional.ofNullable(ShardGroupPlan.kept(settings.clusterName(), settings.storageDir()));
+    }, false).compose(kept -> clusterPlan(documents, kept.orElse(null))).compose(resolved -> {
+      plan = resolved;
+      return deleteReplicasNotKept(resolved);
+    }).compose(v -> {
+      ShardGroupPlan resolved = plan;
+      return ShardGroups.start(vertx, settings, resolved, this, copy, group -> changed(documents, group));
+    }).onSuccess(started -> {
+      groups = started;
+      documents.follow(vertx.getOrCreateContext(), all -> follow(all.get(ShardGroupPlan.DOCUMENT)));
+    }).mapEmpty();
+  }
+
+  private Future<ShardGroupPlan> clusterPlan(SharedDocuments documents, ShardGroupPlan kept) {
+    JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
+    if (current != null) return Future.succeededFuture(ShardGroupPlan.fromJson(settings.clusterName(), current));
+    ShardGroupPlan made = kept != null ? kept : plan;
+    // Nodes starting a cluster together each write the plan; whichever write the group applied last is it.
+    return documents.put(ShardGroupPlan.DOCUMENT, made.toJson()).map(v ->
+        ShardGroupPlan.fromJson(settings.clusterName(), documents.current().get(ShardGroupPlan.DOCUMENT)));
+  }
+
+  /**
+   * Deletes the shard logs this node keeps of groups it is no longer a member of: it was replaced in them while
+   * it was down (the plan says a node has left a group only once the group's new members are committed, so no
+   * group needs them). Their Raft logs go as the groups start ({@link ShardGroups}).
+   */
+  private Future<Void> deleteReplicasNotKept(ShardGroupPlan resolved) {
+    Map<String, Set<String>> listed = listedAtStart;
+    return vertx.executeBlocking(() -> {
+      List<String> present = new ArrayList<>();
+      listed.forEach((uid, shardIds) -> {
+        for (String shardId : shardIds) {
+          String address = ShardAddress.of(uid, shardId);
+          if (resolved.replicas(resolved.groupOf(address)).contains(settings.self())) continue;
+          if (Files.isDirectory(files.directory(uid, shardId))) present.add(address);
+        }
+      });
+      return present;
+    }, false).compose(present -> {
+      List<Future<Void>> deleted = new ArrayList<>();
+      for (String address : present) {
+        LOG.info("This node is no longer a member of the group of shard {}; deleting its copy", address);
+        deleted.add(files.deleteShard(ShardAddress.streamUid(address), ShardAddress.shardId(address)));
+      }
+      return Future.join(deleted).mapEmpty();
+    });
+  }
+
+  /** Applies the cluster's plan as it is now, on a worker, one change after the other; then tells the listeners. */
+  private void follow(JsonObject document) {
+    if (document == null) return;
+    ShardGroupPlan changed = ShardGroupPlan.fromJson(settings.clusterName(), document);
+    if (changed.equals(plan)) return;
+    // Requests follow the plan at once: a node leaving a group sends them to the others before it leaves, one
+    // joining serves none before it has caught up (ShardGroups.caughtUp).
+    plan = changed;
+    ShardGroups started = groups;
+    vertx.executeBlocking(() -> {
+      started.update(changed);
       return null;
-    }, false).compose(v -> ShardGroups.start(vertx, settings, this, copy)).onSuccess(started -> groups = started).mapEmpty();
+    }, true).onComplete(applied -> {
+      if (applied.failed()) LOG.warn("Could not follow the cluster's plan of shard groups: {}", applied.cause().toString());
+      planListeners.forEach(Runnable::run);
+    });
+  }
+
+  /** The group's change of members is done (its leader made it here): the plan says so. */
+  private void changed(SharedDocuments documents, int group) {
+    JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
+    if (current == null) return;
+    ShardGroupPlan now = ShardGroupPlan.fromJson(settings.clusterName(), current);
+    if (now.next(group) == null) return;
+    documents.put(ShardGroupPlan.DOCUMENT, now.changed(group).toJson())
+        .onFailure(failure -> LOG.info("Shard group {} changed its members; the plan does not say so yet ({})", group,
+            failure.toString()));
+  }
+
+  /** Told, after this node has followed a change of the cluster's plan, so that its shards follow too. */
+  public void whenPlanChanges(Runnable listener) {
+    planListeners.add(listener);
+  }
+
+  /**
+   * Plans the replacement of a node in every group it is a member of (the groups' next members): each group's
+   * leader brings the replacement up to date, then changes the members; the node leaves the group once the new
+   * members are committed. Completes with the plan written.
+   */
+  public Future<Void> replace(SharedDocuments documents, String node, String replacement) {
+    JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
+    if (current == null) return Future.failedFuture(new IllegalStateException("the cluster's plan is not known yet"));
+    ShardGroupPlan planned;
+    try {
+      planned = ShardGroupPlan.fromJson(settings.clusterName(), current).replacing(node, replacement);
+    } catch (IllegalArgumentException refused) {
+      return Future.failedFuture(refused);
+    }
+    return documents.put(ShardGroupPlan.DOCUMENT, planned.toJson());
+  }
+
+  /** Each group's members, and while they change the next ones, by group number. */
+  public Map<String, JsonObject> describeGroups() {
+    return plan.describe();
   }
 
   public Future<Void> close() {
@@ -71,14 +190,18 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
     return started == null ? Future.succeededFuture() : started.close();
   }
 
+  /** The nodes that keep the shard's log: its group's members, and while they change the joining ones. */
   @Override
   public List<String> nodesOf(String shardAddress) {
-    return plan.members(plan.groupOf(shardAddress));
+    ShardGroupPlan now = plan;
+    return now.replicas(now.groupOf(shardAddress));
   }
 
   @Override
   public List<String> allNodes() {
-    return settings.nodes();
+    Set<String> all = new LinkedHashSet<>(settings.nodes());
+    all.addAll(plan.nodes());
+    return List.copyOf(all);
   }
 
   private boolean caughtUp(String shardAddress) {
@@ -199,6 +322,7 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
 
   @Override
   public Future<Void> setAsideUnlisted(Map<String, Set<String>> listed) {
+    listedAtStart = Map.copyOf(listed);
     return files.setAsideUnlisted(listed);
   }
 

@@ -130,8 +130,16 @@ public final class ClusterShardPlacement implements ShardPlacement {
       List<ShardDescriptor> mine = all(stream).filter(shard -> ownsHere(owners, stream.uid(), shard.shardId())).toList();
       if (!mine.isEmpty()) done.add(local.start(stream, mine));
     }
-    // Replicated shards do not move: their groups' leaders change instead.
-    for (String address : replicas != null ? Set.<String>of() : local.runningShards()) {
+    if (replicas != null) {
+      // A replicated shard stays on its replicas; a node that left the shard's group stops it and deletes its log.
+      for (String address : local.runningShards()) {
+        if (replicas.nodesOf(address).contains(self)) continue;
+        LOG.info("this node keeps no replica of shard {} any more; stopping it here and deleting its log", address);
+        done.add(local.movedAway(ShardAddress.streamUid(address), ShardAddress.shardId(address)));
+      }
+      return Future.join(done).mapEmpty();
+    }
+    for (String address : local.runningShards()) {
       String owner = owners.ownerOf(address);
       boolean held = self.equals(owner) && owners.held(address);
       if (held && holding.add(address)) {

@@ -136,7 +136,7 @@ class ReplicaCatchUpTest {
   }
 
   /** The node's {@code tributary_shard_requests_total{route="local"}}: requests its own shard verticles served. */
-  private static double localShardRequests(ChildServer node) throws Exception {
+  static double localShardRequests(ChildServer node) throws Exception {
     String metrics = HttpClient.newHttpClient().send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.managementPort() + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body();

@@ -23,20 +23,22 @@ import software.amazon.awssdk.services.kinesis.model.KinesisException;
 /**
  * Three server JVMs on 127.0.0.1 with every shard's log on all three ({@code replication.factor=3}) and a
  * failover timeout of 4 s; node {@code i} keeps its data in {@code directory/node-<i>}, so it restarts with it.
+ * A fourth may join later ({@link #join}).
  */
 final class ReplicatedCluster implements AutoCloseable {
   static final Map<String, String> SETTINGS = Map.of(
       "TRIBUTARY_REPLICATION_FACTOR", "3",
       "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000");
   private final Path directory;
-  private final List<Integer> ports = ChildCluster.clusterPorts(3);
+  /** The cluster ports of the three nodes and of a fourth that may join; the three list only themselves. */
+  private final List<Integer> ports = ChildCluster.clusterPorts(4);
   private final List<ChildServer> nodes = new ArrayList<>();
   private final Map<String, String> settings;
 
   private ReplicatedCluster(Path directory, Map<String, String> settings) {
     this.directory = directory;
     this.settings = settings;
-    nodes.addAll(ChildCluster.start(directory, ports, settings));
+    nodes.addAll(ChildCluster.start(directory, ports.subList(0, 3), settings));
   }
 
   static ReplicatedCluster start(Path directory) {
@@ -119,12 +121,21 @@ final class ReplicatedCluster implements AutoCloseable {
     nodes.get(index).kill();
   }
 
+  /**
+   * Starts a fourth node, which lists the three and itself as the cluster's members (the three list only
+   * themselves, as when a node is added to a running cluster), and returns its index.
+   */
+  int join() {
+    nodes.add(ChildServer.start(dataDirectory(3), ChildCluster.nodeSettings(3, ports, settings)));
+    return 3;
+  }
+
   /** Restarts the nodes at once, from their data: two of them make a majority only together. */
   void restart(List<Integer> which) {
     List<CompletableFuture<ChildServer>> starting = new ArrayList<>();
     for (int index : which) {
       starting.add(CompletableFuture.supplyAsync(() -> ChildServer.start(dataDirectory(index),
-          ChildCluster.nodeSettings(index, ports, settings))));
+          ChildCluster.nodeSettings(index, index < 3 ? ports.subList(0, 3) : ports, settings))));
     }
     for (int i = 0; i < which.size(); i++) nodes.set(which.get(i), starting.get(i).join());
   }

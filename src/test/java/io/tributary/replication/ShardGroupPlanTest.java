@@ -2,6 +2,7 @@ package io.tributary.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.tributary.shard.ShardAddress;
@@ -16,7 +17,7 @@ class ShardGroupPlanTest {
 
   @Test
   void eachGroupHasItsNodeFirstAndTheNextOnes() {
-    ShardGroupPlan plan = new ShardGroupPlan("c", NODES, 3);
+    ShardGroupPlan plan = ShardGroupPlan.initial("c", NODES, 3);
     assertEquals(4, plan.groups());
     assertEquals(List.of("a:1", "b:1", "c:1"), plan.members(0));
     assertEquals(List.of("d:1", "a:1", "b:1"), plan.members(3));
@@ -25,7 +26,7 @@ class ShardGroupPlanTest {
 
   @Test
   void aStreamsShardsTakeTheGroupsInTurn() {
-    ShardGroupPlan plan = new ShardGroupPlan("c", NODES.subList(0, 3), 3);
+    ShardGroupPlan plan = ShardGroupPlan.initial("c", NODES.subList(0, 3), 3);
     int[] perGroup = new int[3];
     for (int shard = 0; shard < 12; shard++) {
       perGroup[plan.groupOf(ShardAddress.of("uid-1", String.format("shardId-%012d", shard)))]++;
@@ -37,31 +38,57 @@ class ShardGroupPlanTest {
 
   @Test
   void groupIdsAreTheSameOnEveryNodeAndDifferPerGroupAndCluster() {
-    assertEquals(new ShardGroupPlan("c", NODES, 3).groupId(1), new ShardGroupPlan("c", NODES, 3).groupId(1));
-    assertNotEquals(new ShardGroupPlan("c", NODES, 3).groupId(1), new ShardGroupPlan("c", NODES, 3).groupId(2));
-    assertNotEquals(new ShardGroupPlan("c", NODES, 3).groupId(1), new ShardGroupPlan("other", NODES, 3).groupId(1));
+    assertEquals(ShardGroupPlan.initial("c", NODES, 3).groupId(1), ShardGroupPlan.initial("c", NODES, 3).groupId(1));
+    assertNotEquals(ShardGroupPlan.initial("c", NODES, 3).groupId(1), ShardGroupPlan.initial("c", NODES, 3).groupId(2));
+    assertNotEquals(ShardGroupPlan.initial("c", NODES, 3).groupId(1), ShardGroupPlan.initial("other", NODES, 3).groupId(1));
   }
 
   @Test
   void aFactorBeyondTheMembersIsRefused() {
     IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-        () -> new ShardGroupPlan("c", NODES.subList(0, 2), 3));
+        () -> ShardGroupPlan.initial("c", NODES.subList(0, 2), 3));
     assertEquals("setting 'replication.factor' must be between 1 and the number of cluster members (2), not 3",
         refused.getMessage());
   }
 
   @Test
-  void aNodeKeepsThePlanItsGroupsWereMadeForAndRefusesAnother(@TempDir Path directory) throws Exception {
+  void aReplacedNodesPlaceInEveryGroupGoesToItsReplacementAsTheGroupsNextMembers() {
     List<String> three = List.of("a:1", "b:1", "c:1");
-    new ShardGroupPlan("c", three, 3).keepOrCheck(directory);
-    Files.writeString(directory.resolve("other"), "");  // the directory holds more than the plan
-    new ShardGroupPlan("c", three, 3).keepOrCheck(directory);
-    IllegalStateException grown = assertThrows(IllegalStateException.class,
-        () -> new ShardGroupPlan("c", List.of("a:1", "b:1", "c:1", "d:1"), 3).keepOrCheck(directory));
-    assertEquals("this node's shard groups were made for cluster.members a:1,b:1,c:1 and replication.factor 3, not"
-        + " a:1,b:1,c:1,d:1 and 3: a replicated cluster keeps its members, in their order, and its factor (growing or"
-        + " shrinking one is not supported yet)", grown.getMessage());
-    assertThrows(IllegalStateException.class, () -> new ShardGroupPlan("c", List.of("b:1", "a:1", "c:1"), 3).keepOrCheck(directory));
-    assertThrows(IllegalStateException.class, () -> new ShardGroupPlan("c", three, 2).keepOrCheck(directory));
+    ShardGroupPlan plan = ShardGroupPlan.initial("c", three, 2);
+    ShardGroupPlan replacing = plan.replacing("c:1", "d:1");
+    assertEquals(plan.members(0), replacing.members(0));
+    assertNull(replacing.next(0), "group 0 has a and b");
+    assertEquals(List.of("b:1", "d:1"), replacing.next(1), "c's place, in its order");
+    assertEquals(List.of("d:1", "a:1"), replacing.next(2), "c was the preferred leader of group 2: d is now");
+    assertEquals(List.of("c:1", "a:1", "d:1"), replacing.replicas(2), "c and d keep replicas while the group changes");
+    assertEquals(List.of(1, 2), replacing.groupsOf("d:1"));
+    assertEquals(List.of(1, 2), replacing.groupsOf("c:1"));
+    assertEquals(replacing, ShardGroupPlan.fromJson("c", replacing.toJson()), "the plan round-trips through its document");
+    assertEquals(plan.groupOf(ShardAddress.of("uid", "shardId-000000000007")),
+        replacing.groupOf(ShardAddress.of("uid", "shardId-000000000007")), "a shard keeps its group");
+
+    IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> replacing.replacing("a:1", "e:1"));
+    assertEquals("shard group 2 is changing its members already, to [d:1, a:1]; replace again once it has",
+        twice.getMessage());
+    ShardGroupPlan done = replacing.changed(1).changed(2);
+    assertEquals(List.of("b:1", "d:1"), done.members(1));
+    assertEquals(List.of(), done.groupsOf("c:1"), "c keeps nothing once every group has changed");
+    assertEquals(done, done.changed(1), "a group that is not changing stays as it is");
+    IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> done.replacing("a:1", "b:1"));
+    assertEquals("shard group 0 has both a:1 and b:1: name a node that keeps no replica of it", both.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> done.replacing("c:1", "e:1"), "c keeps no replica");
+  }
+
+  @Test
+  void aNodesPeerIdNamesItBack() {
+    assertEquals("127.0.0.1:9000", ShardGroupPlan.nodeOf(ShardGroupPlan.peerId("127.0.0.1:9000")));
+    assertEquals("node-1.tributary:5701", ShardGroupPlan.nodeOf(ShardGroupPlan.peerId("node-1.tributary:5701")));
+  }
+
+  @Test
+  void aClusterMadeBeforeItKeptItsPlanTakesThePlanItsGroupsWereMadeWith(@TempDir Path directory) throws Exception {
+    assertNull(ShardGroupPlan.kept("c", directory));
+    Files.writeString(directory.resolve(ShardGroupPlan.FILE), "{\"nodes\": [\"b:1\", \"a:1\", \"c:1\"], \"factor\": 3}");
+    assertEquals(ShardGroupPlan.initial("c", List.of("b:1", "a:1", "c:1"), 3), ShardGroupPlan.kept("c", directory));
   }
 }
