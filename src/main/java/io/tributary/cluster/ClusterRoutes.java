@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The cluster on the management port (behind the management token, as every route but the probes).
@@ -34,7 +35,9 @@ import java.util.Set;
  *
  * <p>With replicated shards (replication.factor above 1) shards do not move: {@code POST /cluster/leave} (on the
  * node itself) drains it, handing the leadership of its shard groups to the other members before maintenance,
- * and {@code POST /cluster/rebalance} ends the drain; both answer 202 with {@code {"node", "draining"}}.
+ * and {@code POST /cluster/rebalance} ends the drain and spreads the shard groups' places evenly over the live
+ * members (a node that joined takes places from those with the most, by the member changes below); both answer
+ * 202 with {@code {"node", "draining"}}, the rebalance with the planned {@code groups} too.
  * {@code GET /cluster} then also lists each shard group's members, and while they change its next ones:
  * {@code "groups": {"0": {"members": [...], "next": [...]}, ...}}. {@code POST
  * /cluster/replace?node=host:port&with=host:port} replaces a node, up or down, by a live member that keeps no
@@ -83,7 +86,7 @@ public final class ClusterRoutes {
     router.post("/cluster/rebalance").handler(ctx -> {
       if (notClustered(ctx, shards)) return;
       if (shards.replicated()) {
-        drainLeadership(ctx, shards, false);
+        spreadGroups(ctx, membership, shards);
         return;
       }
       shards.rebalance().onComplete(planned -> answerPlan(ctx, registry, planned.result(), planned.cause()));
@@ -144,6 +147,32 @@ public final class ClusterRoutes {
       }
       ctx.response().setStatusCode(202);
       ctx.json(new JsonObject().put("node", shards.self()).put("draining", drain));
+    });
+  }
+
+  /**
+   * With replicated shards: this node takes back the groups it is the preferred leader of (the end of a
+   * drain), and the groups' places are spread evenly over the cluster's live members, so a node that joined
+   * takes its share; answers 202 with {@code {"node", "draining": false, "groups"}}, the member changes follow.
+   */
+  private static void spreadGroups(RoutingContext ctx, ClusterMembership membership, ClusterShards shards) {
+    membership.members().compose(members -> {
+      Set<String> live = new TreeSet<>();
+      for (ClusterMember member : members) {
+        if (member.state() == ClusterMember.State.UP && member.clusterPort() != null) {
+          live.add(member.host() + ":" + member.clusterPort());
+        }
+      }
+      return shards.drainLeadership(false).compose(v -> shards.spreadGroups(live));
+    }).onComplete(planned -> {
+      if (planned.failed()) {
+        ctx.response().setStatusCode(503);
+        ctx.json(new JsonObject().put("message", String.valueOf(planned.cause().getMessage())));
+        return;
+      }
+      ctx.response().setStatusCode(202);
+      ctx.json(new JsonObject().put("node", shards.self()).put("draining", false)
+          .put("groups", new JsonObject(Map.copyOf(planned.result()))));
     });
   }
 

@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
@@ -191,7 +192,16 @@ public final class ClusterShards {
     if (!live.test(replacement)) {
       return Future.failedFuture(new IllegalArgumentException("node " + replacement + " is not a live member of the cluster"));
     }
-    return replication.replace(group.documents(), node, replacement).map(planned -> replication.describeGroups());
+    return replication.replace(group.documents(), node, replacement);
+  }
+
+  /**
+   * With replication: plans the member changes that spread the shard groups evenly over these nodes, the
+   * cluster's live members (a node that joined takes places from those with the most).
+   */
+  public Future<Map<String, JsonObject>> spreadGroups(Set<String> liveNodes) {
+    if (replication == null) return notOwned().map(v -> null);
+    return replication.spread(group.documents(), liveNodes);
   }
 
   /** With replication, each shard group's members (and next members while they change); else null. */

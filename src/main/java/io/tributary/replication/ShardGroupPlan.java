@@ -150,6 +150,45 @@ record ShardGroupPlan(String clusterName, int factor, List<Members> groupMembers
     return new ShardGroupPlan(clusterName, factor, changed);
   }
 
+  /**
+   * The plan with the groups' places spread evenly over these nodes (the live members of the cluster, a node
+   * that joined among them): while one has two places more than another, a group that has the first and not
+   * the second, and is not changing already, is given the second in the first's place as its next members.
+   * Each group changes at most once per plan, so a spread may take more than one; a node that is down keeps
+   * its places (replace it to give them away).
+   */
+  ShardGroupPlan spreadOver(Set<String> nodes) {
+    Map<String, Integer> places = new TreeMap<>();
+    for (String node : nodes) places.put(node, 0);
+    for (Members members : groupMembers) {
+      for (String node : members.next() != null ? members.next() : members.current()) places.merge(node, 1, Integer::sum);
+    }
+    List<Members> changed = new ArrayList<>(groupMembers);
+    boolean moved = true;
+    while (moved) {
+      moved = false;
+      String fewest = null;
+      for (String node : nodes) if (fewest == null || places.get(node) < places.get(fewest)) fewest = node;
+      List<String> byPlaces = new ArrayList<>(nodes);
+      byPlaces.sort((a, b) -> places.get(b) - places.get(a));
+      for (String most : byPlaces) {
+        if (fewest == null || places.get(most) - places.get(fewest) < 2) break;
+        for (int g = 0; g < changed.size() && !moved; g++) {
+          Members members = changed.get(g);
+          if (members.next() != null || !members.current().contains(most) || members.current().contains(fewest)) continue;
+          List<String> next = new ArrayList<>(members.current());
+          next.set(next.indexOf(most), fewest);
+          changed.set(g, new Members(members.current(), next));
+          places.merge(most, -1, Integer::sum);
+          places.merge(fewest, 1, Integer::sum);
+          moved = true;
+        }
+        if (moved) break;
+      }
+    }
+    return new ShardGroupPlan(clusterName, factor, changed);
+  }
+
   /** The plan once a group's change of members is done: its next members are its members. */
   ShardGroupPlan changed(int group) {
     List<Members> changed = new ArrayList<>(groupMembers);

@@ -13,6 +13,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ public final class ShardGroups {
   private final long origin = new SecureRandom().nextLong();
   private final AtomicLong entryIds = new AtomicLong();
   /** This node's appends waiting for their entries to be applied here, by entry id. */
-  private final Map<Long, Promise<ShardLog.Stamp>> waiting = new ConcurrentHashMap<>();
+  private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
   private final Map<Integer, Group> groups = new ConcurrentHashMap<>();
   /** The groups whose change of members this node is making now, as their leader. */
   private final Set<Integer> changing = ConcurrentHashMap.newKeySet();
@@ -114,6 +115,11 @@ public final class ShardGroups {
   private volatile boolean closing;
   private final ExecutorService clientSends = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "tributary-replication-sends");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final ExecutorService localSubmits = Executors.newSingleThreadExecutor(runnable -> {
+    Thread thread = new Thread(runnable, "tributary-replication-submits");
     thread.setDaemon(true);
     return thread;
   });
@@ -140,6 +146,9 @@ public final class ShardGroups {
    * a client that sends this node's appends to the group's leader when that is another node, and one that asks
    * the leader, once at a time, to hand its leadership to this node.
    */
+  /** An append of this node's waiting for its entry to be applied here, and the group it was written to. */
+  private record Waiting(Promise<ShardLog.Stamp> promise, int group) { }
+
   private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client,
       RaftClient admin) { }
 
@@ -265,6 +274,13 @@ public final class ShardGroups {
     for (Group group : List.copyOf(groups.values())) {
       if (mine.contains(group.index())) continue;
       groups.remove(group.index());
+      // This node applies none of the group's entries from now on: its appends still waiting are answered now
+      // (their shards' verticles stop next), as unknown, since the new members may yet commit them.
+      waiting.forEach((id, entry) -> {
+        if (entry.group() == group.index()) {
+          fail(id, new ShardUnavailableException("this node left the shard's group; the append may still be committed"));
+        }
+      });
       startMarks.remove(group.index());
       caughtUp.remove(group.index());
       group.client().close();
@@ -416,7 +432,7 @@ public final class ShardGroups {
       }
       try {
         if (draining) {
-          if (selfId.equals(leader)) handOver(group, failoverMillis);
+          if (selfId.equals(leader)) handOver(group, failoverMillis, node -> true);
           continue;
         }
         if (!plan.members(group.index()).get(0).equals(settings.self())) continue;
@@ -436,12 +452,13 @@ public final class ShardGroups {
    * Hands the leadership of a group this node leads to the member that answered it last (one that is up: a
    * transfer to a member that is down would hold the group's appends until it timed out).
    */
-  private void handOver(Group group, long failoverMillis) throws IOException {
+  private void handOver(Group group, long failoverMillis, Predicate<String> eligible) throws IOException {
     RoleInfoProto role = server.getDivision(group.id()).getInfo().getRoleInfoProto();
     if (!role.hasLeaderInfo()) return;
     ServerRpcProto target = null;
     for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
       if (follower.getLastRpcElapsedTimeMs() > failoverMillis / 4) continue;
+      if (!eligible.test(ShardGroupPlan.nodeOf(follower.getId().getId().toStringUtf8()))) continue;
       if (target == null || follower.getLastRpcElapsedTimeMs() < target.getLastRpcElapsedTimeMs()) target = follower;
     }
     if (target == null) return;
@@ -461,6 +478,13 @@ public final class ShardGroups {
    */
   private void changeMembers(Group group, List<String> next) {
     try {
+      if (!next.contains(settings.self())) {
+        // A leader the change takes out hands the group to a member that stays, which then makes the change:
+        // the appends this node has under way are then applied here before it leaves, and answered.
+        List<String> staying = plan.members(group.index()).stream().filter(next::contains).toList();
+        handOver(group, settings.failoverTimeout().toMillis(), staying::contains);
+        return;
+      }
       RaftClientReply reply = server.setConfiguration(new SetConfigurationRequest(clientId, selfId, group.id(),
           callIds.incrementAndGet(), peers(next)));
       if (reply.isSuccess()) {
@@ -556,7 +580,7 @@ public final class ShardGroups {
       return Future.failedFuture(new ShardUnavailableException(settings.self() + " keeps no replica of " + shardAddress));
     }
     Promise<ShardLog.Stamp> answered = Promise.promise();
-    waiting.put(id, answered);
+    waiting.put(id, new Waiting(answered, group.index()));
     long timer = vertx.setTimer(settings.commitTimeout().toMillis(), t -> fail(id,
         new ShardUnavailableException(shardAddress + ": the append was not committed in time; it may still be")));
     send(group, id, Message.valueOf(entry));
@@ -577,12 +601,11 @@ public final class ShardGroups {
    */
   private void send(Group group, long id, Message message) {
     if (!waiting.containsKey(id)) return;
-    CompletableFuture<RaftClientReply> sent;
-    try {
-      sent = selfId.equals(group.machine().leader()) ? submitHere(group, message) : sendToLeader(group, message);
-    } catch (IOException | RuntimeException e) {
-      sent = CompletableFuture.failedFuture(e);
-    }
+    // A leader that the plan is taking out of the group sends through the client too: its division shuts down
+    // as soon as the new members are committed, and a submission to a division that has shut down never returns.
+    List<String> next = plan.next(group.index());
+    boolean here = selfId.equals(group.machine().leader()) && (next == null || next.contains(settings.self()));
+    CompletableFuture<RaftClientReply> sent = here ? submitHere(group, message) : sendToLeader(group, message);
     sent.whenComplete((reply, failure) -> {
       if ((failure != null || !reply.isSuccess()) && waiting.containsKey(id)) {
         vertx.setTimer(CLIENT_RETRY_MILLIS, t -> send(group, id, message));
@@ -600,27 +623,39 @@ public final class ShardGroups {
         (RaftClientImpl) group.client()), clientSends).thenCompose(reply -> reply);
   }
 
-  private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) throws IOException {
-    return server.submitClientRequestAsync(RaftClientRequest.newBuilder()
+  /**
+   * Into this node's Raft server, from a thread of its own: Ratis hands the submission to the group's own
+   * executor and waits for it there, which no event loop may do.
+   */
+  private CompletableFuture<RaftClientReply> submitHere(Group group, Message message) {
+    RaftClientRequest request = RaftClientRequest.newBuilder()
         .setClientId(clientId)
         .setServerId(selfId)
         .setGroupId(group.id())
         .setCallId(callIds.incrementAndGet())
         .setMessage(message)
         .setType(RaftClientRequest.writeRequestType())
-        .build());
+        .build();
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return server.submitClientRequestAsync(request);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }, localSubmits).thenCompose(reply -> reply);
   }
 
   private void fail(long id, RuntimeException failure) {
-    Promise<ShardLog.Stamp> promise = waiting.remove(id);
-    if (promise != null) promise.tryFail(failure);
+    Waiting entry = waiting.remove(id);
+    if (entry != null) entry.promise().tryFail(failure);
   }
 
   /** What an entry did here: answers the append of this node's that wrote it. */
   private void applied(ShardEntries.Entry entry, AsyncResult<Message> result) {
     if (entry.origin() != origin) return;
-    Promise<ShardLog.Stamp> promise = waiting.remove(entry.id());
-    if (promise == null) return;
+    Waiting waited = waiting.remove(entry.id());
+    if (waited == null) return;
+    Promise<ShardLog.Stamp> promise = waited.promise();
     if (result.failed()) {
       promise.tryFail(new ShardUnavailableException(entry.address() + ": " + result.cause().getMessage()));
       return;
@@ -661,12 +696,13 @@ public final class ShardGroups {
       for (Group group : groups.values()) {
         if (!selfId.equals(group.machine().leader())) continue;
         try {
-          handOver(group, settings.failoverTimeout().toMillis());
+          handOver(group, settings.failoverTimeout().toMillis(), node -> true);
         } catch (IOException | RuntimeException e) {
           LOG.info("Stopping while leading shard group {} ({}): the others elect a leader", group.index(), e.toString());
         }
       }
       clientSends.shutdown();
+      localSubmits.shutdown();
       memberChanges.shutdownNow();
       closeClients();
       server.close();

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
@@ -168,7 +169,7 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
    * leader brings the replacement up to date, then changes the members; the node leaves the group once the new
    * members are committed. Completes with the plan written.
    */
-  public Future<Void> replace(SharedDocuments documents, String node, String replacement) {
+  public Future<Map<String, JsonObject>> replace(SharedDocuments documents, String node, String replacement) {
     JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
     if (current == null) return Future.failedFuture(new IllegalStateException("the cluster's plan is not known yet"));
     ShardGroupPlan planned;
@@ -177,7 +178,20 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
     } catch (IllegalArgumentException refused) {
       return Future.failedFuture(refused);
     }
-    return documents.put(ShardGroupPlan.DOCUMENT, planned.toJson());
+    return documents.put(ShardGroupPlan.DOCUMENT, planned.toJson()).map(v -> planned.describe());
+  }
+
+  /**
+   * Plans the changes that spread the groups' places evenly over these nodes, the cluster's live members (see
+   * {@link ShardGroupPlan#spreadOver}); completes with the plan once it is written (unchanged when they are even).
+   */
+  public Future<Map<String, JsonObject>> spread(SharedDocuments documents, Set<String> liveNodes) {
+    JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
+    if (current == null) return Future.failedFuture(new IllegalStateException("the cluster's plan is not known yet"));
+    ShardGroupPlan now = ShardGroupPlan.fromJson(settings.clusterName(), current);
+    ShardGroupPlan planned = now.spreadOver(new TreeSet<>(liveNodes));
+    if (planned.equals(now)) return Future.succeededFuture(now.describe());
+    return documents.put(ShardGroupPlan.DOCUMENT, planned.toJson()).map(v -> planned.describe());
   }
 
   /** Each group's members, and while they change the next ones, by group number. */
@@ -207,6 +221,13 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
   private boolean caughtUp(String shardAddress) {
     ShardGroups started = groups;
     return started != null && started.caughtUp(shardAddress);
+  }
+
+  /** Whether the plan is taking this node out of the shard's group. */
+  private boolean leaving(String shardAddress) {
+    ShardGroupPlan now = plan;
+    List<String> next = now.next(now.groupOf(shardAddress));
+    return next != null && !next.contains(settings.self());
   }
 
   /** The node that leads the shard's group as this node last heard, or null. */
@@ -239,7 +260,9 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
       public Route route(String address) {
         List<String> replicas = nodesOf(address);
         String leader = leaderOf(address);
-        boolean kept = replicas.contains(self);
+        // A replica the plan is taking out of the group serves nothing more itself: what it had under way is
+        // applied before it leaves (its group's leader first hands the group to one that stays).
+        boolean kept = replicas.contains(self) && !leaving(address);
         if (kept && (self.equals(leader) || caughtUp(address))) return Route.HERE;
         if (leader != null && !leader.equals(self) && live.test(leader)) return new Route(Location.ELSEWHERE, leader);
         for (String replica : replicas) {

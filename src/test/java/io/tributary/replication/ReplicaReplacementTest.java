@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -104,18 +105,36 @@ class ReplicaReplacementTest {
       assertEquals(List.of(), groupLogs(cluster.dataDirectory(2)), "the node replaced keeps no group's Raft log");
       put(cluster.client(2), shards, acknowledged, "returned", 9);
 
+      // A rebalance spreads the 9 places over the 4 nodes: node 2 takes one in each of two groups.
+      HttpResponse<String> spread = post(cluster.node(0), "/cluster/rebalance");
+      assertEquals(202, spread.statusCode(), spread.body());
+      awaitPlan(cluster, List.of(0, 1, 2, fourth), groups -> groups.stream().noneMatch(group -> group.has("next"))
+          && groups.stream().filter(group -> group.get("members").toString().contains(replaced)).count() == 2,
+          shards, acknowledged);
+
       cluster.kill(0);
       put(cluster.client(fourth), shards, acknowledged, "after", 12);
       for (int node : List.of(1, 2, fourth)) assertEveryRecordThrough(cluster, node, shards, acknowledged);
     }
   }
 
-  /** Waits until the groups have changed on these nodes, putting records through them meanwhile. */
+  /** Waits until every group has the replacement where the replaced node was, on these nodes. */
   private static void awaitReplaced(ReplicatedCluster cluster, List<Integer> nodes, String replaced, String replacement,
+      List<Shard> shards, Map<String, List<String>> acknowledged) throws Exception {
+    awaitPlan(cluster, nodes, groups -> groups.stream().allMatch(group -> !group.has("next")
+        && !group.get("members").toString().contains(replaced) && group.get("members").toString().contains(replacement)),
+        shards, acknowledged);
+  }
+
+  /** Waits until each of these nodes' {@code GET /cluster} groups are as wanted, putting records through them meanwhile. */
+  private static void awaitPlan(ReplicatedCluster cluster, List<Integer> nodes, Predicate<List<JsonNode>> wanted,
       List<Shard> shards, Map<String, List<String>> acknowledged) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     int round = 0;
-    while (!replacedOn(cluster, nodes, replaced, replacement)) {
+    while (true) {
+      boolean everywhere = true;
+      for (int node : nodes) everywhere &= wanted.test(groups(cluster.node(node)));
+      if (everywhere) return;
       assertTrue(System.nanoTime() < deadline, "the groups did not change: " + groups(cluster.node(nodes.get(0))));
       put(cluster.client(nodes.get(round % nodes.size())), shards, acknowledged, "during-" + round, 3);
       round++;
@@ -140,18 +159,6 @@ class ReplicaReplacementTest {
       ReplicatedCluster.putUntilAcknowledged(client, STREAM, shard.hashKeyRange().startingHashKey(), data);
       acknowledged.get(shard.shardId()).add(data);
     }
-  }
-
-  /** Whether each node's plan has the replacement where the replaced node was, and no group changing. */
-  private static boolean replacedOn(ReplicatedCluster cluster, List<Integer> nodes, String replaced, String replacement)
-      throws Exception {
-    for (int node : nodes) {
-      for (JsonNode group : groups(cluster.node(node))) {
-        String members = group.get("members").toString();
-        if (group.has("next") || members.contains(replaced) || !members.contains(replacement)) return false;
-      }
-    }
-    return true;
   }
 
   private static List<JsonNode> groups(ChildServer node) throws Exception {

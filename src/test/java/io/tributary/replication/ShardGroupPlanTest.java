@@ -4,11 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.tributary.shard.ShardAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -77,6 +81,31 @@ class ShardGroupPlanTest {
     IllegalArgumentException both = assertThrows(IllegalArgumentException.class, () -> done.replacing("a:1", "b:1"));
     assertEquals("shard group 0 has both a:1 and b:1: name a node that keeps no replica of it", both.getMessage());
     assertThrows(IllegalArgumentException.class, () -> done.replacing("c:1", "e:1"), "c keeps no replica");
+  }
+
+  @Test
+  void aSpreadGivesANodeThatJoinedPlacesFromThoseWithTheMostAndLeavesANodeThatIsDownItsOwn() {
+    ShardGroupPlan plan = ShardGroupPlan.initial("c", List.of("a:1", "b:1", "c:1"), 3);
+    ShardGroupPlan spread = plan.spreadOver(new TreeSet<>(List.of("a:1", "b:1", "c:1", "d:1")));
+    Map<String, Integer> places = new TreeMap<>();
+    int changing = 0;
+    for (int g = 0; g < spread.groups(); g++) {
+      if (spread.next(g) != null) changing++;
+      for (String node : spread.next(g) != null ? spread.next(g) : spread.members(g)) places.merge(node, 1, Integer::sum);
+    }
+    assertEquals(2, changing, "two groups each give d one place");
+    assertEquals(2, places.get("d:1"));
+    assertEquals(9, places.values().stream().mapToInt(Integer::intValue).sum());
+    assertTrue(places.values().stream().allMatch(count -> count >= 2 && count <= 3), places.toString());
+    assertEquals(spread, spread.spreadOver(new TreeSet<>(List.of("a:1", "b:1", "c:1", "d:1"))),
+        "a group changing keeps its change; the others are even already");
+    assertEquals(plan, plan.spreadOver(new TreeSet<>(List.of("a:1", "b:1", "c:1"))), "even already");
+    ShardGroupPlan withCDown = plan.spreadOver(new TreeSet<>(List.of("a:1", "b:1", "d:1")));
+    for (int g = 0; g < withCDown.groups(); g++) {
+      List<String> after = withCDown.next(g) != null ? withCDown.next(g) : withCDown.members(g);
+      assertTrue(after.contains("c:1"), "c is down: it keeps its places, " + withCDown);
+    }
+    assertEquals(2, withCDown.groupsOf("d:1").size(), "d takes places from a and b");
   }
 
   @Test
