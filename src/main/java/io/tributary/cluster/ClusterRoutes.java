@@ -5,6 +5,7 @@ import io.tributary.shard.ShardOwnership;
 import io.tributary.stream.ShardDescriptor;
 import io.tributary.stream.StreamDescriptor;
 import io.tributary.stream.StreamRegistry;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -43,7 +44,9 @@ import java.util.TreeSet;
  * /cluster/replace?node=host:port&with=host:port} replaces a node, up or down, by a live member that keeps no
  * replica of its groups, in every group it is a member of: each group's leader brings the new member up to date
  * from its snapshot and log, then changes the members, and the node replaced leaves the group (and deletes its
- * copies) once the new members are committed. It answers 202 with the planned {@code groups}.
+ * copies) once the new members are committed. Without {@code with}, each group takes in the live member with the
+ * fewest places that it does not have (the node is to leave the cluster). It answers 202 with the planned
+ * {@code groups}.
  */
 public final class ClusterRoutes {
   private ClusterRoutes() { }
@@ -95,12 +98,15 @@ public final class ClusterRoutes {
       if (notClustered(ctx, shards)) return;
       String node = ctx.queryParams().get("node");
       String replacement = ctx.queryParams().get("with");
-      if (node == null || replacement == null) {
+      if (node == null) {
         ctx.response().setStatusCode(400);
-        ctx.json(new JsonObject().put("message", "name the node to replace and its replacement: ?node=host:port&with=host:port"));
+        ctx.json(new JsonObject().put("message", "name the node to replace, and its replacement if one: "
+            + "?node=host:port&with=host:port"));
         return;
       }
-      shards.replace(node, replacement).onComplete(planned -> {
+      Future<Map<String, JsonObject>> planning = replacement != null ? shards.replace(node, replacement)
+          : liveNames(membership).compose(live -> shards.removeFromGroups(node, live));
+      planning.onComplete(planned -> {
         if (planned.failed()) {
           ctx.response().setStatusCode(planned.cause() instanceof IllegalArgumentException ? 409 : 503);
           ctx.json(new JsonObject().put("message", String.valueOf(planned.cause().getMessage())));
@@ -156,15 +162,9 @@ public final class ClusterRoutes {
    * takes its share; answers 202 with {@code {"node", "draining": false, "groups"}}, the member changes follow.
    */
   private static void spreadGroups(RoutingContext ctx, ClusterMembership membership, ClusterShards shards) {
-    membership.members().compose(members -> {
-      Set<String> live = new TreeSet<>();
-      for (ClusterMember member : members) {
-        if (member.state() == ClusterMember.State.UP && member.clusterPort() != null) {
-          live.add(member.host() + ":" + member.clusterPort());
-        }
-      }
-      return shards.drainLeadership(false).compose(v -> shards.spreadGroups(live));
-    }).onComplete(planned -> {
+    Future<Map<String, JsonObject>> planning = liveNames(membership)
+        .compose(live -> shards.drainLeadership(false).compose(v -> shards.spreadGroups(live)));
+    planning.onComplete(planned -> {
       if (planned.failed()) {
         ctx.response().setStatusCode(503);
         ctx.json(new JsonObject().put("message", String.valueOf(planned.cause().getMessage())));
@@ -173,6 +173,19 @@ public final class ClusterRoutes {
       ctx.response().setStatusCode(202);
       ctx.json(new JsonObject().put("node", shards.self()).put("draining", false)
           .put("groups", new JsonObject(Map.copyOf(planned.result()))));
+    });
+  }
+
+  /** The names ({@code host:port}) of the cluster's members that are up. */
+  private static Future<Set<String>> liveNames(ClusterMembership membership) {
+    return membership.members().map(members -> {
+      Set<String> live = new TreeSet<>();
+      for (ClusterMember member : members) {
+        if (member.state() == ClusterMember.State.UP && member.clusterPort() != null) {
+          live.add(member.host() + ":" + member.clusterPort());
+        }
+      }
+      return live;
     });
   }
 

@@ -196,6 +196,18 @@ public final class ClusterShards {
   }
 
   /**
+   * With replication: plans the node's leaving every shard group it is a member of, each group taking in the
+   * live member with the fewest places that it does not have.
+   */
+  public Future<Map<String, JsonObject>> removeFromGroups(String node, Set<String> liveNodes) {
+    if (replication == null) {
+      return Future.failedFuture(new IllegalArgumentException("shards are not replicated: POST /cluster/leave moves a "
+          + "node's shards to the others"));
+    }
+    return replication.remove(group.documents(), node, liveNodes);
+  }
+
+  /**
    * With replication: plans the member changes that spread the shard groups evenly over these nodes, the
    * cluster's live members (a node that joined takes places from those with the most).
    */

@@ -120,7 +120,8 @@ record ShardGroupPlan(String clusterName, int factor, List<Members> groupMembers
 
   /**
    * The plan with {@code node}'s place in every group taken by {@code replacement}, as the groups' next
-   * members. Refused when a group is changing already, or has both nodes.
+   * members. Refused when a group is changing already, or has both nodes. A node that a group is still taking
+   * in (one that does not come up, say) may be replaced too: the group then takes in the replacement instead.
    */
   ShardGroupPlan replacing(String node, String replacement) {
     if (node.equals(replacement)) throw new IllegalArgumentException("a node cannot replace itself");
@@ -128,26 +129,30 @@ record ShardGroupPlan(String clusterName, int factor, List<Members> groupMembers
     boolean any = false;
     for (int g = 0; g < groups(); g++) {
       Members members = groupMembers.get(g);
-      if (!members.current().contains(node)) {
-        changed.add(members);
+      boolean joining = members.next() != null && members.next().contains(node) && !members.current().contains(node);
+      if (joining && !members.next().contains(replacement)) {
+        List<String> next = new ArrayList<>(members.next());
+        next.set(next.indexOf(node), replacement);
+        changed.add(new Members(members.current(), next));
+        any = true;
         continue;
       }
-      if (members.next() != null) {
-        throw new IllegalArgumentException("shard group " + g + " is changing its members already, to "
-            + members.next() + "; replace again once it has");
-      }
+      changed.add(members);
+    }
+    ShardGroupPlan replaced = new ShardGroupPlan(clusterName, factor, changed);
+    for (int g = 0; g < groups(); g++) {
+      Members members = groupMembers.get(g);
+      if (!members.current().contains(node)) continue;
       if (members.current().contains(replacement)) {
         throw new IllegalArgumentException("shard group " + g + " has both " + node + " and " + replacement
             + ": name a node that keeps no replica of it");
       }
-      List<String> next = new ArrayList<>(members.current());
-      next.set(next.indexOf(node), replacement);
-      changed.add(new Members(members.current(), next));
+      replaced = replaced.replacingIn(g, node, replacement);
       any = true;
     }
     if (!any) throw new IllegalArgumentException("node " + node + " keeps no replica; the groups' members are "
         + groupMembers.stream().map(Members::current).toList());
-    return new ShardGroupPlan(clusterName, factor, changed);
+    return replaced;
   }
 
   /**
@@ -186,6 +191,54 @@ record ShardGroupPlan(String clusterName, int factor, List<Members> groupMembers
         if (moved) break;
       }
     }
+    return new ShardGroupPlan(clusterName, factor, changed);
+  }
+
+  /**
+   * The plan that takes {@code node} out of every group it is a member of (it is to leave the cluster): each
+   * such group takes in its place the node among {@code nodes} (the live members) with the fewest places that
+   * it does not have. Refused when a group is changing already, or no live node is left outside it.
+   */
+  ShardGroupPlan removing(String node, Set<String> nodes) {
+    Map<String, Integer> places = new TreeMap<>();
+    for (String live : nodes) if (!live.equals(node)) places.put(live, 0);
+    for (Members members : groupMembers) {
+      for (String member : members.next() != null ? members.next() : members.current()) {
+        places.computeIfPresent(member, (m, count) -> count + 1);
+      }
+    }
+    ShardGroupPlan removed = this;
+    for (int g = 0; g < groups(); g++) {
+      Members members = groupMembers.get(g);
+      if (!members.current().contains(node)) continue;
+      String fewest = null;
+      for (String candidate : places.keySet()) {
+        if (members.current().contains(candidate)) continue;
+        if (fewest == null || places.get(candidate) < places.get(fewest)) fewest = candidate;
+      }
+      if (fewest == null) {
+        throw new IllegalArgumentException("shard group " + g + " has " + members.current() + ": no live node is "
+            + "left to take the place of " + node + " (add one to the cluster first)");
+      }
+      removed = removed.replacingIn(g, node, fewest);
+      places.merge(fewest, 1, Integer::sum);
+    }
+    if (removed == this) throw new IllegalArgumentException("node " + node + " keeps no replica; the groups' members are "
+        + groupMembers.stream().map(Members::current).toList());
+    return removed;
+  }
+
+  /** The plan with {@code node}'s place in one group given to {@code replacement} as the group's next members. */
+  private ShardGroupPlan replacingIn(int group, String node, String replacement) {
+    Members members = groupMembers.get(group);
+    if (members.next() != null) {
+      throw new IllegalArgumentException("shard group " + group + " is changing its members already, to "
+          + members.next() + "; replace again once it has");
+    }
+    List<String> next = new ArrayList<>(members.current());
+    next.set(next.indexOf(node), replacement);
+    List<Members> changed = new ArrayList<>(groupMembers);
+    changed.set(group, new Members(members.current(), next));
     return new ShardGroupPlan(clusterName, factor, changed);
   }
 

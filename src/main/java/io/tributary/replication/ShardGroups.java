@@ -33,8 +33,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -118,6 +118,7 @@ public final class ShardGroups {
     thread.setDaemon(true);
     return thread;
   });
+  /** Submits the entries of the groups this node leads to its own Raft server ({@link #submitHere}). */
   private final ExecutorService localSubmits = Executors.newSingleThreadExecutor(runnable -> {
     Thread thread = new Thread(runnable, "tributary-replication-submits");
     thread.setDaemon(true);
@@ -146,11 +147,11 @@ public final class ShardGroups {
    * a client that sends this node's appends to the group's leader when that is another node, and one that asks
    * the leader, once at a time, to hand its leadership to this node.
    */
-  /** An append of this node's waiting for its entry to be applied here, and the group it was written to. */
-  private record Waiting(Promise<ShardLog.Stamp> promise, int group) { }
-
   private record Group(int index, RaftGroupId id, Context context, ShardGroupStateMachine machine, RaftClient client,
       RaftClient admin) { }
+
+  /** An append of this node's waiting for its entry to be applied here, and the group it was written to. */
+  private record Waiting(Promise<ShardLog.Stamp> promise, int group) { }
 
   private ShardGroups(Vertx vertx, ReplicationSettings settings, ShardGroupPlan plan, ReplicaLogs logs, ShardLogCopy copy,
       IntConsumer membersChanged) throws IOException {

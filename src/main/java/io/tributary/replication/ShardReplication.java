@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,11 +171,23 @@ public final class ShardReplication implements ShardStorage, ShardReplicaSets, R
    * members are committed. Completes with the plan written.
    */
   public Future<Map<String, JsonObject>> replace(SharedDocuments documents, String node, String replacement) {
+    return change(documents, plan -> plan.replacing(node, replacement));
+  }
+
+  /**
+   * Plans the node's leaving every group it is a member of: each takes in its place the live node with the
+   * fewest places that it does not have ({@link ShardGroupPlan#removing}); then as {@link #replace}.
+   */
+  public Future<Map<String, JsonObject>> remove(SharedDocuments documents, String node, Set<String> liveNodes) {
+    return change(documents, plan -> plan.removing(node, new TreeSet<>(liveNodes)));
+  }
+
+  private Future<Map<String, JsonObject>> change(SharedDocuments documents, UnaryOperator<ShardGroupPlan> change) {
     JsonObject current = documents.current().get(ShardGroupPlan.DOCUMENT);
     if (current == null) return Future.failedFuture(new IllegalStateException("the cluster's plan is not known yet"));
     ShardGroupPlan planned;
     try {
-      planned = ShardGroupPlan.fromJson(settings.clusterName(), current).replacing(node, replacement);
+      planned = change.apply(ShardGroupPlan.fromJson(settings.clusterName(), current));
     } catch (IllegalArgumentException refused) {
       return Future.failedFuture(refused);
     }

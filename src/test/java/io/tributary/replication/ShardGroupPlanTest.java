@@ -1,6 +1,7 @@
 package io.tributary.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.tributary.shard.ShardAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -74,6 +76,10 @@ class ShardGroupPlanTest {
     IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> replacing.replacing("a:1", "e:1"));
     assertEquals("shard group 2 is changing its members already, to [d:1, a:1]; replace again once it has",
         twice.getMessage());
+    ShardGroupPlan retargeted = replacing.replacing("d:1", "e:1");
+    assertEquals(List.of("b:1", "e:1"), retargeted.next(1), "a node still joining is replaced in the change");
+    assertEquals(List.of("e:1", "a:1"), retargeted.next(2));
+    assertEquals(List.of(), retargeted.groupsOf("d:1"), "d keeps nothing");
     ShardGroupPlan done = replacing.changed(1).changed(2);
     assertEquals(List.of("b:1", "d:1"), done.members(1));
     assertEquals(List.of(), done.groupsOf("c:1"), "c keeps nothing once every group has changed");
@@ -106,6 +112,24 @@ class ShardGroupPlanTest {
       assertTrue(after.contains("c:1"), "c is down: it keeps its places, " + withCDown);
     }
     assertEquals(2, withCDown.groupsOf("d:1").size(), "d takes places from a and b");
+  }
+
+  @Test
+  void aNodeLeavingGivesEachOfItsPlacesToTheLiveNodeWithTheFewestThatTheGroupLacks() {
+    ShardGroupPlan four = ShardGroupPlan.initial("c", List.of("a:1", "b:1", "c:1", "d:1"), 3);
+    ShardGroupPlan removing = four.removing("d:1", new TreeSet<>(List.of("a:1", "b:1", "c:1", "d:1")));
+    assertEquals(List.of(1, 2, 3), removing.groupsOf("d:1"), "d keeps its replicas while the groups change");
+    assertEquals(List.of("b:1", "c:1", "a:1"), removing.next(1), "each group takes in the node it lacks");
+    for (int g = 0; g < 4; g++) {
+      List<String> after = removing.next(g) != null ? removing.next(g) : removing.members(g);
+      assertFalse(after.contains("d:1"), "group " + g + ": " + after);
+      assertEquals(3, new HashSet<>(after).size(), "group " + g + " keeps three members: " + after);
+    }
+    ShardGroupPlan three = ShardGroupPlan.initial("c", List.of("a:1", "b:1", "c:1"), 3);
+    IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+        () -> three.removing("c:1", new TreeSet<>(List.of("a:1", "b:1", "c:1"))));
+    assertEquals("shard group 0 has [a:1, b:1, c:1]: no live node is left to take the place of c:1 (add one to the "
+        + "cluster first)", none.getMessage());
   }
 
   @Test
