@@ -23,6 +23,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -82,10 +83,19 @@ public final class ShardClient {
   private final Map<Promise<?>, Forwarded> forwarded = new ConcurrentHashMap<>();
 
   /**
-   * A forwarded request's shard, the node it went to, the context its caller waits on (null off any context), and
-   * the request itself when it can go again to the node that serves the shard now (it only reads or subscribes).
+   * A forwarded request's shard, the node it went to, the context its caller waits on (null off any context),
+   * the request itself when it can go again to the node that serves the shard now (it only reads or subscribes),
+   * and when it was sent ({@link System#nanoTime}).
    */
-  private record Forwarded(String address, String node, Context context, ShardRequest rereadable) { }
+  private record Forwarded(String address, String node, Context context, ShardRequest rereadable, long sentNanos) { }
+  /**
+   * How long a forwarded append waits for its node's answer once another node serves its shard, before it is
+   * failed as unknown: the node may simply be slow to answer (a replica applies the append only once the
+   * group committed it, which an election delays), and an append failed while it is about to be stored would
+   * be sent again by its caller and stored twice; a node that stalled answers nothing, and its caller should
+   * not wait for the full request timeout.
+   */
+  static final long UNANSWERED_APPEND_MILLIS = 5_000;
   /** How often forwarded requests are checked against the nodes that are up. */
   static final long FORWARDED_CHECK_MILLIS = 200;
 
@@ -326,7 +336,7 @@ public final class ShardClient {
     // whichever node serves the shard.
     ShardRequest rereadable = request instanceof Read || request instanceof Locate
         || request instanceof ShardRequest.Subscribe ? request : null;
-    forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext(), rereadable));
+    forwarded.put(watched, new Forwarded(address, route.node(), Vertx.currentContext(), rereadable, System.nanoTime()));
     answered.onComplete(result -> {
       if (forwarded.remove(watched) == null) return;  // failed already: its node went down
       if (result.succeeded()) watched.complete(result.result()); else watched.fail(result.cause());
@@ -338,7 +348,10 @@ public final class ShardClient {
     forwarded.forEach((promise, request) -> {
       ShardLocator.Route now = locator.route(request.address());
       boolean down = now.location() == ShardLocator.Location.DOWN;
-      if (!down && request.node().equals(now.node()) || forwarded.remove(promise) == null) return;
+      if (!down && request.node().equals(now.node())) return;
+      boolean patient = request.rereadable() == null
+          && System.nanoTime() - request.sentNanos() < TimeUnit.MILLISECONDS.toNanos(UNANSWERED_APPEND_MILLIS);
+      if (!down && patient || forwarded.remove(promise) == null) return;
       if (!down && request.rereadable() != null) {
         // A read changes nothing: the node that serves the shard now answers it (a move ended meanwhile).
         onContextOf(request, () -> this.<Object>request(request.address(), request.rereadable()).onComplete(answer ->

@@ -26,9 +26,15 @@ import software.amazon.awssdk.services.kinesis.model.KinesisException;
  * A fourth may join later ({@link #join}).
  */
 final class ReplicatedCluster implements AutoCloseable {
+  /**
+   * A put waits for its commit up to 25 s rather than 10: the tests' clients retry a put that fails, and one
+   * that failed because its commit outlasted the timeout may still be committed (an election right after two
+   * nodes restart on a busy machine can take that long), which would store it twice.
+   */
   static final Map<String, String> SETTINGS = Map.of(
       "TRIBUTARY_REPLICATION_FACTOR", "3",
-      "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000");
+      "TRIBUTARY_CLUSTER_FAILOVER_TIMEOUT_MS", "4000",
+      "TRIBUTARY_REPLICATION_COMMIT_TIMEOUT_MS", "25000");
   private final Path directory;
   /** The cluster ports of the three nodes and of a fourth that may join; the three list only themselves. */
   private final List<Integer> ports = ChildCluster.clusterPorts(4);

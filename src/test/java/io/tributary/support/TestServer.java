@@ -63,6 +63,22 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(Map<String, String> overrides, java.time.Clock clock) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOnce(overrides, clock);
+      } catch (RuntimeException failed) {
+        // A port found free may be taken before the server binds it (by another process's outgoing connection,
+        // whose port comes from the same range): the server stops at once, and starts again on others.
+        if (attempt == START_ATTEMPTS || !String.valueOf(failed.getMessage()).contains("Address already in use")) {
+          throw failed;
+        }
+      }
+    }
+  }
+
+  private static final int START_ATTEMPTS = 3;
+
+  private static TestServer startOnce(Map<String, String> overrides, java.time.Clock clock) {
     Map<String, String> settings = new HashMap<>();
     settings.put("host", "127.0.0.1");
     settings.put("port", String.valueOf(freePort()));
