@@ -4,6 +4,7 @@ import io.tributary.log.ShardLog;
 import io.tributary.log.WriterFence;
 import io.tributary.log.WriterFencedException;
 import io.tributary.shard.ShardClosedException;
+import io.tributary.shard.ShardDirectories;
 import io.tributary.shard.ShardLogCopy;
 import io.tributary.shard.ShardUnavailableException;
 import io.vertx.core.AsyncResult;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 import java.util.function.Predicate;
-import java.util.stream.Stream;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
@@ -230,9 +229,7 @@ public final class ShardGroups {
       Path directory = settings.storageDir().resolve(plan.groupId(index).toString());
       if (mine.contains(index) || !Files.isDirectory(directory)) continue;
       LOG.info("This node is no longer a member of shard group {}; deleting its Raft log", index);
-      try (Stream<Path> paths = Files.walk(directory)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.delete(path);
-      }
+      ShardDirectories.deleteTree(directory);
     }
   }
 

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * Stream uids and shard ids that arrive from elsewhere are checked against {@link #ID} before they name a
  * path: letters, digits, '-' and '_', so no id climbs out of the root or names a copy.
  */
-final class ShardDirectories {
+public final class ShardDirectories {
   static final String INCOMING_SUFFIX = ".incoming";
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,127}");
 
@@ -59,7 +59,7 @@ final class ShardDirectories {
   }
 
   /** Deletes the directory and everything in it, if it is there. */
-  static void deleteTree(Path directory) throws IOException {
+  public static void deleteTree(Path directory) throws IOException {
     if (!Files.exists(directory)) return;
     try (Stream<Path> paths = Files.walk(directory)) {
       for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(path);

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tributary.cluster.ClusterDataPlaneTest;
 import io.tributary.support.ShardReads;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,14 +102,14 @@ class ReplicaLeadershipTest {
       CompletableFuture<Throwable> firstEnded = ClusterDataPlaneTest.subscribe(first, consumerArn, shardId, firstStarted);
       firstStarted.get(20, TimeUnit.SECONDS);
 
-      assertEquals(202, post(leader, "/cluster/leave").statusCode());
+      assertEquals(202, cluster.post(leader, "/cluster/leave").statusCode());
       awaitLeaders("subscribed", leaders -> leaders.size() == 3 && !leaders.containsValue(cluster.name(leader)),
           "the granting leader leads nothing");
       Thread.sleep(5_200);  // past the takeover window
       assertTakenOver(firstEnded, second, consumerArn, shardId,
           "the subscription granted by the former leader was taken over");
     } finally {
-      assertEquals(202, post(leader, "/cluster/rebalance").statusCode());
+      assertEquals(202, cluster.post(leader, "/cluster/rebalance").statusCode());
     }
   }
 
@@ -127,8 +125,8 @@ class ReplicaLeadershipTest {
     Thread producer = new Thread(() -> putUntilStopped(cluster.client(0), shards, acknowledged, failed, stop));
     producer.start();
     try {
-      assertEquals(409, post(1, "/cluster/leave?node=" + cluster.name(2)).statusCode(), "only a node drains itself");
-      HttpResponse<String> drained = post(1, "/cluster/leave");
+      assertEquals(409, cluster.post(1, "/cluster/leave?node=" + cluster.name(2)).statusCode(), "only a node drains itself");
+      HttpResponse<String> drained = cluster.post(1, "/cluster/leave");
       assertEquals(202, drained.statusCode(), drained.body());
       assertTrue(JSON.readTree(drained.body()).get("draining").asBoolean(), drained.body());
       awaitLeaders("drained", leaders -> leaders.size() == 6 && !leaders.containsValue(cluster.name(1)), "node 1 leads nothing");
@@ -137,7 +135,7 @@ class ReplicaLeadershipTest {
       Map<String, String> leaders = cluster.leaders(0, "drained");
       assertFalse(leaders.containsValue(cluster.name(1)), "still drained: " + leaders);
 
-      HttpResponse<String> back = post(1, "/cluster/rebalance");
+      HttpResponse<String> back = cluster.post(1, "/cluster/rebalance");
       assertEquals(202, back.statusCode(), back.body());
       cluster.awaitLeadersOnEveryNode(0, "drained", 6);
     } finally {
@@ -206,9 +204,4 @@ class ReplicaLeadershipTest {
     }
   }
 
-  private static HttpResponse<String> post(int node, String path) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + cluster.node(node).managementPort() + path);
-    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-  }
 }

@@ -9,9 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.tributary.cluster.ClusterDataPlaneTest;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ShardReads;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,14 +42,22 @@ class ReplicaReplacementTest {
   @TempDir
   Path directory;
 
+  /** The stream's shards, and the records acknowledged so far, by shard id, in the order acknowledged. */
+  private List<Shard> shards;
+  private final Map<String, List<String>> acknowledged = new LinkedHashMap<>();
+
+  /** A cluster whose groups snapshot every 20 entries, with a stream of three shards. */
+  private ReplicatedCluster startWithStream() {
+    ReplicatedCluster cluster = ReplicatedCluster.start(directory, Map.of("TRIBUTARY_REPLICATION_SNAPSHOT_ENTRIES", "20"));
+    cluster.createStream(STREAM, 3);
+    shards = cluster.client(0).listShards(b -> b.streamName(STREAM)).shards();
+    for (Shard shard : shards) acknowledged.put(shard.shardId(), new ArrayList<>());
+    return cluster;
+  }
+
   @Test
   void aNodeReplacedByANewOneHandsItEveryGroupAndTheClusterKeepsEveryRecordWithoutIt() throws Exception {
-    try (ReplicatedCluster cluster = ReplicatedCluster.start(directory,
-        Map.of("TRIBUTARY_REPLICATION_SNAPSHOT_ENTRIES", "20"))) {
-      cluster.createStream(STREAM, 3);
-      List<Shard> shards = cluster.client(0).listShards(b -> b.streamName(STREAM)).shards();
-      Map<String, List<String>> acknowledged = new LinkedHashMap<>();
-      for (Shard shard : shards) acknowledged.put(shard.shardId(), new ArrayList<>());
+    try (ReplicatedCluster cluster = startWithStream()) {
       put(cluster.client(0), shards, acknowledged, "before", 60);
 
       int fourth = cluster.join();
@@ -62,9 +68,9 @@ class ReplicaReplacementTest {
         assertFalse(group.toString().contains(replacement), "a node that joined keeps no replica yet: " + group);
       }
 
-      HttpResponse<String> planned = post(cluster.node(0), "/cluster/replace?node=" + replaced + "&with=" + replacement);
+      HttpResponse<String> planned = cluster.post(0, "/cluster/replace?node=" + replaced + "&with=" + replacement);
       assertEquals(202, planned.statusCode(), planned.body());
-      HttpResponse<String> again = post(cluster.node(1), "/cluster/replace?node=" + cluster.name(0) + "&with=" + replacement);
+      HttpResponse<String> again = cluster.post(1, "/cluster/replace?node=" + cluster.name(0) + "&with=" + replacement);
       assertEquals(409, again.statusCode(), "a group changes its members once at a time: " + again.body());
 
       // Records keep coming through every node while the groups change.
@@ -84,19 +90,14 @@ class ReplicaReplacementTest {
 
   @Test
   void aNodeReplacedWhileDownComesBackEmptyTakesPlacesByARebalanceAndLeavesThemAgain() throws Exception {
-    try (ReplicatedCluster cluster = ReplicatedCluster.start(directory,
-        Map.of("TRIBUTARY_REPLICATION_SNAPSHOT_ENTRIES", "20"))) {
-      cluster.createStream(STREAM, 3);
-      List<Shard> shards = cluster.client(0).listShards(b -> b.streamName(STREAM)).shards();
-      Map<String, List<String>> acknowledged = new LinkedHashMap<>();
-      for (Shard shard : shards) acknowledged.put(shard.shardId(), new ArrayList<>());
+    try (ReplicatedCluster cluster = startWithStream()) {
       put(cluster.client(0), shards, acknowledged, "before", 45);
       cluster.kill(2);
       put(cluster.client(1), shards, acknowledged, "down", 15);
 
       int fourth = cluster.join();
       String replaced = cluster.name(2);
-      HttpResponse<String> planned = post(cluster.node(fourth), "/cluster/replace?node=" + replaced + "&with="
+      HttpResponse<String> planned = cluster.post(fourth, "/cluster/replace?node=" + replaced + "&with="
           + cluster.name(fourth));
       assertEquals(202, planned.statusCode(), planned.body());
       awaitReplaced(cluster, List.of(0, 1, fourth), replaced, cluster.name(fourth), shards, acknowledged);
@@ -108,7 +109,7 @@ class ReplicaReplacementTest {
       put(cluster.client(2), shards, acknowledged, "returned", 9);
 
       // A rebalance spreads the 9 places over the 4 nodes: node 2 takes one in each of two groups.
-      HttpResponse<String> spread = post(cluster.node(0), "/cluster/rebalance");
+      HttpResponse<String> spread = cluster.post(0, "/cluster/rebalance");
       assertEquals(202, spread.statusCode(), spread.body());
       awaitPlan(cluster, List.of(0, 1, 2, fourth), groups -> groups.stream().noneMatch(group -> group.has("next"))
           && groups.stream().filter(group -> group.get("members").toString().contains(replaced)).count() == 2,
@@ -117,7 +118,7 @@ class ReplicaReplacementTest {
       for (int node : List.of(0, 1, 2, fourth)) assertEveryRecordThrough(cluster, node, shards, acknowledged);
 
       // Named alone, node 2 leaves every group again: each takes in the live node it lacks.
-      HttpResponse<String> leaving = post(cluster.node(1), "/cluster/replace?node=" + replaced);
+      HttpResponse<String> leaving = cluster.post(1, "/cluster/replace?node=" + replaced);
       assertEquals(202, leaving.statusCode(), leaving.body());
       awaitPlan(cluster, List.of(0, 1, 2, fourth), groups -> groups.stream().noneMatch(group -> group.has("next")
           || group.get("members").toString().contains(replaced)), shards, acknowledged);
@@ -204,9 +205,4 @@ class ReplicaReplacementTest {
     }
   }
 
-  private static HttpResponse<String> post(ChildServer node, String path) throws Exception {
-    URI uri = URI.create("http://127.0.0.1:" + node.managementPort() + path);
-    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
-    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-  }
 }

@@ -8,6 +8,10 @@ import io.tributary.support.ChildCluster;
 import io.tributary.support.ChildServer;
 import io.tributary.support.ClientKind;
 import io.tributary.support.KinesisClients;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -121,6 +125,13 @@ final class ReplicatedCluster implements AutoCloseable {
       if (System.nanoTime() > deadline) throw new AssertionError("leadership did not spread over the nodes: " + leaders);
       Thread.sleep(250);
     }
+  }
+
+  /** POSTs to the node's management port (no body), as an operator would. */
+  HttpResponse<String> post(int index, String path) throws Exception {
+    URI uri = URI.create("http://127.0.0.1:" + nodes.get(index).managementPort() + path);
+    HttpRequest request = HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.noBody()).build();
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   void kill(int index) throws InterruptedException {
